@@ -1,0 +1,195 @@
+"""The command line: ``conformance run | list | report | gate | selfcheck`` (also ``python -m conformance``).
+
+Exit codes: 0 no unexpected failure, 1 an unexpected failure (or a gate regression), 2 a usage error (one
+line on stderr, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own errors: one line, exit 2
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="conformance", description="Conformance suite for PyTorch against NumPy semantics.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="run the conformance suite and write results under the report directory")
+    run.add_argument("--device", action="append", metavar="DEV",
+                     help="torch device (cpu, cuda, cuda:1, mps, xpu, ...) or 'all'; repeatable (default cpu)")
+    run.add_argument("--profile", default="ci", help="Hypothesis profile: dev, ci (default) or nightly")
+    run.add_argument("--dtypes", action="append", metavar="NAMES", help="only these dtypes (comma-separated)")
+    run.add_argument("--family", action="append", metavar="NAME", help="only this op family; repeatable")
+    run.add_argument("-k", dest="keyword", metavar="EXPR", help="pytest -k expression (e.g. an op name)")
+    run.add_argument("-n", dest="workers", default="1", metavar="N|auto",
+                     help="parallel worker processes (pytest-xdist); default 1")
+    run.add_argument("--report-dir", default="reports", metavar="DIR", help="where results go (default reports/)")
+    run.add_argument("--baseline", metavar="FILE", help="after the run, gate the results against this baseline")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments")
+
+    lst = sub.add_parser("list", help="print the op catalogue")
+    lst.add_argument("--divergences", action="store_true", help="print the known divergences instead")
+    lst.add_argument("--family", action="append", metavar="NAME", help="only this family")
+
+    sc = sub.add_parser("selfcheck", help="plant bugs into torch and check that the suite catches each")
+    sc.add_argument("names", nargs="*", help="only these planted bugs (default: all)")
+    sc.add_argument("-n", dest="workers", type=int, default=os.cpu_count() or 1, help="parallel runs")
+    sc.add_argument("--list", action="store_true", help="list the planted bugs and exit")
+    return p
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = _parser().parse_args(argv)
+        return _COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"conformance: error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("conformance: interrupted", file=sys.stderr)
+        return 130
+
+
+def _check_families(names):
+    from conformance.families import FAMILIES
+
+    for name in names or ():
+        if name not in FAMILIES:
+            raise UsageError(f"unknown family {name!r}; known: {', '.join(FAMILIES)}")
+
+
+def _check_common(args):
+    from conformance import devices, plugin, profiles
+
+    if args.profile not in profiles.PROFILES:
+        raise UsageError(f"unknown profile {args.profile!r}; choose from {', '.join(profiles.PROFILES)}")
+    try:
+        devices.resolve(args.device)
+        plugin.parse_dtypes(args.dtypes)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    _check_families(args.family)
+    if args.workers != "auto":
+        try:
+            if int(args.workers) < 1:
+                raise ValueError
+        except ValueError:
+            raise UsageError(f"-n takes a positive number or 'auto', not {args.workers!r}") from None
+    report_dir = Path(args.report_dir)
+    if not report_dir.resolve().parent.is_dir():
+        raise UsageError(f"the report directory's parent does not exist: {report_dir.resolve().parent}")
+    if report_dir.exists() and not report_dir.is_dir():
+        raise UsageError(f"the report directory is a file: {report_dir}")
+
+
+def pytest_args(args) -> list[str]:
+    """The pytest command line that ``conformance run`` uses."""
+    out = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-q", "-rfE",
+           "--conformance-profile", args.profile, "--report-dir", str(args.report_dir)]
+    for dev in args.device or ["cpu"]:
+        out += ["--device", dev]
+    for d in args.dtypes or ():
+        out += ["--dtypes", d]
+    if args.family:
+        out += ["-m", " or ".join(args.family)]
+    if args.keyword:
+        out += ["-k", args.keyword]
+    if args.workers != "1":
+        out += ["-n", args.workers]
+    extra = list(args.pytest_args or [])
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    return out + extra
+
+
+def cmd_run(args) -> int:
+    import pytest
+
+    _check_common(args)
+    Path(args.report_dir).mkdir(exist_ok=True)
+    code = int(pytest.main(pytest_args(args)))
+    results_path = Path(args.report_dir) / "results.json"
+    if code == 5:  # nothing selected: not a failure of torch, but say so
+        print("conformance: no test matched the selection", file=sys.stderr)
+        return 1
+    if code in (3, 4):
+        return USAGE_ERROR
+    if code == 2 and not results_path.exists():
+        return USAGE_ERROR
+    _after_run(args, results_path)
+    if args.baseline:
+        gate_code = _gate(Path(args.baseline), results_path)
+        if gate_code == USAGE_ERROR:
+            return USAGE_ERROR
+        return gate_code
+    return 0 if code == 0 else 1
+
+
+def _after_run(args, results_path: Path) -> None:
+    """Writes the reports that read results.json (when the report package provides them)."""
+    try:
+        from conformance.report import write_reports
+    except ImportError:
+        return
+    if results_path.exists():
+        write_reports([results_path], Path(args.report_dir))
+
+
+def _gate(baseline: Path, current: Path) -> int:
+    try:
+        from conformance.report.gate import run_gate
+    except ImportError:
+        raise UsageError("the regression gate is not available in this version") from None
+    return run_gate(baseline, current)
+
+
+def cmd_list(args) -> int:
+    from conformance import catalogue
+
+    _check_families(args.family)
+    fams = set(args.family or ())
+    if args.divergences:
+        for d in catalogue.divergences():
+            if fams and d.family not in fams:
+                continue
+            print(f"{d.id}  [{d.family}/{d.op}, {d.kind}]")
+            print(f"    when:   {d.condition}")
+            print(f"    torch:  {d.torch_behaviour}")
+            print(f"    numpy:  {d.numpy_behaviour}")
+            print(f"    source: {d.reference}")
+        return 0
+    rows = [(e.family, e.name, ",".join(e.dtypes), "".join(
+        [("m" if e.method else "-"), ("i" if e.inplace else "-"), ("g" if e.grad else "-")]),
+        len(e.divergences)) for e in catalogue.entries() if not fams or e.family in fams]
+    print(f"{'family':<12} {'op':<22} {'m/i/g':<6} {'div':<4} dtypes")
+    for fam, name, dts, flags, ndiv in rows:
+        print(f"{fam:<12} {name:<22} {flags:<6} {ndiv:<4} {dts}")
+    print(f"{len(rows)} ops; m = Tensor method, i = in-place, g = gradient checked; div = known divergences")
+    return 0
+
+
+def cmd_selfcheck(args) -> int:
+    from conformance.selfcheck.runner import main as selfcheck_main
+
+    return selfcheck_main(args)
+
+
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selfcheck": cmd_selfcheck}
+
+
+def register(name: str, fn) -> None:
+    """Lets a subpackage add a command (``report``, ``gate``) without editing this table."""
+    _COMMANDS[name] = fn

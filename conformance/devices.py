@@ -1,0 +1,123 @@
+"""Which torch devices a run uses, whether they exist here, and which dtypes each supports."""
+from __future__ import annotations
+
+import functools
+import platform
+
+import torch
+
+from conformance import dtypes
+
+#: Device types that ``--device all`` asks for. Absent accelerators other than CUDA are left out
+#: silently; CUDA is always listed so that a CPU-only run shows its GPU cases as skipped, with the reason.
+ALL_TYPES = ("cpu", "cuda", "mps", "xpu")
+
+
+class DeviceError(ValueError):
+    """A device string that is malformed or names a device that is not present."""
+
+
+def _module(kind: str):
+    return getattr(torch, kind, None)
+
+
+def _count(kind: str) -> int:
+    if kind == "cpu":
+        return 1
+    if kind == "mps":
+        return 1 if torch.backends.mps.is_available() else 0
+    mod = _module(kind)
+    try:
+        if mod is None or not mod.is_available():
+            return 0
+        return int(mod.device_count())
+    except Exception:  # a backend that cannot even answer is not present
+        return 0
+
+
+def normalize(spec: str) -> str:
+    """Checks a device string and returns its canonical form; raises DeviceError if absent or malformed."""
+    try:
+        dev = torch.device(spec)
+    except (RuntimeError, ValueError) as exc:
+        raise DeviceError(f"not a torch device string: {spec!r} ({exc})") from None
+    count = _count(dev.type)
+    if count == 0:
+        raise DeviceError(f"device {spec!r} is not available on this machine "
+                          f"(torch {torch.__version__} sees no {dev.type} device)")
+    if dev.index is not None and dev.index >= count:
+        raise DeviceError(f"device {spec!r} is not available: {count} {dev.type} device(s) present")
+    return str(dev)
+
+
+def resolve(specs: list[str] | None) -> tuple[list[str], dict[str, str]]:
+    """Resolves ``--device`` values into (devices to run, devices to skip with reason).
+
+    ``all`` expands to every present device type; CUDA is listed as skipped when absent.
+    """
+    specs = specs or ["cpu"]
+    run: list[str] = []
+    skipped: dict[str, str] = {}
+    for spec in specs:
+        if spec == "all":
+            for kind in ALL_TYPES:
+                if _count(kind):
+                    if kind not in run:
+                        run.append(kind)
+                elif kind == "cuda":
+                    skipped["cuda"] = "CUDA is not available on this machine"
+            continue
+        dev = normalize(spec)
+        if dev not in run:
+            run.append(dev)
+    for dev in run:
+        skipped.pop(dev, None)
+    return run, skipped
+
+
+@functools.lru_cache(maxsize=None)
+def supports(device: str, dtype: str) -> bool:
+    """Whether ``device`` can hold tensors of ``dtype`` (MPS has no float64, for instance)."""
+    kind = torch.device(device).type
+    if kind == "cpu":
+        return True
+    if kind == "mps" and dtype in ("float64", "complex128"):
+        return False
+    try:
+        torch.zeros(2, dtype=dtypes.TORCH[dtype], device=device) + 1
+        return True
+    except Exception:
+        return False
+
+
+def describe(device: str) -> str:
+    """A human-readable name of the hardware behind a device string."""
+    kind = torch.device(device).type
+    try:
+        if kind == "cuda":
+            return torch.cuda.get_device_name(torch.device(device))
+        if kind == "xpu":
+            return torch.xpu.get_device_name(torch.device(device))
+    except Exception:
+        pass
+    if kind == "cpu":
+        return _cpu_name()
+    return kind
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def synchronize(device: str) -> None:
+    kind = torch.device(device).type
+    mod = _module(kind)
+    if kind != "cpu" and mod is not None and hasattr(mod, "synchronize"):
+        mod.synchronize()

@@ -1,0 +1,32 @@
+"""Hypothesis profiles of the suite (``--conformance-profile``).
+
+* ``dev`` (default): random, with the example database, so a failure found once replays first next time.
+* ``ci``: derandomized, no database, no deadline, 50 examples: two runs on the same versions give the same
+  results, which is what a regression gate needs.
+* ``nightly``: random, 1,000 examples, no database: for long runs on GPU runners.
+"""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, Phase, settings
+
+PROFILES = ("dev", "ci", "nightly")
+EXAMPLES = {"dev": 50, "ci": 50, "nightly": 1000}
+
+_common = dict(
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.function_scoped_fixture, HealthCheck.differing_executors],
+)
+settings.register_profile("dev", max_examples=EXAMPLES["dev"], **_common)
+settings.register_profile("ci", max_examples=EXAMPLES["ci"], derandomize=True, database=None, **_common)
+settings.register_profile("nightly", max_examples=EXAMPLES["nightly"], database=None, **_common)
+#: ``selfcheck`` runs under ci but skips the shrink phase: it only needs to know that a bug is caught.
+settings.register_profile("selfcheck", max_examples=EXAMPLES["ci"], derandomize=True, database=None,
+                          phases=[Phase.explicit, Phase.generate], **_common)
+
+
+def load(name: str) -> None:
+    if name not in PROFILES and name != "selfcheck":
+        raise ValueError(f"unknown profile {name!r}; choose from {', '.join(PROFILES)}")
+    settings.load_profile(name)

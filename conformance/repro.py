@@ -1,0 +1,168 @@
+"""Standalone reproduction snippets: torch + NumPy only, no import of this project.
+
+A snippet rebuilds the failing inputs literally (values, dtype, memory layout, device), calls torch the way the
+test did, computes the NumPy reference the way the test did, and ends in the check that failed, so that running
+it shows the difference (it raises) for as long as the difference exists.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import textwrap
+import types
+
+import numpy as np
+
+from conformance import dtypes
+from conformance.strategies import layouts
+
+
+def literal(v) -> str:
+    """Python source for a scalar (nan/inf spelled so the snippet runs)."""
+    if isinstance(v, (bool, np.bool_)):
+        return repr(bool(v))
+    if isinstance(v, (int, np.integer)):
+        return repr(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if math.isnan(f):
+            return "np.nan"
+        if math.isinf(f):
+            return "np.inf" if f > 0 else "-np.inf"
+        return repr(f)
+    if isinstance(v, (complex, np.complexfloating)):
+        c = complex(v)
+        return f"complex({literal(c.real)}, {literal(c.imag)})"
+    return repr(v)
+
+
+def array_literal(a: np.ndarray) -> str:
+    name = dtypes.name_of(a.dtype)
+    values = a.astype(np.float32) if name == "bfloat16" else a
+    flat = ", ".join(literal(v) for v in values.reshape(-1).tolist())
+    src = f"np.array([{flat}], dtype={dtypes.numpy_literal_dtype(name)})"
+    src += f".reshape({tuple(a.shape)})" if a.ndim != 1 else ""
+    if name == "bfloat16":
+        src += "  # bfloat16 values, held in float32"
+    return src
+
+
+def _function_source(fn, seen: set) -> list[str]:
+    """Source of a function and of the module-level helper functions it calls (recursively)."""
+    if fn.__name__ in seen:
+        return []
+    seen.add(fn.__name__)
+    out: list[str] = []
+    for name in fn.__code__.co_names:
+        helper = fn.__globals__.get(name)
+        if isinstance(helper, types.FunctionType) and helper.__module__ == fn.__module__:
+            out += _function_source(helper, seen)
+    out.append(textwrap.dedent(inspect.getsource(fn)).rstrip())
+    return out
+
+
+def callable_source(fn, seen: set) -> tuple[str, list[str]]:
+    """(expression naming ``fn``, definitions the snippet needs)."""
+    if isinstance(fn, str):
+        return fn, []
+    mod = getattr(fn, "__module__", "") or ""
+    if isinstance(fn, np.ufunc) or mod.startswith("numpy"):
+        return f"np.{fn.__name__}", []
+    if mod.startswith("torch"):
+        return f"{mod}.{fn.__name__}", []
+    return fn.__name__, _function_source(fn, seen)
+
+
+def render(obj, names: dict[int, str]) -> str:
+    """Source for an argument structure, with arrays/tensors replaced by their variable names."""
+    if id(obj) in names:
+        return names[id(obj)]
+    if isinstance(obj, tuple):
+        inner = ", ".join(render(o, names) for o in obj)
+        return f"({inner},)" if len(obj) == 1 else f"({inner})"
+    if isinstance(obj, list):
+        return "[" + ", ".join(render(o, names) for o in obj) + "]"
+    if isinstance(obj, dict):
+        return "{" + ", ".join(f"{k!r}: {render(v, names)}" for k, v in obj.items()) + "}"
+    if isinstance(obj, (np.dtype, type)) and obj is not type:
+        return f"np.{np.dtype(obj).name}"
+    return literal(obj)
+
+
+def call(fn_src: str, args, kwargs, names) -> str:
+    parts = [render(a, names) for a in args] + [f"{k}={render(v, names)}" for k, v in kwargs.items()]
+    return f"{fn_src}({', '.join(parts)})"
+
+
+_AS_NUMPY = ("a = actual.detach().cpu().float().numpy() if actual.dtype == torch.bfloat16 "
+             "else actual.detach().cpu().resolve_conj().numpy()")
+
+
+def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, expected_dtype: str | None,
+            problem, method: str | None = None, tensor_result: bool = True) -> str:
+    """The reproduction for one sample. ``problem`` is a :class:`~conformance.compare.Difference` or a
+    string naming an exception disagreement (``"torch-raised"`` / ``"numpy-raised"``)."""
+    seen: set = set()
+    defs: list[str] = []
+    lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}"]
+    np_names: dict[int, str] = {}
+    t_names: dict[int, str] = {}
+    for i, (a, lay) in enumerate(zip(sample.arrays, sample.layouts)):
+        lines.append(f"x{i} = {array_literal(a)}")
+        lines += layouts.source(f"t{i}", f"x{i}", a, lay)
+        np_names[id(a)] = f"x{i}"
+        t_names[id(a)] = f"t{i}"
+    if method:
+        first, rest = sample.args[0], sample.args[1:]
+        tcall = call(f"{render(first, t_names)}.{method}", rest, sample.kwargs, t_names)
+    else:
+        fsrc, fdefs = callable_source(torch_fn, seen)
+        defs += fdefs
+        tcall = call(fsrc, sample.args, sample.kwargs, t_names)
+    rsrc, rdefs = callable_source(ref, seen)
+    defs += rdefs
+    up = {}
+    for i, a in enumerate(sample.arrays):
+        name = dtypes.name_of(a.dtype)
+        if upcast and dtypes.is_inexact(name):
+            up[id(a)] = f"x{i}.astype(np.{'complex128' if dtypes.is_complex(name) else 'float64'})"
+        else:
+            up[id(a)] = np_names[id(a)]
+    rcall = call(rsrc, sample.args, sample.kwargs, up)
+    if defs:
+        lines += [""] + [d + "\n" for d in defs]
+    if problem == "numpy-raised":
+        lines += ["", "try:", f"    {rcall}", "except Exception as exc:",
+                  "    print('NumPy raises:', type(exc).__name__, exc)", f"actual = {tcall}",
+                  "raise AssertionError(f'torch returned {actual!r} where NumPy raised')"]
+        return "\n".join(lines) + "\n"
+    if problem == "torch-raised":
+        lines += ["", f"print('NumPy returns:', {rcall})", f"actual = {tcall}  # raises"]
+        return "\n".join(lines) + "\n"
+    path = "".join(f"[{i}]" for i in problem.path)
+    lines += ["", f"actual = {tcall}{path}", f"expected = np.asarray({rcall}{path})"]
+    if expected_dtype == "bfloat16":
+        lines.append("expected = torch.from_numpy(expected).to(torch.bfloat16).float().numpy()  # round to bfloat16")
+    elif expected_dtype:
+        lines.append(f"expected = expected.astype({dtypes.numpy_literal_dtype(expected_dtype)})")
+    lines += ["print('torch:', actual)", "print('numpy:', expected)"]
+    kind = problem.kind
+    if kind == "shape":
+        lines.append("assert tuple(actual.shape) == expected.shape, (tuple(actual.shape), expected.shape)")
+    elif kind == "dtype":
+        lines.append(f"assert actual.dtype == torch.{expected_dtype}, actual.dtype")
+    elif kind in ("type", "length"):
+        lines.append("assert type(actual) is type(expected.item()), (type(actual), expected)")
+    elif not tensor_result:
+        lines.append("assert actual == expected.item(), (actual, expected)")
+    elif kind == "signed_zero":
+        lines += [_AS_NUMPY, "z = (a == 0) & (expected == 0)",
+                  "assert (np.signbit(a[z]) == np.signbit(expected[z])).all(), 'sign of zero differs'"]
+    else:
+        lines.append(_AS_NUMPY)
+        if problem.rtol or problem.atol:
+            lines.append(f"np.testing.assert_allclose(a, expected, rtol={problem.rtol!r}, atol={problem.atol!r}, "
+                         "equal_nan=True)")
+        else:
+            lines.append("np.testing.assert_array_equal(a, expected)")
+    return "\n".join(lines) + "\n"

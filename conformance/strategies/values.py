@@ -1,0 +1,131 @@
+"""Value fills: NumPy arrays of a given shape and dtype, made from a seed.
+
+Hypothesis draws the structure of an example (shapes, dtypes, layouts, a seed); the values come from a seeded
+NumPy generator, which is much cheaper than drawing elements one by one and gives more variety. Each structural
+example is checked with several fills:
+
+* ``ordinary``: moderate values (floats ~ N(0, 1) times a scale of 1 or 100, small integers);
+* ``special``: ordinary values with about a third replaced by special values — NaN, ±inf, -0.0, subnormals,
+  the dtype's extremes, ±1, ±0.5 for floats; 0, ±1 and the extremes for integers;
+* ``extreme``: magnitudes spread over the dtype's whole exponent range (floats) or its whole range (integers).
+
+A ``domain`` restricts values for arguments that need it (an index array, an exponent): ``("int", lo, hi)``
+gives integers in ``[lo, hi)``, ``("float", lo, hi)`` reals in ``[lo, hi]`` (with the bounds themselves mixed in
+by the ``special`` fill), whatever the fill.
+"""
+from __future__ import annotations
+
+import functools
+
+import ml_dtypes
+import numpy as np
+
+from conformance import dtypes
+
+FILLS = ("ordinary", "special", "extreme")
+
+
+@functools.lru_cache(maxsize=None)
+def _info(name: str):
+    dt = dtypes.NUMPY[name]
+    if name == "bool":
+        return None
+    if name in dtypes.INTEGRAL:
+        return np.iinfo(dt)
+    if name == "bfloat16":
+        return ml_dtypes.finfo(ml_dtypes.bfloat16)
+    if name in dtypes.COMPLEX:
+        return np.finfo(np.float32 if name == "complex64" else np.float64)
+    return np.finfo(dt)
+
+
+@functools.lru_cache(maxsize=None)
+def specials(name: str) -> np.ndarray:
+    """The special values of a dtype, as float64 (or int64 / bool) for mixing into fills."""
+    if name == "bool":
+        return np.array([False, True])
+    info = _info(name)
+    if name in dtypes.INTEGRAL:
+        vals = [0, 1, int(info.max), int(info.min), int(info.max) - 1]
+        if info.min < 0:
+            vals += [-1, int(info.min) + 1]
+        return np.array(sorted(set(vals)), dtype=np.int64)
+    sub = float(info.smallest_subnormal)
+    return np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, sub, -sub, float(info.tiny), float(info.max),
+                     -float(info.max), 1.0, -1.0, 0.5, -0.5, 2.0])
+
+
+def poison(name: str):
+    """The value written into the gaps of strided layouts: an op that reads a gap shows it."""
+    if name == "bool":
+        return True
+    if name in dtypes.INTEGRAL:
+        return int(_info(name).max) - 3
+    if name in dtypes.COMPLEX:
+        return complex(float("nan"), float("nan"))
+    return float("nan")
+
+
+def _real(rng: np.random.Generator, size: int, name: str, mode: str) -> np.ndarray:
+    """float64 values that the float dtype ``name`` holds (before rounding to it)."""
+    if mode == "extreme":
+        info = _info(name)
+        lo, hi = np.log2(float(info.smallest_subnormal)), np.log2(float(info.max))
+        mag = np.exp2(rng.uniform(lo, hi, size))
+        return np.where(rng.random(size) < 0.5, -mag, mag)
+    scale = 100.0 if rng.random() < 0.3 else 1.0
+    vals = rng.standard_normal(size) * scale
+    if mode == "special":
+        pool = specials(name)
+        hit = rng.random(size) < 0.35
+        vals[hit] = rng.choice(pool, int(hit.sum()))
+    return vals
+
+
+def _integral(rng: np.random.Generator, size: int, name: str, mode: str) -> np.ndarray:
+    info = _info(name)
+    if mode == "extreme":
+        return rng.integers(int(info.min), int(info.max), size, endpoint=True, dtype=np.int64)
+    lo = max(int(info.min), -10)
+    vals = rng.integers(lo, 11, size, dtype=np.int64)
+    if mode == "special":
+        hit = rng.random(size) < 0.35
+        vals[hit] = rng.choice(specials(name), int(hit.sum()))
+    return vals
+
+
+def _cast(vals: np.ndarray, name: str) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return vals.astype(dtypes.NUMPY[name])
+
+
+def fill(rng: np.random.Generator, shape: tuple, name: str, mode: str = "ordinary",
+         domain: tuple | None = None) -> np.ndarray:
+    """An array of ``shape`` and dtype ``name`` with values of the given fill ``mode``."""
+    size = int(np.prod(shape, dtype=np.int64))
+    if domain is not None:
+        vals = _domain(rng, size, name, mode, domain)
+    elif name == "bool":
+        vals = rng.random(size) < 0.5
+    elif name in dtypes.INTEGRAL:
+        vals = _integral(rng, size, name, mode)
+    elif name in dtypes.COMPLEX:
+        vals = _real(rng, size, name, mode) + 1j * _real(rng, size, name, mode)
+    else:
+        vals = _real(rng, size, name, mode)
+    return _cast(vals, name).reshape(shape)
+
+
+def _domain(rng, size, name, mode, domain):
+    kind, lo, hi = domain
+    if kind == "int":
+        if hi <= lo:
+            return np.zeros(size, dtype=np.int64)
+        return rng.integers(lo, hi, size, dtype=np.int64)
+    vals = rng.uniform(lo, hi, size)
+    if mode == "special":
+        hit = rng.random(size) < 0.35
+        vals[hit] = rng.choice(np.array([lo, hi, 0.0 if lo <= 0 <= hi else lo]), int(hit.sum()))
+    if name in dtypes.INTEGRAL or name == "bool":
+        vals = np.round(vals)
+    return vals
