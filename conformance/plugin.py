@@ -90,6 +90,14 @@ def pytest_configure(config):
         _usage_error(str(exc))
         return
     config._conformance = state
+    plant = os.environ.get("CONFORMANCE_PLANT")
+    if plant:
+        from conformance import selfcheck
+
+        try:
+            selfcheck.plant(plant)
+        except KeyError:
+            _usage_error(f"unknown planted bug {plant!r}")
     from conformance import profiles
 
     if state.explicit_profile or _runs_suite(config):
