@@ -140,7 +140,8 @@ def _bad_real(a, e, rtol, atol, signed_zero):
     with np.errstate(invalid="ignore", over="ignore"):
         close = np.abs(a - e) <= atol + rtol * np.abs(e)
         exact = a == e  # covers equal infinities
-    bad = (a_nan != e_nan) | (~a_nan & ~e_nan & ~close & ~exact)
+    infinite = np.isinf(a) | np.isinf(e)  # an infinity only matches the same infinity
+    bad = (a_nan != e_nan) | (~a_nan & ~e_nan & ~close & ~exact) | (infinite & ~exact)
     if signed_zero:
         bad |= (a == 0) & (e == 0) & (np.signbit(a) != np.signbit(e))
     return bad

@@ -110,7 +110,9 @@ def fill(rng: np.random.Generator, shape: tuple, name: str, mode: str = "ordinar
     elif name in dtypes.INTEGRAL:
         vals = _integral(rng, size, name, mode)
     elif name in dtypes.COMPLEX:
-        vals = _real(rng, size, name, mode) + 1j * _real(rng, size, name, mode)
+        vals = np.empty(size, dtype=np.complex128)  # not re + 1j*im: 1j*inf would put a NaN in the real part
+        vals.real = _real(rng, size, name, mode)
+        vals.imag = _real(rng, size, name, mode)
     else:
         vals = _real(rng, size, name, mode)
     return _cast(vals, name).reshape(shape)

@@ -1,0 +1,123 @@
+"""Reproduction snippets reproduce: run with torch and numpy only, they raise for a wrong op and pass for a
+right one, on every layout and on the dtypes that need special handling (bfloat16, complex, integers)."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from conformance import check
+from conformance.catalogue.entry import OpEntry
+from conformance.compare import Difference
+from conformance.repro import snippet
+from conformance.strategies import ArraySpec, Case, binary, unary
+
+
+def wrong_abs(x):
+    """abs that flips the sign of its last element (a planted difference)."""
+    out = torch.abs(x).contiguous()
+    if out.numel():
+        out.view(-1)[-1] = -out.view(-1)[-1] - 1
+    return out
+
+
+def wrong_dtype_add(a, b):
+    return torch.add(a, b).to(torch.float64)
+
+
+def raising_add(a, b):
+    raise RuntimeError("planted")
+
+
+def lenient_add(a, b):
+    """add that silently truncates a longer second operand instead of failing to broadcast."""
+    return torch.add(a, b[: a.shape[0]])
+
+
+def sign_losing_neg(x):
+    return 0 - x
+
+
+ABS = OpEntry("abs", "pointwise", wrong_abs, np.abs, unary, ("float32",))
+ABS_OK = OpEntry("abs", "pointwise", "torch.abs", np.abs, unary, ("float32",))
+
+
+def _mismatch(op, case, dtype, fill="ordinary"):
+    sample = case.sample(fill)
+    with pytest.raises(check.Mismatch) as info:
+        check.forward(op, sample, "cpu", dtype)
+    return info.value
+
+
+def _runs_clean(source: str) -> bool:
+    assert "conformance" not in source.replace("# torch", "").split("\n", 1)[1], "snippet imports the project"
+    try:
+        exec(compile(source, "<snippet>", "exec"), {"__name__": "__snippet__"})
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided", "offset", "expanded"])
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "int16", "complex64", "float64"])
+def test_value_snippet_reproduces_on_every_layout(layout, dtype):
+    op = OpEntry("abs", "pointwise", wrong_abs, np.abs, unary, (dtype,))
+    case = Case((ArraySpec((3, 4), dtype, layout),), (), seed=3)
+    err = _mismatch(op, case, dtype)
+    assert err.repro and not _runs_clean(err.repro)
+    # the same snippet with the right torch call passes: the failure is the difference, not the snippet
+    assert _runs_clean(err.repro.replace("wrong_abs(t0)", "torch.abs(t0)"))
+
+
+def test_dtype_snippet_reproduces():
+    op = OpEntry("add", "pointwise", wrong_dtype_add, np.add, binary, ("float32",))
+    err = _mismatch(op, Case((ArraySpec((2,), "float32"), ArraySpec((2,), "float32")), (), 1), "float32")
+    assert "dtype differs" in err.summary
+    assert not _runs_clean(err.repro)
+
+
+def test_exception_snippets_reproduce():
+    op = OpEntry("add", "pointwise", raising_add, np.add, binary, ("float32",))
+    err = _mismatch(op, Case((ArraySpec((2,), "float32"), ArraySpec((2,), "float32")), (), 1), "float32")
+    assert "torch raised RuntimeError" in err.summary
+    assert not _runs_clean(err.repro)
+    op = OpEntry("add", "pointwise", lenient_add, np.add, binary, ("float32",))
+    err = _mismatch(op, Case((ArraySpec((2,), "float32"), ArraySpec((3,), "float32")), (), 1), "float32")
+    assert "NumPy raised ValueError" in err.summary
+    assert not _runs_clean(err.repro)
+
+
+def test_signed_zero_snippet_reproduces():
+    op = OpEntry("neg", "pointwise", sign_losing_neg, np.negative, unary, ("float32",))
+    case = Case((ArraySpec((4,), "float32"),), (), seed=0)
+    sample = case.sample("ordinary")
+    sample.arrays[0][:] = 0.0
+    with pytest.raises(check.Mismatch) as info:
+        check.forward(op, sample, "cpu", "float32")
+    assert "sign of zero" in info.value.summary
+    assert not _runs_clean(info.value.repro)
+
+
+def test_snippet_is_standalone_in_a_fresh_interpreter(tmp_path):
+    err = _mismatch(ABS, Case((ArraySpec((2, 3), "float32", "strided"),), (), seed=5), "float32")
+    path = tmp_path / "repro.py"
+    path.write_text(err.repro)
+    proc = subprocess.run([sys.executable, "-I", str(path)], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode != 0
+    assert "AssertionError" in proc.stderr
+    assert "torch:" in proc.stdout and "numpy:" in proc.stdout
+
+
+def test_message_carries_inputs_and_summary():
+    err = _mismatch(ABS, Case((ArraySpec((2, 3), "float32", "transposed"),), (), seed=5), "float32")
+    text = str(err)
+    assert "abs [cpu, float32]" in text and "layout=transposed" in text
+    assert "first mismatch at index" in text and "standalone reproduction" in text
+
+
+def test_snippet_for_a_scalar_difference():
+    sample = Case((ArraySpec((2,), "float32"),), (), 0).sample()
+    src = snippet(title="t", sample=sample, device="cpu", torch_fn="torch.numel", ref=np.size, upcast=False,
+                  expected_dtype=None, problem=Difference("values", "x"), tensor_result=False)
+    assert _runs_clean(src)

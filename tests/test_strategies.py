@@ -1,0 +1,99 @@
+"""The strategies produce what they document: 0-d and size-0 shapes, special values, real layouts."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conformance import dtypes
+from conformance.strategies import ArraySpec, Case, fill, layouts, shapes, unary
+from conformance.strategies.values import poison
+
+
+def _collect(strategy, n=300):
+    seen = []
+
+    @settings(max_examples=n, database=None, derandomize=True)
+    @given(strategy)
+    def run(x):
+        seen.append(x)
+
+    run()
+    return seen
+
+
+def test_shapes_include_0d_size0_and_size1():
+    got = _collect(shapes())
+    assert any(s == () for s in got)
+    assert any(0 in s for s in got)
+    assert any(1 in s for s in got)
+    assert max(len(s) for s in got) >= 3
+
+
+@pytest.mark.parametrize("name", dtypes.FLOATING + dtypes.COMPLEX)
+def test_special_fill_mixes_special_values(name):
+    rng = np.random.default_rng(0)
+    a = fill(rng, (400,), name, "special")
+    assert a.dtype == dtypes.NUMPY[name]
+    parts = [a.real, a.imag] if dtypes.is_complex(name) else [a.astype(np.float64)]
+    flat = np.concatenate([p.astype(np.float64).ravel() for p in parts])
+    assert np.isnan(flat).any() and np.isposinf(flat).any() and np.isneginf(flat).any()
+    assert ((flat == 0) & np.signbit(flat)).any(), "-0.0 is generated"
+    tiny = np.abs(flat[np.isfinite(flat) & (flat != 0)]).min()
+    assert tiny < 1e-30 or name in ("float16",) and tiny < 1e-7, "subnormals are generated"
+
+
+@pytest.mark.parametrize("name", dtypes.INTEGRAL)
+def test_integer_fills_reach_the_extremes(name):
+    rng = np.random.default_rng(1)
+    a = fill(rng, (400,), name, "special")
+    info = np.iinfo(dtypes.NUMPY[name])
+    assert a.max() == info.max and a.min() == info.min
+
+
+def test_domain_bounds_hold_in_every_fill():
+    rng = np.random.default_rng(2)
+    for mode in ("ordinary", "special", "extreme"):
+        a = fill(rng, (200,), "int64", mode, ("int", -3, 4))
+        assert a.min() >= -3 and a.max() < 4
+
+
+@pytest.mark.parametrize("layout", layouts.NONCONTIGUOUS)
+@pytest.mark.parametrize("name", ["float32", "bfloat16", "int16", "bool", "complex64"])
+def test_layouts_keep_values_and_change_memory(layout, name):
+    rng = np.random.default_rng(3)
+    values = fill(rng, (3, 4), name, "ordinary")
+    if layout == "expanded":
+        values = layouts.constant_along_axis(values)
+    tensor = layouts.make(values, layout)
+    assert tuple(tensor.shape) == (3, 4)
+    np.testing.assert_array_equal(dtypes.to_numpy(tensor), values)
+    if layout == "expanded":
+        assert 0 in tensor.stride()
+    elif layout == "offset":
+        assert tensor.storage_offset() == layouts.OFFSET
+    else:
+        assert not tensor.is_contiguous()
+
+
+def test_strided_gaps_hold_poison():
+    values = np.ones((2, 2), dtype=np.float32)
+    tensor = layouts.make(values, "strided")
+    storage = torch.as_strided(tensor, (8,), (1,), 0)
+    assert torch.isnan(storage).sum() >= 3
+    assert np.isnan(poison("float32"))
+
+
+def test_case_samples_are_reproducible_and_distinct():
+    case = Case((ArraySpec((5,), "float32"),), (), seed=7)
+    a = [s.arrays[0] for s in case.samples()]
+    b = [s.arrays[0] for s in case.samples()]
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+    assert not np.array_equal(a[0], a[1], equal_nan=True)
+
+
+def test_with_layouts_replaces_each_array_layout():
+    case = _collect(unary("float32"), 5)[0]
+    changed = case.with_layouts(["strided"])
+    assert [s.layout for s in changed.specs] == ["strided"]
