@@ -64,12 +64,15 @@ def _bf16_as_f16(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float16) if a.dtype == dtypes.NUMPY["bfloat16"] else a.copy()
 
 
-def _result_dtype(probe, had_bf16: bool):
+def _result_dtype(probe, had_bf16: bool, had_f16: bool = False):
     if isinstance(probe, (tuple, list)):
-        return type(probe)(_result_dtype(p, had_bf16) for p in probe)
+        return type(probe)(_result_dtype(p, had_bf16, had_f16) for p in probe)
     if isinstance(probe, (np.ndarray, np.generic)):
         dt = np.asarray(probe).dtype
-        return dtypes.NUMPY["bfloat16"] if had_bf16 and dt == np.float16 else dt
+        if had_bf16 and dt == np.float16:
+            # bfloat16 took float16's place; next to a real float16 operand the result must hold both: float32
+            return np.dtype(np.float32) if had_f16 else dtypes.NUMPY["bfloat16"]
+        return dt
     return None
 
 
@@ -81,20 +84,24 @@ def _cast(values, want):
     return np.asarray(values).astype(want)
 
 
-def reference(op: OpEntry, sample: Sample, ref=None):
+def reference(op: OpEntry, sample: Sample, ref=None, native: bool = False):
     """NumPy's answer for ``sample``: values computed in float64/complex128 (if ``op.upcast``) and rounded to
     the dtype NumPy itself gives for the inputs' dtypes. bfloat16 inputs take float16's place when that dtype
-    is worked out (torch promotes bfloat16 as NumPy promotes float16), and the result is bfloat16."""
+    is worked out (torch promotes bfloat16 as NumPy promotes float16), and the result is bfloat16.
+    ``native``: ``ref`` gets the inputs in their own dtypes (bfloat16 too) and its result is taken as it is."""
     ref = ref or op.ref
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if native:
+            args, kwargs = sample.numpy_inputs()
+            return ref(*args, **kwargs)
         had_bf16 = any(a.dtype == dtypes.NUMPY["bfloat16"] for a in sample.arrays)
         inexact = any(dtypes.is_inexact(dtypes.name_of(a.dtype)) for a in sample.arrays)
         args, kwargs = sample.numpy_inputs(_bf16_as_f16 if had_bf16 else None)
         probe = ref(*args, **kwargs)
         if not (op.upcast and inexact):
             return _cast(probe, _result_dtype(probe, False)) if had_bf16 else probe
-        want = _result_dtype(probe, had_bf16)
+        want = _result_dtype(probe, had_bf16, any(a.dtype == np.float16 for a in sample.arrays))
         args, kwargs = sample.numpy_inputs(_upcast)
         return _cast(ref(*args, **kwargs), want)
 
@@ -117,10 +124,11 @@ def _tensors(obj):
 
 
 def _fail(op, sample, device, dtype, summary, problem, details="", ref=None, expected_dtype=None,
-          method=None, actual=None):
+          method=None, actual=None, upcast=None):
     title = f"torch {op.name} vs NumPy on {device}, {dtype} (fill: {sample.fill}): {summary}"
     snippet = repro.snippet(title=title, sample=sample, device=device, torch_fn=op.torch, ref=ref or op.ref,
-                            upcast=op.upcast, expected_dtype=expected_dtype, problem=problem, method=method,
+                            upcast=op.upcast if upcast is None else upcast, expected_dtype=expected_dtype,
+                            problem=problem, method=method,
                             tensor_result=isinstance(actual, (torch.Tensor, tuple, list)) or actual is None)
     raise Mismatch(f"{op.name} [{device}, {dtype}]: {summary}", details, describe_inputs(sample), snippet)
 
@@ -142,7 +150,7 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str) -> Divergence 
                   f"condition: {div.condition}")
         return div
     try:
-        expected, n_exc = reference(op, sample, ref), None
+        expected, n_exc = reference(op, sample, ref, native=bool(div and div.native and div.torch_ref)), None
     except Exception as exc:  # noqa: BLE001
         expected, n_exc = None, exc
     if n_exc is not None and t_exc is not None:
@@ -159,12 +167,28 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str) -> Divergence 
         if t.device != torch.device(device):
             _fail(op, sample, device, dtype, f"result is on {t.device}, inputs on {device}", "torch-raised")
     signed_zero = op.signed_zero and not (div and div.relax_signed_zero)
-    diff = _compare.compare(actual, expected, tol=op.tol, signed_zero=signed_zero)
+    tol = op.tolerance(sample, dtype)
+    if div is not None and div.accept_nonfinite is not None:
+        tol = _accepting_nonfinite(tol, expected, div.accept_nonfinite(sample, dtype))
+    diff = _compare.compare(actual, expected, tol=tol, signed_zero=signed_zero)
     if diff is not None:
         note = f" (under known divergence {div.id})" if div else ""
         _fail(op, sample, device, dtype, diff.summary + note, diff, "\n".join(diff.details), ref=ref,
-              expected_dtype=_dtype_name(expected) if not diff.path else None, actual=actual)
+              expected_dtype=_dtype_name(expected) if not diff.path else None, actual=actual,
+              upcast=False if div and div.native and div.torch_ref else None)
     return div
+
+
+def _accepting_nonfinite(tol, expected, mask):
+    """``tol`` with ``mask`` (where torch may give a non-finite value instead) added for the result's dtype."""
+    name = _dtype_name(expected)
+    if name is None or not dtypes.is_inexact(name):
+        return tol
+    spec = _compare.tolerance(name, tol)
+    mask = np.asarray(mask, dtype=bool)
+    if len(spec) > 2 and spec[2] is not None:
+        mask = mask | np.asarray(spec[2], dtype=bool)
+    return {**(tol or {}), name: (spec[0], spec[1], mask)}
 
 
 def variants(op: OpEntry, sample: Sample, device: str, dtype: str) -> None:
@@ -223,11 +247,19 @@ def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name):
         _fail(op, sample, device, dtype, f"{what} variant {name} disagrees with the function: the function "
               f"{fn}; the {what} variant {var}", "torch-raised", method=name)
     if f_exc is None:
-        diff = _compare.compare(got, dtypes.to_numpy(want) if isinstance(want, torch.Tensor) else want,
-                                tol={}, signed_zero=True)
+        diff = _compare.compare(got, _host(want), tol={}, signed_zero=True)
         if diff is not None and not _same_bits(got, want):
             raise Mismatch(f"{op.name} [{device}, {dtype}]: {what} variant {name} differs from the function: "
                            f"{diff.summary}", "\n".join(diff.details), describe_inputs(sample))
+
+
+def _host(want):
+    """A torch result as NumPy (tensors inside tuples too, bfloat16 included), to compare a variant with."""
+    if isinstance(want, torch.Tensor):
+        return dtypes.to_numpy(want)
+    if isinstance(want, (tuple, list)):
+        return tuple(_host(w) for w in want)
+    return want
 
 
 def _same_bits(a, b) -> bool:
@@ -268,11 +300,11 @@ def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: s
             raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch and NumPy both raise")
         return
     if div.expected_dtype is not None:
-        if dtypes.name_of(actual.dtype) == dtypes.name_of(np.asarray(numpy_expected).dtype):
+        if dtypes.name_of(actual.dtype) == str(np.asarray(numpy_expected).dtype):  # NumPy's may be uint64
             raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch now gives NumPy's "
                            f"dtype {dtypes.name_of(actual.dtype)}")
         return
-    if _compare.compare(actual, numpy_expected, tol=op.tol, signed_zero=op.signed_zero) is None:
+    if _compare.compare(actual, numpy_expected, tol=op.tolerance(sample, dtype), signed_zero=op.signed_zero) is None:
         raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch now agrees with NumPy "
                        f"({div.condition}); update the catalogue", inputs=describe_inputs(sample))
 

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 USAGE_ERROR = 2
+DEFAULT_TIMEOUT = 300.0   # per-test time limit of `conformance run` (dev, ci)
+NIGHTLY_TIMEOUT = 1200.0  # with --profile nightly: 20x the examples
 
 
 class UsageError(Exception):
@@ -37,11 +39,25 @@ def _parser() -> argparse.ArgumentParser:
                      help="parallel worker processes (pytest-xdist); default 1")
     run.add_argument("--report-dir", default="reports", metavar="DIR", help="where results go (default reports/)")
     run.add_argument("--baseline", metavar="FILE", help="after the run, gate the results against this baseline")
+    run.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                     help="per-test time limit; a test past it is stopped and recorded as an error "
+                          f"(default {DEFAULT_TIMEOUT:g} s, {NIGHTLY_TIMEOUT:g} s with --profile nightly; 0: none)")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="after --: extra pytest arguments")
 
     lst = sub.add_parser("list", help="print the op catalogue")
     lst.add_argument("--divergences", action="store_true", help="print the known divergences instead")
     lst.add_argument("--family", action="append", metavar="NAME", help="only this family")
+
+    rep = sub.add_parser("report", help="write index.html and junit.xml from results files, merging several "
+                                        "(runners, shards); a results.jsonl stream is rebuilt")
+    rep.add_argument("results", nargs="+", metavar="RESULTS", help="results.json (or results.jsonl) files")
+    rep.add_argument("-o", "--output", default="reports", metavar="DIR", help="where to write (default reports/)")
+    rep.add_argument("--title", default="Conformance report", help="the page's title")
+
+    gate = sub.add_parser("gate", help="compare results with a baseline; exit 1 on a regression")
+    gate.add_argument("--baseline", required=True, metavar="BASELINE", help="the baseline results.json")
+    gate.add_argument("current", nargs="+", metavar="CURRENT",
+                      help="the results to check (several files, e.g. shards, are merged)")
 
     sc = sub.add_parser("selfcheck", help="plant bugs into torch and check that the suite catches each")
     sc.add_argument("names", nargs="*", help="only these planted bugs (default: all)")
@@ -88,6 +104,8 @@ def _check_common(args):
                 raise ValueError
         except ValueError:
             raise UsageError(f"-n takes a positive number or 'auto', not {args.workers!r}") from None
+    if args.timeout is not None and args.timeout < 0:
+        raise UsageError(f"--timeout takes a number of seconds >= 0, not {args.timeout:g}")
     report_dir = Path(args.report_dir)
     if not report_dir.resolve().parent.is_dir():
         raise UsageError(f"the report directory's parent does not exist: {report_dir.resolve().parent}")
@@ -97,8 +115,11 @@ def _check_common(args):
 
 def pytest_args(args) -> list[str]:
     """The pytest command line that ``conformance run`` uses."""
+    # --rootdir: test ids are the same whatever directory the run starts from (results compare across
+    # machines); --report-dir=DIR in one word: a path among the arguments would move pytest's rootdir
     out = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-q", "-rfE",
-           "--conformance-profile", args.profile, "--report-dir", str(args.report_dir)]
+           f"--rootdir={_package_root()}", "--conformance-profile", args.profile,
+           f"--report-dir={args.report_dir}", f"--conformance-timeout={_timeout(args):g}"]
     for dev in args.device or ["cpu"]:
         out += ["--device", dev]
     for d in args.dtypes or ():
@@ -115,10 +136,29 @@ def pytest_args(args) -> list[str]:
     return out + extra
 
 
+def _package_root() -> Path:
+    import conformance
+
+    return Path(conformance.__file__).resolve().parent.parent
+
+
+def _timeout(args) -> float:
+    if args.timeout is not None:
+        return args.timeout
+    return NIGHTLY_TIMEOUT if args.profile == "nightly" else DEFAULT_TIMEOUT
+
+
 def cmd_run(args) -> int:
     import pytest
 
     _check_common(args)
+    if args.baseline:  # a bad baseline is said now, not after an hour of testing
+        from conformance.results import ResultsError, read
+
+        try:
+            read(Path(args.baseline))
+        except ResultsError as exc:
+            raise UsageError(f"baseline: {exc}") from None
     Path(args.report_dir).mkdir(exist_ok=True)
     code = int(pytest.main(pytest_args(args)))
     results_path = Path(args.report_dir) / "results.json"
@@ -129,31 +169,76 @@ def cmd_run(args) -> int:
         return USAGE_ERROR
     if code == 2 and not results_path.exists():
         return USAGE_ERROR
-    _after_run(args, results_path)
+    if not _after_run(args, results_path):
+        return USAGE_ERROR
+    interrupted = code == 2
+    if interrupted:
+        print(f"conformance: the run was interrupted; {args.report_dir}/ holds the results of the tests that "
+              "finished", file=sys.stderr)
     if args.baseline:
         gate_code = _gate(Path(args.baseline), results_path)
         if gate_code == USAGE_ERROR:
             return USAGE_ERROR
-        return gate_code
-    return 0 if code == 0 else 1
+        return 130 if interrupted else gate_code
+    return 130 if interrupted else (0 if code == 0 else 1)
 
 
-def _after_run(args, results_path: Path) -> None:
-    """Writes the reports that read results.json (when the report package provides them)."""
+def _after_run(args, results_path: Path) -> bool:
+    """Writes the reports that read results.json; False (after one line on stderr) if they cannot be."""
+    from conformance.report import write_reports
+    from conformance.results import ResultsError
+
+    if not results_path.exists():
+        return True
     try:
-        from conformance.report import write_reports
-    except ImportError:
-        return
-    if results_path.exists():
-        write_reports([results_path], Path(args.report_dir))
+        written = write_reports([results_path], Path(args.report_dir))
+    except ResultsError as exc:
+        print(f"conformance: error: cannot write the reports: {exc}", file=sys.stderr)
+        return False
+    names = ", ".join(p.name for p in [results_path] + written["paths"])
+    print(f"conformance: reports in {args.report_dir}/: {names}", file=sys.stderr)
+    return True
 
 
-def _gate(baseline: Path, current: Path) -> int:
-    try:
-        from conformance.report.gate import run_gate
-    except ImportError:
-        raise UsageError("the regression gate is not available in this version") from None
+def _gate(baseline: Path, current) -> int:
+    from conformance.report.gate import run_gate
+
     return run_gate(baseline, current)
+
+
+def cmd_report(args) -> int:
+    from conformance.report import write_reports
+    from conformance.results import ResultsError
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"the output directory is a file: {out}")
+    if not out.resolve().parent.is_dir():
+        raise UsageError(f"the output directory's parent does not exist: {out.resolve().parent}")
+    try:
+        written = write_reports(args.results, out, title=args.title)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    merged = written["merged"]
+    print(f"{len(merged.records)} test cases from {len(merged.runs)} run{'s' if len(merged.runs) != 1 else ''}, "
+          f"{len(merged.columns)} device column set{'s' if len(merged.columns) != 1 else ''}")
+    if merged.duplicates:
+        print(f"{merged.duplicates} identical duplicate records counted once")
+    if merged.conflicts:
+        print(f"{len(merged.conflicts)} conflicting duplicates (same case, device and torch version, different "
+              "outcomes); listed in the report:")
+        for c in merged.conflicts[:20]:
+            outcomes = ", ".join(f"{r['outcome']} in {merged.runs[r['_run']].path}" for r in c["records"])
+            print(f"  {c['key']} [{merged.columns[c['column']].label}]: {outcomes}")
+        if len(merged.conflicts) > 20:
+            print(f"  ... and {len(merged.conflicts) - 20} more")
+    for p in written["paths"]:
+        print(f"wrote {p}")
+    return 0
+
+
+def cmd_gate(args) -> int:
+    return _gate(Path(args.baseline), [Path(p) for p in args.current])
 
 
 def cmd_list(args) -> int:
@@ -187,7 +272,8 @@ def cmd_selfcheck(args) -> int:
     return selfcheck_main(args)
 
 
-_COMMANDS = {"run": cmd_run, "list": cmd_list, "selfcheck": cmd_selfcheck}
+_COMMANDS = {"run": cmd_run, "list": cmd_list, "selfcheck": cmd_selfcheck, "report": cmd_report,
+             "gate": cmd_gate}
 
 
 def register(name: str, fn) -> None:

@@ -35,6 +35,11 @@ def pytest_addoption(parser):
                          "more examples)")
     group.addoption("--report-dir", default=None, metavar="DIR",
                     help="write results.jsonl / results.json of the conformance tests into DIR")
+    group.addoption("--conformance-timeout", default=None, type=float, metavar="SECONDS",
+                    help="per-test time limit: a conformance test still running after SECONDS is stopped and "
+                         "recorded as an error (one that does not return to Python is killed with its process "
+                         "a little later; under xdist the worker is restarted). Default: no limit "
+                         "(`conformance run` sets one).")
 
 
 def parse_dtypes(values) -> tuple[str, ...]:
@@ -68,9 +73,14 @@ class State:
         self.devices, self.skipped_devices = devices.resolve(config.getoption("device"))
         self.dtypes = parse_dtypes(config.getoption("dtypes"))
         self.report_dir = config.getoption("report_dir")
+        self.timeout = config.getoption("conformance_timeout") or 0.0
+        if self.timeout < 0:
+            raise ValueError(f"--conformance-timeout must be positive, not {self.timeout:g}")
         self.writer = None
         self.records: dict[str, dict] = {}
+        self.started_at: dict[str, float] = {}
         self.started = time.time()
+        self.previous_sigterm = None
 
 
 def _usage_error(message: str):
@@ -81,7 +91,8 @@ def pytest_configure(config):
     for family, text in FAMILIES.items():
         config.addinivalue_line("markers", f"{family}: conformance family — {text}")
     config.addinivalue_line("markers", "op(name): the op a bespoke conformance test is about")
-    config.addinivalue_line("markers", "ops(predicate): catalogue entries a generic test runs on")
+    config.addinivalue_line("markers", "ops(predicate, dtypes=None): catalogue entries a generic test runs on "
+                            "(dtypes: optional fn(op) -> the dtypes to run it on, instead of op.dtypes)")
     config.addinivalue_line("markers", "dtypes(*names): dtypes a bespoke conformance test runs on")
     config.addinivalue_line("markers", "divergence(id): the test pins a known divergence")
     try:
@@ -112,7 +123,13 @@ def pytest_configure(config):
         parent = Path(state.report_dir).resolve().parent
         if not parent.is_dir():
             _usage_error(f"report directory's parent does not exist: {parent}")
+        for stale in ("results.json", "index.html", "junit.xml"):  # a previous run's files must not pass for this one's
+            try:
+                (Path(state.report_dir) / stale).unlink()
+            except OSError:
+                pass
         state.writer = results.StreamWriter(Path(state.report_dir))
+        _terminate_as_interrupt(state)
 
 
 def _runs_suite(config) -> bool:
@@ -120,7 +137,9 @@ def _runs_suite(config) -> bool:
 
 
 def _in_suite(module) -> bool:
-    return getattr(module, "__name__", "").startswith(SUITE)
+    """A conformance test module: one of ``conformance.suite``, or a module that opts in with
+    ``CONFORMANCE_SUITE = True`` (the project's own tests use that for small fake suites)."""
+    return getattr(module, "__name__", "").startswith(SUITE) or getattr(module, "CONFORMANCE_SUITE", False) is True
 
 
 def pytest_report_header(config):
@@ -156,12 +175,14 @@ def pytest_generate_tests(metafunc):
     if "op" in names:
         marker = metafunc.definition.get_closest_marker("ops")
         keep = marker.args[0] if marker and marker.args else (lambda op: True)
+        # ops(predicate, dtypes=fn): fn(op) -> the dtypes this test runs the op on (default: op.dtypes)
+        pick_dtypes = (marker.kwargs.get("dtypes") if marker else None) or (lambda op: op.dtypes)
         params = [
             pytest.param(op, dev, dt, id=f"{op.name}-{dev}-{dt}",
                          marks=[getattr(pytest.mark, op.family)] + ([skip] if skip else []))
             for op in catalogue.entries() if keep(op)
             for dev, skip in _device_params(state)
-            for dt in op.dtypes if _dtype_ok(state, dev, dt, skip)
+            for dt in pick_dtypes(op) if _dtype_ok(state, dev, dt, skip)
         ]
         metafunc.parametrize(("op", "device", "dtype"), params)
     elif "divergence" in names:
@@ -201,6 +222,33 @@ def _op_or_none(catalogue, name):
 
 
 # ---- result capture -------------------------------------------------------------------------------------
+#
+# Who writes what. The process that sees every test report streams ``results.jsonl`` and writes
+# ``results.json`` at the end: pytest itself without xdist; with xdist, the controller, which receives each
+# worker's reports (the metadata of a test rides in ``report.user_properties``) and, when a worker dies in the
+# middle of a test (a crash, SIGKILL, the hard time limit), a failed report for that test from xdist, which
+# then starts a new worker. Workers write nothing, so there is one writer and no file to merge.
+#
+# The stream holds a header (environment, divergence catalogue), a start line per test case and the record of
+# each finished one, flushed line by line: a run that is interrupted (Ctrl-C, SIGTERM) still writes
+# results.json at the end, and a run that is killed outright leaves a stream that ``conformance report``
+# rebuilds results.json from; in both, a test case that started and never finished is an ``error``.
+#
+# Time limit (``--conformance-timeout``): SIGALRM stops the test's call phase with TimeLimitExceeded
+# (reported as ``error``); a test stuck where Python cannot interrupt it (inside a C call) is ended a little
+# later by faulthandler, which dumps the stacks and exits its process: under xdist that is one worker, whose
+# test is then reported as crashed (and restarted by xdist); without xdist the run ends and its stream remains.
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised in a conformance test that ran past ``--conformance-timeout``. A BaseException, so that
+    Hypothesis does not take it for a falsifying example and start shrinking."""
+
+
+def _grace(limit: float) -> float:
+    """Seconds after the soft limit at which a test that did not stop is killed with its process."""
+    return min(30.0, max(2.0, limit))
+
 
 def _meta(item) -> dict:
     params = getattr(getattr(item, "callspec", None), "params", {})
@@ -212,6 +260,7 @@ def _meta(item) -> dict:
     op_marker = item.get_closest_marker("op")
     div_marker = item.get_closest_marker("divergence")
     return {
+        "module": getattr(getattr(item, "module", None), "__name__", None),
         "test": item.originalname if hasattr(item, "originalname") else item.name,
         "family": family or (op.family if op else (div.family if div else None)),
         "op": op.name if op else (div.op if div else (op_marker.args[0] if op_marker else None)),
@@ -219,6 +268,68 @@ def _meta(item) -> dict:
         "device": params.get("device"),
         "divergence": div.id if div else (div_marker.args[0] if div_marker else None),
     }
+
+
+def _fault_file(config=None):
+    """Where faulthandler writes the stacks of a test killed by the hard limit: pytest's own duplicate of
+    stderr (not captured), else the process's stderr."""
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+
+        return config.stash[fault_handler_stderr_fd_key]
+    except Exception:  # noqa: BLE001 - a pytest without it, or the faulthandler plugin disabled
+        pass
+    for stream in (sys.__stderr__, sys.stderr):
+        try:
+            stream.fileno()
+            return stream
+        except (AttributeError, OSError, ValueError):
+            continue
+    return None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    state = getattr(item.config, "_conformance", None)
+    in_suite = state is not None and _in_suite(getattr(item, "module", None))
+    if in_suite and state.writer is not None:  # no xdist: this process runs the test and writes the stream
+        _started(state, item.nodeid, _meta(item))
+    out = _fault_file(item.config) if in_suite and state.timeout > 0 else None
+    hard = out is not None
+    if hard:
+        import faulthandler
+
+        faulthandler.dump_traceback_later(state.timeout + _grace(state.timeout), exit=True, file=out)
+    try:
+        yield
+    finally:
+        if hard:
+            faulthandler.cancel_dump_traceback_later()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    import signal
+    import threading
+
+    state = getattr(item.config, "_conformance", None)
+    if (state is None or not state.timeout or not _in_suite(getattr(item, "module", None))
+            or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    limit = state.timeout
+
+    def on_alarm(signum, frame):
+        raise TimeLimitExceeded(f"stopped after {limit:g} s: the test ran past the per-test time limit "
+                                f"(--conformance-timeout {limit:g})")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -234,7 +345,9 @@ def pytest_runtest_makereport(item, call):
 
         notes = [n for n in getattr(exc, "__notes__", []) if n]
         meta["falsifying_example"] = "\n".join(notes) or None
-        if isinstance(exc, Mismatch):
+        if isinstance(exc, TimeLimitExceeded):
+            meta.update(message=str(exc), timed_out=True)
+        elif isinstance(exc, Mismatch):
             meta.update(message=exc.summary + ("\n" + exc.details if exc.details else ""),
                         inputs=exc.inputs or None, repro=exc.repro or None)
         else:
@@ -243,29 +356,80 @@ def pytest_runtest_makereport(item, call):
     rep.user_properties.append(("conformance", meta))
 
 
-def pytest_runtest_logreport(report):
+def _state():
     config = _CONFIG.get("config")
-    state = getattr(config, "_conformance", None) if config else None
+    return getattr(config, "_conformance", None) if config else None
+
+
+def pytest_runtest_logstart(nodeid, location):
+    state = _state()
+    if state is not None and state.writer is not None:
+        state.started_at.setdefault(nodeid, time.time())
+
+
+def _started(state, nodeid: str, meta: dict) -> None:
+    """Streams the start line of a test case (once), so that a case that never finishes is still known."""
+    if nodeid in state.records:
+        return
+    state.records[nodeid] = _new_record(state, nodeid, meta)
+    state.started_at.setdefault(nodeid, time.time())
+    state.writer.start(nodeid, **{k: v for k, v in state.records[nodeid].items()
+                                  if k in ("module", "test", "family", "op", "dtype", "device", "divergence",
+                                           "rerun")})
+
+
+def _new_record(state, nodeid: str, meta: dict) -> dict:
+    return {"nodeid": nodeid, "module": meta.get("module"),
+            **{k: meta.get(k) for k in ("test", "family", "op", "dtype", "device", "divergence")},
+            "outcome": None, "duration_s": 0.0, "message": None, "inputs": None, "repro": None,
+            "falsifying_example": None, "divergences_hit": [], "rerun": _rerun(state, nodeid, meta)}
+
+
+def _crash_meta(nodeid: str) -> dict:
+    from conformance import results
+
+    meta = results.parse_nodeid(nodeid)
+    meta["module"] = results.module_of({"nodeid": nodeid})
+    meta["divergence"] = None
+    if meta["op"]:
+        from conformance import catalogue
+
+        try:
+            meta["family"] = catalogue.by_name(meta["op"]).family
+        except (KeyError, ValueError):
+            try:
+                div = catalogue.divergence(meta["op"])
+                meta.update(family=div.family, op=div.op, divergence=div.id)
+            except (KeyError, ValueError):
+                pass
+    return meta
+
+
+def pytest_runtest_logreport(report):
+    state = _state()
     if state is None or state.writer is None:
         return
     meta = next((v for k, v in report.user_properties if k == "conformance"), None)
+    crashed = report.when not in ("setup", "call", "teardown")  # xdist's report for a test whose worker died
+    rec = state.records.get(report.nodeid)
     if meta is None:
-        if report.failed and "[" in report.nodeid:  # a crashed xdist worker: no metadata came back
-            meta = {"test": report.nodeid.split("::")[-1].split("[")[0], "family": None, "op": None,
-                    "dtype": None, "device": None, "divergence": None}
+        if rec is not None:
+            meta = {}
+        elif crashed and report.failed and "[" in report.nodeid:
+            meta = _crash_meta(report.nodeid)
         else:
             return
+    if rec is None or (report.when == "setup" and rec["outcome"] is not None):  # first sight, or a rerun
+        state.records.pop(report.nodeid, None)
+        _started(state, report.nodeid, meta)
+        rec = state.records[report.nodeid]
     hits = next((v for k, v in report.user_properties if k == "divergences_hit"), [])
-    rec = state.records.get(report.nodeid)
-    if report.when == "setup" or rec is None:
-        rec = {"nodeid": report.nodeid, **{k: meta.get(k) for k in
-                                           ("test", "family", "op", "dtype", "device", "divergence")},
-               "outcome": None, "duration_s": 0.0, "message": None, "inputs": None, "repro": None,
-               "falsifying_example": None, "divergences_hit": [], "rerun": _rerun(state, report.nodeid)}
-        state.records[report.nodeid] = rec
     rec["duration_s"] = round(rec["duration_s"] + report.duration, 6)
     outcome = None
-    if report.when == "setup":
+    if crashed:
+        outcome = "error"
+        rec["message"] = _crash_message(state, report)
+    elif report.when == "setup":
         if report.failed:
             outcome = "error"
         elif report.skipped:
@@ -278,10 +442,15 @@ def pytest_runtest_logreport(report):
             outcome = "skipped"
             rec["message"] = _skip_reason(report)
         else:
-            outcome = "failed"
+            outcome = "error" if meta.get("timed_out") else "failed"
     elif report.failed:  # teardown
-        outcome = "error"
-    if report.failed:
+        if rec["outcome"] == "failed":  # keep the test's own failure; add the teardown's
+            rec["message"] = (rec["message"] or "") + "\n\nthen, in teardown:\n" + (
+                meta.get("message") or _longrepr(report))
+            outcome = "failed"
+        else:
+            outcome = "error"
+    if report.failed and not crashed and not (report.when == "teardown" and outcome == "failed"):
         rec["message"] = meta.get("message") or _longrepr(report)
         for key in ("inputs", "repro", "falsifying_example"):
             rec[key] = meta.get(key) or rec[key]
@@ -292,7 +461,19 @@ def pytest_runtest_logreport(report):
         state.writer.append(rec)
     elif report.when == "teardown" and rec["outcome"] is None:
         rec["outcome"] = "error"
+        rec["message"] = rec["message"] or "the test case reported no outcome"
         state.writer.append(rec)
+
+
+def _crash_message(state, report) -> str:
+    text = str(report.longrepr or "").strip() or "the process running this test died"
+    began = state.started_at.get(report.nodeid)
+    if state.timeout and began is not None and time.time() - began >= state.timeout:
+        text += (f"; it ran past the per-test time limit of {state.timeout:g} s (--conformance-timeout) and "
+                 "was killed with its worker")
+    else:
+        text += " (the worker process died during this test: a crash, or it was killed; xdist started a new one)"
+    return text
 
 
 def _skip_reason(report) -> str:
@@ -307,21 +488,64 @@ def _longrepr(report) -> str:
     return text if len(text) < 6000 else "...\n" + text[-6000:]
 
 
-def _rerun(state, nodeid: str) -> str:
-    module, _, name = nodeid.partition("::")
-    mod = module.replace("/", ".").removesuffix(".py")
-    mod = mod[mod.index(SUITE):] if SUITE in mod else mod
-    devs = " ".join(f"--device {d}" for d in state.devices)
-    return (f"python -m pytest --pyargs {mod} -k {shlex.quote(name)} {devs} "
-            f"--conformance-profile {state.profile}")
+def _rerun(state, nodeid: str, meta: dict | None = None) -> str:
+    """The command that runs just this test case again, from any directory."""
+    from conformance import results
+
+    meta = meta or {}
+    name = nodeid.partition("::")[2].split("::")[-1] or nodeid
+    module = meta.get("module") or results.module_of({"nodeid": nodeid})
+    devices = [meta["device"]] if meta.get("device") else state.devices
+    parts = ["python -m pytest -p no:cacheprovider --pyargs", module, "-k", shlex.quote(name)]
+    parts += [f"--device {shlex.quote(d)}" for d in devices]
+    parts += ["--conformance-profile", state.profile]
+    seed = state.config.getoption("hypothesis_seed", None)
+    if seed is not None and state.profile != "ci":
+        parts += ["--hypothesis-seed", str(seed)]
+    return " ".join(parts)
 
 
 _CONFIG: dict = {}
 
 
+def _terminate_as_interrupt(state) -> None:
+    """SIGTERM to the process that writes the results ends the run like Ctrl-C: results.json is still
+    written. A second SIGTERM kills as usual."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+    try:
+        if signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+            return
+
+        def on_term(signum, frame):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            raise KeyboardInterrupt("terminated (SIGTERM)")
+
+        state.previous_sigterm = signal.signal(signal.SIGTERM, on_term)
+    except (ValueError, OSError, AttributeError):
+        state.previous_sigterm = None
+
+
+def _restore_sigterm(state) -> None:
+    import signal
+
+    if state.previous_sigterm is not None:
+        try:
+            signal.signal(signal.SIGTERM, state.previous_sigterm)
+        except (ValueError, OSError):
+            pass
+        state.previous_sigterm = None
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
     _CONFIG["config"] = session.config
+    state = getattr(session.config, "_conformance", None)
+    if state is not None and state.writer is not None:
+        state.writer.header({"environment": environment(state, final=False), "divergences": _divergences_or_none()})
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -332,7 +556,27 @@ def pytest_sessionfinish(session, exitstatus):
 
     state.writer.close()
     records = results.read_stream(state.writer.stream_path)
-    results.write(Path(state.report_dir) / "results.json", environment(state), records, divergence_records())
+    env = environment(state)
+    env["exitstatus"] = int(exitstatus)
+    env["interrupted"] = int(exitstatus) == int(pytest.ExitCode.INTERRUPTED)
+    results.write(Path(state.report_dir) / "results.json", env, records, _divergences_or_none())
+    _restore_sigterm(state)
+
+
+def pytest_unconfigure(config):
+    state = getattr(config, "_conformance", None)
+    if state is not None and state.writer is not None:
+        state.writer.close()
+        _restore_sigterm(state)
+    if _CONFIG.get("config") is config:
+        _CONFIG.pop("config", None)
+
+
+def _divergences_or_none() -> list[dict]:
+    try:
+        return divergence_records()
+    except Exception:  # noqa: BLE001 - a broken catalogue must not cost the results; collection reports it
+        return []
 
 
 def divergence_records() -> list[dict]:
@@ -341,7 +585,7 @@ def divergence_records() -> list[dict]:
     return [d.as_record() for d in catalogue.divergences()]
 
 
-def environment(state) -> dict:
+def environment(state, final: bool = True) -> dict:
     import hypothesis
     import numpy
     import torch
@@ -356,6 +600,7 @@ def environment(state) -> dict:
         "torch": torch.__version__,
         "torch_git": getattr(torch.version, "git_version", None),
         "torch_cuda": torch.version.cuda,
+        "torch_hip": getattr(torch.version, "hip", None),
         "numpy": numpy.__version__,
         "hypothesis": hypothesis.__version__,
         "devices": {d: devices.describe(d) for d in state.devices},
@@ -363,10 +608,12 @@ def environment(state) -> dict:
         "dtypes": list(state.dtypes),
         "profile": state.profile,
         "seed": "derandomized" if state.profile in ("ci", "selfcheck") else (str(seed) if seed else "random"),
+        "timeout_s": state.timeout or None,
         "command": " ".join(shlex.quote(a) for a in sys.argv),
         "workers": os.environ.get("PYTEST_XDIST_WORKER_COUNT") or
                    str(getattr(state.config.option, "numprocesses", None) or 1),
         "started": _dt.datetime.fromtimestamp(state.started, _dt.timezone.utc).isoformat(timespec="seconds"),
-        "finished": _dt.datetime.fromtimestamp(finished, _dt.timezone.utc).isoformat(timespec="seconds"),
-        "duration_s": round(finished - state.started, 3),
+        "finished": (_dt.datetime.fromtimestamp(finished, _dt.timezone.utc).isoformat(timespec="seconds")
+                     if final else None),
+        "duration_s": round(finished - state.started, 3) if final else None,
     }

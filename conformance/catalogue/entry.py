@@ -44,6 +44,12 @@ class Divergence:
     expected_dtype: Callable | None = None
     relax_signed_zero: bool = False
     example: Callable | None = None
+    #: ``torch_ref`` models torch's arithmetic in torch's own dtypes: it receives the inputs in their dtypes
+    #: (bfloat16 as ``ml_dtypes.bfloat16``, no float64 upcast) and its result is taken as it is
+    native: bool = False
+    #: ``(sample, dtype) -> bool mask`` over the result: where True, torch may give NaN or an infinity in place of
+    #: the reference's finite value (a known bug whose reach depends on the kernel path, vectorized or not)
+    accept_nonfinite: Callable | None = None
     dtypes: tuple = ()
 
     def __repr__(self):
@@ -67,6 +73,12 @@ class OpEntry:
     Tensor method variants, called on the first argument. ``tol`` overrides :data:`conformance.compare.TOLERANCES`
     per result dtype. ``upcast``: compute the reference in float64/complex128 (then round to NumPy's result
     dtype); turn it off for ops whose result is defined by rounding in the input precision.
+    ``grad``: the gradient tests check its vector-Jacobian product against finite differences of ``ref``
+    (:mod:`conformance.gradients`), differentiating every floating and complex array argument, or only those at
+    the positions ``grad_args`` (indices into the sample's arrays, in order of appearance).
+    ``tol_fn(sample, dtype)``, when given, returns the tolerance of one sample instead of ``tol`` (same form: result
+    dtype name -> ``(rtol, atol)``, or ``(rtol, atol, may_overflow)``); ``atol`` may be an array broadcastable to the
+    result (an elementwise bound, e.g. for sums of products) — see :func:`conformance.compare.compare_values`.
     """
     name: str
     family: str
@@ -77,10 +89,12 @@ class OpEntry:
     method: str | None = None
     inplace: str | None = None
     tol: Mapping[str, tuple] = dataclasses.field(default_factory=dict)
+    tol_fn: Callable | None = None
     signed_zero: bool = True
     upcast: bool = True
     divergences: tuple = ()
     grad: bool = False
+    grad_args: tuple | None = None
     notes: str = ""
 
     def __post_init__(self):
@@ -104,6 +118,14 @@ class OpEntry:
     @functools.lru_cache(maxsize=None)
     def strategy(self, dtype: str):
         return self.inputs(dtype)
+
+    def tolerance(self, sample, dtype: str):
+        """The tolerance overrides for one sample: ``tol_fn(sample, dtype)`` if given (and not None), else ``tol``."""
+        if self.tol_fn is not None:
+            found = self.tol_fn(sample, dtype)
+            if found is not None:
+                return found
+        return self.tol
 
     def divergence_for(self, sample, dtype: str) -> Divergence | None:
         for div in self.divergences:

@@ -100,6 +100,8 @@ def network_backward(plan, params, cache, g):
             if b is not None:
                 grads[what][1] = grads[what][1] + g2.sum(axis=0)
             g = (g2 @ W).reshape(h.shape)
+        elif what == "relu":
+            g = np.where(h > 0, g, 0.0)
         else:
             g = g * act_derivative(what, h)
     return g, [tuple(p) for p in grads]
@@ -135,7 +137,10 @@ def network_error_bounds(plan, params, x, g, u):
             h = linear_forward(h, W, b)
         else:
             y = act_forward(what, h)
-            e = _LIPSCHITZ[what] * e + _ACT_UNITS * u * (np.abs(y) + np.abs(h))
+            if what == "relu":  # exact in any precision: 0 wherever the computed input cannot be positive
+                e = np.where(h + e > 0, e, 0.0)
+            else:
+                e = _LIPSCHITZ[what] * e + _ACT_UNITS * u * (np.abs(y) + np.abs(h))
             h = y
     out_bound = e
     g = np.asarray(g, dtype=np.float64)
@@ -157,11 +162,11 @@ def network_error_bounds(plan, params, x, g, u):
             g = (g.reshape(rows, W.shape[0]) @ W).reshape(h.shape)
         else:
             d = act_derivative(what, h)
-            if what == "relu":
-                flip = np.abs(h) <= e  # the computed input may be on the other side of 0
-                drift = np.where(flip, np.abs(g) + eg, 0.0)
+            if what == "relu":  # a selection, exact, unless the computed input is on the other side of 0
+                flip = (np.abs(h) <= e) & (e > 0)
+                eg = np.where(flip, np.abs(g) + eg, np.where(h > 0, eg, 0.0))
             else:
                 drift = (np.abs(g) + eg) * _SECOND[what] * e
-            eg = eg * _LIPSCHITZ[what] + drift + _ACT_UNITS * u * (np.abs(g) + eg) * (np.abs(d) + 1.0)
+                eg = eg * _LIPSCHITZ[what] + drift + _ACT_UNITS * u * (np.abs(g) + eg) * (np.abs(d) + 1.0)
             g = g * d
     return out_bound, eg, [tuple(p) for p in bounds]

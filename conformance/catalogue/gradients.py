@@ -1,0 +1,135 @@
+"""Known differences between torch's gradients and the derivatives of the NumPy references (family ``autograd``).
+
+NumPy has no gradients, so "NumPy's behaviour" here is the derivative of the NumPy reference, measured by finite
+differences (:mod:`conformance.gradients`), or the fact that the reference has no derivative at the point.
+
+Two kinds of records:
+
+* conditions under which the generic gradient test (``suite/test_gradients.py::test_gradient``) must not compare
+  torch with the finite difference, because torch is known to differ: each has ``applies(sample, dtype)`` and an
+  ``op`` naming a catalogue entry; with ``raises`` the test holds torch to raising in backward, otherwise it
+  leaves the sample out (and counts it as a hit of the divergence);
+* documented choices of torch at points where the reference has no derivative (``abs`` and ``sqrt`` at 0, ties
+  of ``max``), which the generic test never meets (it leaves such points out) and which bespoke tests pin.
+
+Every record is pinned by a bespoke test marked ``@pytest.mark.divergence(<id>)`` in ``suite/test_gradients.py``
+that fails when torch stops behaving as recorded.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from conformance.catalogue.entry import Divergence
+
+F = "autograd"
+AUTOGRAD_NOTES = "https://pytorch.org/docs/stable/notes/autograd.html#gradients-for-non-differentiable-functions"
+SCATTER_DOCS = "https://pytorch.org/docs/stable/generated/torch.Tensor.scatter_.html"
+
+
+def _kw(sample, name, position):
+    if name in sample.kwargs:
+        return sample.kwargs[name]
+    return sample.args[position] if len(sample.args) > position else None
+
+
+def _empty_dim(sample, dtype) -> bool:
+    dim = _kw(sample, "dim", 1)
+    return isinstance(dim, (tuple, list)) and len(dim) == 0
+
+
+def _src_not_index_shaped(sample, dtype) -> bool:
+    index, src = _kw(sample, "index", 2), _kw(sample, "src", 3)
+    return isinstance(src, np.ndarray) and isinstance(index, np.ndarray) and src.shape != index.shape
+
+
+def _bool_exponent(sample, dtype) -> bool:
+    base, exponent = sample.args[0], sample.args[1] if len(sample.args) > 1 else None
+    return isinstance(exponent, np.ndarray) and exponent.dtype == np.bool_ and \
+        isinstance(base, np.ndarray) and base.dtype.kind in "fc"
+
+
+def _var_like(op: str) -> Divergence:
+    return Divergence(
+        id=f"grad-{op}-empty-dim", op=op, family=F,
+        condition=f"{op} with dim=() or dim=[] (an empty list of dims, which reduces over every dim)",
+        torch_behaviour=f"the value is the {op} over all elements, but backward scales the gradient as if one element "
+                        "had been reduced: infinite with the default correction=1 (N - correction = 0), N times too "
+                        f"large with correction=0. Reproduction: x = torch.tensor([1., 2., 4.], requires_grad=True); "
+                        f"torch.{op}(x, dim=()).backward() gives x.grad = [-inf, inf, inf] (torch.{op}(x) gives finite "
+                        "values)",
+        numpy_behaviour="the derivative of the reduction over all elements (finite for more than one element)",
+        reference="no issue found in the tracker; the same mistake for mean was "
+                  "https://github.com/pytorch/pytorch/issues/28993 (fixed)",
+        kind="bug", applies=_empty_dim)
+
+
+def _scatter_like(op: str) -> Divergence:
+    return Divergence(
+        id=f"grad-{op}-src-not-index-shaped", op=op, family=F,
+        condition=f"{op} with a src tensor larger than index along some dim (allowed in forward: index.size(d) <= "
+                  "src.size(d)), gradient with respect to src",
+        torch_behaviour="backward raises RuntimeError (the src gradient is computed with index's shape: "
+                        "'returned an invalid gradient ... got [...] but expected shape compatible with [...]')",
+        numpy_behaviour="the derivative exists: the src elements outside index's shape do not reach the output "
+                        "(zero gradient), the others receive the gathered cotangent",
+        reference=SCATTER_DOCS + " (note: 'The backward pass is implemented only for src.shape == index.shape'); "
+                  "fix proposed in https://github.com/pytorch/pytorch/pull/188843",
+        kind="intended", applies=_src_not_index_shaped, raises=RuntimeError)
+
+
+DIVERGENCES = [
+    _var_like("var"),
+    _var_like("std"),
+    _scatter_like("scatter"),
+    _scatter_like("scatter_add"),
+    _scatter_like("scatter_reduce"),
+    Divergence(
+        id="grad-pow-bool-exponent", op="pow", family=F,
+        condition="pow(float tensor, bool tensor): gradient with respect to the base",
+        torch_behaviour="forward succeeds (x ** True == x), backward raises RuntimeError ('Subtraction, the `-` "
+                        "operator, with a bool tensor is not supported'): the derivative formula computes exponent - 1 "
+                        "in bool. Reproduction: x = torch.tensor(1.5, requires_grad=True); "
+                        "torch.pow(x, torch.tensor(True)).backward()",
+        numpy_behaviour="np.power(x, True) == x: derivative 1 (exponent 1) or 0 (exponent 0)",
+        reference="no issue found in the tracker (a Python bool exponent works: torch.pow(x, True))",
+        kind="bug", applies=_bool_exponent, raises=RuntimeError),
+    Divergence(
+        id="grad-scatter-duplicate-indices", op="scatter", family=F,
+        condition="scatter with a tensor src and an index that names the same position more than once",
+        torch_behaviour="every duplicate src element receives the cotangent of the position (gather of the cotangent "
+                        "at index), although only one of them was written",
+        numpy_behaviour="the reference writes the last duplicate; only that element reaches the output, so the "
+                        "others have zero derivative (the winner itself is unspecified in torch)",
+        reference=SCATTER_DOCS + " (warning: with duplicate indices 'the gradient will be incorrect (it will be "
+                  "propagated to all locations in the source that correspond to the same index)'); "
+                  "https://github.com/pytorch/pytorch/issues/146299",
+        kind="intended"),
+    Divergence(
+        id="grad-abs-at-zero", op="abs", family=F,
+        condition="abs at x = 0 (real input)",
+        torch_behaviour="gradient 0 (sgn(0) = 0: the sub-gradient of minimum norm)",
+        numpy_behaviour="np.abs has no derivative at 0: its one-sided slopes are -1 and +1",
+        reference=AUTOGRAD_NOTES, kind="intended"),
+    Divergence(
+        id="grad-sqrt-at-zero", op="sqrt", family=F,
+        condition="sqrt at x = 0 (+0.0 or -0.0)",
+        torch_behaviour="gradient +inf times the cotangent (the derivative 1 / (2 sqrt(x)) extended by continuity); "
+                        "a zero cotangent gives NaN",
+        numpy_behaviour="np.sqrt has no derivative at 0: its right slope is +inf and it is undefined (NaN) to the left",
+        reference=AUTOGRAD_NOTES, kind="intended"),
+    Divergence(
+        id="grad-amax-ties", op="amax", family=F,
+        condition="amax/amin (and max()/min() without dim) over a slice whose maximum (minimum) is attained "
+                  "more than once",
+        torch_behaviour="the cotangent is divided evenly among the tied elements",
+        numpy_behaviour="np.amax has no derivative at a tie: along a direction t its derivative is the largest t "
+                        "among the tied elements (not linear in t)",
+        reference="https://pytorch.org/docs/stable/generated/torch.amax.html", kind="intended"),
+    Divergence(
+        id="grad-max-dim-ties", op="max_dim", family=F,
+        condition="max(dim)/min(dim) over a slice whose maximum (minimum) is attained more than once",
+        torch_behaviour="the whole cotangent goes to the element at the returned index (the first maximal one, "
+                        "as documented for the indices)",
+        numpy_behaviour="np.amax has no derivative at a tie (see grad-amax-ties)",
+        reference="https://pytorch.org/docs/stable/generated/torch.max.html", kind="intended"),
+]

@@ -1,0 +1,201 @@
+"""Sorting and searching: sort (stable, and not), argsort, topk, kthvalue, unique, searchsorted, bincount, histc.
+
+What is defined is what is compared:
+
+* ``sort(stable=True)`` and ``argsort(stable=True)``: values *and* indices, exactly, against NumPy's
+  ``kind='stable'`` (descending: equal elements keep their order too; NaN last ascending, first descending;
+  -0.0 and 0.0 are equal, so they keep their order);
+* without ``stable``, and for ``topk``/``kthvalue``, an index is not unique on ties: the torch callables below
+  return the input's elements at torch's indices, which must equal the sorted values (so every index points at a
+  right value), and ``signed_zero=False`` because which of -0.0 and 0.0 comes first is not defined there;
+* ``topk(sorted=False)`` and ``unique(sorted=False)`` promise no order: their outputs are put in order before
+  the comparison;
+* ``searchsorted`` sorts its boundaries first (with ``torch.sort``; NumPy's ``np.sort`` in the reference).
+
+Values are tie-heavy half of the time (:data:`conformance.strategies.reductions.TIES`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from conformance import dtypes as D
+from conformance.catalogue.entry import Divergence, OpEntry
+from conformance.references import sorting as R
+from conformance.strategies.reductions import (BOOLS, along_dim, bincount_args, histc_args, searchsorted_args,
+                                               unique_args)
+from hypothesis import strategies as st
+
+F = "sorting"
+NAN = float("nan")
+
+
+def _arr(values, dtype):
+    return np.array(values, dtype=D.NUMPY[dtype])
+
+
+# ---- torch callables that need more than a dotted path ---------------------------------------------------
+
+def _picked(x, indices, dim):
+    """``x``'s elements at ``indices`` along ``dim`` (0-d inputs: the element itself)."""
+    import torch
+
+    if x.dim() == 0:
+        return x.reshape(1)[indices.reshape(1)].reshape(indices.shape)
+    return torch.take_along_dim(x, indices, dim)
+
+
+def sort_unstable(x, dim=-1, descending=False):
+    """``torch.sort`` without ``stable``: its values, and the input's elements at its indices."""
+    import torch
+
+    values, indices = torch.sort(x, dim=dim, descending=descending)
+    return values, _picked(x, indices, dim)
+
+
+def argsort(x, dim=-1, descending=False, stable=False):
+    """``torch.argsort``: the indices with ``stable``; without it the input's elements at the indices."""
+    import torch
+
+    indices = torch.argsort(x, dim=dim, descending=descending, stable=stable)
+    return indices if stable else _picked(x, indices, dim)
+
+
+def topk(x, k, dim=-1, largest=True, sorted=True):
+    """``torch.topk``: its values and the input's elements at its indices, both put in order when
+    ``sorted=False`` (no order is promised then)."""
+    import torch
+
+    values, indices = torch.topk(x, k, dim=dim, largest=largest, sorted=sorted)
+    picked = _picked(x, indices, dim)
+    if not sorted and x.dim() > 0:
+        values = torch.sort(values, dim=dim, descending=largest, stable=True).values
+        picked = torch.sort(picked, dim=dim, descending=largest, stable=True).values
+    return values, picked
+
+
+def kthvalue(x, k, dim=-1, keepdim=False):
+    """``torch.kthvalue``: its values and the input's elements at its indices."""
+    import torch
+
+    values, indices = torch.kthvalue(x, k, dim=dim, keepdim=keepdim)
+    if x.dim() == 0:
+        return values, x.clone()
+    idx = indices if keepdim else indices.unsqueeze(dim)
+    picked = torch.take_along_dim(x, idx, dim)
+    return values, picked if keepdim else picked.squeeze(dim)
+
+
+def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """``torch.unique``; with ``sorted=False`` (no order promised) the unique values are put in ascending
+    order, and the inverse indices and counts follow them."""
+    import torch
+
+    out = torch.unique(x, sorted=sorted, return_inverse=return_inverse, return_counts=return_counts, dim=dim)
+    if sorted or dim is not None:
+        return out
+    parts = list(out) if isinstance(out, tuple) else [out]
+    order = torch.argsort(parts[0], stable=True)
+    parts[0] = parts[0][order]
+    if return_inverse:
+        rank = torch.empty_like(order)
+        rank[order] = torch.arange(order.numel())
+        parts[1] = rank[parts[1]]
+    if return_counts:
+        parts[-1] = parts[-1][order]
+    return tuple(parts) if len(parts) > 1 else parts[0]
+
+
+def searchsorted(boundaries, values, **kwargs):
+    """``torch.searchsorted`` on ``boundaries`` sorted along the last dim (by ``torch.sort``)."""
+    import torch
+
+    return torch.searchsorted(torch.sort(boundaries, dim=-1).values, values, **kwargs)
+
+
+# ---- inputs ------------------------------------------------------------------------------------------------
+
+def _sort_inputs(dtype):
+    return along_dim(dtype, descending=True, stable=st.just(True))
+
+
+def _sort_unstable_inputs(dtype):
+    return along_dim(dtype, descending=True)
+
+
+def _argsort_inputs(dtype):
+    return along_dim(dtype, descending=True, stable=st.sampled_from(BOOLS))
+
+
+def _topk_inputs(dtype):
+    return along_dim(dtype, k_arg=0, largest=st.sampled_from(BOOLS), sorted=st.sampled_from(BOOLS))
+
+
+def _kthvalue_inputs(dtype):
+    return along_dim(dtype, k_arg=1, keepdim=True)
+
+
+def _has_nan(s) -> bool:
+    return any(D.is_inexact(D.name_of(a.dtype)) and np.isnan(a.astype(np.complex128)).any() for a in s.arrays)
+
+
+ENTRIES = [
+    OpEntry("sort", F, "torch.sort", R.sort_stable_ref, _sort_inputs, ("bool", "int16", "float16", "float32"),
+            method="sort", grad=True),
+    OpEntry("sort_unstable", F, sort_unstable, R.sort_values_ref, _sort_unstable_inputs, ("bfloat16", "float64"),
+            signed_zero=False, grad=True),
+    OpEntry("argsort", F, argsort, R.argsort_ref, _argsort_inputs, ("uint8", "float32")),
+    OpEntry("topk", F, topk, R.topk_ref, _topk_inputs, ("int32", "float32"), signed_zero=False, grad=True),
+    OpEntry("kthvalue", F, kthvalue, R.kthvalue_ref, _kthvalue_inputs, ("int8", "float64"), signed_zero=False,
+            grad=True),
+    OpEntry("unique", F, unique, R.unique_ref, unique_args, ("bool", "int16", "float32"), divergences=(
+        Divergence(
+            id="unique-nan", op="unique",
+            condition="NaN in the input",
+            torch_behaviour="every NaN is a unique value of its own (count 1), as in the array API standard",
+            numpy_behaviour="np.unique's default equal_nan=True merges the NaNs into one unique value",
+            reference="https://github.com/pytorch/pytorch/issues/94106", kind="intended",
+            applies=lambda s, d: _has_nan(s), torch_ref=R.unique_torch,
+            example=lambda d: ((_arr([1.0, NAN, 2.0, NAN], d),), {"return_counts": True}),
+            dtypes=("float32",)),
+    )),
+    OpEntry("searchsorted", F, searchsorted, R.searchsorted_sorted_ref, searchsorted_args,
+            ("int64", "float32"), divergences=(
+                Divergence(
+                    id="searchsorted-nan", op="searchsorted",
+                    condition="NaN among the (sorted) boundaries or the values",
+                    torch_behaviour="a binary search with comparisons that are False for NaN: a NaN value goes "
+                                    "after everything, a number after trailing NaN boundaries ([1, 2, nan] and 5 "
+                                    "give 3)",
+                    numpy_behaviour="NaN is the largest value, as in np.sort: a number goes before the NaN "
+                                    "boundaries ([1, 2, nan] and 5 give 2), a NaN value (side='left') before them",
+                    reference="https://pytorch.org/docs/stable/generated/torch.searchsorted.html",
+                    kind="unspecified",
+                    applies=lambda s, d: _has_nan(s), torch_ref=R.searchsorted_sorted_torch,
+                    example=lambda d: ((_arr([1.0, 2.0, NAN], d), _arr([NAN, 2.0, 5.0], d)), {}),
+                    dtypes=("float32",)),
+            )),
+    OpEntry("bincount", F, "torch.bincount", R.bincount_ref, bincount_args, ("uint8", "int64"), divergences=(
+        Divergence(
+            id="bincount-float-weights-dtype", op="bincount",
+            condition="floating weights",
+            torch_behaviour="the counts have the weights' dtype (float32 weights: float32)",
+            numpy_behaviour="the counts are float64 whatever the weights' dtype",
+            reference="https://pytorch.org/docs/stable/generated/torch.bincount.html", kind="intended",
+            applies=lambda s, d: isinstance(s.kwargs.get("weights"), np.ndarray) and
+            s.kwargs["weights"].dtype.kind == "f",
+            torch_ref=R.bincount_torch,
+            example=lambda d: ((_arr([1, 3], d),), {"weights": np.array([0.5, 1.0], dtype=np.float32)}),
+            dtypes=("int64",)),
+    )),
+    OpEntry("histc", F, "torch.histc", R.histc_ref, histc_args, ("float32", "float64"), divergences=(
+        Divergence(
+            id="histc-float-counts", op="histc",
+            condition="always",
+            torch_behaviour="returns the counts in the input's floating dtype",
+            numpy_behaviour="np.histogram returns int64 counts",
+            reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="intended",
+            applies=lambda s, d: True, torch_ref=R.histc_torch,
+            example=lambda d: ((_arr([0.0, 1.0, 2.0, 3.0], d),), {"bins": 3}),
+            dtypes=("float32",)),
+    )),
+]

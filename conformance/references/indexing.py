@@ -1,0 +1,410 @@
+"""NumPy references of the indexing, gather/scatter and view ops, with torch's argument names and order.
+
+Where NumPy has the op (``np.take``, ``np.take_along_axis``, ``np.diagonal``, ...) the reference is a thin
+wrapper that renames the arguments; gather/scatter and the ``index_*`` ops, which NumPy lacks, are written from
+torch's documentation with NumPy's fancy indexing and unbuffered ``ufunc.at`` (``np.add.at``, ``np.multiply.at``,
+``np.maximum.at``, ``np.minimum.at``), which apply every duplicate index one by one. Functions whose name ends in
+``_torch`` implement a documented torch behaviour that differs from NumPy's: the catalogue's divergence records
+use them.
+
+A 0-d input of the dim-taking ops is treated as a 1-element 1-D one, as torch documents for dims of scalars
+(dim 0 and -1 are valid on it).
+
+Only ``numpy`` and ``math`` are used: these functions are pasted into reproduction snippets.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _axis(dim, ndim):
+    """``dim`` wrapped for an array of ``ndim`` dims (0-d arrays take dims as 1-D ones); raises if invalid."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"dim {dim} out of range for {ndim} dims")
+    return dim % n
+
+
+def _check_bounds(index, size, negative=False):
+    """Raises IndexError unless every index is in ``[0, size)`` (``[-size, size)`` with ``negative``)."""
+    if index.size == 0:
+        return
+    lo = -size if negative else 0
+    if index.min() < lo or index.max() >= size:
+        raise IndexError(f"index out of range for an axis of size {size}")
+
+
+# ---- selection ----------------------------------------------------------------------------------------------
+
+def index_select(x, dim, index):
+    """``np.take`` along ``dim`` (torch takes no negative index: the strategies give none)."""
+    return np.take(x, index, axis=dim)
+
+
+def index_select_torch(x, dim, index):
+    """torch's documented shapes: a 0-d index selects like a 1-element one (the dim is kept, size 1), and a 0-d
+    input is a 1-element 1-D one whose result is 0-d again."""
+    d = _axis(dim, x.ndim)
+    xx = x.reshape(1) if x.ndim == 0 else x
+    ii = index.reshape(-1)
+    _check_bounds(ii, xx.shape[d])
+    out = np.take(xx, ii, axis=d)
+    if x.ndim == 0:
+        if ii.size != 1:
+            raise IndexError("index_select of a 0-d input takes exactly one index")
+        out = out.reshape(())
+    return out
+
+
+def take_along_dim(x, indices, dim=None):
+    return np.take_along_axis(x, indices, axis=dim)
+
+
+def take_along_dim_flat_torch(x, indices, dim=None):
+    """torch.take_along_dim without ``dim``: input and indices are both flattened (any indices shape)."""
+    flat = x.reshape(-1)
+    _check_bounds(indices, flat.size, negative=True)
+    return np.take(flat, indices.reshape(-1))
+
+
+def gather(x, dim, index):
+    """torch.gather: ``out[i][j][k] = x[index[i][j][k]][j][k]`` (dim 0). ``index`` has as many dims as ``x``
+    and may be smaller than it along the other dims (``np.take_along_axis`` would broadcast instead); indices
+    must be in ``[0, x.size(dim))``."""
+    xx = x.reshape(1) if x.ndim == 0 else x
+    ii = index.reshape(1) if index.ndim == 0 else index
+    if ii.ndim != xx.ndim:
+        raise ValueError("index must have as many dims as the input")
+    d = _axis(dim, x.ndim)
+    for k in range(xx.ndim):
+        if k != d and ii.shape[k] > xx.shape[k]:
+            raise ValueError(f"index is larger than the input along dim {k}")
+    _check_bounds(ii, xx.shape[d])
+    sel = list(np.indices(ii.shape, sparse=True))
+    sel[d] = ii
+    return xx[tuple(sel)].reshape(index.shape)
+
+
+# ---- scatter ------------------------------------------------------------------------------------------------
+
+def _scatter_targets(x, dim, index, src):
+    """(output array, fancy index of the written positions, values written there in index order)."""
+    out = x.reshape(1).copy() if x.ndim == 0 else x.copy()
+    ii = index.reshape(1) if index.ndim == 0 else index
+    if ii.ndim != out.ndim:
+        raise ValueError("index must have as many dims as self")
+    d = _axis(dim, x.ndim)
+    for k in range(out.ndim):
+        if k != d and ii.shape[k] > out.shape[k]:
+            raise ValueError(f"index is larger than self along dim {k}")
+    _check_bounds(ii, out.shape[d])
+    sel = list(np.indices(ii.shape, sparse=True))
+    sel[d] = ii
+    if isinstance(src, np.ndarray):
+        ss = src.reshape(1) if src.ndim == 0 else src
+        if ss.ndim != out.ndim or any(q > s for q, s in zip(ii.shape, ss.shape)):
+            raise ValueError("index is larger than src")
+        vals = ss[tuple(slice(0, q) for q in ii.shape)]
+    else:
+        vals = np.full(ii.shape, src).astype(out.dtype)
+    return out, tuple(sel), vals
+
+
+def _ufunc_of(reduce):
+    return {"add": np.add, "sum": np.add, "multiply": np.multiply, "prod": np.multiply,
+            "amax": np.maximum, "amin": np.minimum}[reduce]
+
+
+def scatter(x, dim, index, src, reduce=None):
+    """torch.scatter with a tensor ``src`` or a scalar value; ``reduce`` 'add' / 'multiply' applies every
+    duplicate (``np.add.at`` / ``np.multiply.at``). Without ``reduce``, duplicates keep NumPy's last value (torch
+    leaves the winner unspecified: the generic strategies give no duplicates there)."""
+    out, sel, vals = _scatter_targets(x, dim, index, src)
+    if reduce is None:
+        out[sel] = vals
+    else:
+        _ufunc_of(reduce).at(out, sel, vals)
+    return out.reshape(x.shape)
+
+
+def scatter_add(x, dim, index, src):
+    return scatter(x, dim, index, src, reduce="add")
+
+
+def _identity(reduce, dtype):
+    """The value every written position starts from when ``include_self`` is False."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "b":
+        return reduce == "amin"
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        return info.min if reduce == "amax" else info.max
+    return -np.inf if reduce == "amax" else np.inf
+
+
+def scatter_reduce(x, dim, index, src, reduce, include_self=True):
+    """torch.scatter_reduce: every value of ``src`` is reduced into its position (sum, prod, mean, amax, amin),
+    together with the position's own value when ``include_self``; positions no index names keep their value.
+    'mean' divides by the number of values reduced (floor division for integers)."""
+    out, sel, vals = _scatter_targets(x, dim, index, src)
+    written = np.zeros(out.shape, dtype=bool)
+    written[sel] = True
+    if not include_self:
+        out[written] = _identity(reduce, out.dtype)
+    if reduce == "mean":
+        count = np.where(written, 1 if include_self else 0, 1).astype(np.int64)
+        np.add.at(count, sel, 1)
+        np.add.at(out, sel, vals)
+        if out.dtype.kind in "iub":
+            out = np.floor_divide(out, count).astype(out.dtype)
+        else:
+            out = (out / count).astype(out.dtype)
+    else:
+        _ufunc_of(reduce).at(out, sel, vals)
+    return out.reshape(x.shape)
+
+
+# ---- index_* ------------------------------------------------------------------------------------------------
+
+def _index_targets(x, dim, index):
+    out = x.reshape(1).copy() if x.ndim == 0 else x.copy()
+    d = _axis(dim, x.ndim)
+    ii = index.reshape(-1)
+    return out, d, (slice(None),) * d + (ii,)
+
+
+def _source(source, out, d, n):
+    src = source.reshape(1) if source.ndim == 0 else source
+    want = out.shape[:d] + (n,) + out.shape[d + 1:]
+    if src.shape != want:
+        raise ValueError(f"source has shape {source.shape}, expected {want}")
+    return src
+
+
+def index_add(x, dim, index, source, alpha=1):
+    """torch.index_add: ``out[..., index[i], ...] += alpha * source[..., i, ...]`` for every i, duplicates
+    included; indices must be in ``[0, x.size(dim))``."""
+    out, d, sel = _index_targets(x, dim, index)
+    _check_bounds(sel[-1], out.shape[d])
+    src = _source(source, out, d, sel[-1].size)
+    if alpha != 1:
+        # integers wrap around as in torch (a negative alpha on uint8 included)
+        src = (src.astype(np.int64) * alpha).astype(src.dtype) if src.dtype.kind in "iu" else src * alpha
+    np.add.at(out, sel, src)
+    return out.reshape(x.shape)
+
+
+def index_copy(x, dim, index, source):
+    """torch.index_copy: ``out[..., index[i], ...] = source[..., i, ...]``."""
+    out, d, sel = _index_targets(x, dim, index)
+    _check_bounds(sel[-1], out.shape[d])
+    out[sel] = _source(source, out, d, sel[-1].size)
+    return out.reshape(x.shape)
+
+
+def index_fill(x, dim, index, value):
+    """torch.index_fill: the positions ``index`` along ``dim`` take ``value`` (negative indices count from the
+    end)."""
+    out, d, sel = _index_targets(x, dim, index)
+    _check_bounds(sel[-1], out.shape[d], negative=True)
+    out[sel] = value
+    return out.reshape(x.shape)
+
+
+def index_put(x, indices, values, accumulate=False):
+    """torch.index_put: ``out[indices] = values`` (NumPy advanced indexing, ``values`` broadcast), or
+    ``np.add.at`` with ``accumulate``, which adds every duplicate."""
+    out = x.copy()
+    idx = tuple(indices)
+    if accumulate:
+        np.add.at(out, idx, values)
+    else:
+        out[idx] = values
+    return out
+
+
+# ---- masks --------------------------------------------------------------------------------------------------
+
+def masked_fill(x, mask, value):
+    """``value`` where ``mask`` (broadcast with ``x``) holds, ``x`` elsewhere, in ``x``'s dtype."""
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    out = np.array(np.broadcast_to(x, shape))
+    out[np.broadcast_to(mask, shape)] = value
+    return out
+
+
+def masked_select(x, mask):
+    xb, mb = np.broadcast_arrays(x, mask)
+    return xb[mb]
+
+
+def masked_scatter(x, mask, source):
+    """Where ``mask`` (broadcast with ``x``) holds, the elements of ``source`` in row-major order."""
+    shape = np.broadcast_shapes(x.shape, mask.shape)
+    out = np.array(np.broadcast_to(x, shape))
+    m = np.broadcast_to(mask, shape)
+    n = int(m.sum())
+    flat = source.reshape(-1)
+    if flat.size < n:
+        raise ValueError("source has fewer elements than the mask has True values")
+    out[m] = flat[:n]
+    return out
+
+
+# ---- tensor indexing ----------------------------------------------------------------------------------------
+
+def getitem(x, index):
+    return x[index]
+
+
+def _is_array_index(part):
+    return isinstance(part, np.ndarray) and not (part.ndim == 0 and part.dtype.kind in "iu")
+
+
+def getitem_torch(x, index):
+    """torch's indexing rule: integers (and 0-d integer tensors) select first, like basic indexing, and the
+    array indices are then applied to what is left, so only they count when deciding whether the advanced
+    indices are adjacent (NumPy counts the integers as advanced indices too); and an Ellipsis that stands for
+    no dim does not separate them (in NumPy it always does)."""
+    basic = []
+    for part in index:
+        if _is_array_index(part):
+            basic += [slice(None)] * (part.ndim if part.dtype.kind == "b" else 1)
+        elif isinstance(part, np.ndarray):
+            basic.append(int(part))
+        else:
+            basic.append(part)
+    y = x[tuple(basic)]
+    rest = []
+    for part in index:
+        if _is_array_index(part):
+            rest.append(part)
+        elif part is None or isinstance(part, slice):
+            rest.append(slice(None))
+        elif part is Ellipsis:
+            rest.append(Ellipsis)
+    if not any(_is_array_index(p) for p in rest):
+        return y
+    used = sum(p.ndim if isinstance(p, np.ndarray) and p.dtype.kind == "b" else 1 for p in rest if p is not Ellipsis)
+    spelled = []
+    for p in rest:
+        spelled += [slice(None)] * (y.ndim - used) if p is Ellipsis else [p]
+    return y[tuple(spelled)]
+
+
+def setitem(x, index, value):
+    out = x.copy()
+    out[index] = value
+    return out
+
+
+# ---- views --------------------------------------------------------------------------------------------------
+
+def squeeze(x, dim=None):
+    return np.squeeze(x, axis=dim)
+
+
+def squeeze_torch(x, dim=None):
+    """torch.squeeze with ``dim``: dims of size 1 among ``dim`` are removed, the others are left as they are."""
+    if x.ndim == 0:
+        return x.copy()
+    dims = dim if isinstance(dim, tuple) else (dim,)
+    axes = tuple(sorted({_axis(d, x.ndim) for d in dims}))
+    return np.squeeze(x, axis=tuple(a for a in axes if x.shape[a] == 1))
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """torch.flatten: dims ``start_dim..end_dim`` merged into one (a 0-d input gives a 1-element 1-D one)."""
+    if x.ndim == 0:
+        _axis(start_dim, 0)
+        _axis(end_dim, 0)
+        return x.reshape(1)
+    s, e = _axis(start_dim, x.ndim), _axis(end_dim, x.ndim)
+    if s > e:
+        raise ValueError("start_dim cannot come after end_dim")
+    return x.reshape(x.shape[:s] + (math.prod(x.shape[s:e + 1]),) + x.shape[e + 1:])
+
+
+def transpose(x, dim0, dim1):
+    return np.swapaxes(x, dim0, dim1)
+
+
+def transpose_torch(x, dim0, dim1):
+    """torch.transpose of a 0-d tensor: dims 0 and -1 are valid and nothing moves."""
+    _axis(dim0, 0)
+    _axis(dim1, 0)
+    return x.copy()
+
+
+def expand(x, sizes):
+    """Tensor.expand: new leading dims, size-1 dims broadcast to ``sizes``, -1 keeps a dim's size."""
+    sizes = tuple(sizes)
+    lead = len(sizes) - x.ndim
+    if lead < 0:
+        raise ValueError("expand: fewer sizes than dims")
+    shape = []
+    for i, s in enumerate(sizes):
+        if s == -1:
+            if i < lead:
+                raise ValueError("expand: -1 is not allowed for a new leading dim")
+            s = x.shape[i - lead]
+        shape.append(s)
+    return np.broadcast_to(x, tuple(shape))
+
+
+def broadcast_to_torch(x, shape):
+    """torch.broadcast_to is ``x.expand(shape)``: -1 keeps the size of an existing dim."""
+    return expand(x, shape)
+
+
+def matrix_transpose(x):
+    return np.swapaxes(x, -1, -2)
+
+
+def identity_torch(x):
+    """What torch gives for a 0-d input here: the input itself."""
+    return x.copy()
+
+
+def narrow(x, dim, start, length):
+    """torch.narrow: ``length`` elements from ``start`` along ``dim`` (a negative start counts from the end)."""
+    if x.ndim == 0:
+        raise IndexError("narrow of a 0-d array")
+    d = _axis(dim, x.ndim)
+    n = x.shape[d]
+    if not -n <= start <= n:
+        raise IndexError("start out of range")
+    start = start % n if start < 0 else start
+    if length < 0 or start + length > n:
+        raise IndexError("start + length exceeds the dimension")
+    return x[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def select(x, dim, index):
+    """torch.select: the slice at ``index`` along ``dim`` (negative indices count from the end)."""
+    if x.ndim == 0:
+        raise IndexError("select of a 0-d array")
+    return np.take(x, index, axis=dim)
+
+
+def unfold(x, dimension, size, step):
+    """Tensor.unfold: all slices of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim
+    (a 0-d input is a 1-element 1-D one and gives a 1-D result)."""
+    if step <= 0 or size < 0:
+        raise ValueError("unfold needs step > 0 and size >= 0")
+    xx = x.reshape(1) if x.ndim == 0 else x
+    d = _axis(dimension, x.ndim)
+    n = xx.shape[d]
+    if size > n:
+        raise ValueError("unfold: size is larger than the dimension")
+    count = (n - size) // step + 1
+    starts = np.arange(count) * step
+    pieces = [np.take(xx, np.arange(s, s + size), axis=d) for s in starts]
+    out = np.stack(pieces, axis=d) if pieces else np.zeros(xx.shape[:d] + (0, size) + xx.shape[d + 1:], xx.dtype)
+    out = np.moveaxis(out, d + 1, -1)
+    return out.reshape(size) if x.ndim == 0 else out

@@ -1,0 +1,347 @@
+"""NumPy references for pointwise ops that NumPy lacks as one call, and NumPy models of torch's documented
+behaviour where it differs from NumPy on purpose (used by the catalogue's known divergences).
+
+Every function here uses only ``np``, ``math`` and other functions of this module: repro snippets paste them.
+
+Type promotion (https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc) is modelled by
+:func:`torch_result_type`: operands are ranked by category (bool < integral < floating < complex) and by
+priority (tensors with dimensions > zero-dim tensors > Python scalars). A lower-priority operand only matters
+when its category is higher than every higher-priority operand's; Python floats count as the default dtype
+(float32) and Python complex numbers as its complex counterpart (complex64, or the complex type of a floating
+tensor operand). Within one category the result holds every operand's dtype (int8 with uint8 gives int16,
+float16 with bfloat16 gives float32). NumPy 2 (NEP 50) differs: zero-dim arrays count like any array, a Python
+float with an integer array gives float64, and a float array with an integer array is widened as needed
+(float16 with int16 gives float32). The ``*_promoted`` functions compute an op the way torch does: every
+operand is first cast to torch's result dtype.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
+
+
+def _category(dt):
+    dt = np.dtype(dt)
+    if dt == np.bool_:
+        return _BOOL
+    if dt.kind in "iu":
+        return _INT
+    if dt.kind == "c":
+        return _COMPLEX
+    return _FLOAT  # float16, float32, float64, and ml_dtypes' bfloat16 (kind "V")
+
+
+def _is_bf16(dt):
+    return np.dtype(dt).name == "bfloat16"
+
+
+def _promote_pair(a, b):
+    """torch.promote_types for two dtypes (None: no operand yet)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    a, b = np.dtype(a), np.dtype(b)
+    if a == b:
+        return a
+    ca, cb = _category(a), _category(b)
+    if ca == cb == _FLOAT and (_is_bf16(a) or _is_bf16(b)):
+        return np.dtype(np.float32)  # bfloat16 with float16 (or float32); float64 wins below otherwise
+    if ca == cb:
+        return np.result_type(a, b)
+    hi, lo = (a, b) if ca > cb else (b, a)
+    if _category(hi) == _COMPLEX and _category(lo) == _FLOAT:
+        lo_size = 4 if _is_bf16(lo) else lo.itemsize
+        return np.dtype(np.complex128) if max(hi.itemsize // 2, lo_size) == 8 else hi
+    return hi
+
+
+def _to_complex(dt):
+    dt = np.dtype(dt)
+    if dt == np.float64:
+        return np.dtype(np.complex128)
+    if dt == np.float16:
+        return None  # complex32: outside NumPy
+    return np.dtype(np.complex64)
+
+
+def _combine(higher, lower):
+    """Combines the result of a higher-priority tier with that of a lower one (torch's combine_categories)."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if _category(higher) == _COMPLEX:
+        return higher
+    if _category(lower) == _COMPLEX:
+        return _to_complex(higher) if _category(higher) == _FLOAT else lower
+    if _category(higher) == _FLOAT:
+        return higher
+    if _category(higher) == _BOOL or _category(lower) == _FLOAT:
+        return _promote_pair(higher, lower)
+    return higher
+
+
+def _scalar_dtype(v):
+    if isinstance(v, (bool, np.bool_)):
+        return np.dtype(np.bool_)
+    if isinstance(v, int):
+        return np.dtype(np.int64)
+    if isinstance(v, float):
+        return np.dtype(np.float32)  # the default dtype
+    return np.dtype(np.complex64)  # the default complex dtype
+
+
+def torch_result_type(*operands):
+    """The dtype torch gives an elementwise op on ``operands`` (NumPy arrays standing for tensors, Python
+    scalars, or None for an absent optional operand)."""
+    dim = zero = wrapped = None
+    for x in operands:
+        if x is None:
+            continue
+        if isinstance(x, np.ndarray):
+            if x.ndim:
+                dim = _promote_pair(dim, x.dtype)
+            else:
+                zero = _promote_pair(zero, x.dtype)
+        else:
+            wrapped = _promote_pair(wrapped, _scalar_dtype(x))
+    return _combine(dim, _combine(zero, wrapped))
+
+
+def _cast_all(dt, operands):
+    out = []
+    for x in operands:
+        if x is None:
+            out.append(None)
+        elif isinstance(x, np.ndarray):
+            with np.errstate(all="ignore"):
+                out.append(x.astype(dt))
+        else:
+            out.append(np.asarray(x).astype(dt))
+    return out
+
+
+def _to_float32_if_integral(dt):
+    return np.dtype(np.float32) if _category(dt) < _FLOAT else dt
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x))."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
+
+
+def _result_dtype(x, y):
+    """NumPy's result dtype for ``x`` and ``y`` (Python scalars weak, NEP 50)."""
+    return np.result_type(x, y)
+
+
+def add(x, y, alpha=1):
+    """``x + alpha * y`` in NumPy's result dtype of ``x`` and ``y`` (``alpha`` is a multiplier, cast to that
+    dtype: it takes no part in promotion); NumPy's add when ``alpha`` is left at 1."""
+    if alpha is None or (alpha == 1 and not isinstance(alpha, float)):
+        return np.add(x, y)
+    dt = _result_dtype(x, y)
+    if dt == np.bool_:
+        return np.logical_or(x, np.logical_and(y, bool(alpha)))
+    a = np.asarray(alpha).astype(dt)
+    return np.add(x, np.multiply(np.asarray(y).astype(dt), a)).astype(dt)
+
+
+def sub(x, y, alpha=1):
+    """``x - alpha * y`` in NumPy's result dtype of ``x`` and ``y`` (see :func:`add`)."""
+    if alpha is None or (alpha == 1 and not isinstance(alpha, float)):
+        return np.subtract(x, y)
+    dt = _result_dtype(x, y)
+    a = np.asarray(alpha).astype(dt)
+    return np.subtract(x, np.multiply(np.asarray(y).astype(dt), a)).astype(dt)
+
+
+def div_trunc(x, y):
+    """Division rounded toward zero; exact for integers (no detour through float64)."""
+    if _result_dtype(x, y).kind in "iub":
+        q = np.floor_divide(x, y)
+        inexact = np.not_equal(np.remainder(x, y), 0) & (np.less(x, 0) != np.less(y, 0))
+        return np.where(inexact, q + 1, q).astype(q.dtype)
+    return np.trunc(np.true_divide(x, y))
+
+
+def div(x, y, rounding_mode=None):
+    """torch.div's three modes in NumPy: true division, 'trunc' and 'floor' (Python's //)."""
+    if rounding_mode is None:
+        return np.true_divide(x, y)
+    if rounding_mode == "trunc":
+        return div_trunc(x, y)
+    if rounding_mode == "floor":
+        return np.floor_divide(x, y)
+    raise ValueError(f"unknown rounding_mode {rounding_mode!r}")
+
+
+def clamp(x, min=None, max=None):
+    """np.clip with either bound optional (both absent: the input unchanged)."""
+    if min is None and max is None:
+        return np.clip(x)
+    if min is None:
+        return np.clip(x, max=max)
+    if max is None:
+        return np.clip(x, min=min)
+    return np.clip(x, min=min, max=max)
+
+
+# ---- models of torch's documented behaviour, in torch's dtypes -------------------------------------------
+# Each takes the op's arguments (bfloat16 arrays as ml_dtypes.bfloat16) and computes in torch's result dtype,
+# every operand cast to it first, as torch does.
+
+def _parts(z):
+    z = np.asarray(z)
+    return z.real, z.imag
+
+
+def _complex_from(re, im, dt):
+    out = np.empty(np.broadcast_shapes(np.shape(re), np.shape(im)), dtype=dt)
+    out.real, out.imag = re, im
+    return out
+
+
+def complex_mul(a, b):
+    """(ar*br - ai*bi) + (ar*bi + ai*br)j, each product rounded on its own (no fused multiply-add, no
+    recovery of infinities from NaN)."""
+    dt = np.result_type(a, b)
+    (ar, ai), (br, bi) = _parts(a), _parts(b)
+    with np.errstate(all="ignore"):
+        return _complex_from(ar * br - ai * bi, ar * bi + ai * br, dt)
+
+
+def add_torch(x, y, alpha=1):
+    """torch.add: ``x + alpha * y`` in torch's result dtype; ``alpha`` is cast to it (a bool for bool tensors,
+    wrapped for unsigned ones) and, for complex results, multiplies ``y`` as a complex number even when it is 1."""
+    dt = torch_result_type(x, y)
+    x, y = _cast_all(dt, (x, y))
+    if dt == np.bool_:
+        return np.logical_or(x, np.logical_and(y, bool(alpha)))
+    if dt.kind == "c":
+        return np.add(x, complex_mul(np.asarray(complex(alpha)).astype(dt), y))
+    if alpha == 1 and not isinstance(alpha, float):
+        return np.add(x, y)
+    with np.errstate(all="ignore"):
+        return np.add(x, np.multiply(y, np.asarray(alpha).astype(dt))).astype(dt)
+
+
+def sub_torch(x, y, alpha=1):
+    """torch.sub: ``add(x, y, alpha=-alpha)``."""
+    return add_torch(x, y, -alpha)
+
+
+def mul_torch(x, y):
+    dt = torch_result_type(x, y)
+    x, y = _cast_all(dt, (x, y))
+    return complex_mul(x, y) if dt.kind == "c" else np.multiply(x, y)
+
+
+def div_torch(x, y, rounding_mode=None):
+    """torch.div: true division of integers happens in the default dtype, float32."""
+    dt = torch_result_type(x, y)
+    if rounding_mode is None:
+        dt = _to_float32_if_integral(dt)
+    x, y = _cast_all(dt, (x, y))
+    return div(x, y, rounding_mode)
+
+
+def floor_divide_torch(x, y):
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return np.floor_divide(x, y)
+
+
+def remainder_torch(x, y):
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return np.remainder(x, y)
+
+
+def fmod_torch(x, y):
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return np.fmod(x, y)
+
+
+def maximum_torch(x, y):
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return np.maximum(x, y)
+
+
+def minimum_torch(x, y):
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return np.minimum(x, y)
+
+
+def pow_torch(x, y):
+    """torch.pow in torch's result dtype; an integer to a negative integer power is 1 for base 1, +-1 for base
+    -1 and 0 otherwise (integer division of 1 by the power, rounded toward zero)."""
+    dt = torch_result_type(x, y)
+    x, y = _cast_all(dt, (x, y))
+    if dt.kind not in "iu":
+        return np.power(x, y)
+    neg = np.less(y, 0)
+    with np.errstate(all="ignore"):
+        pos = np.power(x, np.where(neg, 0, y).astype(dt))
+    odd = np.not_equal(np.remainder(y, 2), 0)
+    small = np.where(np.equal(x, 1), 1, np.where(np.equal(x, -1), np.where(odd, -1, 1), 0)).astype(dt)
+    return np.where(neg, small, pos).astype(dt)
+
+
+def clamp_torch(x, min=None, max=None):
+    x, min, max = _cast_all(torch_result_type(x, min, max), (x, min, max))
+    return clamp(x, min, max)
+
+
+def where_torch(condition, x, y):
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return np.where(condition, x, y)
+
+
+def in_default_float(fn, x):
+    """A float function of an integer or bool tensor, as torch computes it: in the default dtype, float32
+    (correctly rounded: evaluated in float64 on the float32 input, then rounded)."""
+    return fn(np.asarray(x).astype(np.float32).astype(np.float64)).astype(np.float32)
+
+
+def sqrt_torch(x):
+    return in_default_float(np.sqrt, x)
+
+
+def exp_torch(x):
+    return in_default_float(np.exp, x)
+
+
+def log_torch(x):
+    return in_default_float(np.log, x)
+
+
+def log1p_torch(x):
+    return in_default_float(np.log1p, x)
+
+
+def sin_torch(x):
+    return in_default_float(np.sin, x)
+
+
+def cos_torch(x):
+    return in_default_float(np.cos, x)
+
+
+def tanh_torch(x):
+    return in_default_float(np.tanh, x)
+
+
+def sigmoid_torch(x):
+    return in_default_float(sigmoid, x)
+
+
+def sign_torch(x):
+    """torch.sign: 0 for NaN; a bool tensor is its own sign."""
+    x = np.asarray(x)
+    if x.dtype == np.bool_:
+        return x.copy()
+    return np.where(np.isnan(x), np.zeros((), x.dtype), np.sign(x)).astype(x.dtype)

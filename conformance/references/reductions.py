@@ -1,0 +1,349 @@
+"""NumPy references of the reductions, with torch's argument names (``dim``, ``keepdim``, ``dtype``,
+``correction``), and NumPy implementations of torch's documented behaviour where it differs (the ``*_torch``
+functions, used by the catalogue's divergence records).
+
+The ``dtype=`` argument arrives as a ``torch.dtype`` (the same object torch receives); :func:`np_dtype` reads its
+name (``torch.float64`` -> ``float64``) without calling torch. Like torch, the references cast the input to
+``dtype`` first; they then compute in float64/complex128 and round the result to ``dtype``, so the reference
+itself adds no error of the narrower type.
+
+Only ``numpy`` and ``math`` are used: these functions are pasted into reproduction snippets.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def np_dtype(dtype):
+    """The NumPy dtype named like a ``torch.dtype`` (or None)."""
+    if dtype is None:
+        return None
+    return np.dtype(str(dtype).rpartition(".")[2])
+
+
+def _wide(x):
+    """``x`` in float64 / complex128 when it is floating / complex (exact), unchanged otherwise."""
+    if x.dtype.kind == "c":
+        return x.astype(np.complex128)
+    if x.dtype.kind == "f":
+        return x.astype(np.float64)
+    return x
+
+
+def _with_dtype(fn, x, dtype, axis, keepdim):
+    dt = np_dtype(dtype)
+    return np.asarray(fn(_wide(x.astype(dt)), axis=axis, keepdims=keepdim)).astype(dt)
+
+
+# ---- NumPy semantics (what torch is compared with) ------------------------------------------------------
+
+def sum_ref(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        return _with_dtype(np.sum, x, dtype, dim, keepdim)
+    return np.sum(x, axis=dim, keepdims=keepdim)
+
+
+def prod_ref(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        return _with_dtype(np.prod, x, dtype, dim, keepdim)
+    return np.prod(x, axis=dim, keepdims=keepdim)
+
+
+def mean_ref(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        return _with_dtype(np.mean, x, dtype, dim, keepdim)
+    return np.mean(x, axis=dim, keepdims=keepdim)
+
+
+def nansum_ref(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        return _with_dtype(np.nansum, x, dtype, dim, keepdim)
+    return np.nansum(x, axis=dim, keepdims=keepdim)
+
+
+def nanmean_ref(x, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        return _with_dtype(np.nanmean, x, dtype, dim, keepdim)
+    return np.nanmean(x, axis=dim, keepdims=keepdim)
+
+
+def var_ref(x, dim=None, correction=None, keepdim=False):
+    """``np.var`` with ``ddof=correction``; NumPy's default is ``ddof=0``."""
+    return np.var(x, axis=dim, ddof=0 if correction is None else correction, keepdims=keepdim)
+
+
+def std_ref(x, dim=None, correction=None, keepdim=False):
+    return np.std(x, axis=dim, ddof=0 if correction is None else correction, keepdims=keepdim)
+
+
+def max_ref(x):
+    return np.max(x)
+
+
+def min_ref(x):
+    return np.min(x)
+
+
+def max_dim_ref(x, dim, keepdim=False):
+    """(values, indices): the maximum and the index of its first occurrence (of the first NaN, if any)."""
+    return np.max(x, axis=dim, keepdims=keepdim), np.argmax(x, axis=dim, keepdims=keepdim)
+
+
+def min_dim_ref(x, dim, keepdim=False):
+    return np.min(x, axis=dim, keepdims=keepdim), np.argmin(x, axis=dim, keepdims=keepdim)
+
+
+def amax_ref(x, dim=None, keepdim=False):
+    return np.max(x, axis=dim, keepdims=keepdim)
+
+
+def amin_ref(x, dim=None, keepdim=False):
+    return np.min(x, axis=dim, keepdims=keepdim)
+
+
+def argmax_ref(x, dim=None, keepdim=False):
+    return np.argmax(x, axis=dim, keepdims=keepdim)
+
+
+def argmin_ref(x, dim=None, keepdim=False):
+    return np.argmin(x, axis=dim, keepdims=keepdim)
+
+
+def all_ref(x, dim=None, keepdim=False):
+    return np.all(x, axis=dim, keepdims=keepdim)
+
+
+def any_ref(x, dim=None, keepdim=False):
+    return np.any(x, axis=dim, keepdims=keepdim)
+
+
+def cumsum_ref(x, dim, dtype=None):
+    if dtype is not None:
+        dt = np_dtype(dtype)
+        return np.cumsum(_wide(x.astype(dt)), axis=dim).astype(dt)
+    return np.cumsum(x, axis=dim)
+
+
+def cumprod_ref(x, dim, dtype=None):
+    if dtype is not None:
+        dt = np_dtype(dtype)
+        return np.cumprod(_wide(x.astype(dt)), axis=dim).astype(dt)
+    return np.cumprod(x, axis=dim)
+
+
+def logsumexp_ref(x, dim=None, keepdim=False):
+    """``log(sum(exp(x)))`` over ``dim`` with the maximum subtracted first (so large inputs do not overflow),
+    as ``scipy.special.logsumexp``: integer and bool inputs give float64; an empty reduction gives -inf, a row
+    of -inf gives -inf, a +inf gives +inf, a NaN gives NaN."""
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)
+    m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)
+    shift = np.where(np.isfinite(m), m, np.zeros_like(m))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        s = np.sum(np.exp(x - shift), axis=dim, keepdims=keepdim)
+        return np.asarray(np.log(s) + np.max(shift, axis=dim, keepdims=keepdim)).astype(x.dtype)
+
+
+def median_ref(x):
+    return np.median(x)
+
+
+def median_dim_ref(x, dim, keepdim=False):
+    """(values, values at the returned indices): NumPy's median, twice (torch's indices must point at it)."""
+    m = np.median(x, axis=dim, keepdims=keepdim)
+    return m, m
+
+
+def _pnorm(a, ord, axis, keepdims):
+    """The ord-norm of the magnitudes ``a`` (float64, >= 0, NaN and inf allowed) along ``axis``, scaled by the
+    largest (ord > 0) or smallest nonzero (ord < 0) magnitude so that no power overflows or underflows."""
+    if ord == np.inf:
+        return np.max(a, axis=axis, keepdims=keepdims, initial=0.0)
+    if ord == -np.inf:
+        return np.min(a, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return np.sum(a != 0, axis=axis, keepdims=keepdims).astype(a.dtype)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if ord > 0:
+            scale = np.max(a, axis=axis, keepdims=True, initial=0.0)
+        else:
+            scale = np.min(np.where(a > 0, a, np.inf), axis=axis, keepdims=True, initial=np.inf)
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        r = scale * np.sum((a / scale) ** ord, axis=axis, keepdims=True) ** (1.0 / ord)
+    return np.sum(r, axis=axis, keepdims=keepdims)  # over size-1 axes: drops them unless keepdims
+
+
+def vector_norm_ref(x, ord=2, dim=None, keepdim=False, dtype=None):
+    """``np.linalg.vector_norm``, computed without intermediate overflow (NumPy's own ``sqrt(dot(x, x))``
+    overflows for |x| above 1e154 in float64, a limitation of its implementation, not a semantic)."""
+    if dtype is not None:
+        x = x.astype(np_dtype(dtype))
+    a = np.abs(x)
+    out = _pnorm(a.astype(np.float64), ord, dim, keepdim)
+    return np.asarray(out).astype(a.dtype if a.dtype.kind == "f" else np.float64)
+
+
+def norm_ref(x, p="fro", dim=None, keepdim=False):
+    """``np.linalg.norm``: a vector norm over one axis, a matrix norm over two (``ord`` 1 and inf are then the
+    maximum column and row sums, 2 the largest singular value; 'fro' only over two), and with ``axis=None``
+    the input must be 1-D or 2-D. Vector and Frobenius norms are computed without intermediate overflow."""
+    if dim is None:
+        if x.ndim not in (1, 2):
+            raise ValueError("Improper number of dimensions to norm.")
+        dim = tuple(range(x.ndim))
+    axes = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(axes) == 1:
+        if p == "fro":
+            raise ValueError("Invalid norm order 'fro' for vectors")
+        return vector_norm_ref(x, p, axes, keepdim)
+    if len(axes) == 2:
+        if p == "fro":
+            return vector_norm_ref(x, 2, axes, keepdim)
+        return np.linalg.norm(x, ord=p, axis=axes, keepdims=keepdim)
+    raise ValueError("Improper number of dimensions to norm.")
+
+
+def count_nonzero_ref(x, dim=None):
+    return np.count_nonzero(x, axis=dim)
+
+
+# ---- torch's documented behaviour, where it differs ------------------------------------------------------
+
+def torch_dim(x, dim):
+    """The dims torch reduces: all of them for ``None`` and for the empty tuple, and for a 0-d input ``0``,
+    ``-1``, ``(0,)`` or ``(-1,)`` (torch treats a 0-d input as having one dim of size 1)."""
+    if dim is None or dim == ():
+        return None
+    if x.ndim == 0:
+        for d in (dim if isinstance(dim, tuple) else (dim,)):
+            if d not in (0, -1):
+                raise IndexError(f"dimension {d} out of range for a 0-d input")
+        if isinstance(dim, tuple) and len(dim) > 1:
+            raise RuntimeError("dim appears multiple times in the list of dims")
+        return None
+    return dim
+
+
+def _int64_for_integers(x, dtype):
+    """torch accumulates bool and integer inputs in int64 (uint8 included, where NumPy gives uint64)."""
+    if dtype is None and x.dtype.kind in "bui":
+        return x.astype(np.int64)
+    return x
+
+
+def sum_torch(x, dim=None, keepdim=False, dtype=None):
+    return sum_ref(_int64_for_integers(x, dtype), torch_dim(x, dim), keepdim, dtype)
+
+
+def prod_torch(x, dim=None, keepdim=False, dtype=None):
+    return prod_ref(_int64_for_integers(x, dtype), torch_dim(x, dim), keepdim, dtype)
+
+
+def nansum_torch(x, dim=None, keepdim=False, dtype=None):
+    return nansum_ref(_int64_for_integers(x, dtype), torch_dim(x, dim), keepdim, dtype)
+
+
+def mean_torch(x, dim=None, keepdim=False, dtype=None):
+    return mean_ref(x, torch_dim(x, dim), keepdim, dtype)
+
+
+def nanmean_torch(x, dim=None, keepdim=False, dtype=None):
+    return nanmean_ref(x, torch_dim(x, dim), keepdim, dtype)
+
+
+def var_torch(x, dim=None, correction=1, keepdim=False):
+    """torch's ``correction`` defaults to 1 (Bessel's correction), NumPy's ``ddof`` to 0; the variance of a
+    complex input is that of its real part plus that of its imaginary part (the same number, except without
+    degrees of freedom, where a constant part gives 0/0 = NaN)."""
+    axis, ddof = torch_dim(x, dim), 1 if correction is None else correction
+    if x.dtype.kind == "c":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return var_ref(x.real, axis, ddof, keepdim) + var_ref(x.imag, axis, ddof, keepdim)
+    return var_ref(x, axis, ddof, keepdim)
+
+
+def std_torch(x, dim=None, correction=1, keepdim=False):
+    return np.sqrt(var_torch(x, dim, correction, keepdim))
+
+
+def amax_torch(x, dim=None, keepdim=False):
+    return amax_ref(x, torch_dim(x, dim), keepdim)
+
+
+def amin_torch(x, dim=None, keepdim=False):
+    return amin_ref(x, torch_dim(x, dim), keepdim)
+
+
+def all_torch(x, dim=None, keepdim=False):
+    """torch returns uint8 for a uint8 input (bool for every other dtype)."""
+    out = np.asarray(all_ref(x, dim, keepdim))
+    return out.astype(np.uint8) if x.dtype == np.uint8 else out
+
+
+def any_torch(x, dim=None, keepdim=False):
+    out = np.asarray(any_ref(x, dim, keepdim))
+    return out.astype(np.uint8) if x.dtype == np.uint8 else out
+
+
+def cumsum_torch(x, dim, dtype=None):
+    """torch keeps the shape of a 0-d input (NumPy's cumsum returns 1-D) and accumulates integers in int64."""
+    out = cumsum_ref(_int64_for_integers(x, dtype), dim, dtype)
+    return out.reshape(x.shape)
+
+
+def cumprod_torch(x, dim, dtype=None):
+    out = cumprod_ref(_int64_for_integers(x, dtype), dim, dtype)
+    return out.reshape(x.shape)
+
+
+def logsumexp_torch(x, dim=None, keepdim=False):
+    """torch gives integer and bool inputs the default float dtype (float32)."""
+    out = logsumexp_ref(x, torch_dim(x, dim), keepdim)
+    return out.astype(np.float32) if x.dtype.kind in "biu" else out
+
+
+def count_nonzero_torch(x, dim=None):
+    return count_nonzero_ref(x, torch_dim(x, dim))
+
+
+def _lower_median_1d(v):
+    """The lower median; NaN when there is a NaN, and NaN converted to the dtype for an empty input (for an
+    integer dtype: the value C's conversion of NaN gives, as NumPy's ``astype`` does)."""
+    if v.size == 0 or np.isnan(v).any():
+        with np.errstate(invalid="ignore"):
+            return np.array(np.nan).astype(v.dtype)
+    return np.sort(v)[(v.size - 1) // 2]
+
+
+def median_torch(x):
+    """torch returns the lower of the two middle values for an even count (no average: the result is an
+    element of the input, in the input's dtype); NaN if there is a NaN."""
+    return np.asarray(_lower_median_1d(x.reshape(-1))).astype(x.dtype)
+
+
+def median_dim_torch(x, dim, keepdim=False):
+    axis = torch_dim(x, dim)
+    if axis is None:
+        m = median_torch(x)
+        m = m.reshape((1,) * x.ndim) if keepdim else m
+        return m, m
+    moved = np.moveaxis(x, axis, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    out = np.array([_lower_median_1d(r) for r in flat], dtype=x.dtype).reshape(moved.shape[:-1])
+    if keepdim:
+        out = np.expand_dims(out, axis)
+    return out, out
+
+
+def vector_norm_torch(x, ord=2, dim=None, keepdim=False, dtype=None):
+    return vector_norm_ref(x, ord, torch_dim(x, dim), keepdim, dtype)
+
+
+def norm_torch(x, p="fro", dim=None, keepdim=False):
+    """``torch.norm`` computes a vector norm over every reduced dim for a numeric ``p`` (and 'fro' is the
+    2-norm), whatever their number."""
+    ord = 2 if p == "fro" else p
+    if isinstance(dim, int):
+        dim = (dim,)
+    return vector_norm_ref(x, ord, torch_dim(x, dim), keepdim)
+

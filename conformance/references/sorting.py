@@ -1,0 +1,181 @@
+"""NumPy references of sorting and searching, with torch's argument names, and NumPy models of torch's behaviour
+where it differs.
+
+Order: NumPy sorts NaN after every number, and so does torch, in ascending order; in descending order torch puts
+NaN first, the exact reverse. A stable descending sort keeps equal elements (-0.0 and 0.0 included) in their
+original order: :func:`_stable_order` gets it as the reverse of a stable ascending sort of the reversed input.
+
+Where an index is not unique (ties in ``sort`` without ``stable``, ``topk``, ``kthvalue``), the catalogue compares
+the input's elements *at* torch's indices with the sorted values instead of the indices themselves: the
+references then return the values twice.
+
+Only ``numpy`` is used: these functions are pasted into reproduction snippets.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _stable_order(x, dim, descending):
+    """Indices that sort ``x`` along ``dim`` stably (ascending, or descending with NaN first)."""
+    if x.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    if not descending:
+        return np.argsort(x, axis=dim, kind="stable")
+    rev = np.flip(x, axis=dim)
+    idx = np.flip(np.argsort(rev, axis=dim, kind="stable"), axis=dim)
+    return (x.shape[dim] - 1 - idx).astype(np.int64)
+
+
+def _take(x, idx, dim):
+    if x.ndim == 0:
+        return x.copy()
+    return np.take_along_axis(x, idx, axis=dim)
+
+
+def sort_stable_ref(x, dim=-1, descending=False, stable=True):
+    """(values, indices) of a stable sort along ``dim``."""
+    idx = _stable_order(x, dim, descending)
+    return _take(x, idx, dim), idx
+
+
+def sort_values_ref(x, dim=-1, descending=False):
+    """(values, values at the indices): a sort whose indices are not unique on ties."""
+    v = _take(x, _stable_order(x, dim, descending), dim)
+    return v, v
+
+
+def argsort_ref(x, dim=-1, descending=False, stable=False):
+    """The indices of a stable sort; without ``stable``, the sorted values (what the indices must point at)."""
+    idx = _stable_order(x, dim, descending)
+    return idx if stable else _take(x, idx, dim)
+
+
+def topk_ref(x, k, dim=-1, largest=True, sorted=True):
+    """(values, values at the indices): the k largest (NaN counted largest) or smallest, in sorted order."""
+    n = 1 if x.ndim == 0 else x.shape[dim]
+    if not 0 <= k <= n:
+        raise ValueError(f"k={k} out of range for {n} elements")
+    v = _take(x, _stable_order(x, dim, largest), dim)
+    v = v if x.ndim == 0 else np.take(v, np.arange(k), axis=dim)
+    return v, v
+
+
+def kthvalue_ref(x, k, dim=-1, keepdim=False):
+    """(values, values at the indices): the k-th smallest element (1-based; NaN sorts last)."""
+    n = 1 if x.ndim == 0 else x.shape[dim]
+    if not 1 <= k <= n:
+        raise ValueError(f"k={k} out of range for {n} elements")
+    if x.ndim == 0:
+        return x.copy(), x.copy()
+    v = np.take(np.sort(x, axis=dim), [k - 1], axis=dim)
+    v = v if keepdim else np.squeeze(v, axis=dim)
+    return v, v
+
+
+def unique_ref(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """``np.unique`` (NaNs equal, NumPy's default), returning what torch returns: the unique values (always
+    sorted), then the inverse indices (of the input's shape) and the counts, if asked for."""
+    out = np.unique(x, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    return _unique_result(x, out, return_inverse, return_counts, dim)
+
+
+def _unique_result(x, out, return_inverse, return_counts, dim):
+    if not (return_inverse or return_counts):
+        return out
+    out = list(out)
+    if return_inverse:
+        inv = out[1]
+        out[1] = inv.reshape(x.shape) if dim is None else inv.reshape(-1)
+    return tuple(out)
+
+
+def unique_torch(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """torch keeps every NaN as a value of its own (with a count of 1), as the array API standard says."""
+    out = np.unique(x, return_inverse=return_inverse, return_counts=return_counts, axis=dim, equal_nan=False)
+    return _unique_result(x, out, return_inverse, return_counts, dim)
+
+
+def searchsorted_ref(sorted_sequence, values, out_int32=False, right=False, side=None):
+    """``np.searchsorted`` along the last dim: a 1-D sequence for any ``values``, or one sequence per row of
+    ``values`` (same leading dims). ``side`` wins over ``right``; both given must agree."""
+    if side is not None and right and side == "left":
+        raise ValueError("side and right can't be set to opposites")
+    side = side or ("right" if right else "left")
+    dt = np.int32 if out_int32 else np.int64
+    seq = sorted_sequence
+    if seq.ndim <= 1:
+        return np.asarray(np.searchsorted(seq.reshape(-1), values, side=side)).astype(dt)
+    values = np.asarray(values)
+    if values.ndim == 0 or values.shape[:-1] != seq.shape[:-1]:
+        raise ValueError("the leading dims of sorted_sequence and values differ")
+    rows = seq.reshape(-1, seq.shape[-1])
+    vals = values.reshape(-1, values.shape[-1])
+    out = np.stack([np.searchsorted(r, v, side=side) for r, v in zip(rows, vals)]) if len(rows) else \
+        np.zeros(vals.shape, dtype=dt)
+    return out.reshape(values.shape).astype(dt)
+
+
+def _torch_bound(row, v, right):
+    """torch's binary search: the first index whose boundary is not (``>=`` / ``>``) the value, with
+    comparisons that are False for NaN (so a NaN boundary counts as smaller than everything)."""
+    lo, hi = 0, row.shape[0]
+    while lo < hi:
+        mid = lo + (hi - lo) // 2
+        ok = row[mid] > v if right else row[mid] >= v
+        if not ok:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def searchsorted_torch(sorted_sequence, values, out_int32=False, right=False, side=None):
+    """searchsorted as torch computes it (:func:`_torch_bound`), which differs from NumPy's with NaN."""
+    if side is not None and right and side == "left":
+        raise ValueError("side and right can't be set to opposites")
+    right = (side == "right") if side is not None else right
+    dt = np.int32 if out_int32 else np.int64
+    seq = sorted_sequence
+    values = np.asarray(values)
+    if seq.ndim <= 1:
+        row = seq.reshape(-1)
+        return np.array([_torch_bound(row, v, right) for v in values.reshape(-1)],
+                        dtype=dt).reshape(values.shape)
+    rows = seq.reshape(-1, seq.shape[-1])
+    vals = values.reshape(-1, values.shape[-1])
+    out = np.array([[_torch_bound(r, v, right) for v in vs] for r, vs in zip(rows, vals)], dtype=dt)
+    return out.reshape(values.shape)
+
+
+def bincount_ref(x, weights=None, minlength=0):
+    return np.bincount(x, weights=weights, minlength=minlength)
+
+
+def bincount_torch(x, weights=None, minlength=0):
+    """torch gives float weights' own dtype to the result (float32 weights: float32); NumPy always float64."""
+    out = np.bincount(x, weights=weights, minlength=minlength)
+    if weights is not None and weights.dtype.kind == "f":
+        return out.astype(weights.dtype)
+    return out
+
+
+def histc_ref(x, bins=100, min=0, max=0):
+    """``np.histogram``'s counts: ``bins`` equal bins over [min, max] (the data's range when both are 0), the
+    last bin closed on the right, values outside ignored."""
+    rng = None if min == 0 and max == 0 else (min, max)
+    return np.histogram(x, bins=bins, range=rng)[0]
+
+
+def histc_torch(x, bins=100, min=0, max=0):
+    """torch returns the counts in the input's floating dtype."""
+    return histc_ref(x, bins, min, max).astype(x.dtype)
+
+
+def searchsorted_sorted_ref(boundaries, values, out_int32=False, right=False, side=None):
+    """:func:`searchsorted_ref` on ``boundaries`` sorted along the last dim (NaN last)."""
+    return searchsorted_ref(np.sort(boundaries, axis=-1), values, out_int32, right, side)
+
+
+def searchsorted_sorted_torch(boundaries, values, out_int32=False, right=False, side=None):
+    return searchsorted_torch(np.sort(boundaries, axis=-1), values, out_int32, right, side)

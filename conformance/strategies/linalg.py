@@ -1,0 +1,241 @@
+"""Strategies for matrix products: operand shapes of dot, mm, bmm, mv, matmul, tensordot, kron, trace, tril/triu.
+
+Every strategy here returns :class:`~conformance.strategies.Case` objects. Shapes follow each op's rule (the
+inner dims agree, batch dims broadcast for ``matmul``, ...), and about one case in eight is *invalid* on purpose
+(inner dims that disagree, a missing or extra dim, batch dims that do not broadcast): there NumPy raises, and the
+generic tests require torch to raise too.
+
+Inner (contracted) dims are small most of the time, with a few longer ones (16, 33) so that the blocked and
+vectorized kernels and their accumulation order are reached; the tolerance of a product grows with that length
+(see ``conformance.catalogue.linalg``).
+"""
+from __future__ import annotations
+
+import hypothesis.extra.numpy as hnp
+from hypothesis import strategies as st
+
+from conformance.strategies.cases import ArraySpec, Case
+from conformance.strategies.shapes import seeds
+
+#: contracted lengths: small ones first (they shrink there), then two that reach the vectorized kernels
+INNER = st.sampled_from((2, 3, 1, 0, 4, 5, 16, 33))
+SIDE = st.integers(0, 4)
+BATCH = st.integers(0, 3)
+
+
+def _invalid_sometimes(valid, invalid, weight: int = 7):
+    """``valid`` about ``weight`` times in ``weight + 1``, otherwise ``invalid``."""
+    return st.one_of(*([valid] * weight), invalid)
+
+
+def _case(dtype: str, shapes_st, extra=st.just(()), kwargs=st.just(())):
+    """Cases whose positional arguments are one array per shape in ``shapes_st``, then the ``extra`` values."""
+    return st.builds(lambda shp, more, kw, seed: Case(tuple(ArraySpec(tuple(s), dtype) for s in shp) + tuple(more),
+                                                       tuple(kw), seed),
+                     shapes_st, extra, kwargs, seeds)
+
+
+def _off_by_one(n: int) -> int:
+    return n + 1 if n < 5 else n - 1
+
+
+# ---- shapes -------------------------------------------------------------------------------------------------
+
+def vector_pairs():
+    """Two 1-D shapes of the same length; invalid: different lengths, or an operand that is not 1-D."""
+    valid = INNER.map(lambda n: ((n,), (n,)))
+    invalid = st.one_of(
+        INNER.map(lambda n: ((n,), (_off_by_one(n),))),
+        st.tuples(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3), st.integers(0, 3)).map(
+            lambda t: (t[0], (t[1],))),
+    )
+    return _invalid_sometimes(valid, invalid)
+
+
+def matrix_pairs():
+    """(m, n), (n, p) for ``mm``; invalid: n disagrees, or an operand is not 2-D."""
+    valid = st.tuples(SIDE, INNER, SIDE).map(lambda t: ((t[0], t[1]), (t[1], t[2])))
+    invalid = st.one_of(
+        st.tuples(SIDE, INNER, SIDE).map(lambda t: ((t[0], t[1]), (_off_by_one(t[1]), t[2]))),
+        st.tuples(SIDE, INNER).map(lambda t: ((t[0], t[1]), (t[1],))),
+        st.tuples(SIDE, INNER, SIDE).map(lambda t: ((1, t[0], t[1]), (t[1], t[2]))),
+    )
+    return _invalid_sometimes(valid, invalid)
+
+
+def batch_pairs():
+    """(b, m, n), (b, n, p) for ``bmm`` (no broadcasting); invalid: batch sizes or n disagree, or not 3-D."""
+    valid = st.tuples(BATCH, SIDE, INNER, SIDE).map(lambda t: ((t[0], t[1], t[2]), (t[0], t[2], t[3])))
+    invalid = st.one_of(
+        # a batch of 1 against a batch of b: matmul would broadcast it, bmm must not
+        st.tuples(st.integers(2, 3), SIDE, INNER, SIDE).map(lambda t: ((1, t[1], t[2]), (t[0], t[2], t[3]))),
+        st.tuples(BATCH, SIDE, INNER, SIDE).map(lambda t: ((t[0], t[1], t[2]), (t[0], _off_by_one(t[2]), t[3]))),
+        st.tuples(SIDE, INNER, SIDE).map(lambda t: ((t[0], t[1]), (t[1], t[2]))),
+    )
+    return _invalid_sometimes(valid, invalid)
+
+
+def matrix_vector_pairs():
+    """(m, n), (n,) for ``mv``; invalid: n disagrees, or the operands have other ranks."""
+    valid = st.tuples(SIDE, INNER).map(lambda t: ((t[0], t[1]), (t[1],)))
+    invalid = st.one_of(
+        st.tuples(SIDE, INNER).map(lambda t: ((t[0], t[1]), (_off_by_one(t[1]),))),
+        st.tuples(SIDE, INNER).map(lambda t: ((t[0], t[1]), (t[1], 1))),
+        st.tuples(SIDE, INNER).map(lambda t: ((2, t[0], t[1]), (t[1],))),
+    )
+    return _invalid_sometimes(valid, invalid)
+
+
+def matmul_pairs():
+    """Every rank combination of ``matmul`` (1-D promotion, batch broadcasting as ``np.matmul``), from the gufunc
+    signature ``(m?,n),(n,p?)->(m?,p?)`` with up to two batch dims; invalid: a 0-d operand, n disagrees, batch
+    dims that do not broadcast."""
+    valid = hnp.mutually_broadcastable_shapes(signature="(m?,n),(n,p?)->(m?,p?)", max_dims=2, min_side=0,
+                                              max_side=4).map(lambda r: r.input_shapes)
+    longer = st.tuples(valid, st.sampled_from((16, 33))).map(lambda t: _with_inner(t[0], t[1]))
+    invalid = st.one_of(
+        valid.map(_break_inner),
+        st.tuples(st.integers(2, 3), SIDE, INNER, SIDE).map(
+            lambda t: ((t[0], t[1], t[2]), (t[0] + 1, t[2], t[3]))),
+        st.tuples(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3), st.booleans()).map(
+            lambda t: ((), t[0]) if t[1] else (t[0], ())),
+    )
+    return _invalid_sometimes(st.one_of(valid, valid, valid, longer), invalid)
+
+
+def _inner_axes(shapes):
+    a, b = shapes
+    return len(a) - 1, (0 if len(b) == 1 else len(b) - 2)
+
+
+def _with_inner(shapes, n):
+    a, b = (list(s) for s in shapes)
+    ia, ib = _inner_axes(shapes)
+    a[ia] = b[ib] = n
+    return tuple(a), tuple(b)
+
+
+def _break_inner(shapes):
+    a, b = (list(s) for s in shapes)
+    ia, ib = _inner_axes(shapes)
+    b[ib] = _off_by_one(a[ia])
+    return tuple(a), tuple(b)
+
+
+def inner_pairs():
+    """``inner``: any ranks (0-d included) whose last dims agree; invalid: last dims disagree."""
+    def build(t):
+        sa, sb, n = t
+        if not sa or not sb:  # a 0-d operand multiplies
+            return sa, sb
+        return sa[:-1] + (n,), sb[:-1] + (n,)
+    dims = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3)
+    valid = st.tuples(dims, dims, INNER).map(build)
+    invalid = st.tuples(hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=3), INNER).map(
+        lambda t: (t[0][:-1] + (t[1],), (2, _off_by_one(t[1]))))
+    return _invalid_sometimes(valid, invalid)
+
+
+def tensordot_cases(dtype: str):
+    """``tensordot(a, b, dims)`` with ``dims`` an int (the last k dims of a against the first k of b) or a pair of
+    lists of axes (any order, negative axes included); invalid: contracted sizes that disagree, an int larger
+    than a rank. An int below 0 is drawn rarely: NumPy and torch treat it differently (a recorded divergence)."""
+    @st.composite
+    def build(draw):
+        k = draw(st.integers(0, 2))
+        contracted = draw(st.lists(st.sampled_from((2, 3, 1, 0, 4)), min_size=k, max_size=k))
+        free_a = draw(st.lists(SIDE, min_size=0, max_size=2))
+        free_b = draw(st.lists(SIDE, min_size=0, max_size=2))
+        form = draw(st.sampled_from(("int", "lists", "lists", "invalid", "negative")))
+        if form in ("int", "negative"):
+            a, b = tuple(free_a + contracted), tuple(contracted + free_b)
+            if form == "negative":
+                return (a, b), (-1,)
+            if draw(st.integers(0, 7)) == 0:
+                return (a, b), (k + len(free_b) + 1,)  # more dims than b has
+            return (a, b), (k,)
+        # list form: place the contracted dims at random positions of each operand
+        pos_a = draw(st.permutations(range(len(free_a) + k)))
+        pos_b = draw(st.permutations(range(len(free_b) + k)))
+        a = [0] * (len(free_a) + k)
+        b = [0] * (len(free_b) + k)
+        axes_a, axes_b = [], []
+        for i, size in enumerate(contracted):
+            a[pos_a[i]] = b[pos_b[i]] = size
+            axes_a.append(pos_a[i])
+            axes_b.append(pos_b[i])
+        for j, size in enumerate(free_a):
+            a[pos_a[k + j]] = size
+        for j, size in enumerate(free_b):
+            b[pos_b[k + j]] = size
+        if draw(st.booleans()):
+            axes_a = [x - len(a) for x in axes_a]
+        if draw(st.booleans()):
+            axes_b = [x - len(b) for x in axes_b]
+        if form == "invalid" and k:
+            b[pos_b[0]] = _off_by_one(b[pos_b[0]])
+        return (tuple(a), tuple(b)), ((axes_a, axes_b),)
+    return build().flatmap(lambda t: _case(dtype, st.just(t[0]), st.just(t[1])))
+
+
+def kron_pairs():
+    """``kron``: any two shapes (0-d and different ranks included)."""
+    dims = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3)
+    return st.tuples(dims, dims)
+
+
+def matrices(min_dims: int = 2, max_dims: int = 4):
+    """Matrices and stacks of matrices (non-square ones included); sometimes fewer dims than ``min_dims``."""
+    valid = hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=5)
+    invalid = hnp.array_shapes(min_dims=0, max_dims=min_dims - 1, min_side=0, max_side=5)
+    return _invalid_sometimes(valid, invalid)
+
+
+# ---- cases --------------------------------------------------------------------------------------------------
+
+def dot_case(dtype: str):
+    return _case(dtype, vector_pairs())
+
+
+def mm_case(dtype: str):
+    return _case(dtype, matrix_pairs())
+
+
+def bmm_case(dtype: str):
+    return _case(dtype, batch_pairs())
+
+
+def mv_case(dtype: str):
+    return _case(dtype, matrix_vector_pairs())
+
+
+def matmul_case(dtype: str):
+    return _case(dtype, matmul_pairs())
+
+
+def inner_case(dtype: str):
+    return _case(dtype, inner_pairs())
+
+
+def outer_case(dtype: str):
+    """Two 1-D operands of any lengths; sometimes one that is not 1-D (NumPy flattens it, torch raises)."""
+    valid = st.tuples(SIDE, SIDE).map(lambda t: ((t[0],), (t[1],)))
+    invalid = st.tuples(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3), SIDE).map(
+        lambda t: (t[0], (t[1],)))
+    return _case(dtype, _invalid_sometimes(valid, invalid))
+
+
+def kron_case(dtype: str):
+    return _case(dtype, kron_pairs())
+
+
+def trace_case(dtype: str):
+    """A matrix (square or not); sometimes 1-D or 3-D (torch.trace takes matrices only)."""
+    shapes = _invalid_sometimes(hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=6),
+                                hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
+    return _case(dtype, shapes.map(lambda s: (s,)))
+
+
+def triangle_case(dtype: str):
+    """``tril``/``triu``: a (stack of) matrices and a diagonal offset in -6..6, non-square ones included."""
+    return _case(dtype, matrices(2, 4).map(lambda s: (s,)), st.integers(-6, 6).map(lambda d: (d,)))

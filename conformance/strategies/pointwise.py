@@ -1,0 +1,266 @@
+"""Strategies for pointwise ops: cheap structure, mixed-dtype operands, Python scalars of every kind, and the
+arguments of particular ops (``pow`` exponents, ``clamp`` bounds, ``round`` decimals, ``div`` rounding modes).
+
+Cost. Hypothesis' own engine dominates the cost of a pointwise test (the op and its reference take a fraction of a
+millisecond), and drawing a shape with ``hnp.array_shapes`` or ``mutually_broadcastable_shapes`` costs two to three
+times more than one ``sampled_from`` draw. So shapes, broadcastable pairs and triples are drawn from fixed pools,
+made once at import from a fixed seed and sorted from the simplest (size 0, 0-d, size 1) to the largest, so that
+shrinking still goes to the simplest shape. The pools keep what matters on purpose: about one shape in ten is
+0-d, about one in eight has a size-0 dim, many have size-1 dims, up to 4 dims of up to 5 elements; pairs and
+triples broadcast with dims dropped on the left and dims of size 1 on either side, 0-d operands included.
+
+Promotion. :func:`mixed_binary` gives the first operand the dtype under test (the test id's dtype) and the second
+one the same dtype, another dtype (``partners``: int8 with uint8, float16 with float32, an integer with a float,
+a real with a complex, ...) or a Python scalar of any kind (bool, int, float, complex). Python ints stay within the
+first operand's range (both libraries reject or wrap out-of-range ones differently, which is not promotion).
+float16 tensors do not meet Python complex scalars: torch gives complex32 there, a dtype outside this suite.
+"""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from conformance import dtypes as D
+from conformance.strategies.cases import ArraySpec, Case
+from conformance.strategies.shapes import seeds
+
+MAX_DIMS, MAX_SIDE = 4, 5
+
+
+def _random_shape(rng) -> tuple:
+    nd = int(rng.choice(5, p=[0.1, 0.2, 0.3, 0.25, 0.15]))
+    sides = rng.integers(1, MAX_SIDE + 1, nd)
+    if nd and rng.random() < 0.12:
+        sides[rng.integers(nd)] = 0
+    if nd and rng.random() < 0.35:
+        sides[rng.integers(nd)] = 1
+    return tuple(int(s) for s in sides)
+
+
+def _broadcasting_to(rng, shape: tuple) -> tuple:
+    """A shape that broadcasts to ``shape``: leading dims dropped, some dims set to 1."""
+    drop = int(rng.integers(0, len(shape) + 1)) if rng.random() < 0.35 else 0
+    out = list(shape[drop:])
+    for i in range(len(out)):
+        if rng.random() < 0.3:
+            out[i] = 1
+    return tuple(out)
+
+
+def _size(shape) -> int:
+    return int(np.prod(shape, dtype=np.int64))
+
+
+def _key(shapes_):
+    return (sum(_size(s) for s in shapes_), sum(len(s) for s in shapes_), shapes_)
+
+
+def _pool(n_operands: int, count: int, seed: int) -> tuple:
+    rng = np.random.default_rng(seed)
+    found = []
+    for _ in range(count):
+        full = _random_shape(rng)
+        ops = [full] + [_broadcasting_to(rng, full) for _ in range(n_operands - 1)]
+        order = rng.permutation(n_operands)
+        found.append(tuple(ops[i] for i in order))
+    return tuple(sorted(found, key=_key))
+
+
+SHAPES = tuple(s[0] for s in _pool(1, 600, 1))
+PAIRS = _pool(2, 1200, 2)
+TRIPLES = _pool(3, 1200, 3)
+
+
+def shapes():
+    """One array shape from :data:`SHAPES`."""
+    return st.sampled_from(SHAPES)
+
+
+def shape_pairs():
+    return st.sampled_from(PAIRS)
+
+
+def shape_triples():
+    return st.sampled_from(TRIPLES)
+
+
+# ---- Python scalars -----------------------------------------------------------------------------------------
+
+FLOAT_SCALARS = (0.0, 1.0, -1.5, 0.5, 2.0, -0.0, 3.25, -7.0, 1e3, 1e-3, float("inf"), float("-inf"),
+                 float("nan"))
+COMPLEX_SCALARS = (1j, 1.5 - 1j, -0.5 + 2j, complex(0.0, -0.0), 3 + 0j, complex(-2.0, 0.5))
+SCALAR_KINDS = ("bool", "int", "float", "complex")
+
+
+def int_range(dtype: str) -> tuple[int, int]:
+    """Python ints that a tensor of ``dtype`` holds (small ones: results stay readable)."""
+    if dtype == "uint8":
+        return 0, 20
+    return -20, 20
+
+
+def python_scalars(dtype: str, kinds=SCALAR_KINDS):
+    """A Python scalar to combine with a tensor of ``dtype``: of each kind in ``kinds``."""
+    options = []
+    for kind in kinds:
+        if kind == "bool":
+            options.append(st.booleans())
+        elif kind == "int":
+            options.append(st.integers(*int_range(dtype)))
+        elif kind == "float":
+            options.append(st.sampled_from(FLOAT_SCALARS))
+        elif kind == "complex" and dtype != "float16":  # float16 + complex -> complex32 (not in the suite)
+            options.append(st.sampled_from(COMPLEX_SCALARS))
+    return st.one_of(*options)
+
+
+def _kw(pairs):
+    return tuple((k, v) for k, v in pairs if v is not _OMIT)
+
+
+_OMIT = object()
+
+
+def _other_dtypes(dtype: str, partners) -> tuple:
+    """The dtypes of a second operand: the same one three times as often as each partner."""
+    others = tuple(p for p in partners if p != dtype)
+    return (dtype,) * max(1, len(others) // 3) + others
+
+
+@st.composite
+def _mixed_binary(draw, dtype, partners, kinds, domain, other_domain, scalar_domain, kwargs):
+    form = draw(st.sampled_from(("arrays", "arrays", "scalar")) if kinds else st.just("arrays"))
+    if form == "arrays":
+        s0, s1 = draw(shape_pairs())
+        other = draw(st.sampled_from(_other_dtypes(dtype, partners)))
+        dom = other_domain(other) if callable(other_domain) else other_domain
+        args = (ArraySpec(s0, dtype, domain=domain), ArraySpec(s1, other, domain=dom))
+    else:
+        scal = draw(scalar_domain if scalar_domain is not None else python_scalars(dtype, kinds))
+        args = (ArraySpec(draw(shapes()), dtype, domain=domain), scal)
+    kw = [(k, draw(v) if isinstance(v, st.SearchStrategy) else v) for k, v in kwargs]
+    return Case(args, _kw(kw), draw(seeds))
+
+
+def mixed_binary(dtype: str, partners=D.ALL, kinds=SCALAR_KINDS, domain=None, other_domain=None,
+                 scalars=None, **kwargs):
+    """``op(x, y, **kwargs)``: ``x`` of ``dtype``; ``y`` a broadcastable array of ``dtype`` or of one of
+    ``partners``, or a Python scalar of one of ``kinds`` (or drawn from ``scalars``). ``other_domain`` may be a
+    function of ``y``'s dtype. A keyword strategy drawing :data:`OMIT` leaves the keyword out."""
+    return _mixed_binary(dtype, tuple(partners), tuple(kinds), domain, other_domain, scalars,
+                         tuple(kwargs.items()))
+
+
+OMIT = _OMIT
+
+
+def unary(dtype: str, domain=None, **kwargs):
+    """``op(x, **kwargs)`` with ``x`` of any shape from :data:`SHAPES`."""
+    kw = tuple(kwargs.items())
+    return st.builds(lambda shape, seed, *vals: Case((ArraySpec(shape, dtype, domain=domain),),
+                                                       _kw(zip([k for k, _ in kw], vals)), seed),
+                     shapes(), seeds, *[v if isinstance(v, st.SearchStrategy) else st.just(v) for _, v in kw])
+
+
+# ---- op-specific arguments ----------------------------------------------------------------------------------
+
+def rounding_modes():
+    """``div``'s ``rounding_mode``: left out, None, 'trunc' or 'floor'."""
+    return st.sampled_from((OMIT, None, "trunc", "floor"))
+
+
+def alphas(dtype: str):
+    """``add``/``sub``'s ``alpha``: left out most of the time, else an int, a float or (complex) a complex."""
+    values = [OMIT, OMIT, 1, 2, -1, 0]
+    if D.is_inexact(dtype):
+        values += [0.5, -2.5]
+    if D.is_complex(dtype):
+        values += [1j]
+    if dtype in D.INTEGRAL:
+        values += [0.5]  # a float alpha with integer tensors: torch refuses it (a recorded divergence)
+    return st.sampled_from(tuple(values))
+
+
+def decimals():
+    return st.integers(-3, 3)
+
+
+#: pow exponents as Python scalars: integers (negative ones included), fractions, and special values
+POW_SCALARS = (2, 0, 1, 3, -1, -2, 5, 0.5, 2.0, -0.5, 1.5, -1.5, 0.0, 1 / 3, -3.0, float("inf"), float("-inf"),
+               float("nan"))
+
+
+def _pow_exponent_domain(other: str):
+    """Integer exponent tensors hold 0..7 (NumPy refuses negative integer powers of integers, see the divergence
+    on the ``neg_exponents`` strategy); other exponents come from the ordinary fills (specials included)."""
+    return ("int", 0, 8) if other in D.INTEGRAL else None
+
+
+@st.composite
+def _pow_case(draw, dtype, partners):
+    form = draw(st.sampled_from(("tensor", "scalar", "negative")))
+    if form == "scalar":
+        s = draw(shapes())
+        e = draw(st.sampled_from(POW_SCALARS))
+        return Case((ArraySpec(s, dtype), e), (), draw(seeds))
+    s0, s1 = draw(shape_pairs())
+    other = draw(st.sampled_from(_other_dtypes(dtype, partners)))
+    if form == "negative":  # integer exponent tensors with negative entries
+        other = draw(st.sampled_from(D.SIGNED))
+        dom = ("int", -3, 3)
+    else:
+        dom = _pow_exponent_domain(other)
+    return Case((ArraySpec(s0, dtype), ArraySpec(s1, other, domain=dom)), (), draw(seeds))
+
+
+def pow_args(dtype: str, partners=D.ALL):
+    """``pow(x, e)``: ``e`` a broadcastable tensor (of ``dtype`` or a partner dtype; integer exponents 0..7), a
+    Python scalar from :data:`POW_SCALARS`, or a signed integer tensor with negative entries (-3..2)."""
+    return _pow_case(dtype, tuple(partners))
+
+
+@st.composite
+def _clamp_case(draw, dtype, partners):
+    form = draw(st.sampled_from(("scalars", "scalars", "tensors", "tensors", "mixed", "neither")))
+    which = draw(st.sampled_from(("min", "max", "both")))
+    if form == "neither":
+        return Case((ArraySpec(draw(shapes()), dtype),), (), draw(seeds))
+    if form == "scalars":
+        kinds = ("int", "float") if dtype != "bool" else ("bool",)
+        x = ArraySpec(draw(shapes()), dtype)
+        lo = draw(python_scalars(dtype, kinds)) if which != "max" else _OMIT
+        hi = draw(python_scalars(dtype, kinds)) if which != "min" else _OMIT
+    else:
+        s0, s1, s2 = draw(shape_triples())
+        x = ArraySpec(s0, dtype)
+        lo = ArraySpec(s1, draw(st.sampled_from(_other_dtypes(dtype, partners)))) if which != "max" else _OMIT
+        hi = ArraySpec(s2, draw(st.sampled_from(_other_dtypes(dtype, partners)))) if which != "min" else _OMIT
+        if form == "mixed":  # one tensor bound and one Python number
+            hi = draw(python_scalars(dtype, ("int",)))
+            if lo is _OMIT:
+                lo = ArraySpec(s1, dtype)
+    return Case((x,), _kw([("min", lo), ("max", hi)]), draw(seeds))
+
+
+def clamp_args(dtype: str, partners=D.REAL):
+    """``clamp(x, min=..., max=...)``: min only, max only or both; Python numbers (NaN and infinities included
+    for floats), broadcastable tensors (of ``dtype`` or a partner dtype), a tensor with a number, or neither."""
+    return _clamp_case(dtype, tuple(partners))
+
+
+@st.composite
+def _where_case(draw, dtype, partners, kinds):
+    s0, s1, s2 = draw(shape_triples())
+    cond = ArraySpec(s0, "bool")
+    x = ArraySpec(s1, dtype)
+    if kinds and draw(st.integers(0, 3)) == 3:
+        y = draw(python_scalars(dtype, kinds))
+    else:
+        y = ArraySpec(s2, draw(st.sampled_from(_other_dtypes(dtype, partners))))
+    return Case((cond, x, y), (), draw(seeds))
+
+
+def where_args(dtype: str, partners=D.ALL, kinds=SCALAR_KINDS):
+    """``where(cond, x, y)``: a bool condition and two operands, all three mutually broadcastable; ``y`` of
+    ``dtype``, a partner dtype, or a Python scalar."""
+    return _where_case(dtype, tuple(partners), tuple(kinds))

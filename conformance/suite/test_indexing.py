@@ -1,0 +1,346 @@
+"""Bespoke indexing tests: out-of-range and negative indices (CPU only), view-or-copy of ``__getitem__``,
+``__setitem__`` against NumPy assignment, and the divergences of :mod:`conformance.catalogue.indexing` that no
+catalogue example can pin.
+
+Out-of-range indices: on CPU torch must raise (IndexError or RuntimeError) and neither read nor write outside the
+tensor: the tensors written are views into a larger buffer whose margins hold a sentinel that must survive. On
+CUDA and other accelerators an out-of-range index trips a device-side assert that poisons the context for every
+later test, so these tests run on CPU only (and say so when skipped).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conformance import dtypes
+from conformance.check import Mismatch, describe_inputs
+from conformance.references import indexing as R
+from conformance.strategies import LAYOUTS, WRITABLE, ArraySpec, Case, seeds, shapes
+from conformance.strategies import indices as I
+from conformance.strategies.values import fill
+from conformance.suite.test_scatter import check_writes
+
+pytestmark = pytest.mark.indexing
+
+CPU_ONLY = "an out-of-range index trips a device-side assert on this device, which poisons its context"
+
+
+def _cpu_only(device):
+    if torch.device(device).type != "cpu":
+        pytest.skip(CPU_ONLY)
+
+
+# ---- out of range -------------------------------------------------------------------------------------------
+
+PAD = 4
+SENTINEL = 12345.0
+
+
+def _guarded(shape, device):
+    """A tensor of ``shape`` (values 0, 1, ...) inside a buffer whose margins hold a sentinel."""
+    n = math.prod(shape)
+    base = torch.full((n + 2 * PAD,), SENTINEL, device=device)
+    base[PAD:PAD + n] = torch.arange(n, dtype=torch.float32, device=device)
+    return base, base[PAD:PAD + n].view(shape)
+
+
+#: op -> call(x, index) where index is a 1-D int64 tensor into dim 0 of x (2-D)
+OUT_OF_RANGE = {
+    "index_select": lambda x, i: torch.index_select(x, 0, i),
+    "take": lambda x, i: torch.take(x, i),
+    "take_along_dim": lambda x, i: torch.take_along_dim(x, i),  # no dim: with one it wraps (a divergence)
+    "gather": lambda x, i: torch.gather(x, 0, i[:, None].expand(-1, x.shape[1])),
+    "scatter": lambda x, i: x.scatter_(0, i[:, None].expand(-1, x.shape[1]), 7.0),
+    "scatter_add": lambda x, i: x.scatter_add_(0, i[:, None].expand(-1, x.shape[1]),
+                                               torch.ones(len(i), x.shape[1], device=x.device)),
+    "scatter_reduce": lambda x, i: x.scatter_reduce_(0, i[:, None].expand(-1, x.shape[1]),
+                                                     torch.ones(len(i), x.shape[1], device=x.device), "amax"),
+    "index_add": lambda x, i: x.index_add_(0, i, torch.ones(len(i), x.shape[1], device=x.device)),
+    "index_copy": lambda x, i: x.index_copy_(0, i, torch.ones(len(i), x.shape[1], device=x.device)),
+    "index_fill": lambda x, i: x.index_fill_(0, i, 7.0),
+    "index_put": lambda x, i: x.index_put_((i,), torch.tensor(7.0, device=x.device)),
+    "index_put_accumulate": lambda x, i: x.index_put_((i,), torch.tensor(7.0, device=x.device), accumulate=True),
+    "getitem": lambda x, i: x[i],
+    "setitem": lambda x, i: x.__setitem__(i, 7.0),
+}
+#: ops that count negative indices from the end (the others reject any negative index)
+NEGATIVE_OK = {"take", "index_fill", "index_put", "index_put_accumulate", "getitem", "setitem"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in OUT_OF_RANGE])
+@given(rows=st.integers(1, 4), cols=st.integers(1, 3), n=st.integers(1, 5), data=st.data())
+def test_out_of_range_index_raises(name, device, rows, cols, n, data):
+    """An index past either end raises IndexError/RuntimeError, and nothing outside the tensor changes."""
+    _cpu_only(device)
+    size = rows * cols if name in ("take", "take_along_dim") else rows
+    low = -size if name in NEGATIVE_OK else 0
+    bad = data.draw(st.sampled_from((size, size + 3, low - 1, low - 7)), label="bad index")
+    values = data.draw(st.lists(st.integers(0, size - 1), min_size=n, max_size=n), label="index")
+    values[data.draw(st.integers(0, n - 1), label="where")] = bad
+    base, x = _guarded((rows, cols), device)
+    before = base.clone()
+    index = torch.tensor(values, device=device)
+    try:
+        OUT_OF_RANGE[name](x, index)
+    except (IndexError, RuntimeError):
+        pass
+    else:
+        raise Mismatch(f"{name}: index {bad} on a dim of size {size} did not raise (index {values})")
+    if not torch.equal(base[:PAD], before[:PAD]) or not torch.equal(base[-PAD:], before[-PAD:]):
+        raise Mismatch(f"{name}: memory outside the tensor changed (index {values})")
+
+
+@pytest.mark.op("masked_scatter")
+def test_masked_scatter_short_source_raises(device):
+    """A source with fewer elements than the mask has True values raises (NumPy's reference raises too)."""
+    _cpu_only(device)
+    base, x = _guarded((2, 3), device)
+    before = base.clone()
+    mask = torch.ones(2, 3, dtype=torch.bool, device=device)
+    with pytest.raises(RuntimeError):
+        x.masked_scatter_(mask, torch.zeros(5, device=device))
+    with pytest.raises(ValueError):
+        R.masked_scatter(np.zeros((2, 3)), np.ones((2, 3), bool), np.zeros(5))
+    assert torch.equal(base[:PAD], before[:PAD]) and torch.equal(base[-PAD:], before[-PAD:])
+
+
+# ---- negative indices -----------------------------------------------------------------------------------------
+
+def _raises(fn):
+    try:
+        fn()
+    except (IndexError, RuntimeError):
+        return True
+    return False
+
+
+@pytest.mark.op("index_select")
+@pytest.mark.divergence("index_select-negative-index")
+def test_index_select_negative_index(device):
+    _cpu_only(device)
+    a = np.arange(6.0).reshape(3, 2)
+    np.take(a, [-1], axis=0)  # NumPy takes it
+    x = torch.arange(6.0, device=device).reshape(3, 2)
+    i = torch.tensor([-1], device=device)
+    for name, call in (("index_select", lambda: torch.index_select(x, 0, i)),
+                       ("index_add", lambda: x.clone().index_add_(0, i, torch.ones(1, 2, device=device))),
+                       ("index_copy", lambda: x.clone().index_copy_(0, i, torch.ones(1, 2, device=device)))):
+        if not _raises(call):
+            raise Mismatch(f"divergence index_select-negative-index no longer holds: {name} took index -1")
+
+
+@pytest.mark.op("gather")
+@pytest.mark.divergence("gather-negative-index")
+def test_gather_negative_index(device):
+    _cpu_only(device)
+    a = np.arange(6.0).reshape(3, 2)
+    np.take_along_axis(a, np.array([[-1, 0]]), axis=0)
+    np.put_along_axis(a.copy(), np.array([[-1, 0]]), 1.0, axis=0)  # NumPy takes both
+    x = torch.arange(6.0, device=device).reshape(3, 2)
+    i = torch.tensor([[-1, 0]], device=device)
+    ones = torch.ones(1, 2, device=device)
+    for name, call in (("gather", lambda: torch.gather(x, 0, i)),
+                       ("scatter", lambda: torch.scatter(x, 0, i, ones)),
+                       ("scatter_add", lambda: torch.scatter_add(x, 0, i, ones)),
+                       ("scatter_reduce", lambda: torch.scatter_reduce(x, 0, i, ones, "sum"))):
+        if not _raises(call):
+            raise Mismatch(f"divergence gather-negative-index no longer holds: {name} took index -1")
+
+
+@pytest.mark.op("take_along_dim")
+@pytest.mark.divergence("take_along_dim-flat-negative-index")
+def test_take_along_dim_flat_negative_index(device):
+    _cpu_only(device)
+    assert np.take_along_axis(np.arange(3.0), np.array([-1]), axis=None).tolist() == [2.0]
+    x = torch.arange(3.0, device=device)
+    if torch.take_along_dim(x, torch.tensor([-1], device=device), 0).tolist() != [2.0]:
+        raise Mismatch("take_along_dim with a dim no longer counts -1 from the end")
+    if not _raises(lambda: torch.take_along_dim(x, torch.tensor([-1], device=device))):
+        raise Mismatch("divergence take_along_dim-flat-negative-index no longer holds: it took -1 without dim")
+
+
+@pytest.mark.op("take_along_dim")
+@pytest.mark.divergence("take_along_dim-out-of-range-wraps")
+def test_take_along_dim_out_of_range_wraps(device):
+    _cpu_only(device)
+    with pytest.raises(IndexError):
+        np.take_along_axis(np.arange(3.0), np.array([9]), axis=0)
+    x = torch.tensor([10.0, 20.0, 30.0], device=device)
+    try:
+        got = torch.take_along_dim(x, torch.tensor([9, -4], device=device), dim=0).tolist()
+    except (IndexError, RuntimeError):
+        raise Mismatch("divergence take_along_dim-out-of-range-wraps no longer holds: it raises now "
+                       "(update the catalogue)") from None
+    if got != [10.0, 30.0]:
+        raise Mismatch(f"take_along_dim with out-of-range indices 9, -4 gave {got}, not x[9 % 3], x[-4 % 3]")
+
+
+@pytest.mark.op("index_add")
+@pytest.mark.divergence("index_add-complex-inf-nan")
+def test_index_add_complex_inf(device):
+    _cpu_only(device)  # the scalar (non-vectorized) path of the CPU kernel
+    a = np.zeros(1, np.complex64)
+    np.add.at(a, [0], np.array([complex(-64.8, np.inf)], np.complex64))
+    assert a[0].real == np.float32(-64.8) and np.isinf(a[0].imag)
+    got = torch.zeros(1, dtype=torch.complex64, device=device).index_add(
+        0, torch.tensor([0], device=device), torch.tensor([complex(-64.8, math.inf)], device=device))
+    if not (math.isnan(got[0].real.item()) and math.isinf(got[0].imag.item())):
+        raise Mismatch(f"divergence index_add-complex-inf-nan no longer holds: got {got[0].item()!r}")
+
+
+# ---- __getitem__: view or copy ------------------------------------------------------------------------------
+
+def _positive_steps(index):
+    return tuple(slice(p.start, p.stop, -p.step) if isinstance(p, slice) and p.step and p.step < 0 else p
+                 for p in index)
+
+
+def _torch_rule(index):
+    """The index as torch reads it: 0-d integer arrays are integers."""
+    return tuple(int(p) if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iu" else p
+                 for p in index)
+
+
+@pytest.mark.op("getitem")
+@given(data=st.data())
+def test_getitem_view_or_copy(device, data):
+    """Basic indexing gives a view (a write through it shows in the input), advanced indexing a copy, as NumPy
+    decides on the same layout; values as in NumPy."""
+    if data.draw(st.booleans(), label="basic"):
+        shape = data.draw(shapes(), label="shape")
+        index = _positive_steps(data.draw(I.basic_index(shape), label="index"))
+        index_case = st.builds(Case, st.just((ArraySpec(shape, "float32"), index)), st.just(()), seeds)
+    else:
+        index_case = I.case(lambda rng: (ArraySpec(shape := I.shape(rng), "float32"),
+                                         I.mixed_index(rng, shape, negative_step=False)))
+    case = data.draw(index_case, label="case")
+    n = len(case.specs)
+    layout = data.draw(st.sampled_from(WRITABLE), label="layout")
+    rest = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n - 1, max_size=n - 1), label="layouts")
+    sample = case.with_layouts([layout] + rest).sample("ordinary")
+    (x, index), _, tensors = sample.torch_inputs(device)
+    values, np_index = sample.args[0], sample.args[1]
+    labels = I.numpy_layout(np.arange(values.size, dtype=np.int64).reshape(values.shape), layout)
+    try:
+        mapped, n_exc = R.getitem_torch(labels, _torch_rule(np_index)), None
+    except (IndexError, ValueError) as exc:
+        mapped, n_exc = None, exc
+    try:
+        got, t_exc = x[index], None
+    except (IndexError, RuntimeError, ValueError) as exc:
+        got, t_exc = None, exc
+    if (n_exc is None) != (t_exc is None):
+        raise Mismatch(f"getitem: torch {'raised ' + repr(t_exc) if t_exc else 'returned'}, NumPy "
+                       f"{'raised ' + repr(n_exc) if n_exc else 'returned'}", inputs=describe_inputs(sample))
+    if got is None:
+        return
+    want = values.reshape(-1)[np.asarray(mapped)] if np.asarray(mapped).size else np.zeros(np.shape(mapped))
+    if tuple(got.shape) != np.shape(mapped) or not np.array_equal(dtypes.to_numpy(got), want, equal_nan=True):
+        raise Mismatch("getitem: values or shape differ from NumPy's indexing", inputs=describe_inputs(sample))
+    if np.asarray(mapped).size == 0 or values.size == 0:
+        return
+    if not isinstance(mapped, np.ndarray):
+        # a 0-d result: NumPy gives a scalar, torch a 0-d view (getitem-0d-result-view); NumPy's 0-d view is what
+        # the same index with a trailing Ellipsis gives
+        mapped = R.getitem_torch(labels, _torch_rule(np_index) + (Ellipsis,))
+    np_view = np.shares_memory(mapped, labels)
+    t_view = got.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
+    if np_view != t_view:
+        raise Mismatch(f"getitem: torch's result {'is' if t_view else 'is not'} a view, NumPy's "
+                       f"{'is' if np_view else 'is not'}", inputs=describe_inputs(sample))
+    if t_view and np.unique(mapped).size == np.asarray(mapped).size:
+        got.copy_(torch.full(got.shape, -5.0, device=device))
+        expected = values.copy().reshape(-1)
+        expected[np.asarray(mapped).reshape(-1)] = -5.0
+        if not np.array_equal(dtypes.to_numpy(x).reshape(-1), expected, equal_nan=True):
+            raise Mismatch("getitem: a write through a basic-index view is not where NumPy's view puts it",
+                           inputs=describe_inputs(sample))
+
+
+@pytest.mark.op("getitem")
+@pytest.mark.divergence("getitem-0d-index-view")
+def test_getitem_0d_index_view(device):
+    a = np.arange(6.0).reshape(3, 2)
+    assert not np.shares_memory(a[np.array(1)], a), "NumPy now returns a view for a 0-d array index"
+    x = torch.arange(6.0, device=device).reshape(3, 2)
+    y = x[torch.tensor(1, device=device)]
+    if y.untyped_storage().data_ptr() != x.untyped_storage().data_ptr():
+        raise Mismatch("divergence getitem-0d-index-view no longer holds: x[0-d tensor] is a copy")
+
+
+@pytest.mark.op("getitem")
+@pytest.mark.divergence("getitem-0d-result-view")
+def test_getitem_0d_result_view(device):
+    a = np.arange(3.0)
+    assert not isinstance(a[1], np.ndarray), "NumPy now returns an array for a[1]"
+    x = torch.arange(3.0, device=device)
+    y = x[1]
+    if y.untyped_storage().data_ptr() != x.untyped_storage().data_ptr():
+        raise Mismatch("divergence getitem-0d-result-view no longer holds: x[1] of a 1-D tensor is a copy")
+    y.fill_(7.0)
+    if x[1].item() != 7.0:
+        raise Mismatch("a write through x[1] does not show in x")
+
+
+# ---- __setitem__ --------------------------------------------------------------------------------------------
+
+@pytest.mark.op("setitem")
+@pytest.mark.dtypes("bool", "int16", "bfloat16", "float32", "complex128")
+@given(data=st.data())
+def test_setitem(device, dtype, data):
+    """x[index] = value with ints, slices, None, Ellipsis, integer arrays and boolean masks, a scalar value or an
+    array broadcast to the indexed shape: NumPy's assignment (with torch's placement of advanced dims), each
+    position written holds one of the values written to it (duplicates are unspecified), the rest is kept."""
+    def build(rng, dt):
+        shp = I.shape(rng)
+        return ArraySpec(shp, dt), I.mixed_index(rng, shp)
+    case = data.draw(I.case(build, dtype), label="case")
+    n = len(case.specs)
+    layout = data.draw(st.sampled_from(WRITABLE), label="layout")
+    rest = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n - 1, max_size=n - 1), label="layouts")
+    sample = case.with_layouts([layout] + rest).sample(data.draw(st.sampled_from(("ordinary", "special"))))
+    (x, index), _, _ = sample.torch_inputs(device)
+    values, np_index = sample.args[0], sample.args[1]
+    labels = np.arange(values.size, dtype=np.int64).reshape(values.shape)
+    negative = any(isinstance(p, slice) and p.step is not None and p.step < 0 for p in np_index)
+    try:
+        mapped, n_exc = R.getitem_torch(labels, np_index), None
+    except (IndexError, ValueError) as exc:
+        mapped, n_exc = None, exc
+    rng = np.random.default_rng(data.draw(st.integers(0, 2 ** 32 - 1), label="value seed"))
+    if mapped is not None and data.draw(st.booleans(), label="array value"):
+        target = np.shape(mapped)
+        keep = rng.integers(0, len(target) + 1)
+        vshape = tuple(1 if rng.random() < 0.3 else s for s in target[len(target) - keep:])
+        if rng.random() < 0.05 and vshape:
+            vshape = vshape[:-1] + (vshape[-1] + 1,)  # does not broadcast: both must raise
+        value = fill(rng, vshape, dtype, "ordinary")
+        t_value = dtypes.to_torch(value, device)
+    else:
+        value = fill(rng, (), dtype, "ordinary").item()
+        t_value = value
+    try:
+        x[index] = t_value
+        t_exc = None
+    except (IndexError, RuntimeError, ValueError) as exc:
+        t_exc = exc
+    if negative:
+        if not isinstance(t_exc, ValueError):
+            raise Mismatch(f"setitem with a negative step: expected ValueError (getitem-negative-step), got "
+                           f"{t_exc!r}", inputs=describe_inputs(sample))
+        return
+    if n_exc is None:
+        try:
+            written = np.broadcast_to(np.asarray(value, dtype=values.dtype), np.shape(mapped))
+        except ValueError as exc:
+            n_exc = exc
+    if (n_exc is None) != (t_exc is None):
+        raise Mismatch(f"setitem: torch {'raised ' + repr(t_exc) if t_exc else 'assigned'}, NumPy "
+                       f"{'raised ' + repr(n_exc) if n_exc else 'assigned'}", inputs=describe_inputs(sample))
+    if t_exc is None:
+        check_writes("setitem", sample, x, values, np.asarray(mapped), written)
