@@ -1,6 +1,6 @@
 #!/bin/sh
-# Installs what tests/test_browser.py needs on a fresh Debian machine (run as root from the repository root,
-# or from anywhere: it finds the repository from its own path):
+# Installs what tests/test_browser.py needs on a fresh Debian machine (as root, or through sudo when run by
+# another user; from anywhere: it finds the repository from its own path):
 #   - Chromium and its WebDriver from the system packages (/usr/bin/chromium, /usr/bin/chromedriver);
 #   - the Python packages of the `browser` optional dependencies in pyproject.toml (selenium).
 # Nothing is downloaded at test time: selenium is given both paths, and the page it opens needs no network.
@@ -8,11 +8,15 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PYTHON=${PYTHON:-python3}
+# the Python that runs the tests: $PYTHON, else the first `python` on PATH (an activated virtualenv), else python3
+if [ -z "${PYTHON:-}" ]; then
+  if command -v python >/dev/null 2>&1; then PYTHON=python; else PYTHON=python3; fi
+fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 
-export DEBIAN_FRONTEND=noninteractive
-apt-get update
-apt-get install -y --no-install-recommends chromium chromium-driver
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
 
 # The `browser` extra of pyproject.toml, without reinstalling the project itself.
 "$PYTHON" - "$ROOT/pyproject.toml" <<'PY' > /tmp/conformance-browser-requirements.txt

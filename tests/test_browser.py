@@ -2,7 +2,8 @@
 Chromium (the system package, driven through selenium and the system chromedriver; no network).
 
 Skips when no browser is installed; with CONFORMANCE_REQUIRE_BROWSER=1 (set in CI after
-.ci/install-browser.sh) a missing browser is a failure instead.
+.ci/install-browser.sh) a missing browser is a failure instead. CONFORMANCE_CHROMIUM and CONFORMANCE_CHROMEDRIVER
+name other binaries (default /usr/bin/chromium and /usr/bin/chromedriver, then PATH).
 """
 from __future__ import annotations
 
@@ -29,14 +30,24 @@ def _find(*names) -> str | None:
     return None
 
 
+def _chromium() -> str | None:
+    return _find(*filter(None, [os.environ.get("CONFORMANCE_CHROMIUM"), "/usr/bin/chromium", "chromium",
+                                "chromium-browser"]))
+
+
+def _chromedriver() -> str | None:
+    return _find(*filter(None, [os.environ.get("CONFORMANCE_CHROMEDRIVER"), "/usr/bin/chromedriver",
+                                "chromedriver"]))
+
+
 def _missing() -> str | None:
     try:
         import selenium  # noqa: F401
     except ImportError:
         return "the selenium package is missing (pip install -e '.[browser]'); chromium test not run"
-    if not _find("/usr/bin/chromium", "chromium"):
+    if not _chromium():
         return "chromium is not installed (apt-get install chromium chromium-driver, see .ci/install-browser.sh)"
-    if not _find("/usr/bin/chromedriver", "chromedriver"):
+    if not _chromedriver():
         return "chromedriver for chromium is not installed (apt-get install chromium-driver)"
     return None
 
@@ -55,14 +66,14 @@ def page(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
     write_reports([DATA / "small_results.json"], out)
     options = Options()
-    options.binary_location = _find("/usr/bin/chromium", "chromium")
+    options.binary_location = _chromium()
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.add_argument("--window-size=1280,1600")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options,
-                              service=Service(executable_path=_find("/usr/bin/chromedriver", "chromedriver")))
+                              service=Service(executable_path=_chromedriver()))
     driver.set_page_load_timeout(20)
     try:
         driver.get((out / "index.html").resolve().as_uri())

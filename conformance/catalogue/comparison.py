@@ -11,6 +11,11 @@ exactly.
 
 Where torch compares in another dtype than NumPy (its type promotion), the divergences below hold it to its own
 rule (:func:`conformance.references.comparison.torch_common_dtype`).
+
+The references run on the operands' own dtypes (``upcast=False``): NumPy compares a float16 array with a Python
+float in float16 (NEP 50), and the models of torch's promotion need the dtypes. bfloat16 is left out of this
+family: NumPy has no bfloat16 arithmetic of its own, and the float16 that stands in for it in the reference
+holds neither its range nor its values, which a comparison would show.
 """
 from __future__ import annotations
 
@@ -38,8 +43,14 @@ def _int_range(dtype) -> tuple[int, int]:
 
 
 def _out_of_range_int(s) -> bool:
+    """A Python int the tensor's dtype cannot hold: outside an integer type's range, or beyond float16's."""
     x, y = s.args[0], s.args[1]
-    if isinstance(y, bool) or not isinstance(y, int) or D.name_of(x.dtype) not in INT_NAMES:
+    if isinstance(y, bool) or not isinstance(y, int):
+        return False
+    name = D.name_of(x.dtype)
+    if name == "float16":
+        return abs(y) > 65504
+    if name not in INT_NAMES:
         return False
     lo, hi = _int_range(x.dtype)
     return not lo <= y <= hi
@@ -64,16 +75,28 @@ def _promotion_differs(s) -> bool:
 
 
 def _comparison_divs(op: str, torch_ref, ordering: bool):
-    divs = [
+    divs = [] if not ordering else [Divergence(
+        id=f"{op}-complex-raises", op=op,
+        condition="a complex operand",
+        torch_behaviour="raises (ordering is not defined for complex numbers)",
+        numpy_behaviour="orders complex numbers lexicographically (real part, then imaginary part)",
+        reference=f"https://pytorch.org/docs/stable/generated/torch.{op}.html", kind="intended",
+        applies=lambda s, d: any(D.is_complex(D.name_of(a.dtype)) for a in s.arrays) or
+        isinstance(s.args[1], complex),
+        raises=(RuntimeError, NotImplementedError),
+        example=lambda d: ((_arr([1 + 1j, 2 - 1j], d), _arr([1 + 2j, 2 - 2j], d)), {}),
+        dtypes=("complex64",))]
+    divs += [
         Divergence(
             id=f"{op}-int-scalar-out-of-range", op=op,
-            condition="an integer tensor with a Python int outside its dtype's range",
+            condition="an integer tensor with a Python int outside its dtype's range (or a float16 tensor with "
+                      "an int beyond 65504)",
             torch_behaviour="converts the int to the tensor's dtype first, wrapping around (uint8 < -1 compares "
-                            "with 255; int8 < 200 with -56)",
+                            "with 255; int8 < 200 with -56; float16 gets inf)",
             numpy_behaviour="compares the values (NEP 50: an out-of-range Python int is compared exactly)",
             reference="https://github.com/pytorch/pytorch/issues/101653", kind="bug",
             applies=lambda s, d: _out_of_range_int(s), torch_ref=torch_ref,
-            example=lambda d: ((_arr([1, 2, 200], d), -1), {}),
+            example=lambda d: ((_arr([1, 2, 255], d), -1), {}),
             dtypes=("uint8",)),
         Divergence(
             id=f"{op}-promotion", op=op,
@@ -86,25 +109,13 @@ def _comparison_divs(op: str, torch_ref, ordering: bool):
                             "int64 with float32)",
             reference=PROMOTION_DOC, kind="intended",
             applies=lambda s, d: _promotion_differs(s), torch_ref=torch_ref,
-            example=lambda d: ((_arr([1, 2, 44], d), np.array(300, dtype=np.int64)), {}),
+            example=lambda d: ((_arr([1, 44, 50], d), np.array(300, dtype=np.int64)), {}),
             dtypes=("int8",)),
     ]
-    if ordering:
-        divs.append(Divergence(
-            id=f"{op}-complex-raises", op=op,
-            condition="a complex operand",
-            torch_behaviour="raises (ordering is not defined for complex numbers)",
-            numpy_behaviour="orders complex numbers lexicographically (real part, then imaginary part)",
-            reference=f"https://pytorch.org/docs/stable/generated/torch.{op}.html", kind="intended",
-            applies=lambda s, d: any(D.is_complex(D.name_of(a.dtype)) for a in s.arrays) or
-            isinstance(s.args[1], complex),
-            raises=(RuntimeError, NotImplementedError),
-            example=lambda d: ((_arr([1 + 1j, 2 - 1j], d), _arr([1 + 2j, 2 - 2j], d)), {}),
-            dtypes=("complex64",)))
     return tuple(divs)
 
 
-PARTNERS = ("bool", "uint8", "int8", "int16", "int64", "float16", "bfloat16", "float32", "float64")
+PARTNERS = ("bool", "uint8", "int8", "int16", "int64", "float16", "float32", "float64")
 C_PARTNERS = PARTNERS + ("complex64", "complex128")
 
 
@@ -114,7 +125,7 @@ def _cmp_inputs(dtype):
 
 def _cmp(name, np_fn, torch_ref, dtypes, method=True, ordering=False):
     return OpEntry(name, F, f"torch.{name}", np_fn, _cmp_inputs, dtypes, method=name if method else None,
-                   divergences=_comparison_divs(name, torch_ref, ordering))
+                   divergences=_comparison_divs(name, torch_ref, ordering), upcast=False)
 
 
 # ---- isclose / allclose ----------------------------------------------------------------------------------
@@ -185,7 +196,7 @@ def allclose_near(x, d, **kwargs):
 # ---- fmax / fmin -----------------------------------------------------------------------------------------
 
 def _fm_inputs(dtype):
-    return comparison(dtype, PARTNERS, complex_ok=False)
+    return comparison(dtype, PARTNERS, complex_ok=False, scalars=False)
 
 
 def _fm_divs(op: str, torch_ref):
@@ -218,20 +229,21 @@ ENTRIES = [
     _cmp("eq", np.equal, R.eq_torch, ("uint8", "float32", "complex64")),
     _cmp("ne", np.not_equal, R.ne_torch, ("bool", "float16"), method=False),
     _cmp("lt", np.less, R.lt_torch, ("int8", "float64"), ordering=True),
-    _cmp("le", np.less_equal, R.le_torch, ("bfloat16",), method=False, ordering=True),
+    _cmp("le", np.less_equal, R.le_torch, ("int16",), method=False, ordering=True),
     _cmp("gt", np.greater, R.gt_torch, ("int64",), method=False, ordering=True),
     _cmp("ge", np.greater_equal, R.ge_torch, ("uint8", "float32"), method=False, ordering=True),
     OpEntry("equal", F, "torch.equal", np.array_equal, lambda d: equality(d, ("int64", "float32")),
-            ("bool", "float32"), method="equal"),
+            ("bool", "float32"), method="equal", upcast=False),
     OpEntry("isclose", F, "torch.isclose", np.isclose, lambda d: closeness(d, ("float64", "int64")),
-            ("int8", "float32"), method="isclose", divergences=_close_divs("isclose", R.isclose_torch)),
+            ("int8", "float32"), method="isclose", divergences=_close_divs("isclose", R.isclose_torch), upcast=False),
     OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: closeness(d, ("float32", "int32")),
-            ("int32", "float64"), method="allclose", divergences=_close_divs("allclose", R.allclose_torch)),
+            ("int32", "float64"), method="allclose", divergences=_close_divs("allclose", R.allclose_torch),
+            upcast=False),
     OpEntry("isclose_near", F, isclose_near, R.isclose_near, near, ("float16", "float32", "complex64"),
             upcast=False),
     OpEntry("allclose_near", F, allclose_near, R.allclose_near, near, ("int16", "float64"), upcast=False),
     OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, ("int16", "float32"), method="fmax",
-            divergences=_fm_divs("fmax", R.fmax_torch), grad=True),
+            divergences=_fm_divs("fmax", R.fmax_torch), grad=True, upcast=False),
     OpEntry("fmin", F, "torch.fmin", np.fmin, _fm_inputs, ("float16", "float64"),
-            divergences=_fm_divs("fmin", R.fmin_torch), grad=True),
+            divergences=_fm_divs("fmin", R.fmin_torch), grad=True, upcast=False),
 ]

@@ -39,7 +39,10 @@ def _empty_dim(sample, dtype) -> bool:
 
 def _src_not_index_shaped(sample, dtype) -> bool:
     index, src = _kw(sample, "index", 2), _kw(sample, "src", 3)
-    return isinstance(src, np.ndarray) and isinstance(index, np.ndarray) and src.shape != index.shape
+    if not (isinstance(src, np.ndarray) and isinstance(index, np.ndarray)) or src.ndim != index.ndim:
+        return False
+    # the index-shaped gradient is accepted (and summed) where src's shape broadcasts to index's shape
+    return any(s != i and s != 1 for s, i in zip(src.shape, index.shape))
 
 
 def _bool_exponent(sample, dtype) -> bool:
@@ -66,8 +69,8 @@ def _var_like(op: str) -> Divergence:
 def _scatter_like(op: str) -> Divergence:
     return Divergence(
         id=f"grad-{op}-src-not-index-shaped", op=op, family=F,
-        condition=f"{op} with a src tensor larger than index along some dim (allowed in forward: index.size(d) <= "
-                  "src.size(d)), gradient with respect to src",
+        condition=f"{op} with a src tensor larger than index along some dim where src's size is not 1 (allowed in "
+                  "forward: index.size(d) <= src.size(d)), gradient with respect to src",
         torch_behaviour="backward raises RuntimeError (the src gradient is computed with index's shape: "
                         "'returned an invalid gradient ... got [...] but expected shape compatible with [...]')",
         numpy_behaviour="the derivative exists: the src elements outside index's shape do not reach the output "
@@ -83,6 +86,15 @@ DIVERGENCES = [
     _scatter_like("scatter"),
     _scatter_like("scatter_add"),
     _scatter_like("scatter_reduce"),
+    Divergence(
+        id="grad-scatter_reduce-complex", op="scatter_reduce", family=F,
+        condition="scatter_reduce on complex inputs that require grad",
+        torch_behaviour="the forward raises RuntimeError ('scatter_reduce does not support automatic differentiation "
+                        "for outputs with complex dtype'); without requires_grad it computes",
+        numpy_behaviour="the reference is differentiable (for reduce='sum' and 'mean' it is linear)",
+        reference="the error is torch's explicit mark of a derivative not implemented for complex outputs (the same "
+                  "mark was lifted for cumsum and cumprod: https://github.com/pytorch/pytorch/issues/53182)",
+        kind="intended", applies=lambda sample, dtype: dtype in ("complex64", "complex128"), raises=RuntimeError),
     Divergence(
         id="grad-pow-bool-exponent", op="pow", family=F,
         condition="pow(float tensor, bool tensor): gradient with respect to the base",
@@ -113,8 +125,8 @@ DIVERGENCES = [
     Divergence(
         id="grad-sqrt-at-zero", op="sqrt", family=F,
         condition="sqrt at x = 0 (+0.0 or -0.0)",
-        torch_behaviour="gradient +inf times the cotangent (the derivative 1 / (2 sqrt(x)) extended by continuity); "
-                        "a zero cotangent gives NaN",
+        torch_behaviour="gradient +inf times the cotangent at +0.0 (the derivative 1 / (2 sqrt(x)) extended by "
+                        "continuity), -inf times it at -0.0 (sqrt(-0.0) = -0.0); a zero cotangent gives NaN",
         numpy_behaviour="np.sqrt has no derivative at 0: its right slope is +inf and it is undefined (NaN) to the left",
         reference=AUTOGRAD_NOTES, kind="intended"),
     Divergence(

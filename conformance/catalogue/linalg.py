@@ -73,12 +73,13 @@ def finite_abs(a: np.ndarray) -> np.ndarray:
 
 
 def sum_of_products_tolerance(dtype: str, scale, terms: int, factors: int, nonfinite=None,
-                              amplification: float = 1.0, overflow=None):
+                              amplification: float = 1.0, overflow=None, unspecified=None):
     """The per-sample tolerance (see the module docstring) of a result of floating type ``dtype``.
 
     ``scale`` is ``S`` (broadcastable to the result), ``terms`` and ``factors`` are ``N`` and ``m``; ``nonfinite``
     marks the result elements that a NaN or infinite factor contributes to, ``overflow`` more elements where an
-    intermediate may overflow. Returns None for exact (integer, bool) results."""
+    intermediate may overflow, ``unspecified`` elements not to compare at all. Returns None for exact (integer,
+    bool) results."""
     if dtype not in UNIT:
         return None
     real = _REAL.get(dtype, dtype)
@@ -107,6 +108,8 @@ def sum_of_products_tolerance(dtype: str, scale, terms: int, factors: int, nonfi
         free = may_overflow
     if dtype in _REAL:
         free = free | nonfinite
+    if unspecified is not None:
+        free = free | unspecified
     may_overflow = may_overflow | free
     atol = np.where(free, np.inf, atol)
     return {dtype: (u, atol, may_overflow)}

@@ -288,6 +288,47 @@ def _opposite_zero_signs(sample, dtype):
     return bool(np.any((xf == 0) & (yf == 0) & (np.signbit(xf) != np.signbit(yf))))
 
 
+def _remainder_zero_sign(sample, dtype):
+    """A floating result that is zero where x and y have opposite signs (or x is -0.0 with y positive)."""
+    x, y = sample.args[:2]
+    dt = _torch_result_type((x, y))
+    if dt is None or _cat(dt) != "float":
+        return False
+    with np.errstate(all="ignore"):
+        xf, yf = (np.asarray(v).astype(dt).astype(np.float64) for v in (x, y))
+        r = np.remainder(xf, yf)
+        return bool(np.any((r == 0) & (np.signbit(xf) != np.signbit(yf))))
+
+
+def _complex_product_overflows(sample, dtype):
+    """A complex result where some partial product ar*br, ai*bi, ar*bi, ai*br is not finite in its dtype."""
+    x, y = sample.args[:2]
+    dt = _torch_result_type((x, y))
+    if dt is None or dt.kind != "c":
+        return False
+    big = float(np.finfo(dt).max)
+    with np.errstate(all="ignore"):
+        a, b = (np.asarray(v).astype(dt).astype(np.complex128) for v in (x, y))
+        prods = [a.real * b.real, a.imag * b.imag, a.real * b.imag, a.imag * b.real]
+        return any(bool(np.any(~(np.abs(p) <= big))) for p in prods)
+
+
+def _clamp_zero_tie(sample, dtype):
+    x = sample.args[0]
+    bounds = [v for v in (sample.kwargs.get("min"), sample.kwargs.get("max")) if v is not None]
+    dt = _torch_result_type([x] + bounds)
+    if dt is None or _cat(dt) != "float":
+        return False
+    with np.errstate(all="ignore"):
+        xf = np.asarray(x).astype(dt).astype(np.float64)
+        for b in bounds:
+            bf = np.asarray(b).astype(dt).astype(np.float64)
+            xb, bb = np.broadcast_arrays(xf, bf)
+            if np.any((xb == 0) & (bb == 0) & (np.signbit(xb) != np.signbit(bb))):
+                return True
+    return False
+
+
 def _pow_negative_int_exponent(sample, dtype):
     x, y = sample.args[:2]
     if _torch_result_type((x, y)).kind not in "iu":
@@ -334,7 +375,9 @@ def _sigmoid_tol(sample, dtype):
         s = 1.0 / (1.0 + e)
         bound = 8 * eps * np.abs(s) ** 2 * np.abs(e)
         atol = np.where(np.isfinite(bound), np.maximum(bound, 1e-5 if dtype == "complex64" else 1e-7), np.inf)
-    return {dtype: ({"complex64": 1.3e-6, "complex128": 1e-7}[dtype], atol, ~np.isfinite(bound))}
+        # exp(-z) itself overflows the working precision although the result (about 0) does not
+        overflow = ~(np.abs(e) <= float(np.finfo(np.float32 if dtype == "complex64" else np.float64).max))
+    return {dtype: ({"complex64": 1.3e-6, "complex128": 1e-7}[dtype], atol, ~np.isfinite(bound) | overflow)}
 
 
 # ---- entries ------------------------------------------------------------------------------------------------
@@ -363,31 +406,46 @@ def _neg_complex_zero():
         example=lambda dtype: ((np.zeros(8, dtype=dtype),), {}), dtypes=("complex64", "complex128"))
 
 
-def _log1p_subnormal_imag(sample, dtype):
-    """Elementwise: complex inputs of modulus below 0.5 with a subnormal (non-zero) imaginary part."""
+def _log1p_extreme_imag(sample, dtype):
+    """Elementwise: complex inputs with a finite real part and an infinite imaginary part, or of modulus below
+    0.5 with a subnormal (non-zero) imaginary part."""
     z = np.asarray(sample.args[0])
     if z.dtype.kind != "c":
         return np.zeros(z.shape, dtype=bool)
     tiny = float(np.finfo(z.dtype).tiny)
     z = z.astype(np.complex128)
     with np.errstate(all="ignore"):
-        return np.isfinite(z) & (np.abs(z) < 0.5) & (np.abs(z.imag) < tiny) & (z.imag != 0)
+        subnormal = np.isfinite(z) & (np.abs(z) < 0.5) & (np.abs(z.imag) < tiny) & (z.imag != 0)
+        return subnormal | (np.isfinite(z.real) & np.isinf(z.imag)) | (np.isinf(z.real) & np.isnan(z.imag))
+
+
+def _log1p_edge_case(sample, dtype):
+    z = np.asarray(sample.args[0])
+    if z.dtype.kind != "c":
+        return False
+    negzero_imag = (z.imag == 0) & np.signbit(z.imag)
+    return bool(_log1p_extreme_imag(sample, dtype).any() or negzero_imag.any())
 
 
 def _log1p_complex():
     return Divergence(
-        id="log1p-complex-subnormal-imag", op="log1p",
-        condition="a complex input of modulus below 0.5 (a tiny positive real part) whose imaginary part is "
-                  "subnormal (non-zero)",
-        torch_behaviour="nan+nanj: torch.log1p(torch.tensor([1e-14+1e-42j])) and "
-                        "torch.log1p(torch.tensor([1e-20+1e-310j], dtype=torch.complex128)) give nan+nanj",
-        numpy_behaviour="about z itself: 1e-14+1e-42j, 1e-20+1e-310j",
+        id="log1p-complex-edge-cases", op="log1p",
+        condition="a complex input with a finite real part and an infinite imaginary part, or an infinite real part "
+                  "and a NaN imaginary part; or of modulus below 0.5 with a subnormal (non-zero) imaginary part; or "
+                  "with a -0.0 imaginary part",
+        torch_behaviour="nan+nanj for some of the first two kinds, depending on the real part's bits: "
+                        "torch.log1p(torch.tensor([0.3-infj], dtype=torch.complex128)), "
+                        "torch.log1p(torch.tensor([1e-14+1e-42j])) and "
+                        "torch.log1p(torch.tensor([1e-20+1e-310j], dtype=torch.complex128)) give nan+nanj, "
+                        "as does inf+nanj (NumPy: inf+nanj); "
+                        "and a small input's -0.0 imaginary part comes out +0.0: "
+                        "torch.log1p(torch.tensor([complex(0.01, -0.0)])) is 0.00995+0j",
+        numpy_behaviour="inf-1.5707963267948966j, about z itself (1e-14+1e-42j, 1e-20+1e-310j), 0.00995-0j",
         reference="https://pytorch.org/docs/stable/generated/torch.log1p.html (no issue found)", kind="bug",
-        applies=lambda sample, dtype: bool(_log1p_subnormal_imag(sample, dtype).any()),
-        accept_nonfinite=_log1p_subnormal_imag,
+        applies=_log1p_edge_case, accept_nonfinite=_log1p_extreme_imag, relax_signed_zero=True,
         example=lambda dtype: ((np.array([1e-14 + 1e-42j, 0.25 + 0.5j], dtype=dtype)
-                                if dtype == "complex64" else np.array([1e-20 + 1e-310j, 0.25 + 0.5j], dtype=dtype),),
-                               {}),
+                                if dtype == "complex64" else
+                                np.array([complex(0.3, -np.inf), 1e-20 + 1e-310j, 0.25 + 0.5j], dtype=dtype),), {}),
         dtypes=("complex64", "complex128"))
 
 
@@ -419,6 +477,11 @@ def _sign_divergences():
 def _maximum_like(name, model):
     doc = DOC.format(name)
     return _binary(name, getattr(np, name), D.ALL, model, extra=(
+        _raises(f"{name}-python-scalar", name, "a Python number as the second operand",
+                f"raises TypeError: '{name}(): argument 'other' (position 2) must be Tensor'",
+                "takes it (as a weak scalar)", doc, "intended",
+                lambda sample, dtype: not isinstance(sample.args[1], np.ndarray), TypeError,
+                lambda dtype: ((np.array([1.0, -2.0], dtype=D.NUMPY[dtype]), 0.5), {}), ("float32",)),
         _raises(f"{name}-complex", name, "a complex operand",
                 f"raises RuntimeError: '{name} not implemented for complex tensors.'",
                 "orders complex numbers lexicographically", doc, "intended", _complex_dtype_applies, RuntimeError,
@@ -429,7 +492,7 @@ def _maximum_like(name, model):
             torch_behaviour=f"returns the first operand: torch.{name}(torch.tensor([-0.0]), torch.tensor([0.0])) "
                             "is -0.0",
             numpy_behaviour=f"returns the second one: np.{name}(-0.0, 0.0) is 0.0",
-            reference=doc, kind="unspecified", applies=_opposite_zero_signs, relax_signed_zero=True,
+            reference=doc, kind="unspecified", applies=_opposite_zero_signs, torch_ref=model, native=True,
             example=lambda dtype: ((np.array([-0.0, 0.0], dtype=D.NUMPY[dtype]),
                                     np.array([0.0, -0.0], dtype=D.NUMPY[dtype])), {}),
             dtypes=("float32",)),
@@ -450,7 +513,7 @@ def _fmod_like(name, ref, model):
             numpy_behaviour="the exact remainder (0.0 here)",
             reference="https://github.com/pytorch/pytorch/issues/193753", kind="bug",
             applies=lambda sample, dtype: bool(_huge_quotient(sample, dtype).any()),
-            accept_nonfinite=_huge_quotient,
+            accept_nonfinite=_huge_quotient, torch_ref=model, native=True,
             example=lambda dtype: ((np.full(32, 1e308 if dtype == "float64" else 3e38, dtype=dtype),
                                     np.full(32, 0.5, dtype=dtype)), {}),
             dtypes=("float32", "float64")),
@@ -460,8 +523,7 @@ def _fmod_like(name, ref, model):
         torch_behaviour="the zero takes the sign of the dividend x: torch.remainder(torch.tensor([-1.0]), 1.0) is -0.0",
         numpy_behaviour="the zero takes the sign of the divisor, as Python's %: 0.0 (the torch docs say so too)",
         reference="https://github.com/pytorch/pytorch/issues/193755", kind="bug",
-        applies=lambda sample, dtype: _torch_result_type(sample.args[:2]).kind in "fV",
-        relax_signed_zero=True,
+        applies=_remainder_zero_sign, torch_ref=model, native=True,
         example=lambda dtype: ((np.array([-1.0, 2.0], dtype=dtype), np.array([1.0, -1.0], dtype=dtype)), {}),
         dtypes=("float32",)),) if name == "remainder" else ()))
 
@@ -470,11 +532,17 @@ ENTRIES = [
     _float_unary("sqrt", np.sqrt, ("bool", "int64"), R.sqrt_torch, grad=True),
     _float_unary("exp", np.exp, ("uint8", "int32"), R.exp_torch, grad=True),
     _float_unary("log", np.log, ("int8", "int64"), R.log_torch, grad=True),
-    _float_unary("log1p", np.log1p, ("int16", "bool"), R.log1p_torch, extra=(_log1p_complex(),), grad=True),
+    _float_unary("log1p", R.log1p, ("int16", "bool"), R.log1p_torch, extra=(_log1p_complex(),), grad=True),
     _float_unary("sin", np.sin, ("int32", "uint8"), R.sin_torch, grad=True),
     _float_unary("cos", np.cos, ("int64", "int8"), R.cos_torch, grad=True),
     _float_unary("tanh", np.tanh, ("bool", "int16"), R.tanh_torch, grad=True),
-    _float_unary("sigmoid", R.sigmoid, ("uint8", "int32"), R.sigmoid_torch, tol_fn=_sigmoid_tol, grad=True),
+    _float_unary("sigmoid", R.sigmoid, ("uint8", "int32"), R.sigmoid_torch, tol_fn=_sigmoid_tol, grad=True,
+                 extra=(Divergence(
+                     id="sigmoid-complex-signed-zero", op="sigmoid", condition="a complex input",
+                     torch_behaviour="the sign of a zero part follows torch's complex division",
+                     numpy_behaviour="1 / (1 + exp(-z)) with NumPy's complex division: the sign of a zero part can "
+                                     "differ", reference=DOC.format("sigmoid"), kind="unspecified",
+                     applies=_dtype_in("complex64", "complex128"), relax_signed_zero=True),)),
     OpEntry("abs", F, "torch.abs", np.abs, S.unary, D.ALL, method="abs", inplace="abs_", grad=True,
             divergences=(_bool_unsupported("abs"),)),
     OpEntry("neg", F, "torch.neg", np.negative, S.unary, D.ALL, method="neg", inplace="neg_", grad=True,
@@ -501,9 +569,37 @@ ENTRIES = [
                 lambda dtype: ((np.array([1.5, 2.0], dtype=dtype), np.array([True, False])), {}), ("float32",)),
         _complex_alpha("sub", R.sub_torch), _float_alpha_with_ints("sub")),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), grad=True),
-    _binary("mul", np.multiply, D.ALL, R.mul_torch, grad=True),
+    _binary("mul", np.multiply, D.ALL, R.mul_torch, grad=True, extra=(
+        Divergence(
+            id="mul-complex-overflow", op="mul",
+            condition="a complex result where a partial product (ar*br, ai*bi, ar*bi or ai*br) overflows or is not "
+                      "finite",
+            torch_behaviour="each partial product is rounded on its own: (-3.4e38+1.29j)*(inf+10.7j) in complex64 "
+                            "gives -inf+nanj (-3.4e38*10.7 overflows to -inf before 1.29*inf is added)",
+            numpy_behaviour="-inf+infj (its loop fuses the multiply and the add, so the finite product does not "
+                            "overflow first)",
+            reference=f"{DOC.format('mul')} ; https://github.com/pytorch/pytorch/issues/36469", kind="unspecified",
+            applies=_complex_product_overflows, torch_ref=R.mul_torch, native=True,
+            example=lambda dtype: ((np.array([complex(-3.4e38, 1.29)], dtype=dtype),
+                                    np.array([complex(np.inf, 10.7)], dtype=dtype)), {}),
+            dtypes=("complex64",)),
+    )),
     _binary("div", R.div, D.ALL, R.div_torch, extra=(
+        _raises("div-bool-rounding", "div", "bool operands with a rounding_mode",
+                "raises NotImplementedError: no bool kernel for 'trunc' or 'floor'",
+                "promotes bool to int8 and divides", DOC.format("div"), "unspecified",
+                lambda sample, dtype: sample.kwargs.get("rounding_mode") is not None and
+                _torch_result_type(sample.args[:2]) == np.bool_, NotImplementedError,
+                lambda dtype: ((np.array([True, False]), np.array([True, True])), {"rounding_mode": "floor"}),
+                ("bool",)),
         _int_div_by_zero("div", {"rounding_mode": "trunc"}),
+        Divergence(
+            id="div-complex-signed-zero", op="div", condition="a complex result",
+            torch_behaviour="the sign of a zero part follows torch's division algorithm (its vectorized kernel "
+                            "scales by the larger part of the divisor)",
+            numpy_behaviour="Smith's algorithm: the sign of a zero part can differ", reference=DOC.format("div"),
+            kind="unspecified", applies=lambda sample, dtype: _result_is(sample, _binary_operands, "c"),
+            torch_ref=R.div_torch, native=True, relax_signed_zero=True),
         Divergence(
             id="div-integer-true-division", op="div",
             condition="integer or bool operands, no rounding_mode (true division)",
@@ -523,6 +619,13 @@ ENTRIES = [
     _maximum_like("minimum", R.minimum_torch),
     _binary("pow", np.power, D.ALL, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, extra=(
         _bool_unsupported("pow", exc=NotImplementedError, other=True),
+        Divergence(
+            id="pow-complex-signed-zero", op="pow", condition="a complex result",
+            torch_behaviour="computed as exp(y*log(x)): a zero part takes the sign that formula gives: "
+                            "torch.pow(torch.tensor([-1-1j]), 0) is 1-0j",
+            numpy_behaviour="1+0j (x**0 is exactly 1)", reference=DOC.format("pow"), kind="unspecified",
+            applies=lambda sample, dtype: _result_is(sample, _binary_operands, "c"), torch_ref=R.pow_torch,
+            native=True, relax_signed_zero=True),
         Divergence(
             id="pow-int-negative-exponent-tensor", op="pow",
             condition="integer tensors to a tensor of negative integer powers",
@@ -550,7 +653,21 @@ ENTRIES = [
                         TypeError,
                         lambda dtype: ((np.array([1.0, -2.0], dtype=dtype),),
                                        {"min": np.array([0.0], dtype=dtype), "max": 1}), ("float32",)),
-                _bool_unsupported("clamp"),
+                _raises("clamp-bool", "clamp", "a bool input with Python bool bounds",
+                        "raises NotImplementedError: no bool kernel for a scalar bound (bool tensor bounds work)",
+                        "clips", DOC.format("clamp"), "unspecified",
+                        lambda sample, dtype: dtype == "bool" and bool(sample.kwargs) and not any(
+                            isinstance(v, np.ndarray) for v in sample.kwargs.values()), NotImplementedError,
+                        lambda dtype: ((np.array([True, False]),), {"min": True}), ("bool",)),
+                Divergence(
+                    id="clamp-signed-zero", op="clamp", condition="a zero input tied with a zero bound of the other "
+                                                                  "sign",
+                    torch_behaviour="a tie keeps the input: torch.clamp(torch.tensor([-0.0]), min=0) is -0.0",
+                    numpy_behaviour="a tie gives the bound: np.clip(-0.0, 0, None) is 0.0",
+                    reference=DOC.format("clamp"), kind="unspecified", applies=_clamp_zero_tie,
+                    torch_ref=R.clamp_torch, native=True,
+                    example=lambda dtype: ((np.array([-0.0, 1.0], dtype=D.NUMPY[dtype]),), {"min": 0}),
+                    dtypes=("float32",)),
             ) + _promotion("clamp", R.clamp_torch,
                            operands=lambda s: [s.args[0], s.kwargs.get("min"), s.kwargs.get("max")],
                            example_args=lambda x, b: ((x,), {"min": b}))),

@@ -138,6 +138,14 @@ def _has_nan(s) -> bool:
     return any(D.is_inexact(D.name_of(a.dtype)) and np.isnan(a.astype(np.complex128)).any() for a in s.arrays)
 
 
+def _empty_range(s) -> bool:
+    x, lo, hi = s.args[0], s.kwargs.get("min", 0), s.kwargs.get("max", 0)
+    if lo == 0 and hi == 0:
+        finite = x.astype(np.float64)
+        return x.size > 0 and bool(np.all(finite == finite.reshape(-1)[0]))
+    return lo == hi
+
+
 ENTRIES = [
     OpEntry("sort", F, "torch.sort", R.sort_stable_ref, _sort_inputs, ("bool", "int16", "float16", "float32"),
             method="sort", grad=True),
@@ -147,7 +155,9 @@ ENTRIES = [
     OpEntry("topk", F, topk, R.topk_ref, _topk_inputs, ("int32", "float32"), signed_zero=False, grad=True),
     OpEntry("kthvalue", F, kthvalue, R.kthvalue_ref, _kthvalue_inputs, ("int8", "float64"), signed_zero=False,
             grad=True),
-    OpEntry("unique", F, unique, R.unique_ref, unique_args, ("bool", "int16", "float32"), divergences=(
+    # signed_zero=False: -0.0 and 0.0 are one unique value; which of the two represents it is not defined
+    OpEntry("unique", F, unique, R.unique_ref, unique_args, ("bool", "int16", "float32"), signed_zero=False,
+            divergences=(
         Divergence(
             id="unique-nan", op="unique",
             condition="NaN in the input",
@@ -177,17 +187,26 @@ ENTRIES = [
     OpEntry("bincount", F, "torch.bincount", R.bincount_ref, bincount_args, ("uint8", "int64"), divergences=(
         Divergence(
             id="bincount-float-weights-dtype", op="bincount",
-            condition="floating weights",
+            condition="floating weights (and a non-empty input)",
             torch_behaviour="the counts have the weights' dtype (float32 weights: float32)",
             numpy_behaviour="the counts are float64 whatever the weights' dtype",
             reference="https://pytorch.org/docs/stable/generated/torch.bincount.html", kind="intended",
             applies=lambda s, d: isinstance(s.kwargs.get("weights"), np.ndarray) and
-            s.kwargs["weights"].dtype.kind == "f",
+            s.kwargs["weights"].dtype.kind == "f" and s.args[0].size > 0,
             torch_ref=R.bincount_torch,
             example=lambda d: ((_arr([1, 3], d),), {"weights": np.array([0.5, 1.0], dtype=np.float32)}),
             dtypes=("int64",)),
     )),
     OpEntry("histc", F, "torch.histc", R.histc_ref, histc_args, ("float32", "float64"), divergences=(
+        Divergence(
+            id="histc-empty-range", op="histc",
+            condition="an empty range: min == max given, or (min = max = 0) data whose values are all equal",
+            torch_behaviour="widens the range [a, a] to [a - 1, a + 1]",
+            numpy_behaviour="np.histogram widens it to [a - 0.5, a + 0.5]",
+            reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="intended",
+            applies=lambda s, d: _empty_range(s), torch_ref=R.histc_torch,
+            example=lambda d: ((_arr([0.25, 0.25, 0.75], d),), {"bins": 4, "min": 0.5, "max": 0.5}),
+            dtypes=("float32",)),
         Divergence(
             id="histc-float-counts", op="histc",
             condition="always",

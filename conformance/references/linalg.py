@@ -111,8 +111,9 @@ def einsum_left_to_right(*args, optimize=False):
     diagonals first; then the operands are contracted left to right, two at a time; before each pairwise
     contraction, a dim that no other remaining operand has (size 1 does not count) is summed with ``sum``, which
     accumulates integers and bools as int64; dims both operands have are contracted with ``bmm``, which needs one
-    dtype and has no bool kernel (TypeError here where torch raises); with nothing to contract, the two are
-    multiplied (with type promotion). A single operand's summed dims are summed with ``sum``. ``optimize`` (NumPy's
+    dtype and has no bool kernel (TypeError here where torch raises) unless its result is empty or
+    its contracted length is 0 (then it returns early, in the second operand's dtype); with nothing to contract,
+    the two are multiplied (with type promotion). A single operand's summed dims are summed with ``sum``. ``optimize`` (NumPy's
     option) is ignored."""
     terms, out, ops = _einsum_terms(args)
     n_ell = max([op.ndim - (len(t) - 1) for t, op in zip(terms, ops) if "..." in t] + [0])
@@ -175,13 +176,16 @@ def einsum_left_to_right(*args, optimize=False):
             a = total(a, only_a)
         if only_b:
             b = total(b, only_b)
-        if both and a[0].dtype != b[0].dtype:
-            raise TypeError(f"einsum contracts a {a[0].dtype} and a {b[0].dtype} operand with bmm")
-        if both and a[0].dtype == np.bool_:
-            raise TypeError("einsum contracts bool operands with bmm, which has no bool kernel")
         labels = list(dict.fromkeys([x for x in a[1] + b[1] if x not in both]))
-        arr = np.einsum(a[0], _ints(a[1]), b[0], _ints(b[1]),
-                        _ints(labels))
+        arr = np.einsum(a[0], _ints(a[1]), b[0], _ints(b[1]), _ints(labels))
+        if both:
+            if arr.size == 0 or any(sizes(a)[x] == 0 for x in both):
+                # bmm returns early (an empty result, or zeros) before it checks dtypes, in the second's dtype
+                arr = arr.astype(b[0].dtype)
+            elif a[0].dtype != b[0].dtype:
+                raise TypeError(f"einsum contracts a {a[0].dtype} and a {b[0].dtype} operand with bmm")
+            elif a[0].dtype == np.bool_:
+                raise TypeError("einsum contracts bool operands with bmm, which has no bool kernel")
         items = [(arr, labels)] + items[2:]
     arr, labels = items[0]
     left = [x for x in labels if x not in out]  # contracted dims of size 1 (or summed already)

@@ -49,7 +49,8 @@ def _promote_pair(a, b):
         return a
     ca, cb = _category(a), _category(b)
     if ca == cb == _FLOAT and (_is_bf16(a) or _is_bf16(b)):
-        return np.dtype(np.float32)  # bfloat16 with float16 (or float32); float64 wins below otherwise
+        other = b if _is_bf16(a) else a
+        return np.result_type(np.float32, other)  # with float16 or float32: float32; with float64: float64
     if ca == cb:
         return np.result_type(a, b)
     hi, lo = (a, b) if ca > cb else (b, a)
@@ -133,6 +134,16 @@ def sigmoid(x):
     """1 / (1 + exp(-x))."""
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(-x))
+
+
+def log1p(x):
+    """np.log1p, except for complex inputs of huge modulus, where NumPy's (1 + z) overflows in the modulus
+    although log(1 + z) is finite: there log(1 + z) = log(z) to working precision."""
+    x = np.asarray(x)
+    if x.dtype.kind != "c":
+        return np.log1p(x)
+    with np.errstate(all="ignore"):
+        return np.where(np.abs(x) > 1e100, np.log(x), np.log1p(x))
 
 
 def _result_dtype(x, y):
@@ -257,8 +268,13 @@ def floor_divide_torch(x, y):
 
 
 def remainder_torch(x, y):
-    x, y = _cast_all(torch_result_type(x, y), (x, y))
-    return np.remainder(x, y)
+    """torch.remainder: Python's modulus, except that a zero result keeps the sign of the dividend (fmod's)."""
+    dt = torch_result_type(x, y)
+    x, y = _cast_all(dt, (x, y))
+    r = np.remainder(x, y)
+    if _category(dt) != _FLOAT:
+        return r
+    return np.where(np.equal(r, 0), np.copysign(r, x), r).astype(r.dtype)
 
 
 def fmod_torch(x, y):
@@ -267,13 +283,15 @@ def fmod_torch(x, y):
 
 
 def maximum_torch(x, y):
+    """torch.maximum: NaN propagates; between equal operands (+0.0 and -0.0) the first one is returned."""
     x, y = _cast_all(torch_result_type(x, y), (x, y))
-    return np.maximum(x, y)
+    return np.where(np.equal(x, y), x, np.maximum(x, y))
 
 
 def minimum_torch(x, y):
+    """torch.minimum: NaN propagates; between equal operands (+0.0 and -0.0) the first one is returned."""
     x, y = _cast_all(torch_result_type(x, y), (x, y))
-    return np.minimum(x, y)
+    return np.where(np.equal(x, y), x, np.minimum(x, y))
 
 
 def pow_torch(x, y):
@@ -291,9 +309,21 @@ def pow_torch(x, y):
     return np.where(neg, small, pos).astype(dt)
 
 
+def _isnan(v):
+    v = np.asarray(v)
+    return np.isnan(v) if _category(v.dtype) >= _FLOAT else np.zeros(v.shape, dtype=bool)
+
+
 def clamp_torch(x, min=None, max=None):
+    """torch.clamp: min(max(x, min), max) where a tie keeps the input (-0.0 clamped at min=0 stays -0.0), and a
+    NaN in the input or in a bound gives NaN."""
     x, min, max = _cast_all(torch_result_type(x, min, max), (x, min, max))
-    return clamp(x, min, max)
+    r = x
+    if min is not None:
+        r = np.where(_isnan(min) | np.less(r, min), min, r)
+    if max is not None:
+        r = np.where(_isnan(max) | np.less(max, r), max, r)
+    return np.asarray(r).astype(x.dtype)
 
 
 def where_torch(condition, x, y):

@@ -109,11 +109,13 @@ def searchsorted_ref(sorted_sequence, values, out_int32=False, right=False, side
     values = np.asarray(values)
     if values.ndim == 0 or values.shape[:-1] != seq.shape[:-1]:
         raise ValueError("the leading dims of sorted_sequence and values differ")
-    rows = seq.reshape(-1, seq.shape[-1])
-    vals = values.reshape(-1, values.shape[-1])
-    out = np.stack([np.searchsorted(r, v, side=side) for r, v in zip(rows, vals)]) if len(rows) else \
-        np.zeros(vals.shape, dtype=dt)
-    return out.reshape(values.shape).astype(dt)
+    count = int(np.prod(seq.shape[:-1]))
+    rows = seq.reshape(count, seq.shape[-1])
+    vals = values.reshape(count, values.shape[-1])
+    out = np.zeros(vals.shape, dtype=dt)
+    for i in range(count):
+        out[i] = np.searchsorted(rows[i], vals[i], side=side)
+    return out.reshape(values.shape)
 
 
 def _torch_bound(row, v, right):
@@ -142,9 +144,12 @@ def searchsorted_torch(sorted_sequence, values, out_int32=False, right=False, si
         row = seq.reshape(-1)
         return np.array([_torch_bound(row, v, right) for v in values.reshape(-1)],
                         dtype=dt).reshape(values.shape)
-    rows = seq.reshape(-1, seq.shape[-1])
-    vals = values.reshape(-1, values.shape[-1])
-    out = np.array([[_torch_bound(r, v, right) for v in vs] for r, vs in zip(rows, vals)], dtype=dt)
+    count = int(np.prod(seq.shape[:-1]))
+    rows = seq.reshape(count, seq.shape[-1])
+    vals = values.reshape(count, values.shape[-1])
+    out = np.zeros(vals.shape, dtype=dt)
+    for i in range(count):
+        out[i] = [_torch_bound(rows[i], v, right) for v in vals[i]]
     return out.reshape(values.shape)
 
 
@@ -153,9 +158,10 @@ def bincount_ref(x, weights=None, minlength=0):
 
 
 def bincount_torch(x, weights=None, minlength=0):
-    """torch gives float weights' own dtype to the result (float32 weights: float32); NumPy always float64."""
+    """torch gives float weights' own dtype to the result (float32 weights: float32); NumPy always float64
+    (except for an empty input, where both return int64)."""
     out = np.bincount(x, weights=weights, minlength=minlength)
-    if weights is not None and weights.dtype.kind == "f":
+    if weights is not None and weights.dtype.kind == "f" and x.size:  # both give int64 for an empty input
         return out.astype(weights.dtype)
     return out
 
@@ -168,8 +174,14 @@ def histc_ref(x, bins=100, min=0, max=0):
 
 
 def histc_torch(x, bins=100, min=0, max=0):
-    """torch returns the counts in the input's floating dtype."""
+    """torch returns the counts in the input's floating dtype, and widens an empty range [a, a] (given, or the
+    data's) to [a - 1, a + 1] (NumPy: [a - 0.5, a + 0.5])."""
+    if min == 0 and max == 0 and x.size:
+        min, max = float(np.min(x)), float(np.max(x))
+    if min == max and x.size:
+        min, max = min - 1, max + 1
     return histc_ref(x, bins, min, max).astype(x.dtype)
+
 
 
 def searchsorted_sorted_ref(boundaries, values, out_int32=False, right=False, side=None):

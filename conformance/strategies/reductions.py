@@ -135,12 +135,16 @@ def comparison(dtype: str, partners, complex_ok: bool = True, scalars: bool = Tr
     the cases draw both tensors' values from :data:`TIES` (so equal elements are frequent)."""
     from conformance.strategies.pointwise import mixed_binary
 
-    kinds = ("bool", "int", "float", "complex") if scalars else ()
-    plain = mixed_binary(dtype, partners, kinds=kinds,
-                         scalars=comparison_scalars(dtype, complex_ok) if scalars else None)
+    kinds = ("bool", "int", "float", "complex")
+    plain = mixed_binary(dtype, partners, kinds=kinds, scalars=comparison_scalars(dtype, complex_ok))
     tied = mixed_binary(dtype, partners, kinds=kinds, domain=TIES, other_domain=TIES,
-                        scalars=comparison_scalars(dtype, complex_ok) if scalars else None)
-    return plain | tied
+                        scalars=comparison_scalars(dtype, complex_ok))
+    if scalars:
+        return plain | tied
+    # Python scalars one time in six (where the op rejects them)
+    arrays = mixed_binary(dtype, partners, kinds=())
+    tied_arrays = mixed_binary(dtype, partners, kinds=(), domain=TIES, other_domain=TIES)
+    return st.one_of(plain, arrays, arrays, tied_arrays, tied_arrays, tied_arrays)
 
 
 RTOLS = (OMIT, 0.0, 1e-5, 0.25, 1.0, float("inf"), -1.0)
@@ -153,12 +157,22 @@ OFFSETS = (("int", 0, 1), ("int", -1, 2), TIES)
 def closeness(dtype: str, partners=()):
     """``isclose``/``allclose(x, y, rtol=, atol=, equal_nan=)`` with broadcastable tensors, ``y`` of ``dtype`` or
     (now and then) of a partner dtype; tolerances include 0, infinity and a negative value."""
-    from conformance.strategies.pointwise import mixed_binary
+    from conformance.strategies.pointwise import shape_pairs
 
-    kw = dict(rtol=st.sampled_from(RTOLS), atol=st.sampled_from(ATOLS), equal_nan=st.sampled_from(EQUAL_NAN))
-    plain = mixed_binary(dtype, partners or (dtype,), kinds=(), **kw)
-    tied = mixed_binary(dtype, partners or (dtype,), kinds=(), domain=TIES, other_domain=TIES, **kw)
-    return plain | tied
+    @st.composite
+    def _closeness(draw):
+        s0, s1 = draw(shape_pairs())
+        dom = draw(value_domains(True))
+        other = draw(st.sampled_from((dtype,) * 5 + tuple(partners))) if partners else dtype
+        kwargs = []
+        for name, pool in (("rtol", RTOLS), ("atol", ATOLS), ("equal_nan", EQUAL_NAN)):
+            # the invalid (negative) tolerance one time in about twelve
+            v = draw(st.sampled_from(pool[:-1] * 2 + pool[-1:]) if name != "equal_nan" else st.sampled_from(pool))
+            if v is not OMIT:
+                kwargs.append((name, v))
+        return Case((ArraySpec(s0, dtype, domain=dom), ArraySpec(s1, other, domain=dom)), tuple(kwargs),
+                    draw(seeds))
+    return _closeness()
 
 
 def near(dtype: str):
@@ -209,9 +223,11 @@ def _along_dim(draw, dtype, extra, ties, k_arg, keepdim, descending):
     dim = draw(st.sampled_from((OMIT,) + tuple(range(-n_dims, n_dims))))
     args = [x]
     kwargs = []
-    if k_arg:
+    if k_arg is not None:
         side = shape[dim if dim is not OMIT else -1] if shape else 1
-        args.append(draw(st.integers(k_arg - 1, side + 1)))  # one below and one above the valid range
+        valid = st.integers(k_arg, side) if side >= k_arg else st.nothing()
+        # mostly valid; now and then one below or one above the valid range
+        args.append(draw(st.one_of(valid, valid, valid, valid, st.sampled_from((k_arg - 1, side + 1)))))
     if dim is not OMIT:
         kwargs.append(("dim", dim))
     if descending:
@@ -229,11 +245,11 @@ def _along_dim(draw, dtype, extra, ties, k_arg, keepdim, descending):
     return Case(tuple(args), tuple(kwargs), draw(seeds))
 
 
-def along_dim(dtype: str, *, k_arg: int = 0, keepdim: bool = False, descending: bool = False, ties: bool = True,
-              **extra):
-    """``op(x, [k,] dim=..., ...)`` for sort-like ops: ``dim`` absent or any valid one, ``k`` (when ``k_arg`` is
-    its smallest valid value, 0 or 1) from one below to one above its valid range; tie-heavy values half the
-    time."""
+def along_dim(dtype: str, *, k_arg: int | None = None, keepdim: bool = False, descending: bool = False,
+              ties: bool = True, **extra):
+    """``op(x, [k,] dim=..., ...)`` for sort-like ops: ``dim`` absent or any valid one, ``k`` (when ``k_arg``,
+    its smallest valid value, 0 or 1, is given) from one below to one above its valid range; tie-heavy values
+    half the time."""
     return _along_dim(dtype, tuple(extra.items()), ties, k_arg, keepdim, descending)
 
 
@@ -292,13 +308,13 @@ def searchsorted_args(dtype: str):
 @st.composite
 def _bincount(draw, dtype):
     n = draw(st.integers(0, 8))
-    shape = (n,) if draw(st.integers(0, 5)) else (n, 2)
-    dom = draw(st.sampled_from((("int", 0, 6), ("int", 0, 6), ("int", 0, 2), ("int", -1, 3))))
+    shape = (n,) if draw(st.integers(0, 9)) else (n, 2)
+    dom = draw(st.sampled_from((("int", 0, 6),) * 4 + (("int", 0, 2),) * 3 + (("int", -1, 3),)))
     args = (ArraySpec(shape, dtype, domain=dom),)
     kwargs = []
     w = draw(st.sampled_from((OMIT, "float32", "float64", "int32")))
     if w is not OMIT:
-        wn = n if draw(st.integers(0, 5)) else n + 1
+        wn = n if draw(st.integers(0, 9)) else n + 1
         kwargs.append(("weights", ArraySpec((wn,), w)))
     m = draw(st.sampled_from((OMIT, 0, 3, 8)))
     if m is not OMIT:

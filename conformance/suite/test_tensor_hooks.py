@@ -189,7 +189,8 @@ def test_retain_grad(device, kind, shape, calls, passes, hooked, seed):
         if g is not None or z.retains_grad:
             raise Mismatch(f"{kind}: a non-leaf without retain_grad has .grad {g}")
         if not any(NONLEAF_GRAD_WARNING in str(w.message) for w in caught):
-            raise Mismatch(f"{kind}: reading .grad of a non-leaf gave no warning", str([str(w.message) for w in caught]))
+            raise Mismatch(f"{kind}: reading .grad of a non-leaf gave no warning",
+                           str([str(w.message) for w in caught]))
     _exact("a.grad", a.grad, to_input(want) * b_np, device)
     leaf = torch.ones(2, device=device, requires_grad=True)
     leaf.retain_grad()

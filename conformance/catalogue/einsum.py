@@ -1,0 +1,227 @@
+"""einsum on generated equations (``conformance.strategies.einsum``), in its two call forms.
+
+* ``einsum``: ``torch.einsum("ij,jk->ik", a, b)`` against ``np.einsum`` with ``optimize`` off or on (drawn per
+  example: NumPy's two evaluations — the C loop and the pairwise contraction path — must both agree with torch);
+* ``einsum_sublist``: ``torch.einsum(a, [0, 1], b, [1, 2], [0, 2])`` against NumPy's same form.
+
+Floating results are held to the sum-of-products bound of ``conformance.catalogue.linalg`` with ``N`` the number
+of terms of a result element (the product of the summed labels' sizes) and ``m`` the number of operands. torch
+contracts left to right through intermediates rounded to the operands' type; an intermediate may overflow where
+the result does not: where a partial contraction of some of the operands (with the labels nobody else needs
+summed) reaches the type's largest value, every element is allowed to overflow (see ``may_overflow`` in
+``conformance.compare``), and a finite value must still be within the bound.
+
+Integer and bool operands follow torch's own evaluation order, which NumPy cannot express: see the divergences
+below and ``conformance.references.linalg.einsum_left_to_right``. The model assumes torch's default left-to-right
+order, i.e. that the ``opt_einsum`` package is not installed (with it, torch picks another path for three or more
+operands).
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import torch
+
+from conformance import dtypes as D
+from conformance.catalogue.entry import Divergence, OpEntry
+from conformance.catalogue.linalg import UNIT, _finfo, finite_abs, gamma, nonfinite_mask, sum_of_products_tolerance
+from conformance.references import linalg as R
+from conformance.strategies import einsum as S
+
+F = "einsum"
+DTYPES = ("bool", "uint8", "int8", "int64", "float16", "bfloat16", "float32", "float64", "complex64")
+
+
+def torch_einsum(equation, *operands, optimize=False):
+    """``torch.einsum(equation, *operands)``. ``optimize`` is NumPy's contraction-path option, passed to the NumPy
+    reference only; torch chooses its own order."""
+    return torch.einsum(equation, *operands)
+
+
+def torch_einsum_sublists(*args):
+    """``torch.einsum`` in the sublist form: operands interleaved with their subscript lists, then the output."""
+    return torch.einsum(*args)
+
+
+# ---- the structure of a sample's equation ----------------------------------------------------------------
+
+def _structure(args):
+    """(terms, output, operands, sizes) with ellipses expanded into labels of their own: ``terms`` and
+    ``output`` are lists of letters, ``sizes`` maps each label to its (broadcast) size."""
+    terms, out, ops = R._einsum_terms(args)
+    n_ell = max([op.ndim - (len(t) - 1) for t, op in zip(terms, ops) if "..." in t] + [0])
+    ell = [chr(ord("p") + i) for i in range(n_ell)]
+
+    def expand(term, ndim):
+        if "..." not in term:
+            return list(term)
+        i = term.index("...")
+        covered = ndim - (len(term) - 1)
+        return term[:i] + ell[n_ell - covered:] + term[i + 1:]
+    terms = [expand(t, op.ndim) for t, op in zip(terms, ops)]
+    counts = {}
+    for t in terms:
+        for x in t:
+            counts[x] = counts.get(x, 0) + 1
+    if out is None:
+        out = ell + sorted(x for x in counts if counts[x] == 1 and x not in ell)
+    else:
+        out = expand(out, len(out) - 1 + n_ell) if "..." in out else list(out)
+    sizes = {}
+    for t, op in zip(terms, ops):
+        for x, n in zip(t, op.shape):
+            sizes[x] = n if sizes.get(x, 1) == 1 else sizes[x]
+    return terms, out, ops, sizes
+
+
+def _with_arrays(args, arrays):
+    it = iter(arrays)
+    return tuple(next(it) if isinstance(a, np.ndarray) else a for a in args)
+
+
+def _einsum_tol(sample, dtype):
+    if dtype not in UNIT:
+        return None
+    args = sample.args
+    terms, out, ops, sizes = _structure(args)
+    m = len(ops)
+    summed = [x for x in sizes if x not in out]
+    terms_n = int(np.prod([sizes[x] for x in summed])) if summed else 1
+    mags = [finite_abs(op) for op in ops]
+    with np.errstate(over="ignore", invalid="ignore"):
+        scale = R.einsum_summing_ellipsis(*_with_arrays(args, mags))
+        nonfinite = sum(R.einsum_summing_ellipsis(*_with_arrays(
+            args, [nonfinite_mask(op) if i == j else np.ones(op.shape) for i, op in enumerate(ops)]))
+            for j in range(m)) > 0
+        amplification = float(np.prod([max(float(np.max(x, initial=0.0)), 1.0) for x in mags])) if m > 1 else 1.0
+        # partial contractions of proper subsets of the operands (what an intermediate can hold)
+        partial = 0.0
+        for r in range(1, m):
+            for subset in itertools.combinations(range(m), r):
+                others = {x for i in range(m) if i not in subset for x in terms[i]}
+                keep = sorted({x for i in subset for x in terms[i] if x in out or x in others})
+                pieces = []
+                for i in subset:
+                    pieces += [mags[i], R._ints(terms[i])]
+                value = np.einsum(*pieces, R._ints(keep))
+                partial = max(partial, float(np.max(value, initial=0.0)))
+    real = "float64" if dtype == "complex128" else ("float32" if dtype == "complex64" else dtype)
+    k = terms_n + m
+    g = gamma(2 * k if dtype in ("complex64", "complex128") else k, UNIT[dtype])
+    big = float(_finfo(real).max)
+    overflow = np.full(np.shape(scale), not partial * (1 + g) < big)
+    # torch factors sums out of products (a label only one operand has is summed before the product; with three
+    # or more operands a pairwise result multiplies the next one): inf * (x + y) is not inf * x + inf * y, so
+    # NaN against an infinity is no disagreement where a NaN or infinite factor contributes
+    only_one = [x for x in summed if sum(1 for t, op in zip(terms, ops)
+                                         if x in t and op.shape[t.index(x)] != 1) == 1]
+    factored = m >= 3 or (m == 2 and bool(only_one))
+    return sum_of_products_tolerance(dtype, scale, terms_n, m, nonfinite, amplification, overflow,
+                                     unspecified=nonfinite if factored else None)
+
+
+# ---- divergences -----------------------------------------------------------------------------------------
+
+def _ellipsis_summed(sample, dtype):
+    """An explicit output without the ellipsis, while some operand's ellipsis covers at least one dim."""
+    terms, out, ops = R._einsum_terms(sample.args)
+    if out is None or "..." in out:
+        return False
+    return any("..." in t and op.ndim > len(t) - 1 for t, op in zip(terms, ops))
+
+
+def _torch_integer_outcome(sample, dtype):
+    """What torch's integer/bool evaluation gives for the sample: "raises-mixed", "raises-bool", "int64" (a
+    result dtype other than NumPy's), or "same"."""
+    if dtype not in D.INTEGRAL + D.BOOL:
+        return "same"
+    args, kwargs = sample.numpy_inputs()
+    try:
+        result = R.einsum_left_to_right(*args, **kwargs)
+    except TypeError as exc:
+        return "raises-bool" if "bool" in str(exc) and "int64" not in str(exc) else "raises-mixed"
+    except ValueError:
+        return "same"  # an invalid equation: NumPy and torch both raise
+    return "int64" if result.dtype != D.NUMPY[dtype] else "same"
+
+
+def _divergences(op):
+    suffix = "" if op == "einsum" else "-sublist"
+    return (
+        Divergence(
+            id=f"einsum{suffix}-integer-mixed-dtype-raises", op=op,
+            condition="integer operands where torch sums one operand's own dims (torch.sum accumulates as "
+                      "int64) and then contracts that int64 intermediate with bmm against an operand still in "
+                      "the original dtype, e.g. einsum('ij,jk->i', a, b) for int8 a, b",
+            torch_behaviour="raises RuntimeError: expected scalar type Long but found Char (bmm of int64 and int8)",
+            numpy_behaviour="computes the sum of products in the operands' dtype",
+            reference="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/Linear.cpp",
+            kind="bug", applies=lambda sample, dtype: _torch_integer_outcome(sample, dtype) == "raises-mixed",
+            raises=RuntimeError,
+            example=lambda dtype: ((("ij,jk->i",) if not suffix else ()) + _pair_example(dtype, suffix), {}),
+            dtypes=("int8",),
+        ),
+        Divergence(
+            id=f"einsum{suffix}-bool-contraction-raises", op=op,
+            condition="bool operands with a label contracted between two of them (a non-empty sum of products)",
+            torch_behaviour="raises NotImplementedError (\"bmm\" not implemented for 'Bool')",
+            numpy_behaviour="computes the contraction in bool arithmetic (logical OR of logical ANDs)",
+            reference="https://github.com/pytorch/pytorch/issues/107041",
+            kind="unspecified", applies=lambda sample, dtype: _torch_integer_outcome(sample, dtype) == "raises-bool",
+            raises=RuntimeError,
+            example=lambda dtype: ((("ij,jk->ik",) if not suffix else ()) + _pair_example(dtype, suffix, (26, 28)), {}),
+            dtypes=("bool",),
+        ),
+        Divergence(
+            id=f"einsum{suffix}-integer-sum-int64", op=op,
+            condition="integer or bool operands where torch sums some dims with torch.sum (a single operand "
+                      "with summed labels, or dims only one operand has): e.g. einsum('ij->i', int8 a)",
+            torch_behaviour="returns int64 (sums of bools count them); values as torch's left-to-right "
+                            "evaluation computes them",
+            numpy_behaviour="keeps the operands' dtype (int8 wraps around; bool sums are logical OR)",
+            reference="https://github.com/Quansight-Labs/numpy_pytorch_interop/pull/127",
+            kind="unspecified", applies=lambda sample, dtype: _torch_integer_outcome(sample, dtype) == "int64",
+            torch_ref=R.einsum_left_to_right,
+            example=lambda dtype: ((("ij->i",) if not suffix else ()) + _single_example(dtype, suffix), {}),
+            dtypes=("bool", "int8", "uint8") if not suffix else ("int8",),
+        ),
+        Divergence(
+            id=f"einsum{suffix}-ellipsis-summed", op=op,
+            condition="an explicit output that leaves out the ellipsis while an operand's ellipsis covers dims",
+            torch_behaviour="sums the dims the ellipsis covers",
+            numpy_behaviour="np.einsum (optimize=False) raises ValueError (output has more dimensions than "
+                            "subscripts ... but no '...' ellipsis provided); with optimize on it sums them",
+            reference="https://pytorch.org/docs/stable/generated/torch.einsum.html",
+            applies=_ellipsis_summed, torch_ref=R.einsum_summing_ellipsis,
+            example=lambda dtype: ((("i...->i",) if not suffix else ()) + _ellipsis_example(dtype, suffix), {}),
+            dtypes=("float32",),
+        ),
+    )
+
+
+def _pair_example(dtype, sublist, out=(26,)):
+    a = np.ones((2, 3), dtype=dtype)
+    b = np.ones((3, 4), dtype=dtype)
+    if not sublist:
+        return a, b
+    return a, [26, 27], b, [27, 28], list(out)
+
+
+def _single_example(dtype, sublist):
+    a = np.ones((2, 3), dtype=dtype)
+    return (a,) if not sublist else (a, [26, 27], [26])
+
+
+def _ellipsis_example(dtype, sublist):
+    a = np.arange(6, dtype=dtype).reshape(2, 3)
+    return (a,) if not sublist else (a, [26, Ellipsis], [26])
+
+
+ENTRIES = [
+    OpEntry("einsum", F, torch_einsum, np.einsum, S.einsum_case, DTYPES, tol_fn=_einsum_tol,
+            divergences=_divergences("einsum"), signed_zero=False, grad=True),
+    OpEntry("einsum_sublist", F, torch_einsum_sublists, np.einsum, S.sublist_case,
+            ("bool", "int8", "float32", "complex64"), tol_fn=_einsum_tol,
+            divergences=_divergences("einsum_sublist"), signed_zero=False, grad=True),
+]

@@ -1,0 +1,797 @@
+"""Gradients against NumPy: the vector-Jacobian products torch computes, for every differentiable catalogue op.
+
+* :func:`test_gradient` — generic, no per-op code: every catalogue entry with ``grad=True``, in float32 and
+  float64 (and complex128 where the entry takes complex inputs), on inputs in every memory layout (each array's
+  layout drawn from contiguous, transposed, step-sliced, offset and expanded), broadcasting included where the
+  entry's strategy broadcasts. torch's VJP with a random cotangent is checked against central finite
+  differences of the entry's NumPy reference in float64 (the rule, its step and its tolerance:
+  :mod:`conformance.gradients`). Samples are the entry's own, ``ordinary`` fill only; a sample that is not
+  gradient material (NumPy rejects it, or every differentiable input is empty) is replaced by another one, so each
+  test checks as many samples as the profile gives examples.
+* ``test_closed_form_*`` — the core set (sqrt, exp, log, sigmoid, tanh, pow, sum, mean, amax / max with ties,
+  softmax, log_softmax, gather, index_select, scatter and scatter_add with duplicate indices, cat, stack, chunk,
+  split, view / reshape / transpose / permute / expand, matmul, einsum) against closed-form NumPy gradients
+  (:mod:`conformance.references.gradients`), element by element, broadcasting shown explicitly (pow, matmul,
+  expand: the gradient of a broadcast input is summed back to its shape). These call torch directly, so they do
+  not depend on catalogue entry names.
+* the edges NumPy defines and torch documents (``abs`` and ``sqrt`` at 0, ties of ``max``), and every known
+  gradient divergence (``catalogue/gradients.py``), pinned by tests that fail when torch changes.
+
+Tolerance of the closed-form tests: element by element, ``|torch - numpy| <= 8 eps |numpy| + 16 eps M`` with
+``eps`` the unit roundoff of the dtype under test and ``M`` the same gradient computed on absolute values (the
+sum of the magnitudes of its terms: what rounding can act on); the sign of a zero gradient is not compared.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+from conformance import catalogue, compare, dtypes, gradients
+from conformance.catalogue import gradients as known
+from conformance.check import Mismatch, describe_inputs
+from conformance.references import gradients as R
+from conformance.strategies import LAYOUTS, ArraySpec, Case
+from conformance.strategies import indices as I
+
+pytestmark = pytest.mark.autograd
+
+FLOATS = ("float32", "float64")
+
+
+# ---- the generic test ------------------------------------------------------------------------------------
+
+def gradient_dtypes(op) -> tuple:
+    """float32 and float64 for an entry that takes real floating inputs, complex128 for one that takes complex
+    inputs (whatever subset of them the entry's forward tests sample)."""
+    out = []
+    if any(dtypes.is_floating(d) for d in op.dtypes):
+        out += list(FLOATS)
+    if any(dtypes.is_complex(d) for d in op.dtypes):
+        out.append("complex128")
+    return tuple(out)
+
+
+def _worth_checking(op, case) -> bool:
+    """At least one differentiable input with an element (a sample whose differentiable inputs are all empty
+    has nothing to differentiate)."""
+    specs = case.specs
+    chosen = op.grad_args if op.grad_args is not None else range(len(specs))
+    return any(dtypes.is_inexact(specs[i].dtype) and math.prod(specs[i].shape) > 0
+               for i in chosen if i < len(specs))
+
+
+@pytest.mark.ops(lambda op: op.grad, dtypes=gradient_dtypes)
+def test_gradient(op, device, dtype, record_property):
+    """torch's VJP equals the finite-difference derivative of the NumPy reference (see the module docstring)."""
+    stats = gradients.Stats()
+
+    @settings(suppress_health_check=list(settings().suppress_health_check) + [HealthCheck.filter_too_much])
+    @given(data=st.data())
+    def run(data):
+        case = data.draw(op.strategy(dtype), label="case")
+        if not _worth_checking(op, case):
+            reject()
+        n = len(case.specs)
+        chosen = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n, max_size=n), label="layouts")
+        checked = gradients.check(op, case.with_layouts(chosen).sample("ordinary", 0), device, dtype, stats)
+        if not checked and stats.last_skip in gradients.NOT_GRADIENT_MATERIAL:
+            reject()
+
+    run()
+    record_property("gradient_coverage", stats.summary())
+    if stats.hits:
+        record_property("divergences_hit", sorted(stats.hits))
+    if stats.checked == 0 and not stats.hits:
+        raise Mismatch(f"{op.name} [{device}, {dtype}] gradient: no sample could be checked, so this test could "
+                       f"not have failed: {stats.summary()}")
+
+
+# ---- closed-form checks: the machinery -------------------------------------------------------------------
+
+def _wide(a):
+    if dtypes.is_complex(dtypes.name_of(a.dtype)):
+        return a.astype(np.complex128)
+    if dtypes.is_floating(dtypes.name_of(a.dtype)):
+        return a.astype(np.float64)
+    return a.copy()
+
+
+def _flat(obj):
+    if isinstance(obj, (tuple, list)):
+        return [y for o in obj for y in _flat(o)]
+    return [obj]
+
+
+@dataclasses.dataclass
+class Closed:
+    """A closed-form check: ``torch_fn(*args, **kwargs)`` on the sample's tensors; ``vjp(args, kwargs, vs)`` on
+    its float64 NumPy arrays returns the gradients of the differentiable arrays (``diff``: positions in the
+    sample's arrays), ``bound(args, kwargs, vs)`` the magnitudes rounding acts on (default: ``vjp`` on absolute
+    values, right for the sums of products that linear and multilinear ops are)."""
+    name: str
+    torch_fn: object
+    vjp: object
+    bound: object = None
+    diff: tuple = (0,)
+
+
+def run_closed(data, device, dtype, case: Case, check: Closed, layouts=LAYOUTS, record=None):
+    n = len(case.specs)
+    chosen = data.draw(st.lists(st.sampled_from(layouts), min_size=n, max_size=n), label="layouts")
+    sample = case.with_layouts(chosen).sample("ordinary", 0)
+    args, kwargs, tensors = sample.torch_inputs(device)
+    leaves = [tensors[i].requires_grad_(True) for i in check.diff]
+    outs = [o for o in _flat(check.torch_fn(*args, **kwargs)) if isinstance(o, torch.Tensor) and o.is_floating_point()]
+    rng = np.random.default_rng([case.seed, 7])
+    vs_t = [dtypes.to_torch(rng.standard_normal(o.shape).astype(dtypes.NUMPY[dtypes.name_of(o.dtype)]), device)
+            for o in outs]
+    used = [(o, v) for o, v in zip(outs, vs_t) if o.requires_grad]
+    got = torch.autograd.grad([o for o, _ in used], leaves, [v for _, v in used], allow_unused=True) \
+        if used else [None] * len(leaves)
+    np_args, np_kwargs = sample.numpy_inputs(_wide)
+    vs = [dtypes.to_numpy(v).astype(np.float64) for v in vs_t]
+    with np.errstate(all="ignore"):
+        want = check.vjp(np_args, np_kwargs, vs)
+        if check.bound is not None:
+            mags = check.bound(np_args, np_kwargs, vs)
+        else:
+            abs_args, abs_kwargs = sample.numpy_inputs(lambda a: np.abs(_wide(a)) if a.dtype.kind in "fc" else a.copy())
+            mags = check.vjp(abs_args, abs_kwargs, [np.abs(v) for v in vs])
+    eps = float(np.finfo(np.float32 if dtype == "float32" else np.float64).eps)
+    for k, (i, leaf, g, w, m) in enumerate(zip(check.diff, leaves, got, want, mags)):
+        g = torch.zeros_like(leaf) if g is None else g
+        expected = np.asarray(w).astype(dtypes.NUMPY[dtype])
+        tol = {dtype: (8 * eps, 16 * eps * np.abs(np.asarray(m)) + float(np.finfo(dtypes.NUMPY[dtype]).tiny))}
+        diff = compare.compare(g, expected, tol=tol, signed_zero=False)
+        if diff is not None:
+            raise Mismatch(f"{check.name} [{device}, {dtype}] gradient of x{i} differs from the closed form "
+                           f"{getattr(check.vjp, '__name__', '')}: {diff.summary}",
+                           "\n".join(diff.details + [f"torch: {dtypes.to_numpy(g)!r}", f"numpy: {expected!r}"]),
+                           describe_inputs(sample))
+    return sample
+
+
+def _case(build):
+    return I.case(build)
+
+
+# ---- closed form: pointwise ------------------------------------------------------------------------------
+
+def _unary(rng, dtype, domain):
+    return (ArraySpec(I.shape(rng), dtype, domain=domain),)
+
+
+def _pointwise(name, vjp, bound=None):
+    return Closed(name, lambda x: getattr(torch, name)(x), lambda a, k, vs: [vjp(a[0], vs[0])],
+                  bound and (lambda a, k, vs: [bound(a[0], vs[0])]))
+
+
+POINTWISE = {
+    "sqrt": (("float", 0.05, 5.0), _pointwise("sqrt", R.sqrt_vjp)),
+    "exp": (("float", -10.0, 10.0), _pointwise("exp", R.exp_vjp)),
+    "log": (("float", 0.05, 5.0), _pointwise("log", R.log_vjp)),
+    # the backward of sigmoid and tanh is computed from the rounded output: 1 - y*y loses the digits of y when
+    # |y| is near 1, so the bound is the size of the terms |v| (1 + y*y), not of the result
+    "sigmoid": (("float", -10.0, 10.0), _pointwise(
+        "sigmoid", R.sigmoid_vjp, lambda x, v: np.abs(v) * (1.0 + 1.0 / (1.0 + np.exp(-x))))),
+    "tanh": (("float", -10.0, 10.0), _pointwise("tanh", R.tanh_vjp, lambda x, v: np.abs(v) * (1.0 + np.tanh(x) ** 2))),
+}
+
+
+@pytest.mark.dtypes(*FLOATS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in POINTWISE])
+@given(data=st.data())
+def test_closed_form_pointwise(name, device, dtype, data):
+    """sqrt, exp, log, sigmoid, tanh: elementwise derivative times the cotangent (inputs inside the domain)."""
+    domain, check = POINTWISE[name]
+    case = data.draw(_case(lambda rng: _unary(rng, dtype, domain)), label="case")
+    run_closed(data, device, dtype, case, check)
+
+
+def _pow_args(rng, dtype):
+    a, b = I.broadcastable(rng, 2)
+    return ArraySpec(tuple(a), dtype, domain=("float", 0.2, 3.0)), ArraySpec(tuple(b), dtype, domain=("float", -2.0, 2.0))
+
+
+def _pow_bound(a, k, vs):
+    x, y = a
+    v = vs[0]
+    return (R.unbroadcast(np.abs(v * y * np.power(x, y - 1.0)), x.shape),
+            R.unbroadcast(np.abs(v * np.power(x, y) * np.log(x)), y.shape))
+
+
+POW = Closed("pow", lambda x, y: torch.pow(x, y), lambda a, k, vs: R.pow_vjp(a[0], a[1], vs[0]), _pow_bound, (0, 1))
+
+
+@pytest.mark.op("pow")
+@pytest.mark.dtypes(*FLOATS)
+@given(data=st.data())
+def test_closed_form_pow(device, dtype, data):
+    """pow(x, y) with broadcasting shapes: both gradients, each summed back to its own input's shape."""
+    run_closed(data, device, dtype, data.draw(_case(lambda rng: _pow_args(rng, dtype)), label="case"), POW)
+
+
+# ---- closed form: reductions -----------------------------------------------------------------------------
+
+def _reduce_args(rng, dtype, ties=False, dims_tuple=True):
+    shp = I.shape(rng, zero=0.0 if ties else 0.08)  # amax of an empty slice raises
+    x = ArraySpec(shp, dtype, domain=("int", -2, 3) if ties and rng.random() < 0.6 else None)
+    nd = len(shp)
+    r = rng.random()
+    if r < 0.2 or nd == 0:
+        return (x,), {"keepdim": rng.random() < 0.5, "dim": None} if rng.random() < 0.5 else {}
+    if r < 0.6 or not dims_tuple:
+        return (x,), {"dim": I.dim(rng, nd), "keepdim": rng.random() < 0.5}
+    k = rng.randint(1, nd)
+    dims = tuple(d - nd if rng.random() < 0.5 else d for d in rng.sample(range(nd), k))
+    return (x,), {"dim": dims, "keepdim": rng.random() < 0.5}
+
+
+def _torch_reduce(name):
+    def fn(x, dim=None, keepdim=False):
+        f = getattr(torch, name)
+        if dim is None and not keepdim:
+            return f(x)
+        if dim is None:
+            return f(x, dim=None, keepdim=True)
+        return f(x, dim, keepdim=keepdim)
+    return fn
+
+
+REDUCTIONS = {
+    "sum": Closed("sum", _torch_reduce("sum"), lambda a, k, vs: [R.sum_vjp(a[0], vs[0], k.get("dim"), k.get("keepdim", False))]),
+    "mean": Closed("mean", _torch_reduce("mean"), lambda a, k, vs: [R.mean_vjp(a[0], vs[0], k.get("dim"), k.get("keepdim", False))]),
+}
+
+
+@pytest.mark.dtypes(*FLOATS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in REDUCTIONS])
+@given(data=st.data())
+def test_closed_form_sum_mean(name, device, dtype, data):
+    """sum and mean over no dim, one dim (negative ones included) or several, with and without keepdim: the
+    cotangent broadcast back over the reduced dims (divided by their size for mean)."""
+    case = data.draw(_case(lambda rng: _reduce_args(rng, dtype)), label="case")
+    run_closed(data, device, dtype, case, REDUCTIONS[name])
+
+
+AMAX = Closed("amax", lambda x, dim=None, keepdim=False: torch.amax(x, dim=() if dim is None else dim, keepdim=keepdim),
+              lambda a, k, vs: [R.amax_vjp(a[0], vs[0], k.get("dim"), k.get("keepdim", False))])
+MAX_ALL = Closed("max", lambda x: torch.max(x), lambda a, k, vs: [R.amax_vjp(a[0], vs[0])])
+MAX_DIM = Closed("max_dim", lambda x, dim, keepdim=False: torch.max(x, dim, keepdim=keepdim),
+                 lambda a, k, vs: [R.max_dim_vjp(a[0], vs[0], k["dim"], k.get("keepdim", False))])
+
+
+@pytest.mark.op("amax")
+@pytest.mark.dtypes(*FLOATS)
+@given(data=st.data())
+def test_closed_form_amax_ties(device, dtype, data, record_property):
+    """amax over dims, on tie-heavy values (integers -2..2 most of the time, and the expanded layout): the
+    cotangent divided evenly among tied maxima (documented: divergence grad-amax-ties)."""
+    case = data.draw(_case(lambda rng: _reduce_args(rng, dtype, ties=True)), label="case")
+    run_closed(data, device, dtype, case, AMAX)
+    record_property("divergences_hit", ["grad-amax-ties"])
+
+
+@pytest.mark.op("max")
+@pytest.mark.dtypes(*FLOATS)
+@given(data=st.data())
+def test_closed_form_max_ties(device, dtype, data, record_property):
+    """max() over everything divides the cotangent evenly among tied maxima; max(dim) gives it all to the
+    returned index, the first maximal element (documented: divergences grad-amax-ties, grad-max-dim-ties)."""
+    whole = data.draw(st.booleans(), label="whole")
+    if whole:
+        case = data.draw(_case(lambda rng: ((ArraySpec(I.shape(rng, zero=0.0), dtype, domain=("int", -2, 3)),), {})),
+                         label="case")
+        run_closed(data, device, dtype, case, MAX_ALL)
+    else:
+        case = data.draw(_case(lambda rng: _max_dim_args(rng, dtype)), label="case")
+        run_closed(data, device, dtype, case, MAX_DIM)
+    record_property("divergences_hit", ["grad-amax-ties", "grad-max-dim-ties"])
+
+
+def _max_dim_args(rng, dtype):
+    shp = I.shape(rng, zero=0.0)
+    x = ArraySpec(shp, dtype, domain=("int", -2, 3) if rng.random() < 0.7 else None)
+    return (x,), {"dim": I.dim(rng, len(shp)), "keepdim": rng.random() < 0.5}
+
+
+def _softmax_args(rng, dtype):
+    shp = I.shape(rng, 1)
+    return (ArraySpec(shp, dtype), I.dim(rng, len(shp))), {}
+
+
+def _softmax_parts(x, dim):
+    """softmax of ``x`` and the factor by which its float rounding grows: exp of a rounded difference x - max
+    carries a relative error of |x - max| ulps, so the bound is scaled by 1 + |x - max|."""
+    shifted = x - np.max(x, axis=dim, keepdims=True, initial=-np.inf)
+    e = np.exp(shifted)
+    return e / e.sum(axis=dim, keepdims=True), 1.0 + np.abs(shifted)
+
+
+def _softmax_bound(a, k, vs):
+    y, grow = _softmax_parts(a[0], a[1])
+    return [y * grow * (np.abs(vs[0]) + np.sum(np.abs(vs[0]) * y, axis=a[1], keepdims=True))]
+
+
+def _log_softmax_bound(a, k, vs):
+    y, grow = _softmax_parts(a[0], a[1])
+    return [np.abs(vs[0]) + y * grow * np.sum(np.abs(vs[0]), axis=a[1], keepdims=True)]
+
+
+SOFTMAX = {
+    "softmax": Closed("softmax", lambda x, dim: torch.softmax(x, dim), lambda a, k, vs: [R.softmax_vjp(a[0], vs[0], a[1])],
+                      _softmax_bound),
+    "log_softmax": Closed("log_softmax", lambda x, dim: torch.log_softmax(x, dim),
+                          lambda a, k, vs: [R.log_softmax_vjp(a[0], vs[0], a[1])], _log_softmax_bound),
+}
+
+
+@pytest.mark.dtypes(*FLOATS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in SOFTMAX])
+@given(data=st.data())
+def test_closed_form_softmax(name, device, dtype, data):
+    """softmax: y * (v - sum(v * y)); log_softmax: v - softmax * sum(v), along dim."""
+    case = data.draw(_case(lambda rng: _softmax_args(rng, dtype)), label="case")
+    run_closed(data, device, dtype, case, SOFTMAX[name])
+
+
+# ---- closed form: indexing -------------------------------------------------------------------------------
+
+def _gather_args(rng, dtype):
+    shp = I.shape(rng, 1)
+    d = I.dim(rng, len(shp))
+    k = d % len(shp)
+    ishape = [rng.randint(0, s) for s in shp]
+    ishape[k] = rng.randint(0, 6) if shp[k] > 0 else 0
+    if shp[k] == 0 and math.prod(ishape) > 0:
+        ishape[k] = 0
+    return ArraySpec(shp, dtype), d, I.index_array(rng, tuple(ishape), shp[k], I.index_dtype(rng, long_only=True))
+
+
+def _scatter_args(rng, dtype):
+    x, d, idx = _gather_args(rng, dtype)
+    return x, d, idx, ArraySpec(idx.shape, dtype)
+
+
+def _index_select_args(rng, dtype):
+    shp = I.shape(rng, 1)
+    d = I.dim(rng, len(shp))
+    k = d % len(shp)
+    n = rng.randint(0, 6) if shp[k] > 0 else 0
+    return ArraySpec(shp, dtype), d, I.index_array(rng, (n,), shp[k], I.index_dtype(rng))
+
+
+INDEXING = {
+    "gather": (_gather_args, Closed("gather", lambda x, d, i: torch.gather(x, d, i),
+                                    lambda a, k, vs: [R.gather_vjp(a[0], a[1], a[2], vs[0])])),
+    "index_select": (_index_select_args, Closed("index_select", lambda x, d, i: torch.index_select(x, d, i),
+                                                lambda a, k, vs: [R.index_select_vjp(a[0], a[1], a[2], vs[0])])),
+    "scatter_add": (_scatter_args, Closed("scatter_add", lambda x, d, i, s: torch.scatter_add(x, d, i, s),
+                                          lambda a, k, vs: R.scatter_add_vjp(a[0], a[1], a[2], a[3], vs[0]),
+                                          diff=(0, 2))),
+    "scatter": (_scatter_args, Closed("scatter", lambda x, d, i, s: torch.scatter(x, d, i, s),
+                                      lambda a, k, vs: R.scatter_vjp(a[0], a[1], a[2], a[3], vs[0]), diff=(0, 2))),
+}
+
+
+@pytest.mark.dtypes(*FLOATS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in INDEXING])
+@given(data=st.data())
+def test_closed_form_indexing(name, device, dtype, data, record_property):
+    """gather, index_select, scatter_add and scatter with repeated indices (narrow index ranges repeat them):
+    a position read twice receives both cotangents; a src element of scatter_add receives the cotangent of the
+    position it was added to. For scatter with duplicates torch documents that every duplicate receives it,
+    though one was written (divergence grad-scatter-duplicate-indices): the closed form states that choice."""
+    build, check = INDEXING[name]
+    case = data.draw(_case(lambda rng: build(rng, dtype)), label="case")
+    sample = run_closed(data, device, dtype, case, check)
+    if name == "scatter" and _has_duplicates(sample.arrays[1], case.args[1]):
+        record_property("divergences_hit", ["grad-scatter-duplicate-indices"])
+
+
+def _has_duplicates(index, dim) -> bool:
+    if index.ndim == 0 or index.size == 0:
+        return False
+    moved = np.moveaxis(index, dim % index.ndim, -1).reshape(-1, index.shape[dim % index.ndim])
+    return any(len(set(row.tolist())) < len(row) for row in moved)
+
+
+# ---- closed form: joining --------------------------------------------------------------------------------
+
+def _cat_args(rng, dtype):
+    shp = list(I.shape(rng, 1))
+    d = I.dim(rng, len(shp))
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        s = list(shp)
+        s[d % len(shp)] = rng.choice((0, 1, 2, 3))
+        parts.append(ArraySpec(tuple(s), dtype))
+    return (parts, d), {}
+
+
+def _cat_vjp(a, k, vs):
+    return R.cat_vjp([p.shape for p in a[0]], a[1], vs[0])
+
+
+def _stack_args(rng, dtype):
+    shp = I.shape(rng)
+    return ([ArraySpec(shp, dtype) for _ in range(rng.randint(1, 4))], I.dim(rng, len(shp) + 1)), {}
+
+
+def _split_args(rng, dtype, chunk):
+    shp = I.shape(rng, 1)
+    d = I.dim(rng, len(shp))
+    n = shp[d % len(shp)]
+    if chunk:
+        how = rng.randint(1, 6)
+    else:
+        how = I.split_sizes(rng, n) if rng.random() < 0.5 else rng.randint(1, max(n, 1) + 1)
+    return (ArraySpec(shp, dtype), how, d), {}
+
+
+JOINING = {
+    "cat": (_cat_args, Closed("cat", lambda ts, d: torch.cat(ts, d), _cat_vjp, diff=None)),
+    "stack": (_stack_args, Closed("stack", lambda ts, d: torch.stack(ts, d),
+                                  lambda a, k, vs: R.stack_vjp(len(a[0]), a[1], vs[0]), diff=None)),
+    "chunk": (lambda rng, dt: _split_args(rng, dt, True),
+              Closed("chunk", lambda x, n, d: torch.chunk(x, n, d), lambda a, k, vs: [R.split_vjp(vs, a[2])])),
+    "split": (lambda rng, dt: _split_args(rng, dt, False),
+              Closed("split", lambda x, n, d: torch.split(x, n, d), lambda a, k, vs: [R.split_vjp(vs, a[2])])),
+}
+
+
+@pytest.mark.dtypes(*FLOATS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in JOINING])
+@given(data=st.data())
+def test_closed_form_joining(name, device, dtype, data):
+    """cat (inputs empty along dim included) and stack: the cotangent cut back into the inputs' pieces; chunk
+    and split: the pieces' cotangents joined back along dim."""
+    build, check = JOINING[name]
+    case = data.draw(_case(lambda rng: build(rng, dtype)), label="case")
+    if check.diff is None:
+        check = dataclasses.replace(check, diff=tuple(range(len(case.specs))))
+    run_closed(data, device, dtype, case, check)
+
+
+# ---- closed form: views ----------------------------------------------------------------------------------
+
+def _reshape_args(rng, dtype):
+    shp = I.shape(rng)
+    return (ArraySpec(shp, dtype), I.reshape_target(rng, shp)), {}
+
+
+def _view_args(rng, dtype):
+    shp = I.shape(rng)
+    return (ArraySpec(shp, dtype), I.split_target(rng, shp)), {}
+
+
+def _transpose_args(rng, dtype):
+    shp = I.shape(rng, 1)
+    n = len(shp)
+    return (ArraySpec(shp, dtype), I.dim(rng, n), I.dim(rng, n)), {}
+
+
+def _permute_args(rng, dtype):
+    shp = I.shape(rng)
+    perm = list(range(len(shp)))
+    rng.shuffle(perm)
+    return (ArraySpec(shp, dtype), tuple(p - len(shp) if rng.random() < 0.3 else p for p in perm)), {}
+
+
+def _expand_args(rng, dtype):
+    shp = I.shape(rng)
+    target = [rng.randint(0, 4) if s == 1 and rng.random() < 0.7 else s for s in shp]
+    lead = [rng.randint(0, 3) for _ in range(rng.randint(0, 2))]
+    return (ArraySpec(shp, dtype), tuple(lead + target)), {}
+
+
+VIEWS = {
+    "reshape": (_reshape_args, Closed("reshape", lambda x, s: torch.reshape(x, s), lambda a, k, vs: [R.reshape_vjp(a[0], vs[0])])),
+    "view": (_view_args, Closed("view", lambda x, s: x.view(s), lambda a, k, vs: [R.reshape_vjp(a[0], vs[0])])),
+    "transpose": (_transpose_args, Closed("transpose", lambda x, a, b: torch.transpose(x, a, b),
+                                          lambda a, k, vs: [R.transpose_vjp(a[0], a[1], a[2], vs[0])])),
+    "permute": (_permute_args, Closed("permute", lambda x, p: torch.permute(x, p),
+                                      lambda a, k, vs: [R.permute_vjp(a[0], a[1], vs[0])])),
+    "expand": (_expand_args, Closed("expand", lambda x, s: x.expand(s), lambda a, k, vs: [R.expand_vjp(a[0], vs[0])])),
+}
+
+
+@pytest.mark.dtypes(*FLOATS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in VIEWS])
+@given(data=st.data())
+def test_closed_form_views(name, device, dtype, data):
+    """reshape / view (the cotangent reshaped back), transpose and permute (transposed back), expand (summed
+    over the broadcast dims, leading ones included)."""
+    build, check = VIEWS[name]
+    case = data.draw(_case(lambda rng: build(rng, dtype)), label="case")
+    # a view of a split target exists for any strides; other layouts are exercised by reshape
+    run_closed(data, device, dtype, case, check)
+
+
+# ---- closed form: linear algebra -------------------------------------------------------------------------
+
+def _matmul_args(rng, dtype):
+    m, n, p = rng.randint(0, 4), rng.randint(0, 4), rng.randint(0, 4)
+    a = [m, n] if rng.random() < 0.85 else [n]
+    b = [n, p] if rng.random() < 0.85 else [n]
+    if len(a) == 2 and len(b) == 2 or rng.random() < 0.5:
+        batch = [rng.choice((1, 2, 3)) for _ in range(rng.randint(0, 2))]
+        ba = [s if rng.random() < 0.6 else 1 for s in batch]
+        bb = [s if rng.random() < 0.6 else 1 for s in batch]
+        a = ba[rng.randint(0, len(ba)):] + a if len(a) == 2 else a
+        b = bb[rng.randint(0, len(bb)):] + b if len(b) == 2 else b
+    return (ArraySpec(tuple(a), dtype), ArraySpec(tuple(b), dtype)), {}
+
+
+MATMUL = Closed("matmul", lambda a, b: torch.matmul(a, b), lambda a, k, vs: R.matmul_vjp(a[0], a[1], vs[0]),
+                diff=(0, 1))
+
+
+@pytest.mark.op("matmul")
+@pytest.mark.dtypes(*FLOATS)
+@given(data=st.data())
+def test_closed_form_matmul(device, dtype, data):
+    """matmul with 1-D operands (promoted and squeezed back) and broadcast batch dims: v @ B^T and A^T @ v,
+    summed over the batch dims an operand was broadcast along."""
+    run_closed(data, device, dtype, data.draw(_case(lambda rng: _matmul_args(rng, dtype)), label="case"), MATMUL)
+
+
+EQUATIONS = ("ij,jk->ik", "bij,bjk->bik", "i,i->", "i,j->ij", "ij->ji", "ij->", "ij->j", "ijk,k->ij",
+             "ij,ij->ij", "ab,bc,cd->ad", "i,ij->j")
+
+
+def _einsum_args(rng, dtype):
+    eq = rng.choice(EQUATIONS)
+    sizes = {c: rng.randint(0, 4) if rng.random() < 0.1 else rng.randint(1, 4) for c in "abcdijk"}
+    ins = eq.split("->")[0].split(",")
+    return (eq, [ArraySpec(tuple(sizes[c] for c in s), dtype) for s in ins]), {}
+
+
+EINSUM = Closed("einsum", lambda eq, ops: torch.einsum(eq, *ops), lambda a, k, vs: R.einsum_vjp(a[0], a[1], vs[0]),
+                diff=None)
+
+
+@pytest.mark.op("einsum")
+@pytest.mark.dtypes(*FLOATS)
+@given(data=st.data())
+def test_closed_form_einsum(device, dtype, data):
+    """einsum: each operand's gradient is the einsum of the cotangent with the other operands, broadcast over the
+    subscripts summed away (contractions, outer products, transposes, reductions, chains of three)."""
+    case = data.draw(_case(lambda rng: _einsum_args(rng, dtype)), label="case")
+    run_closed(data, device, dtype, case, dataclasses.replace(EINSUM, diff=tuple(range(len(case.specs)))))
+
+
+@pytest.mark.op("einsum")
+@pytest.mark.dtypes(*FLOATS)
+@given(data=st.data())
+def test_closed_form_einsum_trace(device, dtype, data):
+    """einsum('ii->') (a repeated subscript: the trace): the cotangent on the diagonal, zero elsewhere."""
+    case = data.draw(_case(lambda rng: ((ArraySpec((rng.randint(0, 4),) * 2, dtype),), {})), label="case")
+    run_closed(data, device, dtype, case, Closed("einsum", lambda x: torch.einsum("ii->", x),
+                                                 lambda a, k, vs: [R.trace_vjp(a[0], vs[0])]))
+
+
+# ---- edges NumPy defines, and the documented choices of torch there --------------------------------------
+
+def _one_sided(f, x, i, h=2.0 ** -20):
+    """(left, right) slopes of ``f`` at ``x`` along element ``i``, in float64."""
+    e = np.zeros_like(x)
+    e.flat[i] = h
+    with np.errstate(all="ignore"):
+        return float(np.sum(f(x) - f(x - e))) / h, float(np.sum(f(x + e) - f(x))) / h
+
+
+@pytest.mark.op("abs")
+@pytest.mark.divergence("grad-abs-at-zero")
+@pytest.mark.dtypes(*FLOATS)
+def test_abs_gradient_at_zero(device, dtype):
+    """abs'(0) = 0 in torch (the sub-gradient of minimum norm), for +0.0 and -0.0; NumPy's abs has no derivative
+    there (its one-sided slopes are -1 and +1). Away from 0: sign(x)."""
+    x = torch.tensor([0.0, -0.0, 1.5, -2.0], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    (g,) = torch.autograd.grad(torch.abs(x), x, torch.ones_like(x))
+    assert dtypes.to_numpy(g).tolist() == [0.0, 0.0, 1.0, -1.0], f"torch's abs gradient: {g}"
+    left, right = _one_sided(np.abs, np.zeros(1), 0)
+    assert (left, right) == (-1.0, 1.0), "NumPy's abs now has equal one-sided slopes at 0?"
+
+
+@pytest.mark.op("sqrt")
+@pytest.mark.divergence("grad-sqrt-at-zero")
+@pytest.mark.dtypes(*FLOATS)
+def test_sqrt_gradient_at_zero(device, dtype):
+    """sqrt'(0) = +inf in torch (1 / (2 sqrt(x)) extended by continuity), times the cotangent: -inf for a negative
+    one, NaN for a zero one (0 * inf); at -0.0 it is -inf (sqrt(-0.0) is -0.0, and 1 / (2 * -0.0) = -inf). NumPy:
+    the right slope grows without bound, the left is undefined (NaN)."""
+    x = torch.tensor([0.0, 0.0, 0.0, -0.0], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    v = torch.tensor([1.0, -2.0, 0.0, 1.0], dtype=dtypes.TORCH[dtype], device=device)
+    (g,) = torch.autograd.grad(torch.sqrt(x), x, v)
+    got = dtypes.to_numpy(g)
+    assert got[0] == np.inf and got[1] == -np.inf and np.isnan(got[2]) and got[3] == -np.inf, \
+        f"torch's sqrt gradient at 0 with cotangents {v.tolist()}: {got}"
+    left, right = _one_sided(np.sqrt, np.zeros(1), 0, h=2.0 ** -40)
+    assert np.isnan(left) and right == 2.0 ** 20, (left, right)  # h ** -1/2: no bound as h shrinks
+
+
+@pytest.mark.op("amax")
+@pytest.mark.divergence("grad-amax-ties")
+@pytest.mark.dtypes(*FLOATS)
+def test_amax_ties_split_evenly(device, dtype):
+    """amax, amin and max()/min() without dim divide the cotangent evenly among tied extrema; NumPy's amax has no
+    derivative at a tie (its directional derivative, the largest slope among the tied elements, is not linear)."""
+    data = [[3.0, 1.0, 3.0, 3.0], [2.0, 2.0, -1.0, 0.0]]
+    x = torch.tensor(data, dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    (g,) = torch.autograd.grad(torch.amax(x, 1), x, torch.tensor([3.0, 1.0], dtype=x.dtype, device=device))
+    assert dtypes.to_numpy(g).tolist() == [[1.0, 0.0, 1.0, 1.0], [0.5, 0.5, 0.0, 0.0]], f"amax: {g}"
+    (g,) = torch.autograd.grad(torch.amin(-x, 1).sum(), x)
+    assert np.allclose(dtypes.to_numpy(g), [[-1 / 3, 0, -1 / 3, -1 / 3], [-0.5, -0.5, 0, 0]]), f"amin: {g}"
+    (g,) = torch.autograd.grad(torch.max(x), x)
+    assert np.allclose(dtypes.to_numpy(g), [[1 / 3, 0, 1 / 3, 1 / 3], [0, 0, 0, 0]]), f"max(): {g}"
+    # NumPy: at a tie the one-sided derivative along e0 + e2 is not the sum of those along e0 and e2
+    xn = np.array(data)
+
+    def f(y):
+        return np.amax(y, axis=1)
+    e0, e2 = np.zeros_like(xn), np.zeros_like(xn)
+    e0[0, 0], e2[0, 2] = 1.0, 1.0
+    h = 2.0 ** -20
+    d0, d2, d02 = ((f(xn + h * e)[0] - f(xn)[0]) / h for e in (e0, e2, e0 + e2))
+    assert d02 != d0 + d2, "NumPy's amax is now linear at a tie?"
+
+
+@pytest.mark.op("max_dim")
+@pytest.mark.divergence("grad-max-dim-ties")
+@pytest.mark.dtypes(*FLOATS)
+def test_max_dim_ties_route_to_index(device, dtype):
+    """max(dim) / min(dim) at ties: the returned index is the first extremum (as documented) and the whole
+    cotangent goes to it."""
+    x = torch.tensor([[3.0, 1.0, 3.0, 3.0], [2.0, 2.0, -1.0, 0.0]], dtype=dtypes.TORCH[dtype], device=device,
+                     requires_grad=True)
+    values, index = torch.max(x, 1)
+    assert index.tolist() == [0, 0], f"max(dim) indices at ties: {index.tolist()}"
+    (g,) = torch.autograd.grad(values, x, torch.tensor([3.0, 1.0], dtype=x.dtype, device=device))
+    assert dtypes.to_numpy(g).tolist() == [[3.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]], f"max(dim): {g}"
+    values, index = torch.min(-x, 1)
+    (g,) = torch.autograd.grad(values.sum(), x)
+    assert index.tolist() == [0, 0] and dtypes.to_numpy(g).tolist() == [[-1.0, 0, 0, 0], [-1.0, 0, 0, 0]], \
+        f"min(dim): {index.tolist()}, {g}"
+
+
+# ---- known gradient divergences, pinned ------------------------------------------------------------------
+
+def _fd(f, x, t, h=2.0 ** -17):
+    """The central difference of ``f`` (NumPy, float64) at ``x`` along ``t``."""
+    return (np.asarray(f(x + h * t), dtype=np.float64) - np.asarray(f(x - h * t), dtype=np.float64)) / (2 * h)
+
+
+@pytest.mark.parametrize("name", [pytest.param(o, marks=[pytest.mark.op(o), pytest.mark.divergence(f"grad-{o}-empty-dim")])
+                                  for o in ("var", "std")])
+@pytest.mark.dtypes(*FLOATS)
+def test_var_std_empty_dim_gradient(name, device, dtype):
+    """var/std with dim=() reduce over every element, but their gradient is that of a one-element reduction:
+    infinite with correction=1, N times too large with correction=0 (a torch bug; see the catalogue)."""
+    xn = np.array([1.0, 2.0, 4.0, -0.5])
+    op = name
+    fn = getattr(torch, op)
+    ref = {"var": np.var, "std": np.std}[op]
+    for correction in (1, 0):
+        x = dtypes.to_torch(xn.astype(dtypes.NUMPY[dtype]), device).requires_grad_(True)
+        (g_all,) = torch.autograd.grad(fn(x, correction=correction), x)
+        (g_empty,) = torch.autograd.grad(fn(x, dim=(), correction=correction), x)
+        numpy_grad = np.array([_fd(lambda y: ref(y, ddof=correction), xn, e) for e in np.eye(4)])
+        assert np.allclose(dtypes.to_numpy(g_all), numpy_grad, rtol=1e-4), "the full reduction's gradient itself"
+        got = dtypes.to_numpy(g_empty)
+        if correction == 1:
+            assert np.isinf(got).all(), f"{op}(x, dim=()) gradient is now {got}: update grad-{op}-empty-dim"
+        else:
+            want = numpy_grad * len(xn)
+            assert np.allclose(got, want, rtol=1e-4), \
+                f"{op}(x, dim=(), correction=0) gradient is now {got} (NumPy {numpy_grad}): update grad-{op}-empty-dim"
+
+
+@pytest.mark.parametrize("name", [pytest.param(o, marks=[pytest.mark.op(o), pytest.mark.divergence(f"grad-{o}-src-not-index-shaped")])
+                                  for o in ("scatter", "scatter_add", "scatter_reduce")])
+@pytest.mark.dtypes(*FLOATS)
+def test_scatter_src_larger_than_index(name, device, dtype):
+    """scatter / scatter_add / scatter_reduce accept a src larger than index, but their backward raises; the
+    derivative exists (zero for the src elements outside index's shape)."""
+    x = torch.zeros(3, dtype=dtypes.TORCH[dtype], device=device)
+    index = torch.tensor([2, 0], device=device)
+    src = torch.tensor([1.0, 2.0, 3.0], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    call = {"scatter": lambda: torch.scatter(x, 0, index, src),
+            "scatter_add": lambda: torch.scatter_add(x, 0, index, src),
+            "scatter_reduce": lambda: torch.scatter_reduce(x, 0, index, src, "sum")}[name]
+    out = call()
+    with pytest.raises(RuntimeError):
+        torch.autograd.grad(out, src, torch.ones_like(out))
+    # NumPy: out = x with out[index] = src[:2]; its derivative along src is [e2 <- src0, e0 <- src1, none]
+    def f(s):
+        y = np.zeros(3)
+        y[[2, 0]] = s[:2]
+        return y
+    jac = np.array([_fd(f, np.array([1.0, 2.0, 3.0]), e) for e in np.eye(3)])
+    assert np.allclose(jac, [[0, 0, 1], [1, 0, 0], [0, 0, 0]])
+
+
+@pytest.mark.op("pow")
+@pytest.mark.divergence("grad-pow-bool-exponent")
+@pytest.mark.dtypes(*FLOATS)
+def test_pow_bool_exponent_backward_raises(device, dtype):
+    """pow(x, bool tensor) works forward, raises in backward; NumPy: x ** True == x, derivative 1."""
+    x = torch.tensor([1.5, -2.0], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    out = torch.pow(x, torch.tensor([True, False], device=device))
+    assert dtypes.to_numpy(out).tolist() == [1.5, 1.0]
+    with pytest.raises(RuntimeError, match="bool"):
+        torch.autograd.grad(out, x, torch.ones_like(out))
+    (g,) = torch.autograd.grad(torch.pow(x, True), x, torch.ones_like(x))  # a Python bool works
+    assert dtypes.to_numpy(g).tolist() == [1.0, 1.0]
+    assert np.allclose(_fd(lambda y: np.power(y, np.array([True, False])), np.array([1.5, -2.0]), np.ones(2)), [1, 0])
+
+
+@pytest.mark.op("scatter_reduce")
+@pytest.mark.divergence("grad-scatter_reduce-complex")
+def test_scatter_reduce_complex_autograd_not_implemented(device):
+    """scatter_reduce on complex inputs that require grad raises in forward; the reference (reduce='sum') is
+    linear, so its derivative exists."""
+    x = torch.zeros(3, dtype=torch.complex128, device=device)
+    index = torch.tensor([2, 0, 2], device=device)
+    src = torch.tensor([1 + 1j, 2 - 1j, 3j], dtype=torch.complex128, device=device)
+    assert torch.scatter_reduce(x, 0, index, src, "sum").tolist() == [2 - 1j, 0, 1 + 4j]
+    with pytest.raises(RuntimeError, match="complex"):
+        torch.scatter_reduce(x, 0, index, src.clone().requires_grad_(True), "sum")
+
+    def f(s):
+        y = np.zeros(3, dtype=complex)
+        np.add.at(y, [2, 0, 2], s)
+        return y
+    assert np.allclose(_fd(f, np.array([1 + 1j, 2 - 1j, 3j]), np.array([1.0, 0, 0])), [0, 0, 1])
+
+
+@pytest.mark.op("scatter")
+@pytest.mark.divergence("grad-scatter-duplicate-indices")
+@pytest.mark.dtypes(*FLOATS)
+def test_scatter_duplicate_indices_gradient(device, dtype):
+    """scatter with a repeated index: every duplicate src element receives the cotangent of the position, though
+    only one was written; NumPy's reference (the last write wins) gives the others zero derivative."""
+    x = torch.zeros(3, dtype=dtypes.TORCH[dtype], device=device)
+    index = torch.tensor([1, 1, 0], device=device)
+    src = torch.tensor([5.0, 7.0, 9.0], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    out = torch.scatter(x, 0, index, src)
+    (g,) = torch.autograd.grad(out, src, torch.tensor([1.0, 2.0, 3.0], dtype=src.dtype, device=device))
+    assert dtypes.to_numpy(g).tolist() == [2.0, 2.0, 1.0], f"scatter's src gradient with duplicates: {g}"
+    written = int(np.flatnonzero(dtypes.to_numpy(src.detach()) == dtypes.to_numpy(out.detach())[1])[0])
+
+    def f(s):
+        y = np.zeros(3)
+        y[[1, 1, 0]] = s  # NumPy writes in order: the last duplicate wins
+        return y
+    jac = np.array([_fd(f, np.array([5.0, 7.0, 9.0]), e) @ np.array([1.0, 2.0, 3.0]) for e in np.eye(3)])
+    assert jac.tolist() == [0.0, 2.0, 1.0], jac
+    assert written in (0, 1)
+
+
+# ---- the catalogue's divergences are pinned here -----------------------------------------------------------
+
+def test_every_gradient_divergence_is_pinned():
+    """Every record of catalogue/gradients.py has a test here marked with its id (so none goes stale)."""
+    import inspect
+    import sys
+
+    module = sys.modules[__name__]
+    pinned = set()
+    for _, fn in inspect.getmembers(module, inspect.isfunction):
+        for mark in getattr(fn, "pytestmark", []):
+            if mark.name == "divergence":
+                pinned.add(mark.args[0])
+            if mark.name == "parametrize":
+                for p in mark.args[1]:
+                    for m in getattr(p, "marks", ()):
+                        if m.name == "divergence":
+                            pinned.add(m.args[0])
+    missing = [d.id for d in known.DIVERGENCES if d.id not in pinned]
+    assert not missing, f"gradient divergences without a pinning test: {missing}"
+    assert all(catalogue.divergence(d.id) is d for d in known.DIVERGENCES)
