@@ -220,8 +220,11 @@ def variants(op: OpEntry, sample: Sample, device: str, dtype: str) -> None:
         if f_exc is None:
             src = dtypes.NUMPY[dtypes.name_of(want.dtype)]
             dst = dtypes.NUMPY[dtypes.name_of(self_t.dtype)]
+            # NumPy's same_kind rule, except that (as torch documents for outputs: only a category change is
+            # refused) any integer result may be written into an integer tensor, signed into unsigned included
             castable = (tuple(want.shape) == tuple(self_t.shape) and
-                        (src == dst or np.can_cast(_f16(src), _f16(dst), casting="same_kind")))
+                        (src == dst or np.can_cast(_f16(src), _f16(dst), casting="same_kind") or
+                         (src.kind in "iu" and dst.kind in "iu")))
             if castable:
                 want = want.to(self_t.dtype)
             else:

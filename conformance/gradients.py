@@ -154,7 +154,8 @@ def _evaluate(ref, sample: Sample, replace: dict) -> list[np.ndarray]:
 
     def convert(a):
         i = pos[id(a)]
-        return replace[i] if i in replace else _wide(a)
+        # np.asarray: a 0-d array plus a step is a NumPy scalar, which references may promote as a Python scalar
+        return np.asarray(replace[i]) if i in replace else _wide(a)
 
     args, kwargs = sample.numpy_inputs(convert)
     with np.errstate(all="ignore"), warnings.catch_warnings():
@@ -292,7 +293,7 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     extra = None
     for round_ in range(2):
         found = _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats,
-                               extra)
+                               extra, ties)
         if found is None:
             return False
         g, keep, ts_used = found
@@ -316,14 +317,14 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     return True
 
 
-def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats, extra):
+def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats, extra, ties):
     """Masks (where NumPy's derivative exists), cotangents and torch's VJP; again (at most twice more) where
     torch's gradient is not finite and that is accepted (:func:`_nonfinite`): the directions then leave those
     elements alone. Returns ``(g, keep, directions)``, or None when the sample cannot be checked."""
     excluded = {i: np.zeros(x[i].shape, dtype=bool) for i in diff_idx}
     for _ in range(3):
         try:
-            evals, linear = _reference_points(ref, sample, x, ts)
+            evals, linear = _reference_points(ref, sample, x, ts, ties is not None)
         except Exception:  # noqa: BLE001 - the reference rejects a perturbed input (a domain edge)
             stats.skip("NumPy reference raises near the sample")
             return None
@@ -356,6 +357,7 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample):
     # rounded to that precision: 4 of its ulps per element
     rtol_in = {i: max(rtol, 4 * _eps(sample.arrays[i].dtype)) for i in diff_idx}
     rtol_out = [max(rtol, 4 * _eps(dtypes.NUMPY[dtypes.name_of(o.tensor.dtype)])) for o in outs]
+    tiny_in = {i: max(tiny, _tiny(sample.arrays[i].dtype)) for i in diff_idx}
     for k, t in enumerate(ts):
         lhs = sum(_inner(g[i], t[i], keep[i]) for i in diff_idx)
         rhs = sum(_inner(o.v, o.R[k], o.mask) for o in outs)
@@ -366,14 +368,24 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample):
         scale += sum(r * float(np.sum(np.where(o.mask, np.abs(o.v) * (np.abs(o.R[k]) + zbar * np.abs(o.y0)), 0.0)))
                      for r, o in zip(rtol_out, outs))
         fd_err = sum(float(np.sum(np.where(o.mask, np.abs(o.v) * o.err[k], 0.0))) for o in outs)
-        floor = tiny * (sum(float(np.sum(np.where(keep[i], np.abs(t[i]), 0.0))) for i in diff_idx) +
-                        sum(float(np.sum(np.abs(o.v))) for o in outs))
+        floor = sum(tiny_in[i] * float(np.sum(np.where(keep[i], np.abs(t[i]), 0.0))) for i in diff_idx) + \
+            tiny * sum(float(np.sum(np.abs(o.v))) for o in outs)
         tol = scale + 2.0 * fd_err + floor
         if tol > 0:
             worst = max(worst, abs(lhs - rhs) / tol)
         if not abs(lhs - rhs) <= tol:
             return (k, lhs, rhs, tol), worst
     return None, worst
+
+
+def _tiny(dt) -> float:
+    """The smallest normal number of a floating or complex dtype (0 for others)."""
+    if dt == dtypes.NUMPY["bfloat16"]:
+        return 2.0 ** -126
+    dt = np.dtype(dt)
+    if dt.kind == "c":
+        return float(np.finfo(np.float32 if dt == np.complex64 else np.float64).tiny)
+    return float(np.finfo(dt).tiny) if dt.kind == "f" else 0.0
 
 
 def _eps(dt) -> float:
@@ -444,13 +456,14 @@ def _tie_kinks(ref, sample, x, ties, outs, rng) -> list | None:
     return found if any(f.any() for f in found) else None
 
 
-def _reference_points(ref, sample, x, ts):
-    """The reference at ``x +- h t`` and ``x +- (h/2) t`` for each direction, and at ``x +- h (t0 + t1)``."""
+def _reference_points(ref, sample, x, ts, ties: bool):
+    """The reference at ``x +- h t`` and ``x +- (h/2) t`` for each direction, and, when the inputs hold tied values
+    (where order-based ops are not differentiable), at ``x +- h (t0 + t1)``."""
     diff_idx = list(x)
     evals = [[_evaluate(ref, sample, {i: x[i] + s * H * t[i] for i in diff_idx}) for s in (1.0, -1.0, 0.5, -0.5)]
              for t in ts]
     linear = None
-    if len(ts) >= 2:  # along t0 + t1, to see whether the directional derivative is linear in t
+    if ties and len(ts) >= 2:  # along t0 + t1, to see whether the directional derivative is linear in t
         linear = [_evaluate(ref, sample, {i: x[i] + s * H * (ts[0][i] + ts[1][i]) for i in diff_idx})
                   for s in (1.0, -1.0)]
     return evals, linear
@@ -491,6 +504,9 @@ def _differences(out: _Out, evals, linear, big: float) -> None:
     mask = np.isfinite(y0) & (np.abs(y0) <= big)
     out.R, out.err, c1s, noises = [], [], [], []
     for ev in evals:
+        # the unit roundoff of the reference's own results (a reference that computes in a lower precision, by a
+        # dtype= argument or by torch's promotion rules, rounds its finite differences accordingly)
+        out.eps = max([out.eps] + [_eps(np.asarray(e[j]).dtype) for e in ev])
         yp, ym, yp2, ym2 = (np.asarray(e[j]).astype(y0.dtype) for e in ev)
         with np.errstate(all="ignore"):
             finite = np.isfinite(yp) & np.isfinite(ym) & np.isfinite(yp2) & np.isfinite(ym2)

@@ -138,6 +138,13 @@ def _infinite_tolerance(s) -> bool:
     return INF in (s.kwargs.get("rtol"), s.kwargs.get("atol"))
 
 
+def _big_integers(s) -> bool:
+    if s.kwargs.get("rtol", 1e-05) == 0 and s.kwargs.get("atol", 1e-08) == 0:
+        return False
+    return any(D.name_of(a.dtype) in INT_NAMES and a.size and np.abs(a.astype(np.float64)).max() > 2 ** 24
+               for a in s.arrays)
+
+
 def _mixed(s) -> bool:
     return s.arrays[0].dtype != s.arrays[1].dtype
 
@@ -165,6 +172,16 @@ def _close_divs(op: str, torch_ref, near_form: bool = False):
                 applies=lambda s, d: _mixed(s), raises=RuntimeError,
                 example=lambda d: ((_arr([1, 2], d), np.array([1, 2], dtype=np.float64)), {}),
                 dtypes=("float32",)),
+            Divergence(
+                id=f"{op}-integers-in-float32", op=op,
+                condition="integer inputs beyond 2**24 in magnitude, with a nonzero tolerance",
+                torch_behaviour="converts integers to the default dtype, float32, before comparing: distinct "
+                                "integers that round to the same float32 are close even with atol=0.5",
+                numpy_behaviour="converts integers to float64 (exact up to 2**53)",
+                reference="https://github.com/pytorch/pytorch/issues/61412", kind="bug",
+                applies=lambda s, d: _big_integers(s), torch_ref=torch_ref,
+                example=lambda d: ((_arr([16777217, 3], d), _arr([16777216, 3], d)), {"rtol": 0.0, "atol": 0.5}),
+                dtypes=("int32",)),
             Divergence(
                 id=f"{op}-infinite-tolerance", op=op,
                 condition="rtol or atol infinite, with an infinite operand",
@@ -226,24 +243,25 @@ def _fm_divs(op: str, torch_ref):
 
 
 ENTRIES = [
-    _cmp("eq", np.equal, R.eq_torch, ("uint8", "float32", "complex64")),
-    _cmp("ne", np.not_equal, R.ne_torch, ("bool", "float16"), method=False),
+    _cmp("eq", np.equal, R.eq_torch, ("uint8", "complex64")),
+    _cmp("ne", np.not_equal, R.ne_torch, ("float16",), method=False),
     _cmp("lt", np.less, R.lt_torch, ("int8", "float64"), ordering=True),
     _cmp("le", np.less_equal, R.le_torch, ("int16",), method=False, ordering=True),
     _cmp("gt", np.greater, R.gt_torch, ("int64",), method=False, ordering=True),
     _cmp("ge", np.greater_equal, R.ge_torch, ("uint8", "float32"), method=False, ordering=True),
     OpEntry("equal", F, "torch.equal", np.array_equal, lambda d: equality(d, ("int64", "float32")),
-            ("bool", "float32"), method="equal", upcast=False),
+            ("float32",), method="equal", upcast=False),
     OpEntry("isclose", F, "torch.isclose", np.isclose, lambda d: closeness(d, ("float64", "int64")),
             ("int8", "float32"), method="isclose", divergences=_close_divs("isclose", R.isclose_torch), upcast=False),
     OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: closeness(d, ("float32", "int32")),
-            ("int32", "float64"), method="allclose", divergences=_close_divs("allclose", R.allclose_torch),
+            ("float64",), method="allclose", divergences=_close_divs("allclose", R.allclose_torch),
             upcast=False),
-    OpEntry("isclose_near", F, isclose_near, R.isclose_near, near, ("float16", "float32", "complex64"),
+    OpEntry("isclose_near", F, isclose_near, R.isclose_near, near, ("float16", "complex64"),
             upcast=False),
-    OpEntry("allclose_near", F, allclose_near, R.allclose_near, near, ("int16", "float64"), upcast=False),
-    OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, ("int16", "float32"), method="fmax",
+    OpEntry("allclose_near", F, allclose_near, R.allclose_near, near, ("float64",), upcast=False),
+    # signed_zero=False on fmax/fmin: of -0.0 and 0.0 either is the maximum (IEEE 754 maxNum leaves it open)
+    OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, ("int16",), method="fmax", signed_zero=False,
             divergences=_fm_divs("fmax", R.fmax_torch), grad=True, upcast=False),
-    OpEntry("fmin", F, "torch.fmin", np.fmin, _fm_inputs, ("float16", "float64"),
+    OpEntry("fmin", F, "torch.fmin", np.fmin, _fm_inputs, ("float16",), signed_zero=False,
             divergences=_fm_divs("fmin", R.fmin_torch), grad=True, upcast=False),
 ]

@@ -96,6 +96,21 @@ DIVERGENCES = [
                   "mark was lifted for cumsum and cumprod: https://github.com/pytorch/pytorch/issues/53182)",
         kind="intended", applies=lambda sample, dtype: dtype in ("complex64", "complex128"), raises=RuntimeError),
     Divergence(
+        id="grad-index_add-complex-alpha", op="index_add", family=F,
+        condition="index_add with a complex alpha that is not real, gradient with respect to source",
+        torch_behaviour="the source gradient is alpha * v instead of conj(alpha) * v (torch's convention for complex "
+                        "gradients, which torch.add(x, y, alpha=...) follows). Reproduction: s = torch.tensor([2-1j], "
+                        "dtype=torch.complex128, requires_grad=True); torch.index_add(torch.zeros(1, dtype=torch."
+                        "complex128), 0, torch.tensor([0]), s, alpha=1.5j).backward(torch.ones(1, dtype=torch."
+                        "complex128)) gives s.grad = [1.5j]; torch.add gives -1.5j",
+        numpy_behaviour="the derivative of x + alpha * source: in torch's convention the source gradient is "
+                        "conj(alpha) * v",
+        reference="no issue found in the tracker; complex gradient convention: "
+                  "https://pytorch.org/docs/stable/notes/autograd.html#autograd-for-complex-numbers",
+        kind="bug",
+        applies=lambda sample, dtype: isinstance(sample.kwargs.get("alpha"), complex) and
+        sample.kwargs["alpha"].imag != 0),
+    Divergence(
         id="grad-pow-bool-exponent", op="pow", family=F,
         condition="pow(float tensor, bool tensor): gradient with respect to the base",
         torch_behaviour="forward succeeds (x ** True == x), backward raises RuntimeError ('Subtraction, the `-` "

@@ -92,9 +92,13 @@ def _bound(name, out_shape, sel, self_vals, vals, include_self=True, mean=False,
             lo = np.where(include_self, np.minimum(lg(self_vals), 0), 0.0).astype(np.float64)
             np.add.at(hi, sel, np.maximum(lg(vals), 0))
             np.add.at(lo, sel, np.minimum(lg(vals), 0))
-        g = gamma(count, u)
+        # a complex product rounds each of its components after two products and a sum: sqrt(2) * gamma(2)
+        # per multiplication (Higham, Lemma 3.5), below 3u
+        g = gamma(count * (3 if name in D.COMPLEX else 1), u)
         over = written & ((hi + 1 > math.log2(BIGGEST[name])) | (lo - 1 < math.log2(TINY[name])))
-        return {name: (rtol + np.where(written, g, 0.0), np.where(over, INF, atol), over)}
+        with np.errstate(over="ignore"):
+            magnitude = np.exp2(hi + lo)  # |product| = product of |terms|: the relative bound as an absolute one
+        return {name: (rtol, np.where(over, INF, atol + np.where(written, g * magnitude, 0.0)), over)}
     s = np.where(written & include_self, _mag(self_vals), 0.0)
     np.add.at(s, sel, _mag(vals) * abs(scale))
     g = gamma(count + 1, u)
@@ -525,8 +529,9 @@ GETITEM_0D_RESULT_VIEW = Divergence(
                     "x[1, ...] would give a 0-d view",
     reference="https://numpy.org/doc/stable/user/basics.indexing.html#single-element-indexing", kind="intended")
 
-DIVERGENCES = [GETITEM_0D_VIEW, GETITEM_0D_RESULT_VIEW, INDEX_SELECT_NEGATIVE, GATHER_NEGATIVE, SCATTER_DUPLICATES, INDEX_COPY_DUPLICATES,
-               INDEX_PUT_DUPLICATES, INDEX_ADD_COMPLEX_INF, TAKE_ALONG_FLAT_NEGATIVE, TAKE_ALONG_WRAPS]
+DIVERGENCES = [GETITEM_0D_VIEW, GETITEM_0D_RESULT_VIEW, INDEX_SELECT_NEGATIVE, GATHER_NEGATIVE, SCATTER_DUPLICATES,
+               INDEX_COPY_DUPLICATES, INDEX_PUT_DUPLICATES, INDEX_ADD_COMPLEX_INF, TAKE_ALONG_FLAT_NEGATIVE,
+               TAKE_ALONG_WRAPS]
 
 
 # ---- entries ------------------------------------------------------------------------------------------------

@@ -23,8 +23,8 @@ DOCS = "https://docs.pytorch.org/docs/stable/generated/"
 
 #: ops that copy values: bool, a 4-byte and a 16-byte element
 MOVE = ("bool", "float32", "complex128")
-#: splits return views: two dtypes
-SPLIT = ("bool", "float32")
+#: splits return views (sizes and strides only): one dtype
+SPLIT = ("float32",)
 #: cat draws a second dtype for some of its inputs: the first one covers every category
 PROMOTE = ("bool", "uint8", "int32", "float16", "bfloat16", "float64", "complex64")
 

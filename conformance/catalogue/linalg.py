@@ -52,10 +52,14 @@ UNIT = {"float16": 2.0 ** -11, "bfloat16": 2.0 ** -8, "float32": 2.0 ** -24, "fl
 _REAL = {"complex64": "float32", "complex128": "float64"}
 _U64 = 2.0 ** -53
 
-#: dtypes torch implements matrix products for on CPU (bool is not: a recorded divergence)
-PRODUCT = ("uint8", "int8", "int16", "int32", "int64") + D.FLOATING + D.COMPLEX
-#: a smaller set for the ops that share matmul's kernels: one integer, every floating kind, one complex
-PRODUCT_CORE = ("int64", "float16", "bfloat16", "float32", "float64", "complex64")
+#: dtypes of matmul, the general product: bool (a recorded divergence), a wrapping and a wide integer, every
+#: floating type, complex. (uint8, int16, int32 and complex128 run the same integer / complex kernels.)
+PRODUCT = ("bool", "int8", "int64", "float16", "bfloat16", "float32", "float64", "complex64")
+#: the ops built on their own kernels (dot, mv, mm, bmm, inner): one integer, a reduced-precision float, float32,
+#: complex
+PRODUCT_CORE = ("int64", "float16", "float32", "complex64")
+#: ops that multiply without summing (outer, kron) or only select (tril, triu)
+ELEMENTWISE = ("bool", "int64", "float32", "complex64")
 
 
 # ---- tolerance of sums of products ---------------------------------------------------------------------------
@@ -419,36 +423,34 @@ TRACE_BOOL = Divergence(
 SUM_OF_PRODUCTS = dict(signed_zero=False, grad=True)
 
 ENTRIES = [
-    OpEntry("dot", F, dot_ieee, np.dot, S.dot_case, PRODUCT_CORE, method="dot",
-            tol_fn=_product_tol(np.dot, _last), divergences=(DOT_1D,), **SUM_OF_PRODUCTS),
-    OpEntry("vdot", F, vdot_ieee, np.vdot, S.dot_case, PRODUCT_CORE + ("complex128",), method="vdot",
+    OpEntry("dot", F, dot_ieee, np.dot, S.dot_case, PRODUCT_CORE, tol_fn=_product_tol(np.dot, _last),
+            divergences=(DOT_1D,), **SUM_OF_PRODUCTS),
+    # vdot differs from dot by the conjugation of its first operand
+    OpEntry("vdot", F, vdot_ieee, np.vdot, S.dot_case, ("float32", "complex64", "complex128"),
             tol_fn=_product_tol(np.vdot, _last), divergences=(VDOT_1D,), **SUM_OF_PRODUCTS),
-    OpEntry("inner", F, inner_ieee, np.inner, S.inner_case, PRODUCT_CORE, method="inner",
-            tol_fn=_product_tol(np.inner, _last), **SUM_OF_PRODUCTS),
+    OpEntry("inner", F, inner_ieee, np.inner, S.inner_case, PRODUCT_CORE, tol_fn=_product_tol(np.inner, _last),
+            **SUM_OF_PRODUCTS),
     # one rounding of one product per element: the correctly rounded result in both (real), so the default table
-    OpEntry("outer", F, "torch.outer", np.outer, S.outer_case,
-            ("bool", "int64", "float16", "bfloat16", "float32", "complex64"), method="outer",
+    OpEntry("outer", F, "torch.outer", np.outer, S.outer_case, ELEMENTWISE,
             tol_fn=_complex_product_tol(np.outer), divergences=(OUTER_1D, _complex_zero_sign("outer")), grad=True),
     OpEntry("mm", F, mm_ieee, R.mm, S.mm_case, PRODUCT_CORE, method="mm", tol_fn=_product_tol(R.mm, _last),
             **SUM_OF_PRODUCTS),
     OpEntry("bmm", F, bmm_ieee, R.bmm, S.bmm_case, PRODUCT_CORE, method="bmm", tol_fn=_product_tol(R.bmm, _last),
             **SUM_OF_PRODUCTS),
-    OpEntry("mv", F, mv_ieee, R.mv, S.mv_case, PRODUCT_CORE, method="mv", tol_fn=_product_tol(R.mv, _last),
-            **SUM_OF_PRODUCTS),
-    OpEntry("matmul", F, matmul_ieee, np.matmul, S.matmul_case, ("bool",) + PRODUCT, method="matmul",
+    OpEntry("mv", F, mv_ieee, R.mv, S.mv_case, PRODUCT_CORE, tol_fn=_product_tol(R.mv, _last), **SUM_OF_PRODUCTS),
+    OpEntry("matmul", F, matmul_ieee, np.matmul, S.matmul_case, PRODUCT, method="matmul",
             tol_fn=_product_tol(np.matmul, _last), divergences=(BOOL_MATMUL,), **SUM_OF_PRODUCTS),
-    OpEntry("tensordot", F, tensordot_ieee, np.tensordot, S.tensordot_cases, PRODUCT_CORE,
+    OpEntry("tensordot", F, tensordot_ieee, np.tensordot, S.tensordot_cases, ("int64", "float32", "complex64"),
             tol_fn=_product_tol(R.tensordot_broadcast, _contracted),
             divergences=(TENSORDOT_NEGATIVE, TENSORDOT_BROADCAST), **SUM_OF_PRODUCTS),
     # one rounding of one product per element (as outer)
-    OpEntry("kron", F, "torch.kron", np.kron, S.kron_case, ("bool", "int8", "int64", "float16", "float32",
-                                                           "complex64"),
-            method="kron", tol_fn=_complex_product_tol(np.kron), divergences=(KRON_NONCONTIGUOUS, _complex_zero_sign("kron")), grad=True),
-    OpEntry("trace", F, "torch.trace", R.trace, S.trace_case, ("bool", "uint8", "int8", "int64") + D.FLOATING +
-            ("complex64",), method="trace", tol_fn=_trace_tol, divergences=(TRACE_UINT8, TRACE_BOOL),
-            **SUM_OF_PRODUCTS),
-    OpEntry("tril", F, "torch.tril", np.tril, S.triangle_case, ("bool", "int64", "float32", "bfloat16", "complex64"),
+    OpEntry("kron", F, "torch.kron", np.kron, S.kron_case, ELEMENTWISE, tol_fn=_complex_product_tol(np.kron),
+            divergences=(KRON_NONCONTIGUOUS, _complex_zero_sign("kron")), grad=True),
+    OpEntry("trace", F, "torch.trace", R.trace, S.trace_case, ("bool", "uint8", "int64", "float16", "float32",
+                                                              "complex64"),
+            tol_fn=_trace_tol, divergences=(TRACE_UINT8, TRACE_BOOL), **SUM_OF_PRODUCTS),
+    OpEntry("tril", F, "torch.tril", np.tril, S.triangle_case, ("bool", "float32", "complex64"),
             method="tril", inplace="tril_", divergences=(_triangle_divergence("tril"),), grad=True),
-    OpEntry("triu", F, "torch.triu", np.triu, S.triangle_case, ("bool", "int64", "float32", "bfloat16", "complex64"),
+    OpEntry("triu", F, "torch.triu", np.triu, S.triangle_case, ("bool", "float32", "complex64"),
             method="triu", inplace="triu_", divergences=(_triangle_divergence("triu"),), grad=True),
 ]

@@ -138,25 +138,57 @@ def _has_nan(s) -> bool:
     return any(D.is_inexact(D.name_of(a.dtype)) and np.isnan(a.astype(np.complex128)).any() for a in s.arrays)
 
 
+def _histc_range(s):
+    x, lo, hi = s.args[0], float(s.kwargs.get("min", 0)), float(s.kwargs.get("max", 0))
+    if lo == hi and x.size:
+        v = x.astype(np.float64)
+        lo, hi = float(np.min(v)), float(np.max(v))
+    return lo, hi
+
+
 def _empty_range(s) -> bool:
     x, lo, hi = s.args[0], s.kwargs.get("min", 0), s.kwargs.get("max", 0)
-    if lo == 0 and hi == 0:
-        finite = x.astype(np.float64)
-        return x.size > 0 and bool(np.all(finite == finite.reshape(-1)[0]))
-    return lo == hi
+    if lo == hi and (lo != 0 or x.size == 0):
+        return True  # torch: the data's range; NumPy: [a - 0.5, a + 0.5]
+    dlo, dhi = _histc_range(s)
+    return x.size > 0 and dlo == dhi
+
+
+def _overflows(s) -> bool:
+    lo, hi = _histc_range(s)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return False
+    big = float(np.finfo(s.args[0].dtype).max)
+    if hi - lo > big:
+        return True
+    v = s.args[0].astype(np.float64).reshape(-1)
+    v = v[(v >= lo) & (v <= hi)]
+    return bool(np.any((v - lo) * s.kwargs.get("bins", 100) > big))
+
+
+def _near_edge(s) -> bool:
+    """Some element within rounding (relative 1e-5 of a bin) of an inner bin edge."""
+    lo, hi = _histc_range(s)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        return False
+    bins = s.kwargs.get("bins", 100)
+    v = s.args[0].astype(np.float64).reshape(-1)
+    v = v[(v >= lo) & (v <= hi)]
+    t = (v - lo) * bins / (hi - lo)
+    return bool(np.any(np.abs(t - np.round(t)) <= 1e-5 * max(1.0, bins)))
 
 
 ENTRIES = [
-    OpEntry("sort", F, "torch.sort", R.sort_stable_ref, _sort_inputs, ("bool", "int16", "float16", "float32"),
+    OpEntry("sort", F, "torch.sort", R.sort_stable_ref, _sort_inputs, ("bool", "float32"),
             method="sort", grad=True),
-    OpEntry("sort_unstable", F, sort_unstable, R.sort_values_ref, _sort_unstable_inputs, ("bfloat16", "float64"),
+    OpEntry("sort_unstable", F, sort_unstable, R.sort_values_ref, _sort_unstable_inputs, ("bfloat16",),
             signed_zero=False, grad=True),
     OpEntry("argsort", F, argsort, R.argsort_ref, _argsort_inputs, ("uint8", "float32")),
     OpEntry("topk", F, topk, R.topk_ref, _topk_inputs, ("int32", "float32"), signed_zero=False, grad=True),
-    OpEntry("kthvalue", F, kthvalue, R.kthvalue_ref, _kthvalue_inputs, ("int8", "float64"), signed_zero=False,
+    OpEntry("kthvalue", F, kthvalue, R.kthvalue_ref, _kthvalue_inputs, ("float64",), signed_zero=False,
             grad=True),
     # signed_zero=False: -0.0 and 0.0 are one unique value; which of the two represents it is not defined
-    OpEntry("unique", F, unique, R.unique_ref, unique_args, ("bool", "int16", "float32"), signed_zero=False,
+    OpEntry("unique", F, unique, R.unique_ref, unique_args, ("int16", "float32"), signed_zero=False,
             divergences=(
         Divergence(
             id="unique-nan", op="unique",
@@ -184,7 +216,7 @@ ENTRIES = [
                     example=lambda d: ((_arr([1.0, 2.0, NAN], d), _arr([NAN, 2.0, 5.0], d)), {}),
                     dtypes=("float32",)),
             )),
-    OpEntry("bincount", F, "torch.bincount", R.bincount_ref, bincount_args, ("uint8", "int64"), divergences=(
+    OpEntry("bincount", F, "torch.bincount", R.bincount_ref, bincount_args, ("int64",), divergences=(
         Divergence(
             id="bincount-float-weights-dtype", op="bincount",
             condition="floating weights (and a non-empty input)",
@@ -197,15 +229,40 @@ ENTRIES = [
             example=lambda d: ((_arr([1, 3], d),), {"weights": np.array([0.5, 1.0], dtype=np.float32)}),
             dtypes=("int64",)),
     )),
-    OpEntry("histc", F, "torch.histc", R.histc_ref, histc_args, ("float32", "float64"), divergences=(
+    OpEntry("histc", F, "torch.histc", R.histc_ref, histc_args, ("float32",), upcast=False,
+            divergences=(
+        Divergence(
+            id="histc-overflow", op="histc",
+            condition="(x - min) * bins, or max - min, beyond the largest value of the input's dtype",
+            torch_behaviour="computes the bin in the input's dtype: an overflowing quotient puts the value in bin 0, "
+                            "and a range wider than the dtype's largest value counts nothing (histc of float32 "
+                            "[1e38, 3e38, 2e38] with 4 bins gives [3, 0, 0, 0]; [-3e38, 3e38] gives zeros)",
+            numpy_behaviour="np.histogram bins such values right ([1, 1, 0, 1]), or raises ValueError (too many bins "
+                            "for data range) when the range itself overflows",
+            reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="bug",
+            applies=lambda s, d: _overflows(s), torch_ref=R.histc_torch,
+            example=lambda d: ((_arr([1e38, 3e38, 2e38], d),), {"bins": 4}),
+            dtypes=("float32",)),
         Divergence(
             id="histc-empty-range", op="histc",
-            condition="an empty range: min == max given, or (min = max = 0) data whose values are all equal",
-            torch_behaviour="widens the range [a, a] to [a - 1, a + 1]",
-            numpy_behaviour="np.histogram widens it to [a - 0.5, a + 0.5]",
+            condition="min == max given (other than 0 and 0), or data whose values are all equal",
+            torch_behaviour="min == max means the data's range (as min = max = 0 does), and a range [a, a] "
+                            "becomes [a - 1, a + 1]",
+            numpy_behaviour="np.histogram takes range=(a, a) as [a - 0.5, a + 0.5], and the same for data whose "
+                            "values are all equal",
             reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="intended",
             applies=lambda s, d: _empty_range(s), torch_ref=R.histc_torch,
             example=lambda d: ((_arr([0.25, 0.25, 0.75], d),), {"bins": 4, "min": 0.5, "max": 0.5}),
+            dtypes=("float32",)),
+        Divergence(
+            id="histc-bin-edges", op="histc",
+            condition="a value on (or within rounding of) an inner bin edge",
+            torch_behaviour="the bin is int((x - min) * bins / (max - min)) in the input's dtype",
+            numpy_behaviour="np.histogram compares the value with the bin edges of np.linspace (so an edge value "
+                            "can fall on the other side)",
+            reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="unspecified",
+            applies=lambda s, d: _near_edge(s), torch_ref=R.histc_torch,
+            example=lambda d: ((_arr([-0.38000003], d),), {"bins": 100, "min": -1.0, "max": 1.0}),
             dtypes=("float32",)),
         Divergence(
             id="histc-float-counts", op="histc",
@@ -213,7 +270,7 @@ ENTRIES = [
             torch_behaviour="returns the counts in the input's floating dtype",
             numpy_behaviour="np.histogram returns int64 counts",
             reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="intended",
-            applies=lambda s, d: True, torch_ref=R.histc_torch,
+            applies=lambda s, d: True, expected_dtype=lambda s, dt: s.arrays[0].dtype,
             example=lambda d: ((_arr([0.0, 1.0, 2.0, 3.0], d),), {"bins": 3}),
             dtypes=("float32",)),
     )),

@@ -142,14 +142,21 @@ def allclose_near(x, d, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def isclose_torch(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """torch's isclose: equal values (infinities included), NaNs with ``equal_nan``, and finite pairs within
-    ``atol + rtol * |y|``; a non-finite value is close only to itself, even with an infinite tolerance."""
+    """torch's isclose: equal values (infinities included), NaNs with ``equal_nan``, and — unless both
+    tolerances are 0 — pairs whose difference is finite and within ``atol + |rtol * y|``, computed in the inputs'
+    floating dtype, or for integer and bool inputs in the default dtype, float32 (so integers beyond 2**24 are
+    rounded first). A non-finite value is close only to an equal one, even with an infinite tolerance."""
     with np.errstate(all="ignore"):
         close = x == y
-        if equal_nan:
+        if equal_nan and x.dtype.kind in "fc":
             close = close | (np.isnan(x) & np.isnan(y))
-        finite = np.isfinite(x) & np.isfinite(y)
-        return close | (finite & (np.abs(x - y) <= atol + rtol * np.abs(y)))
+        if rtol == 0 and atol == 0:
+            return close
+        if x.dtype.kind in "biu":
+            x, y = x.astype(np.float32), y.astype(np.float32)
+        actual = np.abs(x - y)
+        allowed = atol + np.abs(rtol * y)
+        return close | (np.isfinite(actual) & (actual <= allowed))
 
 
 def allclose_torch(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):

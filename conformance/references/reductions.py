@@ -274,14 +274,21 @@ def amin_torch(x, dim=None, keepdim=False):
     return amin_ref(x, torch_dim(x, dim), keepdim)
 
 
+def _logical_dim(x, dim):
+    """all/any: the empty tuple reduces nothing (as in NumPy); on a 0-d input (0,) and (-1,) reduce it."""
+    if x.ndim == 0 and isinstance(dim, tuple) and dim:
+        return torch_dim(x, dim)
+    return dim
+
+
 def all_torch(x, dim=None, keepdim=False):
     """torch returns uint8 for a uint8 input (bool for every other dtype)."""
-    out = np.asarray(all_ref(x, dim, keepdim))
+    out = np.asarray(all_ref(x, _logical_dim(x, dim), keepdim))
     return out.astype(np.uint8) if x.dtype == np.uint8 else out
 
 
 def any_torch(x, dim=None, keepdim=False):
-    out = np.asarray(any_ref(x, dim, keepdim))
+    out = np.asarray(any_ref(x, _logical_dim(x, dim), keepdim))
     return out.astype(np.uint8) if x.dtype == np.uint8 else out
 
 

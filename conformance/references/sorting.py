@@ -174,15 +174,33 @@ def histc_ref(x, bins=100, min=0, max=0):
 
 
 def histc_torch(x, bins=100, min=0, max=0):
-    """torch returns the counts in the input's floating dtype, and widens an empty range [a, a] (given, or the
-    data's) to [a - 1, a + 1] (NumPy: [a - 0.5, a + 0.5])."""
-    if min == 0 and max == 0 and x.size:
-        min, max = float(np.min(x)), float(np.max(x))
-    if min == max and x.size:
-        min, max = min - 1, max + 1
-    return histc_ref(x, bins, min, max).astype(x.dtype)
-
-
+    """torch.histc as its kernel computes it: the range is [min, max], or the data's when min == max (0 and 0
+    included); a range [a, a] is widened to the next representable values or [a - 1, a + 1], whichever is wider;
+    the bin edges are a linspace in the input's dtype (its last edge is NaN when the step overflows, which then
+    keeps every value out); an element in the range goes to bin int((x - min) * bins / (max - min)) computed in
+    the input's dtype (a non-finite quotient lands in bin 0), the last bin also taking max; the counts have the
+    input's dtype."""
+    dt = x.dtype.type
+    big = np.finfo(x.dtype).max
+    lo, hi = float(min), float(max)
+    if lo == hi and x.size:
+        lo, hi = float(np.min(x)), float(np.max(x))
+    if lo == hi:
+        lo = float(np.minimum(np.nextafter(dt(lo), dt(-big)), lo - 1.0))
+        hi = float(np.maximum(np.nextafter(dt(hi), dt(big)), hi + 1.0))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"range of [{lo}, {hi}] is not finite")
+    if not lo < hi:
+        raise ValueError("max must be larger than min")
+    with np.errstate(all="ignore"):
+        left, right = dt(lo), dt(hi)
+        if not np.isfinite((right - left) / dt(bins)):
+            right = dt(np.nan)
+        inside = x[(x >= left) & (x <= right)]
+        q = (inside - left) * dt(bins) / (right - left)
+        pos = np.where(np.isfinite(q), q, 0).astype(np.int64)
+    pos[pos == bins] = bins - 1
+    return np.bincount(pos, minlength=bins).astype(x.dtype)
 
 def searchsorted_sorted_ref(boundaries, values, out_int32=False, right=False, side=None):
     """:func:`searchsorted_ref` on ``boundaries`` sorted along the last dim (NaN last)."""

@@ -52,9 +52,9 @@ def _unfold(a, dimension, size, step):
         return np.lib.stride_tricks.as_strided(a, (size,), (a.itemsize,))
     aa = a
     d = dimension % aa.ndim
-    count = (aa.shape[d] - size) // step + 1
-    if count < 0 or size < 0:
+    if size > aa.shape[d] or size < 0:
         raise ValueError("size larger than the dim")
+    count = (aa.shape[d] - size) // step + 1
     shape = aa.shape[:d] + (count,) + aa.shape[d + 1:] + (size,)
     strides = aa.strides[:d] + (aa.strides[d] * step,) + aa.strides[d + 1:] + (aa.strides[d],)
     return np.lib.stride_tricks.as_strided(aa, shape, strides)

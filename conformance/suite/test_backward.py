@@ -465,20 +465,6 @@ def test_inplace_on_saved_tensor_detected(device, op, modified, shape, seed):
     raises(RuntimeError, LEAF_INPLACE, lambda: leaf.add_(1))
 
 
-#: Found by this suite; to be recorded among the catalogue's divergences (bespoke, pinned below).
-INFERENCE_INPLACE_DIVERGENCE = dict(
-    id="inference-inplace-writes-before-raising", op="inference_mode", family="autograd",
-    condition="an in-place op (add_, mul_, zero_, __setitem__, ...) on an inference tensor outside inference_mode",
-    torch_behaviour="raises 'Inplace update to inference tensor outside InferenceMode is not allowed' after the "
-                    "update has been written: with torch.inference_mode(): t = torch.ones(3); then t.add_(1) "
-                    "raises RuntimeError and t is [2., 2., 2.]",
-    numpy_behaviour="the documented contract: inference tensors are immutable outside InferenceMode and the "
-                    "forbidden update raises (so it does not happen)",
-    reference="https://pytorch.org/cppdocs/notes/inference_mode.html (no torch issue found)",
-    kind="bug",
-)
-
-
 @pytest.mark.op("inference_mode")
 @pytest.mark.divergence("inference-inplace-writes-before-raising")
 def test_inference_inplace_error_comes_after_the_write(device):

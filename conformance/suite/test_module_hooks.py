@@ -304,19 +304,6 @@ def test_load_state_dict_hooks(device, strict, clear, seed):
             raise Mismatch(f"{k} was not loaded through the renaming pre-hook")
 
 
-#: Found by this suite; to be recorded among the catalogue's divergences (bespoke, pinned below).
-LOAD_PRE_HOOK_STRICT_DIVERGENCE = dict(
-    id="load-state-dict-pre-hook-strict-always-true", op="state_dict_hooks", family="modules",
-    condition="load_state_dict(sd, strict=False) on a module with a register_load_state_dict_pre_hook hook",
-    torch_behaviour="the hook's strict argument is True: load_state_dict always calls _load_from_state_dict "
-                    "with strict=True and applies the user's strict only at the end",
-    numpy_behaviour="the documented hook signature hook(module, state_dict, prefix, local_metadata, strict, ...) "
-                    "passes the strict of the load_state_dict call",
-    reference="https://github.com/pytorch/pytorch/issues/156177",
-    kind="bug",
-)
-
-
 @pytest.mark.op("state_dict_hooks")
 @pytest.mark.divergence("load-state-dict-pre-hook-strict-always-true")
 def test_load_pre_hook_sees_strict_true(device):

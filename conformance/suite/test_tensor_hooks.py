@@ -207,7 +207,8 @@ def test_post_accumulate_grad_hook(device, shape, passes, seed):
     a_np, v_np = values(rng, shape), values(rng, shape)
     a = tensor(a_np, "float64", device, requires_grad=True)
     seen = []
-    a.register_post_accumulate_grad_hook(lambda p: seen.append((p is a, p.grad.detach().clone())))
+    a.register_post_accumulate_grad_hook(
+        lambda p: seen.append((p is a, None if p.grad is None else p.grad.detach().clone())))
     for i in range(passes):
         (a * a).backward(tensor(v_np, "float64", device))
     if len(seen) != passes or not all(same for same, _ in seen):

@@ -1,0 +1,103 @@
+"""NumPy references of ``torch.nn.functional`` ops, with torch's argument names (``dim``, ``approximate``, ...).
+
+They follow the mathematical definitions in torch's documentation, evaluated so that they stay exact where a
+naive formula breaks down: softmax and log_softmax subtract the maximum first (so large inputs do not overflow),
+gelu and silu take their limits at infinities (gelu(-inf) = silu(-inf) = -0.0, gelu(+inf) = silu(+inf) = +inf)
+instead of the ``-inf * 0`` of the formula. A 0-d input counts as one element along dim 0 / -1, as in torch.
+
+Only ``numpy`` and ``math`` are used: these functions are pasted into reproduction snippets.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _axis(x, dim):
+    """``dim`` checked against ``x``'s dims (a 0-d array has one: -1 or 0), as a non-negative axis."""
+    n = max(x.ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"dim {dim} out of range for a {x.ndim}-d input")
+    return dim % n
+
+
+def softmax(x, dim):
+    """exp(x - max) / sum(exp(x - max)) along ``dim``."""
+    axis = _axis(x, dim)
+    x1 = x.reshape(1) if x.ndim == 0 else x
+    if x1.size == 0:
+        return x.copy()
+    shifted = x1 - np.max(x1, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return (e / np.sum(e, axis=axis, keepdims=True)).reshape(x.shape)
+
+
+def log_softmax(x, dim):
+    """(x - max) - log(sum(exp(x - max))) along ``dim``."""
+    axis = _axis(x, dim)
+    x1 = x.reshape(1) if x.ndim == 0 else x
+    if x1.size == 0:
+        return x.copy()
+    shifted = x1 - np.max(x1, axis=axis, keepdims=True)
+    return (shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))).reshape(x.shape)
+
+
+def one_hot(idx, num_classes=-1):
+    """``np.eye(n)[idx]`` as int64, with n = num_classes, or max(idx) + 1 when it is -1 (empty input: raises)."""
+    n = int(np.max(idx)) + 1 if num_classes == -1 else num_classes
+    return np.eye(n, dtype=np.int64)[idx]
+
+
+def relu(x):
+    """max(0, x) elementwise (NaN propagates)."""
+    return np.maximum(x, np.zeros((), dtype=x.dtype))
+
+
+def _erf(x):
+    return np.vectorize(math.erf, otypes=[np.float64])(x) if x.size else x.astype(np.float64)
+
+
+def gelu(x, approximate="none"):
+    """x * Phi(x), Phi the standard normal CDF; ``approximate="tanh"``:
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). The limits at -inf and +inf are -0.0 and +inf."""
+    if approximate == "tanh":
+        inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
+        out = 0.5 * x * (1.0 + np.tanh(inner))
+    elif approximate == "none":
+        out = 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+    else:
+        raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    return np.where(np.isneginf(x), -0.0, np.where(np.isposinf(x), np.inf, out)).astype(x.dtype)
+
+
+def silu(x):
+    """x * sigmoid(x) = x / (1 + exp(-x)); the limits at -inf and +inf are -0.0 and +inf."""
+    out = x / (1.0 + np.exp(-x))
+    return np.where(np.isneginf(x), -0.0, np.where(np.isposinf(x), np.inf, out)).astype(x.dtype)
+
+
+def normalize(x, p=2.0, dim=1, eps=1e-12):
+    """x / max(||x||_p, eps), the p-norm taken along ``dim`` (an int or a tuple of ints). The norm is computed as
+    ``m * (sum (|x| / m)^p)^(1/p)`` with ``m`` the largest magnitude, so that neither the powers nor the rounded
+    exponent ``1/p`` (whose error is multiplied by the logarithm of the sum) cost accuracy."""
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    axes = tuple(_axis(x, d) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"dim {dim} repeats a dim")
+    x1 = x.reshape(1) if x.ndim == 0 else x
+    mag = np.abs(x1)
+    if p == math.inf:
+        norm = np.max(mag, axis=axes, keepdims=True)  # an empty reduction raises: the max has no identity
+    else:
+        m = np.max(mag, axis=axes, keepdims=True, initial=0.0)
+        safe = np.where((m > 0) & np.isfinite(m), m, 1.0)
+        norm = np.where((m > 0) & np.isfinite(m),
+                        safe * np.sum((mag / safe) ** p, axis=axes, keepdims=True) ** (1.0 / p), m)
+    return (x1 / np.maximum(norm, eps)).reshape(x.shape)
+
+
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias (a 1-D weight is a single output feature)."""
+    out = np.matmul(x, weight.T)
+    return out if bias is None else out + bias

@@ -1,0 +1,68 @@
+"""Planted bugs for the views family: each wrong only under a condition."""
+from __future__ import annotations
+
+import torch
+
+from conformance.selfcheck import PlantedBug, when
+
+GENERIC = "(test_forward or test_layouts)"
+
+
+def _negative_start(x, dim, start, length, *a, **k):
+    return isinstance(start, int) and start < 0
+
+
+def _start_off_by_one(orig, x, dim, start, length, *a, **k):
+    return orig(x, dim, start + x.shape[dim] - 1, length, *a, **k)  # wrapped one short (or out of range)
+
+
+def _offset_non_square(x, offset=0, dim1=0, dim2=1, *a, **k):
+    return offset != 0 and x.dim() >= 2 and x.shape[dim1] != x.shape[dim2]
+
+
+def _offset_sign_flipped(orig, x, offset=0, dim1=0, dim2=1, *a, **k):
+    return orig(x, -offset, dim1, dim2, *a, **k)
+
+
+def _several_dims(x, source, destination, *a, **k):
+    return isinstance(source, (tuple, list)) and len(source) >= 2
+
+
+def _one_move_at_a_time(orig, x, source, destination, *a, **k):
+    for s, d in zip(source, destination):
+        x = orig(x, s, d)
+    return x
+
+
+def _viewable_noncontiguous(x, *a, **k):
+    return isinstance(x, torch.Tensor) and not x.is_contiguous() and x.numel() > 1
+
+
+def _reshape_copies(orig, x, *a, **k):
+    return orig(x.contiguous(), *a, **k)  # right values, but a copy where a view is possible
+
+
+def _dim_not_one(x, dim=None, *a, **k):
+    return isinstance(dim, int) and x.dim() > 0 and x.shape[dim] != 1
+
+
+def _squeeze_all(orig, x, dim=None, *a, **k):
+    return orig(x)
+
+
+BUGS = [
+    PlantedBug("narrow-negative-start", "views", "narrow counts a negative start one element off",
+               "torch.narrow", when(_negative_start, _start_off_by_one), f"[narrow- and {GENERIC}"),
+    PlantedBug("diagonal-offset-non-square", "views",
+               "diagonal of a non-square input takes the diagonal of the opposite offset",
+               "torch.diagonal", when(_offset_non_square, _offset_sign_flipped), f"[diagonal- and {GENERIC}"),
+    PlantedBug("movedim-several-dims", "views", "movedim with several dims moves them one after the other",
+               "torch.movedim", when(_several_dims, _one_move_at_a_time), f"[movedim- and {GENERIC}"),
+    PlantedBug("reshape-copies-view", "views",
+               "reshape of a non-contiguous input copies even where a view is possible",
+               "torch.reshape", when(_viewable_noncontiguous, _reshape_copies), "test_view_aliasing and cpu-reshape]",
+               modules=("conformance.suite.test_aliasing",)),
+    PlantedBug("squeeze-dim-squeezes-all", "views",
+               "squeeze(dim) with a dim whose size is not 1 squeezes every size-1 dim",
+               "torch.squeeze", when(_dim_not_one, _squeeze_all), f"[squeeze_dim- and {GENERIC}"),
+]
