@@ -17,31 +17,46 @@ The rule, documented (:func:`check`):
 
 * **inputs** — the differentiable arguments are the floating and complex arrays of the sample (index, integer
   and bool arrays are not), or the entry's ``grad_args`` (positions in the sample's arrays, in order of
-  appearance). Values come from the ``ordinary`` fill only: the edges (NaN, infinities, zeros, ties) are not
-  points where a derivative exists, and the edges NumPy does define get bespoke tests.
+  appearance). The generic test gives ``ordinary`` fills only: the special values (NaN, infinities, signed zeros)
+  are not points where a derivative exists, and the edges NumPy does define get bespoke tests.
 * **directions** — ``t = z * (1 + |x|)`` with ``z`` standard normal (complex normal for complex inputs), so every
-  element moves by about the same *relative* amount; :data:`DIRECTIONS` per sample (more in the nightly
-  profile).
+  element moves by about the same *relative* amount; :data:`DIRECTIONS` per sample by profile (the cotangent and
+  torch's VJP are computed once per sample, each direction costs four evaluations of the reference).
 * **step** — ``h = 2**-17`` (about 7.6e-6, near the optimum ``eps**(1/3)`` of a float64 central difference).
-  The reference is evaluated at ``x``, ``x ± h t`` and ``x ± (h/2) t``, and the two central differences are
+  The reference is evaluated at ``x``, ``x +- h t`` and ``x +- (h/2) t``, and the two central differences are
   combined by Richardson extrapolation, ``R = C(h/2) + (C(h/2) - C(h)) / 3`` (error O(h^4)).
 * **where the derivative exists** — an output element enters the check (``v`` is nonzero there) only where
-  the reference is finite at all five points, in the range of the dtype under test (at most ``max / 2**10``,
-  so that ``v * y`` cannot overflow it), its central differences at ``h`` and ``h/2`` agree (relative
-  difference under 1e-3: away from a singularity), and its one-sided slopes do not disagree by an amount that
-  stays put when the step halves (a kink: ``abs`` at 0, a tie of ``max``, ...). Elsewhere ``v = 0``: NumPy
-  gives no derivative to compare with. A sample with no such element is not counted as checked; a test in which
-  no sample was checked fails (it could not have caught anything).
-* **tolerance** — ``|<g, t> - <v, R>| <= rtol * (sum|g||t| + sum|v||R|) + 2 * sum|v| |C(h) - C(h/2)|
-  + tiny * (sum|t| + sum|v|)``, with ``rtol`` from :data:`RTOL` by the dtype under test: the sums of magnitudes
-  bound the rounding of the inner products; the second term bounds the error of the finite difference
-  (``|C(h) - C(h/2)|`` is three times the truncation error of ``C(h/2)`` and far more than that of ``R``); the
-  last is the dtype's smallest normal number per element (a float32 gradient or value below it underflows).
-* **non-finite gradients** — where torch's gradient is NaN or infinite, the check asks the reference whether the
-  loss ``<v, f>`` depends on those elements: it accepts them when it does not (``0 * NaN`` through an output
-  that NumPy leaves undefined, e.g. ``sqrt`` of a negative number: the chain rule multiplies the zero ``v`` by
-  an undefined local derivative) or when the reference derivative itself is beyond the dtype's range; otherwise
-  it is a mismatch. Accepted elements are left out of the inner product.
+  the reference is finite at all the points, at most ``max / 2**10`` of the dtype under test (so ``v * y`` cannot
+  overflow it), its central differences at ``h`` and ``h/2`` agree (relative difference under 1e-3: no
+  singularity near), and its one-sided slopes do not differ by an amount that stays put when the step halves (a
+  kink: ``abs`` at 0, a tie of ``max``). Inputs with tied values (the ``expanded`` layout, tie-heavy value
+  domains) also get the reference evaluated along ``t0 + t1``: a directional derivative that is not additive is
+  not a derivative (the middle of a group of ties has equal one-sided slopes). Elsewhere ``v = 0``: NumPy gives no
+  derivative to compare with. When the comparison then fails on inputs with ties, the reference is asked once
+  more, along :data:`TIE_ROUNDS` pairs of random directions that move only the tied elements, and the outputs it
+  finds not differentiable are left out too; the comparison is repeated, and a failure then is a mismatch. The
+  noise of each difference is estimated from the unit roundoff of the reference's own result dtype (a reference
+  that computes in float32, by a ``dtype=`` argument or by torch's promotion rules, has noisy differences, and its
+  outputs drop out rather than fail). A sample with no element left is not counted as checked, and a test in
+  which no sample was checked fails (:func:`require_checked`: it could not have caught anything).
+* **tolerance** — ``|<g, t> - <v, R>| <= sum_i rtol_i sum|g_i||t_i| + rtol_o sum|v| (|R| + z |y|)
+  + 2 sum|v| err + floor``: ``rtol`` is :data:`RTOL` of the dtype under test, raised to 4 ulps of an input's (or
+  output's) own dtype where that is coarser (a float16 exponent's gradient is rounded to float16); the sums of
+  magnitudes bound the rounding of the two inner products; ``z |y|`` (``z`` the mean of ``|t| / (1 + |x|)``)
+  bounds the effect of the output's own rounding, from which many backward formulas start (``1 - tanh(x)**2``
+  loses the digits of ``tanh(x)`` near 1); ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
+  difference (``|C(h) - C(h/2)|`` is three times the truncation error of ``C(h/2)`` and far more than that of
+  ``R``); ``floor`` is the smallest normal number of each input's dtype per element (a gradient below it
+  underflows).
+* **non-finite gradients** — where torch's gradient is NaN or infinite: accepted when an output of NumPy's is
+  undefined too (NaN or infinite: its zero cotangent times an undefined local derivative is NaN, IEEE 0 * NaN, and
+  the chain rule adds it into every input that output depends on, e.g. ``pow`` with a negative base: the
+  exponent's gradient), or when the reference's derivative of ``<v, f>`` along those elements is zero (the loss
+  does not depend on them), undefined, or beyond the dtype's range; otherwise a mismatch. Accepted elements are
+  left out: the directions are set to 0 there and the masks worked out again.
+* **known divergences** — a sample under a gradient divergence of ``catalogue/gradients.py`` is not compared:
+  with ``raises``, torch must still raise in backward (else the divergence no longer holds and the test fails);
+  otherwise the sample is counted as a hit of the divergence, which a bespoke test pins.
 
 A failure raises :class:`conformance.check.Mismatch` with a standalone reproduction (torch + NumPy only).
 """
@@ -115,6 +130,13 @@ class Stats:
 
 #: reasons a sample is not gradient material at all (the generic test draws another one in its place)
 NOT_GRADIENT_MATERIAL = ("NumPy reference raises", "no differentiable input")
+
+
+def require_checked(op: OpEntry, device: str, dtype: str, stats: Stats) -> None:
+    """A gradient test that checked no sample (and met no known divergence) could not have failed: fail it."""
+    if stats.checked == 0 and not stats.hits:
+        raise Mismatch(f"{op.name} [{device}, {dtype}] gradient: no sample could be checked, so this test could not "
+                       f"have failed: {stats.summary()}")
 
 
 # ---- inputs and outputs ----------------------------------------------------------------------------------

@@ -28,7 +28,6 @@ from conformance.strategies import ArraySpec, Case, seeds, shapes
 from conformance.strategies import layouts as _layouts
 
 F = "functional"
-FLOATS = D.FLOATING
 
 
 # ---- strategies --------------------------------------------------------------------------------------------
@@ -146,9 +145,13 @@ def _softmax_tol(log: bool = False):
 
 
 def _normalize_tol(sample, dtype):
-    """``(n + 4) u`` (``2 n + 4`` for p = 3) relative; where the sum of powers leaves the dtype's range (it
-    overflows, or underflows below its smallest normal while the norm still exceeds ``eps``), the norm computed in
-    the dtype is not the norm, and the element is not compared."""
+    """The textbook p-norm ``(sum |x|^p)^(1/p)`` computed in the dtype: the sum of powers is good to about
+    ``(2 n + 2) u`` relative (powers round once or twice, then ``n`` additions), the root divides that by ``p`` and
+    adds ``|ln S| * u / p`` from the rounded exponent ``1/p`` (none for p = 1, 2, inf, whose ``1/p`` is exact), and
+    the division ``x / norm`` one more ``u``: the same relative bound for every element of a slice, as an absolute
+    one per element. Where the sum of powers leaves the dtype's range (it overflows, or underflows below its
+    smallest normal while the norm still exceeds ``eps``), the norm computed in the dtype is not the norm, and the
+    element is not compared."""
     if dtype not in UNIT:
         return None
     x = sample.arrays[0]
@@ -157,21 +160,29 @@ def _normalize_tol(sample, dtype):
     n = _length_along(sample)
     u = UNIT[dtype]
     info = _finfo(dtype)
-    rtol = ((2 * n + 4) if p == 3 else (n + 4)) * u
-    atol = (n + 4) * float(info.smallest_subnormal)
-    if p == math.inf or x.size == 0:
-        return {dtype: (rtol, atol)}
+    eta = (n + 4) * float(info.smallest_subnormal)
+    if x.size == 0:
+        return None
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
     try:
-        with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-            mag = finite_abs(x.reshape(1) if x.ndim == 0 else x)
-            powers = np.sum(mag ** p, axis=tuple(d % max(x.ndim, 1) for d in dims), keepdims=True)
-            norm = powers ** (1.0 / p)
+        x64 = x.astype(np.float64)
+        expected = np.abs(R.normalize(x64, p, dim, eps))
+        with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+            mag = finite_abs(x64.reshape(1) if x.ndim == 0 else x64)
+            axes = tuple(d % max(x.ndim, 1) for d in dims)
+            powers = np.sum(mag ** p, axis=axes, keepdims=True) if p != math.inf else np.max(mag, axis=axes,
+                                                                                               keepdims=True)
+            exponent = 0.0 if p in (1.0, 2.0, math.inf) else np.abs(np.log(np.where(powers > 0, powers, 1.0))) / p
+            rel = u * ((2 * n + 2) / (1 if p == math.inf else p) + 2 + exponent)
+            norm = powers ** (1.0 / p) if p != math.inf else powers
     except (ValueError, IndexError):
         return None
+    atol = np.broadcast_to(rel, mag.shape).reshape(x.shape) * np.where(np.isfinite(expected), expected, 0) + eta
+    if p == math.inf:
+        return {dtype: (u, atol)}
     out_of_range = (powers >= float(info.max) / 2) | ((powers < float(info.tiny)) & (norm >= eps) & (powers > 0))
     free = np.broadcast_to(out_of_range, mag.shape).reshape(x.shape)
-    return {dtype: (rtol, np.where(free, np.inf, atol), free)}
+    return {dtype: (u, np.where(free, np.inf, atol), free)}
 
 
 def _linear_tol(sample, dtype):
@@ -295,6 +306,21 @@ RELU_NEGATIVE_ZERO = Divergence(
     dtypes=("float32",),
 )
 
+LINEAR_VECTOR_WEIGHT_BIAS = Divergence(
+    id="linear-1d-weight-bias-2d-input", op="linear",
+    condition="a 2-D input, a 1-D weight and a bias (all documented shapes)",
+    torch_behaviour="raises RuntimeError (mat2 must be a matrix, got 1-D tensor): the fused addmm path takes "
+                    "a matrix weight; with a 1-D or 3-D input, or without the bias, the same weight works",
+    numpy_behaviour="x @ weight.T + bias is a matrix-vector product plus the bias",
+    reference="https://github.com/pytorch/pytorch/issues/188891",
+    kind="bug",
+    applies=lambda sample, dtype: len(sample.arrays) == 3 and sample.arrays[0].ndim == 2 and
+    sample.arrays[1].ndim == 1,
+    raises=RuntimeError,
+    example=lambda dtype: ((np.ones((2, 3), dtype=dtype), np.ones(3, dtype=dtype), np.ones((), dtype=dtype)), {}),
+    dtypes=("float32",),
+)
+
 ONE_HOT_NEGATIVE = Divergence(
     id="one_hot-negative-class", op="one_hot",
     condition="a negative class value",
@@ -332,22 +358,25 @@ ONE_HOT_INDEX_DTYPE = Divergence(
 )
 
 
+#: the reduced-precision type whose CPU kernels differ most (bfloat16: vectorized paths), float32, float64
+FLOATS = ("bfloat16", "float32", "float64")
+
 ENTRIES = [
-    OpEntry("softmax", F, "torch.nn.functional.softmax", R.softmax, along_dim, FLOATS, method="softmax",
-            tol_fn=_softmax_tol(), grad=True),
+    OpEntry("softmax", F, "torch.nn.functional.softmax", R.softmax, along_dim, FLOATS, tol_fn=_softmax_tol(),
+            grad=True),
     OpEntry("log_softmax", F, "torch.nn.functional.log_softmax", R.log_softmax, along_dim, FLOATS,
-            method="log_softmax", tol_fn=_softmax_tol(log=True), signed_zero=False, grad=True),
+            tol_fn=_softmax_tol(log=True), signed_zero=False, grad=True),
     OpEntry("one_hot", F, "torch.nn.functional.one_hot", R.one_hot, one_hot_case, ("int32", "int64"),
             divergences=(ONE_HOT_INDEX_DTYPE, ONE_HOT_NEGATIVE, ONE_HOT_EMPTY)),
     OpEntry("relu", F, "torch.nn.functional.relu", R.relu, lambda dtype: along_dim(dtype).map(_no_dim),
-            ("int64",) + FLOATS, method="relu", inplace="relu_", divergences=(RELU_NEGATIVE_ZERO,), grad=True),
+            ("int64", "float32"), method="relu", inplace="relu_", divergences=(RELU_NEGATIVE_ZERO,), grad=True),
     OpEntry("gelu", F, "torch.nn.functional.gelu", R.gelu,
             lambda dtype: along_dim(dtype, approximate=st.sampled_from(("none", "tanh"))).map(_no_dim), FLOATS,
             divergences=(_gelu_vectorized("float32"), _gelu_vectorized("bfloat16"), GELU_NEGINF), grad=True),
-    OpEntry("silu", F, "torch.nn.functional.silu", R.silu, lambda dtype: along_dim(dtype).map(_no_dim), FLOATS,
-            divergences=(SILU_NEGINF,), grad=True),
-    OpEntry("normalize", F, "torch.nn.functional.normalize", R.normalize, normalize_case, FLOATS,
-            tol_fn=_normalize_tol, grad=True),
+    OpEntry("silu", F, "torch.nn.functional.silu", R.silu, lambda dtype: along_dim(dtype).map(_no_dim),
+            ("float16", "float32"), divergences=(SILU_NEGINF,), grad=True),
+    OpEntry("normalize", F, "torch.nn.functional.normalize", R.normalize, normalize_case,
+            ("float16", "float32", "float64"), tol_fn=_normalize_tol, grad=True),
     OpEntry("linear", F, linear_ieee, R.linear, linear_case, FLOATS, tol_fn=_linear_tol, signed_zero=False,
-            grad=True),
+            divergences=(LINEAR_VECTOR_WEIGHT_BIAS,), grad=True),
 ]

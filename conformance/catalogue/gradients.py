@@ -45,6 +45,28 @@ def _src_not_index_shaped(sample, dtype) -> bool:
     return any(s != i and s != 1 for s, i in zip(src.shape, index.shape))
 
 
+def _reduce(sample):
+    return sample.kwargs.get("reduce", sample.args[4] if len(sample.args) > 4 else "sum")
+
+
+def _broadcasts(small, big) -> bool:
+    return len(small) == len(big) and all(a == b or a == 1 for a, b in zip(small, big))
+
+
+def _scatter_reduce_raises(sample, dtype) -> bool:
+    """scatter_reduce: sum and mean raise as scatter does; prod, amax and amin compute index-shaped intermediates
+    against src-shaped ones, and raise only where those do not broadcast."""
+    if not _src_not_index_shaped(sample, dtype):
+        return False
+    index, src = _kw(sample, "index", 2), _kw(sample, "src", 3)
+    return _reduce(sample) in ("sum", "mean") or not _broadcasts(index.shape, src.shape)
+
+
+def _scatter_reduce_prod_silent(sample, dtype) -> bool:
+    return _src_not_index_shaped(sample, dtype) and _reduce(sample) == "prod" and not \
+        _scatter_reduce_raises(sample, dtype)
+
+
 def _bool_exponent(sample, dtype) -> bool:
     base, exponent = sample.args[0], sample.args[1] if len(sample.args) > 1 else None
     return isinstance(exponent, np.ndarray) and exponent.dtype == np.bool_ and \
@@ -66,18 +88,18 @@ def _var_like(op: str) -> Divergence:
         kind="bug", applies=_empty_dim)
 
 
-def _scatter_like(op: str) -> Divergence:
+def _scatter_like(op: str, applies=_src_not_index_shaped, extra: str = "") -> Divergence:
     return Divergence(
         id=f"grad-{op}-src-not-index-shaped", op=op, family=F,
         condition=f"{op} with a src tensor larger than index along some dim where src's size is not 1 (allowed in "
-                  "forward: index.size(d) <= src.size(d)), gradient with respect to src",
+                  f"forward: index.size(d) <= src.size(d)){extra}, gradient with respect to src",
         torch_behaviour="backward raises RuntimeError (the src gradient is computed with index's shape: "
                         "'returned an invalid gradient ... got [...] but expected shape compatible with [...]')",
         numpy_behaviour="the derivative exists: the src elements outside index's shape do not reach the output "
                         "(zero gradient), the others receive the gathered cotangent",
         reference=SCATTER_DOCS + " (note: 'The backward pass is implemented only for src.shape == index.shape'); "
                   "fix proposed in https://github.com/pytorch/pytorch/pull/188843",
-        kind="intended", applies=_src_not_index_shaped, raises=RuntimeError)
+        kind="intended", applies=applies, raises=RuntimeError)
 
 
 DIVERGENCES = [
@@ -85,7 +107,23 @@ DIVERGENCES = [
     _var_like("std"),
     _scatter_like("scatter"),
     _scatter_like("scatter_add"),
-    _scatter_like("scatter_reduce"),
+    _scatter_like("scatter_reduce", _scatter_reduce_raises,
+                  "; for reduce='prod', 'amax' and 'amin' only where index's shape does not broadcast to src's"),
+    Divergence(
+        id="grad-scatter_reduce-prod-src-not-index-shaped", op="scatter_reduce", family=F,
+        condition="scatter_reduce(reduce='prod') with a src larger than index along a dim where index has size 1 "
+                  "(so that index-shaped and src-shaped intermediates broadcast), gradient with respect to src",
+        torch_behaviour="backward succeeds but gives the src elements outside index's shape a nonzero gradient "
+                        "(the result divided by the element) where they do not reach the output. Reproduction: "
+                        "s = torch.tensor([[1., 5.], [2., 7.]], dtype=torch.float64, requires_grad=True); "
+                        "out = torch.scatter_reduce(torch.randn(2, 3, dtype=torch.float64), 1, torch.tensor([[2], "
+                        "[0]]), s, 'prod', include_self=False); out.backward(torch.ones_like(out)) gives s.grad = "
+                        "[[1, 0.2], [1, 0.2857]]",
+        numpy_behaviour="those src elements have zero derivative",
+        reference="https://github.com/pytorch/pytorch/pull/188843 (open: 'silently returns wrong gradients for "
+                  "scatter_reduce(prod|amax|amin), where index-shaped intermediates broadcast against src-shaped "
+                  "masks')",
+        kind="bug", applies=_scatter_reduce_prod_silent),
     Divergence(
         id="grad-scatter_reduce-complex", op="scatter_reduce", family=F,
         condition="scatter_reduce on complex inputs that require grad",

@@ -321,6 +321,13 @@ def _complex_product_overflows(sample, dtype):
         return any(bool(np.any(~(np.abs(p) <= big))) for p in prods)
 
 
+def _reduced_float_one_element(sample, dtype):
+    x, y = sample.args[:2]
+    t = _torch_result_type((x, y))
+    return (t is not None and D.name_of(t) in ("float16", "bfloat16") and isinstance(y, np.ndarray) and y.size == 1
+            and y.dtype != t)
+
+
 def _clamp_tensor_and_number(sample, dtype):
     lo, hi = sample.kwargs.get("min"), sample.kwargs.get("max")
     if lo is None or hi is None:
@@ -328,12 +335,21 @@ def _clamp_tensor_and_number(sample, dtype):
     return any(isinstance(a, np.ndarray) and a.ndim > 0 and not isinstance(b, np.ndarray) for a, b in ((lo, hi), (hi, lo)))
 
 
+def _clamp_zero_dim_with_number(sample, dtype):
+    lo, hi = sample.kwargs.get("min"), sample.kwargs.get("max")
+    if lo is None or hi is None:
+        return False
+    return any(isinstance(a, np.ndarray) and a.ndim == 0 and not isinstance(b, np.ndarray)
+               for a, b in ((lo, hi), (hi, lo)))
+
+
 def _clamp_bool_unsupported(sample, dtype):
     if dtype != "bool" or not sample.kwargs:
         return False
     bounds = list(sample.kwargs.values())
     return any(isinstance(b, bool) for b in bounds) or (
-        len(bounds) == 2 and all(isinstance(b, np.ndarray) for b in bounds))
+        len(bounds) == 2 and all(isinstance(b, np.ndarray) and b.ndim > 0 for b in bounds) and
+        _kind([sample.args[0]] + bounds) == "b")
 
 
 def _clamp_zero_tie(sample, dtype):
@@ -384,9 +400,11 @@ def _pow_tol(sample, dtype):
         # depend on the evaluation order)
         noise = ~np.isfinite(bound) | (8 * eps * (1 + kappa) >= 1) | np.isnan(kappa) | ~(
             mag * (1 + 8 * eps * (1 + kappa)) < big)
+        # an intermediate power |x|**|Re y| (x*x for y = -2) overflows although the result does not
+        inter = ~(np.abs(xc) ** np.abs(yc.real) < big)
         atol = np.where(noise, np.inf, bound)
     rtol = {"complex64": 1.3e-6, "complex128": 1e-7}[name]
-    return {name: (rtol, np.maximum(atol, 1e-5 if name == "complex64" else 1e-7), noise)}
+    return {name: (rtol, np.maximum(atol, 1e-5 if name == "complex64" else 1e-7), noise | inter)}
 
 
 def _sigmoid_tol(sample, dtype):
@@ -409,10 +427,49 @@ def _sigmoid_tol(sample, dtype):
 
 # ---- entries ------------------------------------------------------------------------------------------------
 
-def _float_unary(name, ref, ints, model, extra=(), **kw):
-    diverging = tuple(d for d in ints if d != "int16")
-    return OpEntry(name, F, f"torch.{name}", ref, S.unary, D.FLOATING + D.COMPLEX + ints, method=name,
-                   inplace=f"{name}_", divergences=(_int_input(name, model, diverging),) + tuple(extra), **kw)
+#: The dtypes each op is tested on (as the dtype of its first operand). Every op gets float32, a reduced float
+#: (float16 or bfloat16), what it does with complex numbers and with integers or bools where torch or NumPy
+#: takes them, and the dtypes where a known divergence lives; across the family every dtype is covered for each
+#: kind of op, and the second operands of the binary ops range over all dtypes (``mixed_binary``'s partners).
+#: More dtypes per op would mostly repeat the same kernels: the family's CI budget goes to examples instead.
+DTYPES = {
+    "sqrt": ("float16", "float32", "float64", "complex64", "bool"),
+    "exp": ("bfloat16", "float32", "complex128", "uint8"),
+    "log": ("float16", "float32", "float64", "complex128", "int8"),
+    "log1p": ("bfloat16", "float32", "complex64", "complex128", "int64"),
+    "sin": ("float16", "float32", "complex64", "int32"),
+    "cos": ("bfloat16", "float64", "complex128", "int16"),
+    "tanh": ("float16", "float32", "complex64", "bool"),
+    "sigmoid": ("bfloat16", "float32", "float64", "complex64", "uint8"),
+    "abs": ("bool", "int8", "int64", "float16", "bfloat16", "float32", "complex64"),
+    "neg": ("bool", "uint8", "int32", "float16", "bfloat16", "float64", "complex64", "complex128"),
+    "sign": ("bool", "int8", "uint8", "float16", "float32", "float64", "complex64"),
+    "floor": ("bool", "int16", "float16", "float32", "float64"),
+    "ceil": ("uint8", "int64", "bfloat16", "float32"),
+    "round": ("bool", "int32", "bfloat16", "float32"),
+    "round_decimals": ("int64", "float16", "float32", "float64"),
+    "isnan": ("int64", "float16", "float32", "complex64"),
+    "isinf": ("uint8", "bfloat16", "float64", "complex128"),
+    "isfinite": ("bool", "float16", "float32", "complex64"),
+    "add": ("bool", "uint8", "int64", "float16", "bfloat16", "float32", "complex64", "complex128"),
+    "sub": ("bool", "int16", "float16", "float64", "complex64"),
+    "mul": ("int8", "int32", "float16", "bfloat16", "float32", "complex128"),
+    "div": ("bool", "uint8", "int64", "float16", "bfloat16", "float32", "complex64"),
+    "floor_divide": ("bool", "int8", "uint8", "float16", "float32"),
+    "remainder": ("int16", "int64", "bfloat16", "float32", "float64"),
+    "fmod": ("uint8", "int32", "float16", "float64"),
+    "maximum": ("bool", "uint8", "float16", "float32", "complex64"),
+    "minimum": ("int64", "bfloat16", "float64", "complex128"),
+    "pow": ("bool", "uint8", "int8", "int64", "float16", "bfloat16", "float32", "complex64", "complex128"),
+    "clamp": ("bool", "uint8", "int64", "float16", "bfloat16", "float32"),
+    "where": ("bool", "int32", "float16", "float32", "float64", "complex64"),
+}
+
+def _float_unary(name, ref, model, extra=(), **kw):
+    diverging = tuple(d for d in DTYPES[name] if d in D.INTEGRAL + D.BOOL and d != "int16")
+    ints = (_int_input(name, model, diverging),) if diverging else ()
+    return OpEntry(name, F, f"torch.{name}", ref, S.unary, DTYPES[name], method=name,
+                   inplace=f"{name}_", divergences=ints + tuple(extra), **kw)
 
 
 def _binary(name, ref, dtypes_, model, partners=D.ALL, extra=(), inputs=None, inplace=True, complex_ok=True,
@@ -505,7 +562,7 @@ def _sign_divergences():
 
 def _maximum_like(name, model):
     doc = DOC.format(name)
-    return _binary(name, getattr(np, name), D.ALL, model, inplace=False, extra=(
+    return _binary(name, getattr(np, name), DTYPES[name], model, inplace=False, extra=(
         _raises(f"{name}-python-scalar", name, "a Python number as the second operand",
                 f"raises TypeError: '{name}(): argument 'other' (position 2) must be Tensor'",
                 "takes it (as a weak scalar)", doc, "intended",
@@ -518,10 +575,12 @@ def _maximum_like(name, model):
                 ("complex64",)),
         Divergence(
             id=f"{name}-signed-zero", op=name, condition="the two operands are zeros of opposite signs",
-            torch_behaviour=f"returns the first operand: torch.{name}(torch.tensor([-0.0]), torch.tensor([0.0])) "
-                            "is -0.0",
-            numpy_behaviour=f"returns the second one: np.{name}(-0.0, 0.0) is 0.0",
+            torch_behaviour="depends on the kernel path: a short tensor gives the first operand "
+                            f"(torch.{name}(torch.tensor([-0.0]), torch.tensor([0.0])) is -0.0), a vectorized one "
+                            "(16 elements and more) the second",
+            numpy_behaviour=f"the second one: np.{name}(-0.0, 0.0) is 0.0",
             reference=doc, kind="unspecified", applies=_opposite_zero_signs, torch_ref=model, native=True,
+            relax_signed_zero=True,
             example=lambda dtype: ((np.array([-0.0, 0.0], dtype=D.NUMPY[dtype]),
                                     np.array([0.0, -0.0], dtype=D.NUMPY[dtype])), {}),
             dtypes=("float32",)),
@@ -529,7 +588,7 @@ def _maximum_like(name, model):
 
 
 def _fmod_like(name, ref, model):
-    return _binary(name, ref, D.REAL + D.BOOL, model, partners=D.REAL + D.BOOL, complex_ok=False, extra=(
+    return _binary(name, ref, DTYPES[name], model, partners=D.REAL + D.BOOL, complex_ok=False, extra=(
         _bool_unsupported(name, other=True),
         _int_div_by_zero(name),
         Divergence(
@@ -558,14 +617,14 @@ def _fmod_like(name, ref, model):
 
 
 ENTRIES = [
-    _float_unary("sqrt", np.sqrt, ("bool", "int64"), R.sqrt_torch, grad=True),
-    _float_unary("exp", np.exp, ("uint8", "int32"), R.exp_torch, grad=True),
-    _float_unary("log", np.log, ("int8", "int64"), R.log_torch, grad=True),
-    _float_unary("log1p", R.log1p, ("int16", "bool"), R.log1p_torch, extra=(_log1p_complex(),), grad=True),
-    _float_unary("sin", np.sin, ("int32", "uint8"), R.sin_torch, grad=True),
-    _float_unary("cos", np.cos, ("int64", "int8"), R.cos_torch, grad=True),
-    _float_unary("tanh", np.tanh, ("bool", "int16"), R.tanh_torch, grad=True),
-    _float_unary("sigmoid", R.sigmoid, ("uint8", "int32"), R.sigmoid_torch, tol_fn=_sigmoid_tol, grad=True,
+    _float_unary("sqrt", np.sqrt, R.sqrt_torch, grad=True),
+    _float_unary("exp", np.exp, R.exp_torch, grad=True),
+    _float_unary("log", np.log, R.log_torch, grad=True),
+    _float_unary("log1p", R.log1p, R.log1p_torch, extra=(_log1p_complex(),), grad=True),
+    _float_unary("sin", np.sin, R.sin_torch, grad=True),
+    _float_unary("cos", np.cos, R.cos_torch, grad=True),
+    _float_unary("tanh", np.tanh, R.tanh_torch, grad=True),
+    _float_unary("sigmoid", R.sigmoid, R.sigmoid_torch, tol_fn=_sigmoid_tol, grad=True,
                  extra=(Divergence(
                      id="sigmoid-complex-signed-zero", op="sigmoid", condition="a complex input",
                      torch_behaviour="the sign of a zero part follows torch's complex division",
@@ -573,25 +632,53 @@ ENTRIES = [
                                      "differ", reference=DOC.format("sigmoid"), kind="unspecified",
                      applies=_dtype_in("complex64", "complex128"), relax_signed_zero=True),)),
     # abs_ (in-place) refuses complex tensors: covered by the bespoke pointwise tests, not by test_variants
-    OpEntry("abs", F, "torch.abs", np.abs, S.unary, D.ALL, method="abs", grad=True,
+    OpEntry("abs", F, "torch.abs", np.abs, S.unary, DTYPES["abs"], method="abs", grad=True,
             divergences=(_bool_unsupported("abs"),)),
-    OpEntry("neg", F, "torch.neg", np.negative, S.unary, D.ALL, method="neg", inplace="neg_", grad=True,
+    OpEntry("neg", F, "torch.neg", np.negative, S.unary, DTYPES["neg"], method="neg", inplace="neg_", grad=True,
             divergences=(_neg_complex_zero(),)),
-    OpEntry("sign", F, "torch.sign", np.sign, S.unary, D.ALL, method="sign", inplace="sign_",
+    OpEntry("sign", F, "torch.sign", np.sign, S.unary, DTYPES["sign"], method="sign", inplace="sign_",
             divergences=_sign_divergences()),
-    OpEntry("floor", F, "torch.floor", np.floor, S.unary, D.REAL + D.BOOL, method="floor", inplace="floor_",
+    OpEntry("floor", F, "torch.floor", np.floor, S.unary, DTYPES["floor"], method="floor", inplace="floor_",
             divergences=(_bool_unsupported("floor"),)),
-    OpEntry("ceil", F, "torch.ceil", np.ceil, S.unary, D.REAL + D.BOOL, method="ceil", inplace="ceil_",
+    OpEntry("ceil", F, "torch.ceil", np.ceil, S.unary, DTYPES["ceil"], method="ceil", inplace="ceil_",
             divergences=(_bool_unsupported("ceil"),)),
-    OpEntry("round", F, "torch.round", np.round, S.unary, D.REAL + D.BOOL, method="round", inplace="round_",
+    OpEntry("round", F, "torch.round", np.round, S.unary, DTYPES["round"], method="round", inplace="round_",
             divergences=(_bool_unsupported("round"),)),
-    OpEntry("isnan", F, "torch.isnan", np.isnan, S.unary, D.ALL, method="isnan"),
-    OpEntry("isinf", F, "torch.isinf", np.isinf, S.unary, D.ALL, method="isinf"),
-    OpEntry("isfinite", F, "torch.isfinite", np.isfinite, S.unary, D.ALL, method="isfinite"),
-    _binary("add", R.add, D.ALL, R.add_torch, extra=(_complex_alpha("add", R.add_torch),
+    # round(decimals=d) is defined by rounding in the input's precision (NumPy: rint(x * 10**d) / 10**d in the
+    # input's dtype), so its reference is not computed in float64. bfloat16 is left to ``round`` (d = 0): NumPy has
+    # no bfloat16 arithmetic and its float16 stand-in overflows where bfloat16 does not.
+    OpEntry("round_decimals", F, "torch.round", np.round, lambda dtype: S.unary(dtype, decimals=S.decimals()),
+            DTYPES["round_decimals"], method="round", inplace="round_", upcast=False,
+            divergences=(
+                _raises("round-integer-decimals", "round_decimals",
+                        "an integer or bool input with decimals= given (even 0)",
+                        "raises NotImplementedError ('round_cpu' not implemented for 'Long'), although "
+                        "torch.round of the same tensor without decimals works",
+                        "rounds (integers unchanged for decimals >= 0, to tens, hundreds... below)",
+                        DOC.format("round"), "unspecified",
+                        lambda sample, dtype: dtype in D.INTEGRAL + D.BOOL and "decimals" in sample.kwargs,
+                        NotImplementedError,
+                        lambda dtype: ((np.array([15, 25, -35], dtype=dtype),), {"decimals": -1}), ("int32",)),
+                Divergence(
+                    id="round-decimals-float16-in-float32", op="round_decimals",
+                    condition="a float16 input with decimals= given",
+                    torch_behaviour="computed in float32 (on CPU), then rounded to float16: "
+                                    "torch.round(torch.tensor([10000.], dtype=torch.float16), decimals=3) is 10000 "
+                                    "(the torch docs give inf as an example of this algorithm's overflow)",
+                    numpy_behaviour="computed in float16: x * 10**3 overflows, inf",
+                    reference=DOC.format("round"), kind="unspecified",
+                    applies=lambda sample, dtype: dtype == "float16" and "decimals" in sample.kwargs,
+                    torch_ref=R.round_torch, native=True,
+                    example=lambda dtype: ((np.array([10000.0, 1.25], dtype=np.float16),), {"decimals": 3}),
+                    dtypes=("float16",)),
+            )),
+    OpEntry("isnan", F, "torch.isnan", np.isnan, S.unary, DTYPES["isnan"], method="isnan"),
+    OpEntry("isinf", F, "torch.isinf", np.isinf, S.unary, DTYPES["isinf"], method="isinf"),
+    OpEntry("isfinite", F, "torch.isfinite", np.isfinite, S.unary, DTYPES["isfinite"], method="isfinite"),
+    _binary("add", R.add, DTYPES["add"], R.add_torch, extra=(_complex_alpha("add", R.add_torch),
                                                        _float_alpha_with_ints("add")),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), grad=True),
-    _binary("sub", R.sub, D.ALL, R.sub_torch, extra=(
+    _binary("sub", R.sub, DTYPES["sub"], R.sub_torch, extra=(
         _raises("sub-bool", "sub", "a bool operand (a tensor or a Python bool)",
                 "raises RuntimeError: 'Subtraction, the `-` operator, with a bool tensor is not supported.'",
                 "subtracts (bool - bool raises too; bool with a number promotes)", DOC.format("sub"), "intended",
@@ -609,7 +696,7 @@ ENTRIES = [
                                     np.array([1.0, 2.0], dtype=D.NUMPY[dtype])), {"alpha": 0}),
             dtypes=("float32",))),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), grad=True),
-    _binary("mul", np.multiply, D.ALL, R.mul_torch, grad=True, extra=(
+    _binary("mul", np.multiply, DTYPES["mul"], R.mul_torch, grad=True, extra=(
         Divergence(
             id="mul-complex-overflow", op="mul",
             condition="a complex result where a partial product (ar*br, ai*bi, ar*bi or ai*br) overflows or is not "
@@ -623,8 +710,21 @@ ENTRIES = [
             example=lambda dtype: ((np.array([complex(-3.4e38, 1.29)], dtype=dtype),
                                     np.array([complex(np.inf, 10.7)], dtype=dtype)), {}),
             dtypes=("complex64",)),
+        Divergence(
+            id="mul-reduced-float-one-element-operand", op="mul",
+            condition="a float16 or bfloat16 result and a one-element second operand of another dtype (an integer "
+                      "tensor, or a zero-dim wider float one)",
+            torch_behaviour="that operand is used as a scalar, converted to float32 without rounding to the result "
+                            "dtype first: torch.mul(torch.full((5,), 1e-3, dtype=torch.float16), "
+                            "torch.tensor([100000])) is 100.06 (with 5 elements in the second operand: inf, the "
+                            "integers cast to float16 first)",
+            numpy_behaviour="NumPy computes float16 * int32 in float64: 100.0",
+            reference=DOC.format("mul"), kind="unspecified", applies=_reduced_float_one_element,
+            torch_ref=R.mul_torch, native=True,
+            example=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.array([100000], dtype=np.int32)), {}),
+            dtypes=("float16",)),
     )),
-    _binary("div", R.div, D.ALL, R.div_torch, extra=(
+    _binary("div", R.div, DTYPES["div"], R.div_torch, extra=(
         _raises("div-bool-rounding", "div", "bool operands with a rounding_mode",
                 "raises NotImplementedError: no bool kernel for 'trunc' or 'floor'",
                 "promotes bool to int8 and divides", DOC.format("div"), "unspecified",
@@ -651,14 +751,14 @@ ENTRIES = [
             example=lambda dtype: ((np.array([1, 7], dtype=dtype), np.array([3, 2], dtype=dtype)), {}),
             dtypes=("int64",)),
     ), inputs=lambda dtype: S.mixed_binary(dtype, rounding_mode=S.rounding_modes()), grad=True),
-    _binary("floor_divide", np.floor_divide, D.REAL + D.BOOL, R.floor_divide_torch, partners=D.REAL + D.BOOL,
+    _binary("floor_divide", np.floor_divide, DTYPES["floor_divide"], R.floor_divide_torch, partners=D.REAL + D.BOOL,
             complex_ok=False,
             extra=(_bool_unsupported("floor_divide", other=True), _int_div_by_zero("floor_divide"))),
     _fmod_like("remainder", np.remainder, R.remainder_torch),
     _fmod_like("fmod", np.fmod, R.fmod_torch),
     _maximum_like("maximum", R.maximum_torch),
     _maximum_like("minimum", R.minimum_torch),
-    _binary("pow", np.power, D.ALL, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, extra=(
+    _binary("pow", np.power, DTYPES["pow"], R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, extra=(
         _bool_unsupported("pow", exc=NotImplementedError, other=True),
         Divergence(
             id="pow-complex-signed-zero", op="pow", condition="a complex result",
@@ -666,7 +766,7 @@ ENTRIES = [
                             "torch.pow(torch.tensor([-1-1j]), 0) is 1-0j",
             numpy_behaviour="1+0j (x**0 is exactly 1)", reference=DOC.format("pow"), kind="unspecified",
             applies=lambda sample, dtype: _result_is(sample, _binary_operands, "c"), torch_ref=R.pow_torch,
-            native=True, relax_signed_zero=True),
+            relax_signed_zero=True),
         Divergence(
             id="pow-int-negative-exponent-tensor", op="pow",
             condition="integer tensors to a tensor of negative integer powers",
@@ -679,7 +779,7 @@ ENTRIES = [
                                    {}),
             dtypes=("int64",)),
     )),
-    OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, D.REAL + D.BOOL, method="clamp", inplace="clamp_",
+    OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, DTYPES["clamp"], method="clamp", inplace="clamp_",
             divergences=(
                 _raises("clamp-no-bound", "clamp", "neither min nor max",
                         "raises RuntimeError: 'torch.clamp: At least one of 'min' or 'max' must not be None'",
@@ -700,18 +800,32 @@ ENTRIES = [
                         _clamp_bool_unsupported, NotImplementedError,
                         lambda dtype: ((np.array([True, False]),), {"min": True}), ("bool",)),
                 Divergence(
+                    id="clamp-zero-dim-bound-as-number", op="clamp",
+                    condition="one bound a zero-dim tensor and the other a Python number",
+                    torch_behaviour="the zero-dim tensor is taken as a Python number (the overload for two numbers "
+                                    "matches), so its dtype does not take part in promotion: a bool tensor clamped "
+                                    "with min=torch.tensor(5, dtype=torch.uint8), max=0 gives int64",
+                    numpy_behaviour="the zero-dim array promotes as an array: uint8",
+                    reference=f"{DOC.format('clamp')} ; {PROMOTION_DOC}", kind="unspecified",
+                    applies=_clamp_zero_dim_with_number, torch_ref=R.clamp_torch, native=True,
+                    example=lambda dtype: ((np.array([True, False]),), {"min": np.array(5, dtype=np.uint8),
+                                                                        "max": 0}),
+                    dtypes=("bool",)),
+                Divergence(
                     id="clamp-signed-zero", op="clamp", condition="a zero input tied with a zero bound of the other "
                                                                   "sign",
-                    torch_behaviour="a tie keeps the input: torch.clamp(torch.tensor([-0.0]), min=0) is -0.0",
+                    torch_behaviour="a tie keeps the input (torch.clamp(torch.tensor([-0.0]), min=0) is -0.0), "
+                                    "except with tensor bounds in the vectorized kernel (16 elements and more), where "
+                                    "it gives the bound",
                     numpy_behaviour="a tie gives the bound: np.clip(-0.0, 0, None) is 0.0",
                     reference=DOC.format("clamp"), kind="unspecified", applies=_clamp_zero_tie,
-                    torch_ref=R.clamp_torch, native=True,
+                    torch_ref=R.clamp_torch, native=True, relax_signed_zero=True,
                     example=lambda dtype: ((np.array([-0.0, 1.0], dtype=D.NUMPY[dtype]),), {"min": 0}),
                     dtypes=("float32",)),
             ) + _promotion("clamp", R.clamp_torch,
                            operands=lambda s: [s.args[0], s.kwargs.get("min"), s.kwargs.get("max")],
                            example_args=lambda x, b: ((x,), {"min": b}), complex_ok=False)),
-    OpEntry("where", F, "torch.where", np.where, S.where_args, D.ALL,
+    OpEntry("where", F, "torch.where", np.where, S.where_args, DTYPES["where"],
             divergences=_promotion("where", R.where_torch, operands=lambda s: list(s.args[1:]),
                                    example_args=lambda x, y: ((np.array([True, False, True])[:x.size], x, y), {}))),
 ]

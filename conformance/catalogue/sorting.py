@@ -9,7 +9,8 @@ What is defined is what is compared:
   return the input's elements at torch's indices, which must equal the sorted values (so every index points at a
   right value), and ``signed_zero=False`` because which of -0.0 and 0.0 comes first is not defined there;
 * ``topk(sorted=False)`` and ``unique(sorted=False)`` promise no order: their outputs are put in order before
-  the comparison;
+  the comparison; so are the slices of ``unique(dim=...)`` when the input holds NaN (torch orders slices with
+  comparisons that are False for NaN, so their order is not defined there);
 * ``searchsorted`` sorts its boundaries first (with ``torch.sort``; NumPy's ``np.sort`` in the reference).
 
 Values are tie-heavy half of the time (:data:`conformance.strategies.reductions.TIES`).
@@ -86,16 +87,25 @@ def kthvalue(x, k, dim=-1, keepdim=False):
 
 
 def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """``torch.unique``; with ``sorted=False`` (no order promised) the unique values are put in ascending
-    order, and the inverse indices and counts follow them."""
+    """``torch.unique``; with ``sorted=False`` (no order promised), and along a dim when the input holds NaN, the
+    unique values (slices) are put in ascending (lexicographic) order, NaN last, and the inverse indices and counts
+    follow them."""
     import torch
 
     out = torch.unique(x, sorted=sorted, return_inverse=return_inverse, return_counts=return_counts, dim=dim)
-    if sorted or dim is not None:
+    nan_slices = dim is not None and x.is_floating_point() and bool(torch.isnan(x).any())
+    if (sorted and not nan_slices) or (dim is not None and not nan_slices):
         return out
     parts = list(out) if isinstance(out, tuple) else [out]
-    order = torch.argsort(parts[0], stable=True)
-    parts[0] = parts[0][order]
+    if dim is None:
+        order = torch.argsort(parts[0], stable=True)
+        parts[0] = parts[0][order]
+    else:  # slices with NaN have no defined order: put the slices in lexicographic order (NaN last)
+        rows = parts[0].movedim(dim, 0).reshape(parts[0].shape[dim], -1)
+        order = torch.arange(rows.shape[0])
+        for j in reversed(range(rows.shape[1])):
+            order = order[torch.argsort(rows[order, j], stable=True)]
+        parts[0] = parts[0].index_select(dim, order)
     if return_inverse:
         rank = torch.empty_like(order)
         rank[order] = torch.arange(order.numel())

@@ -116,6 +116,8 @@ def einsum_left_to_right(*args, optimize=False):
     the two are multiplied (with type promotion). A single operand's summed dims are summed with ``sum``. ``optimize`` (NumPy's
     option) is ignored."""
     terms, out, ops = _einsum_terms(args)
+    if len(terms) != len(ops):
+        raise ValueError(f"the equation has {len(terms)} operands, the call {len(ops)}")
     n_ell = max([op.ndim - (len(t) - 1) for t, op in zip(terms, ops) if "..." in t] + [0])
     ell = [chr(ord("p") + i) for i in range(n_ell)]  # letters the pool of labels does not use
 

@@ -248,7 +248,15 @@ def sub_torch(x, y, alpha=1):
 
 
 def mul_torch(x, y):
+    """torch.mul; with a float16 or bfloat16 result and a one-element second operand, that operand is used as a
+    scalar: converted to float32 directly (not rounded to the result dtype first, as the first operand is), the
+    product taken in float32."""
     dt = torch_result_type(x, y)
+    if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+        with np.errstate(all="ignore"):
+            x = np.asarray(x).astype(dt)
+            prod = np.multiply(x.astype(np.float32), np.asarray(y).astype(np.float32))
+            return prod.astype(dt)
     x, y = _cast_all(dt, (x, y))
     return complex_mul(x, y) if dt.kind == "c" else np.multiply(x, y)
 
@@ -283,13 +291,15 @@ def fmod_torch(x, y):
 
 
 def maximum_torch(x, y):
-    """torch.maximum: NaN propagates; between equal operands (+0.0 and -0.0) the first one is returned."""
+    """torch.maximum: NaN propagates; between equal operands (+0.0 and -0.0) the first one is returned (by the
+    scalar kernel: the vectorized one returns the second)."""
     x, y = _cast_all(torch_result_type(x, y), (x, y))
     return np.where(np.equal(x, y), x, np.maximum(x, y))
 
 
 def minimum_torch(x, y):
-    """torch.minimum: NaN propagates; between equal operands (+0.0 and -0.0) the first one is returned."""
+    """torch.minimum: NaN propagates; between equal operands (+0.0 and -0.0) the first one is returned (by the
+    scalar kernel: the vectorized one returns the second)."""
     x, y = _cast_all(torch_result_type(x, y), (x, y))
     return np.where(np.equal(x, y), x, np.minimum(x, y))
 
@@ -309,6 +319,15 @@ def pow_torch(x, y):
     return np.where(neg, small, pos).astype(dt)
 
 
+def round_torch(x, decimals=0):
+    """torch.round(x, decimals=d) on CPU: rint(x * 10**d) / 10**d (d < 0: rint(x / 10**-d) * 10**-d), computed in
+    float32 for float16 and bfloat16 inputs (in the input's dtype otherwise), then rounded to the input's dtype."""
+    x = np.asarray(x)
+    work = np.float32 if (x.dtype == np.float16 or _is_bf16(x.dtype)) else x.dtype
+    with np.errstate(all="ignore"):
+        return np.round(x.astype(work), decimals).astype(x.dtype)
+
+
 def _isnan(v):
     v = np.asarray(v)
     return np.isnan(v) if _category(v.dtype) >= _FLOAT else np.zeros(v.shape, dtype=bool)
@@ -316,7 +335,15 @@ def _isnan(v):
 
 def clamp_torch(x, min=None, max=None):
     """torch.clamp: min(max(x, min), max) where a tie keeps the input (-0.0 clamped at min=0 stays -0.0), and a
-    NaN in the input or in a bound gives NaN."""
+    NaN in the input or in a bound gives NaN. A zero-dim tensor bound next to a Python number bound is taken as a
+    Python number (the overload for two numbers is the one that matches)."""
+    for_number = not isinstance(min, np.ndarray) and min is not None or not isinstance(max, np.ndarray) and \
+        max is not None
+    if for_number:
+        if isinstance(min, np.ndarray) and min.ndim == 0:
+            min = min.item()
+        if isinstance(max, np.ndarray) and max.ndim == 0:
+            max = max.item()
     x, min, max = _cast_all(torch_result_type(x, min, max), (x, min, max))
     r = x
     if min is not None:

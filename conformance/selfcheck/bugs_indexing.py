@@ -91,6 +91,15 @@ def _source_in_storage_order(orig, x, mask, source, *a, **k):
     return orig(x, mask, raw, *a, **k)  # the storage read as if it were contiguous
 
 
+def _scatter_src_duplicates(x, dim, index, src=None, *a, **k):
+    return _tensor(src) and not k.get("reduce") and _has_duplicates(x, dim, index, src)
+
+
+def _duplicates_summed(orig, x, dim, index, src, *a, **k):
+    region = src[tuple(slice(0, s) for s in index.shape)]
+    return orig(x, dim, index, 0).scatter_add(dim, index, region)  # a sum, not one of the values written
+
+
 BUGS = [
     PlantedBug("index_add-ignores-alpha", "indexing", "index_add ignores alpha (any alpha other than 1)",
                "torch.index_add", when(_alpha, _index_add_without_alpha), f"[index_add- and {GENERIC}"),
@@ -120,4 +129,8 @@ BUGS = [
                "masked_scatter reads a non-contiguous source in the wrong order",
                "torch.masked_scatter", when(_noncontiguous_source, _source_in_storage_order),
                "[masked_scatter- and test_layouts"),
+    PlantedBug("scatter-duplicates-summed", "indexing",
+               "scatter with a tensor src writes the sum of duplicates instead of one of them",
+               "torch.scatter", when(_scatter_src_duplicates, _duplicates_summed), "test_scatter_duplicates",
+               modules=("conformance.suite.test_scatter",)),
 ]

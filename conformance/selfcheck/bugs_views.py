@@ -50,6 +50,10 @@ def _squeeze_all(orig, x, dim=None, *a, **k):
     return orig(x)
 
 
+def _noncontiguous_array(a, *args, **kwargs):
+    return not a.flags.c_contiguous and a.size > 1
+
+
 BUGS = [
     PlantedBug("narrow-negative-start", "views", "narrow counts a negative start one element off",
                "torch.narrow", when(_negative_start, _start_off_by_one), f"[narrow- and {GENERIC}"),
@@ -65,4 +69,8 @@ BUGS = [
     PlantedBug("squeeze-dim-squeezes-all", "views",
                "squeeze(dim) with a dim whose size is not 1 squeezes every size-1 dim",
                "torch.squeeze", when(_dim_not_one, _squeeze_all), f"[squeeze_dim- and {GENERIC}"),
+    PlantedBug("from_numpy-copies-noncontiguous", "views",
+               "torch.from_numpy copies an array that is not C-contiguous instead of sharing its memory",
+               "torch.from_numpy", when(_noncontiguous_array, lambda orig, a, *r, **k: orig(a.copy(), *r, **k)),
+               "test_from_numpy_shares_memory", modules=("conformance.suite.test_aliasing",)),
 ]

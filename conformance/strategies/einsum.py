@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from conformance.strategies.cases import ArraySpec, Case
@@ -75,8 +76,9 @@ class Equation:
 
 
 @st.composite
-def equations(draw, min_operands: int = 1, max_operands: int = 4, invalid: bool = True):
-    """An :class:`Equation` (see the module docstring); ``invalid=False`` gives valid ones only."""
+def equations(draw, min_operands: int = 1, max_operands: int = 4, invalid: bool = True, flaw: str | None = None):
+    """An :class:`Equation` (see the module docstring); ``invalid=False`` gives valid ones only, ``flaw`` (one of
+    :data:`FLAWS`) invalid ones with that flaw only."""
     n_ops = draw(st.integers(min_operands, max_operands))
     labels = draw(st.lists(st.sampled_from(POOL), min_size=0, max_size=5, unique=True))
     size = {label: draw(SIZES) for label in labels}
@@ -106,18 +108,22 @@ def equations(draw, min_operands: int = 1, max_operands: int = 4, invalid: bool 
         output = list(draw(st.permutations(draw(st.lists(st.sampled_from(used), unique=True))))) if used else []
         if any(ELLIPSIS in t for t in terms) and draw(st.integers(0, 3)) > 0 or draw(st.integers(0, 15)) == 0:
             output.insert(draw(st.integers(0, len(output))), ELLIPSIS)
-    flaw = ""
-    if invalid and draw(st.integers(0, 7)) == 0:
-        flaw, terms, output, shapes = _break(draw, terms, output, shapes, used)
+    made = ""
+    if flaw is not None:
+        made, terms, output, shapes = _break(draw, terms, output, shapes, used, FLAWS.index(flaw))
+        assume(made == flaw)
+    elif invalid and draw(st.integers(0, 7)) == 5:  # an interior value: Hypothesis favours the bounds
+        made, terms, output, shapes = _break(draw, terms, output, shapes, used)
     return Equation(tuple(tuple(t) for t in terms), None if output is None else tuple(output),
-                    tuple(tuple(s) for s in shapes), flaw)
+                    tuple(tuple(s) for s in shapes), made)
 
 
-def _break(draw, terms, output, shapes, used):
-    """Makes a valid equation invalid in one of the ways of :data:`FLAWS` (the first possible from a drawn one)."""
+def _break(draw, terms, output, shapes, used, start=None):
+    """Makes a valid equation invalid in one of the ways of :data:`FLAWS`: the first possible one from ``start``
+    (drawn if None)."""
     terms = [list(t) for t in terms]
     shapes = [list(s) for s in shapes]
-    start = draw(st.integers(0, len(FLAWS) - 1))
+    start = draw(st.integers(0, len(FLAWS) - 1)) if start is None else start
     for flaw in FLAWS[start:] + FLAWS[:start]:
         if flaw == "output-label-not-in-inputs":
             fresh = [x for x in POOL if x not in used]
@@ -140,6 +146,15 @@ def _break(draw, terms, output, shapes, used):
                                 if x == label:
                                     shapes[i2][d] = n + 1
                             return flaw, terms, output, shapes
+            fresh = [x for x in POOL if x not in used]
+            if len(terms) >= 2:  # no shared label to break: share a new one, with sizes 2 and 3
+                i, i2 = draw(st.lists(st.integers(0, len(terms) - 1), min_size=2, max_size=2, unique=True))
+                label = fresh[0]
+                terms[i].append(label)
+                shapes[i].append(2)
+                terms[i2].append(label)
+                shapes[i2].append(3)
+                return flaw, terms, output, shapes
         if flaw == "diagonal-size-mismatch":
             for t, shape in zip(terms, shapes):
                 seen = {}

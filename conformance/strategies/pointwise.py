@@ -18,6 +18,8 @@ other way round): torch gives complex32 there, a dtype outside this suite (the b
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -72,17 +74,23 @@ PAIRS = _pool(2, 1200, 2)
 TRIPLES = _pool(3, 1200, 3)
 
 
+# Strategies are built once: a sampled_from over a long list costs a pass over it whenever a new one is labelled.
+_SHAPES_ST = st.sampled_from(SHAPES)
+_PAIRS_ST = st.sampled_from(PAIRS)
+_TRIPLES_ST = st.sampled_from(TRIPLES)
+
+
 def shapes():
     """One array shape from :data:`SHAPES`."""
-    return st.sampled_from(SHAPES)
+    return _SHAPES_ST
 
 
 def shape_pairs():
-    return st.sampled_from(PAIRS)
+    return _PAIRS_ST
 
 
 def shape_triples():
-    return st.sampled_from(TRIPLES)
+    return _TRIPLES_ST
 
 
 # ---- Python scalars -----------------------------------------------------------------------------------------
@@ -100,6 +108,7 @@ def int_range(dtype: str) -> tuple[int, int]:
     return -20, 20
 
 
+@functools.lru_cache(maxsize=None)
 def python_scalars(dtype: str, kinds=SCALAR_KINDS):
     """A Python scalar to combine with a tensor of ``dtype``: of each kind in ``kinds``."""
     options = []
@@ -122,10 +131,15 @@ def _kw(pairs):
 _OMIT = object()
 
 
-def _other_dtypes(dtype: str, partners) -> tuple:
-    """The dtypes of a second operand: the same one three times as often as each partner."""
+@functools.lru_cache(maxsize=None)
+def _other_dtypes(dtype: str, partners) -> st.SearchStrategy:
+    """The dtype of a second operand: the same one three times as often as each partner."""
     others = tuple(p for p in partners if p != dtype)
-    return (dtype,) * max(1, len(others) // 3) + others
+    return st.sampled_from((dtype,) * max(1, len(others) // 3) + others)
+
+
+_FORMS = st.sampled_from(("arrays", "arrays", "scalar"))
+_ARRAYS_ONLY = st.just("arrays")
 
 
 def _no_complex32(s0, s1, d0, d1):
@@ -138,10 +152,10 @@ def _no_complex32(s0, s1, d0, d1):
 
 @st.composite
 def _mixed_binary(draw, dtype, partners, kinds, domain, other_domain, scalar_domain, kwargs):
-    form = draw(st.sampled_from(("arrays", "arrays", "scalar")) if kinds else st.just("arrays"))
+    form = draw(_FORMS if kinds else _ARRAYS_ONLY)
     if form == "arrays":
         s0, s1 = draw(shape_pairs())
-        other = draw(st.sampled_from(_other_dtypes(dtype, partners)))
+        other = draw(_other_dtypes(dtype, partners))
         s0, s1 = _no_complex32(s0, s1, dtype, other)
         dom = other_domain(other) if callable(other_domain) else other_domain
         args = (ArraySpec(s0, dtype, domain=domain), ArraySpec(s1, other, domain=dom))
@@ -191,13 +205,25 @@ def alphas(dtype: str):
     return st.sampled_from(tuple(values))
 
 
+_DECIMALS = st.sampled_from((_OMIT, _OMIT, 0, 1, 2, 3, -1, -2, -3))
+
+
 def decimals():
-    return st.integers(-3, 3)
+    """``round``'s ``decimals``: left out a third of the time, else -3..3."""
+    return _DECIMALS
 
 
 #: pow exponents as Python scalars: integers (negative ones included), fractions, and special values
 POW_SCALARS = (2, 0, 1, 3, -1, -2, 5, 0.5, 2.0, -0.5, 1.5, -1.5, 0.0, 1 / 3, -3.0, float("inf"), float("-inf"),
                float("nan"))
+
+
+_POW_FORMS = st.sampled_from(("tensor", "scalar", "negative"))
+_POW_SCALARS_ST = st.sampled_from(POW_SCALARS)
+_SIGNED_ST = st.sampled_from(D.SIGNED)
+_CLAMP_FORMS = st.sampled_from(("scalars", "scalars", "tensors", "tensors", "mixed", "neither"))
+_CLAMP_WHICH = st.sampled_from(("min", "max", "both"))
+_QUARTER = st.integers(0, 3)
 
 
 def _pow_exponent_domain(other: str):
@@ -208,15 +234,15 @@ def _pow_exponent_domain(other: str):
 
 @st.composite
 def _pow_case(draw, dtype, partners):
-    form = draw(st.sampled_from(("tensor", "scalar", "negative")))
+    form = draw(_POW_FORMS)
     if form == "scalar":
         s = draw(shapes())
-        e = draw(st.sampled_from(POW_SCALARS))
+        e = draw(_POW_SCALARS_ST)
         return Case((ArraySpec(s, dtype), e), (), draw(seeds))
     s0, s1 = draw(shape_pairs())
-    other = draw(st.sampled_from(_other_dtypes(dtype, partners)))
+    other = draw(_other_dtypes(dtype, partners))
     if form == "negative":  # integer exponent tensors with negative entries
-        other = draw(st.sampled_from(D.SIGNED))
+        other = draw(_SIGNED_ST)
         dom = ("int", -3, 3)
     else:
         dom = _pow_exponent_domain(other)
@@ -232,8 +258,8 @@ def pow_args(dtype: str, partners=D.ALL):
 
 @st.composite
 def _clamp_case(draw, dtype, partners):
-    form = draw(st.sampled_from(("scalars", "scalars", "tensors", "tensors", "mixed", "neither")))
-    which = draw(st.sampled_from(("min", "max", "both")))
+    form = draw(_CLAMP_FORMS)
+    which = draw(_CLAMP_WHICH)
     if form == "neither":
         return Case((ArraySpec(draw(shapes()), dtype),), (), draw(seeds))
     if form == "scalars":
@@ -244,8 +270,8 @@ def _clamp_case(draw, dtype, partners):
     else:
         s0, s1, s2 = draw(shape_triples())
         x = ArraySpec(s0, dtype)
-        lo = ArraySpec(s1, draw(st.sampled_from(_other_dtypes(dtype, partners)))) if which != "max" else _OMIT
-        hi = ArraySpec(s2, draw(st.sampled_from(_other_dtypes(dtype, partners)))) if which != "min" else _OMIT
+        lo = ArraySpec(s1, draw(_other_dtypes(dtype, partners))) if which != "max" else _OMIT
+        hi = ArraySpec(s2, draw(_other_dtypes(dtype, partners))) if which != "min" else _OMIT
         if form == "mixed":  # one tensor bound and one Python number
             hi = draw(python_scalars(dtype, ("int",)))
             if lo is _OMIT:
@@ -264,10 +290,10 @@ def _where_case(draw, dtype, partners, kinds):
     s0, s1, s2 = draw(shape_triples())
     cond = ArraySpec(s0, "bool")
     x = ArraySpec(s1, dtype)
-    if kinds and draw(st.integers(0, 3)) == 3:
+    if kinds and draw(_QUARTER) == 3:
         y = draw(python_scalars(dtype, kinds))
     else:
-        other = draw(st.sampled_from(_other_dtypes(dtype, partners)))
+        other = draw(_other_dtypes(dtype, partners))
         s1, s2 = _no_complex32(s1, s2, dtype, other)
         x = ArraySpec(s1, dtype)
         y = ArraySpec(s2, other)

@@ -9,9 +9,10 @@ the case's seeded fills, as everywhere in the suite.
   (the empty tuple included), and, rarely, an invalid one (out of range, or the same dim twice as
   ``(0, -ndim)``), on which torch and NumPy must both raise. ``keepdim`` is absent, False or True, whatever the
   ``dim`` (NumPy accepts ``keepdims`` without ``axis``).
-* :data:`TIES` is a value domain with five distinct values; :func:`value_domains` mixes it with the ordinary
-  fills, so that ties (for ``argmax``, ``max(dim)``, ``sort(stable=True)``, ``unique``) are frequent while NaN,
-  infinities and signed zeros still come from the ``special`` fill of the other half of the cases.
+* :data:`TIES` is a value domain with five distinct values and :data:`NANS` one with three NaNs in ten values;
+  :func:`value_domains` mixes them with the ordinary fills, so that ties (for ``argmax``, ``max(dim)``,
+  ``sort(stable=True)``, ``unique``) and NaNs are frequent, while infinities and signed zeros still come from
+  the ``special`` fill.
 * ``dtype=`` is drawn as a ``torch.dtype`` (the reference maps it to NumPy's), absent most of the time.
 """
 from __future__ import annotations
@@ -32,9 +33,14 @@ OMIT = object()
 DIM_KINDS = ("none", "None", "int", "tuple")
 
 
-def value_domains(ties: bool = True):
-    """The value domain of an input: the ordinary fills, or (half of the cases when ``ties``) :data:`TIES`."""
-    return st.sampled_from((None, TIES)) if ties else st.just(None)
+#: the fills' own values, three in ten of them NaN in the special and extreme fills (floating and complex dtypes)
+NANS = ("nan", 0.3, 0)
+
+
+def value_domains(ties: bool = True, nans: bool = True):
+    """The value domain of an input: the ordinary fills, :data:`TIES` (with ``ties``) or :data:`NANS` (with
+    ``nans``), in equal shares."""
+    return st.sampled_from((None,) + ((TIES,) if ties else ()) + ((NANS,) if nans else ()))
 
 
 def dim_args(ndim: int, kinds=DIM_KINDS, invalid: bool = True):
@@ -79,10 +85,10 @@ def dtype_targets(dtype: str, floating=("float32", "float64"), integral=("int64"
 
 
 @st.composite
-def _reduction(draw, dtype, dim_kinds, keepdim, dtypes_arg, extra, ties, min_dims, max_dims, min_side,
+def _reduction(draw, dtype, dim_kinds, keepdim, dtypes_arg, extra, ties, nans, min_dims, max_dims, min_side,
                dim_name, invalid):
     shape = tuple(draw(shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=MAX_SIDE)))
-    x = ArraySpec(shape, dtype, domain=draw(value_domains(ties)))
+    x = ArraySpec(shape, dtype, domain=draw(value_domains(ties, nans)))
     kwargs = []
     if dim_kinds:
         dim = draw(dim_args(len(shape), dim_kinds, invalid))
@@ -104,12 +110,13 @@ def _reduction(draw, dtype, dim_kinds, keepdim, dtypes_arg, extra, ties, min_dim
 
 
 def reduction(dtype: str, *, dims=DIM_KINDS, keepdim: bool = True, dtypes_arg=(), ties: bool = False,
-              min_dims: int = 0, max_dims: int = MAX_DIMS, min_side: int = 0, dim_name: str = "dim",
-              invalid: bool = True, **extra):
+              nans: bool | None = None, min_dims: int = 0, max_dims: int = MAX_DIMS, min_side: int = 0,
+              dim_name: str = "dim", invalid: bool = True, **extra):
     """A Case strategy for ``op(x, dim=..., keepdim=..., dtype=..., **extra)``: the keyword arguments are drawn
-    (``dims``: the kinds of ``dim``, empty for none; ``extra``: strategies, ``OMIT`` leaves one out)."""
-    return _reduction(dtype, tuple(dims), keepdim, tuple(dtypes_arg), tuple(extra.items()), ties, min_dims,
-                      max_dims, min_side, dim_name, invalid)
+    (``dims``: the kinds of ``dim``, empty for none; ``extra``: strategies, ``OMIT`` leaves one out); tie-heavy
+    values with ``ties``, NaN-heavy ones with ``nans`` (by default: with ``ties``)."""
+    return _reduction(dtype, tuple(dims), keepdim, tuple(dtypes_arg), tuple(extra.items()), ties,
+                      ties if nans is None else nans, min_dims, max_dims, min_side, dim_name, invalid)
 
 
 # ---- comparison -------------------------------------------------------------------------------------------
@@ -139,12 +146,15 @@ def comparison(dtype: str, partners, complex_ok: bool = True, scalars: bool = Tr
     plain = mixed_binary(dtype, partners, kinds=kinds, scalars=comparison_scalars(dtype, complex_ok))
     tied = mixed_binary(dtype, partners, kinds=kinds, domain=TIES, other_domain=TIES,
                         scalars=comparison_scalars(dtype, complex_ok))
+    nans = mixed_binary(dtype, partners, kinds=kinds, domain=NANS, other_domain=NANS,
+                        scalars=comparison_scalars(dtype, complex_ok))
     if scalars:
-        return plain | tied
+        return st.one_of(plain, tied, nans)
     # Python scalars one time in six (where the op rejects them)
     arrays = mixed_binary(dtype, partners, kinds=())
     tied_arrays = mixed_binary(dtype, partners, kinds=(), domain=TIES, other_domain=TIES)
-    return st.one_of(plain, arrays, arrays, tied_arrays, tied_arrays, tied_arrays)
+    nan_arrays = mixed_binary(dtype, partners, kinds=(), domain=NANS, other_domain=NANS)
+    return st.one_of(plain, arrays, tied_arrays, tied_arrays, nan_arrays, nan_arrays)
 
 
 RTOLS = (OMIT, 0.0, 1e-5, 0.25, 1.0, float("inf"), -1.0)
@@ -184,12 +194,13 @@ def near(dtype: str):
     def _near(draw):
         s0, s1 = draw(shape_pairs())
         d = ArraySpec(s1, dtype, domain=draw(st.sampled_from(OFFSETS)))
+        x = ArraySpec(s0, dtype, domain=draw(st.sampled_from((None, NANS))))
         kwargs = []
         for name, pool in (("rtol", RTOLS[:-2]), ("atol", ATOLS[:-2]), ("equal_nan", EQUAL_NAN)):
             v = draw(st.sampled_from(pool))
             if v is not OMIT:
                 kwargs.append((name, v))
-        return Case((ArraySpec(s0, dtype), d), tuple(kwargs), draw(seeds))
+        return Case((x, d), tuple(kwargs), draw(seeds))
     return _near()
 
 
@@ -205,7 +216,7 @@ def equality(dtype: str, partners=()):
             s1 = s0
         else:
             s0, s1 = draw(shape_pairs())
-        dom = draw(st.sampled_from((None, ("int", 0, 1), ("int", 0, 2))))
+        dom = draw(st.sampled_from((None, ("int", 0, 1), ("int", 0, 2), NANS)))
         other = draw(st.sampled_from((dtype, dtype) + tuple(partners)))
         return Case((ArraySpec(s0, dtype, domain=dom), ArraySpec(s1, other, domain=dom)), (), draw(seeds))
     return _equality()
@@ -261,7 +272,7 @@ def _unique(draw, dtype):
     from conformance.strategies.pointwise import shapes as pool_shapes
 
     shape = tuple(draw(pool_shapes()))
-    dom = draw(st.sampled_from((TIES, TIES, ("int", 0, 2), None)))
+    dom = draw(st.sampled_from((TIES, TIES, ("int", 0, 2), None, NANS)))
     kwargs = []
     for name in ("sorted", "return_inverse", "return_counts"):
         v = draw(st.sampled_from(BOOLS))
@@ -281,7 +292,7 @@ def unique_args(dtype: str):
 def _searchsorted(draw, dtype):
     from conformance.strategies.pointwise import shapes as pool_shapes
 
-    dom = draw(st.sampled_from((TIES, None)))
+    dom = draw(st.sampled_from((TIES, None, NANS)))
     n = draw(st.integers(0, 6))
     if draw(st.integers(0, 2)):  # one sequence for every value
         seq = ArraySpec((n,), dtype, domain=dom)

@@ -11,7 +11,9 @@ example is checked with several fills:
 
 A ``domain`` restricts values for arguments that need it (an index array, an exponent): ``("int", lo, hi)``
 gives integers in ``[lo, hi)``, ``("float", lo, hi)`` reals in ``[lo, hi]`` (with the bounds themselves mixed in
-by the ``special`` fill), whatever the fill.
+by the ``special`` fill), whatever the fill. ``("nan", rate, 0)`` keeps the fill's own values and, in the
+``special`` and ``extreme`` fills, makes a fraction ``rate`` of them NaN (floating and complex dtypes; others are
+filled as usual): for ops where NaN matters.
 """
 from __future__ import annotations
 
@@ -120,6 +122,8 @@ def fill(rng: np.random.Generator, shape: tuple, name: str, mode: str = "ordinar
 
 def _domain(rng, size, name, mode, domain):
     kind, lo, hi = domain
+    if kind == "nan":  # the fill's own values; a fraction ``lo`` of them NaN in the special and extreme fills
+        return _with_nans(rng, size, name, mode, lo)
     if kind == "int":
         if hi <= lo:
             return np.zeros(size, dtype=np.int64)
@@ -130,4 +134,20 @@ def _domain(rng, size, name, mode, domain):
         vals[hit] = rng.choice(np.array([lo, hi, 0.0 if lo <= 0 <= hi else lo]), int(hit.sum()))
     if name in dtypes.INTEGRAL or name == "bool":
         vals = np.round(vals)
+    return vals
+
+
+def _with_nans(rng, size, name, mode, rate):
+    if name == "bool":
+        return rng.random(size) < 0.5
+    if name in dtypes.INTEGRAL:
+        return _integral(rng, size, name, mode)
+    if name in dtypes.COMPLEX:
+        vals = np.empty(size, dtype=np.complex128)
+        vals.real = _real(rng, size, name, mode)
+        vals.imag = _real(rng, size, name, mode)
+    else:
+        vals = _real(rng, size, name, mode)
+    if mode != "ordinary":
+        vals[rng.random(size) < rate] = np.nan
     return vals

@@ -1,0 +1,111 @@
+"""Matrix products: what the generic catalogue tests cannot state.
+
+* a recorded divergence whose example needs a memory layout (kron of a transposed operand);
+* TF32: the catalogue's product callables compare IEEE float32 even when the process enables TF32;
+* shape errors: a fixed list of operand shapes every product must reject (the strategies also draw invalid
+  shapes; this list pins the ones a change in torch's checks would most likely let through).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from conformance import catalogue
+from conformance.catalogue import linalg as L
+from conformance.check import Mismatch
+from conformance.strategies.cases import Sample
+
+pytestmark = pytest.mark.linalg
+
+
+@pytest.mark.op("kron")
+@pytest.mark.divergence("kron-transposed-input-raises")
+@pytest.mark.dtypes("float32")
+def test_kron_transposed_operand_divergence(device, dtype):
+    """The recorded divergence still holds: torch.kron raises for a transposed operand, NumPy computes."""
+    a = np.arange(1, 3, dtype=np.float32)
+    b = np.arange(1, 5, dtype=np.float32).reshape(2, 2)
+    sample = Sample(args=(a, b), kwargs={}, arrays=[a, b], layouts=["contiguous", "transposed"])
+    div = catalogue.divergence("kron-transposed-input-raises")
+    if not div.applies(sample, dtype):
+        raise Mismatch("kron-transposed-input-raises: its own condition does not cover its example")
+    ta = torch.from_numpy(a).to(device)
+    tb = torch.from_numpy(b.T.copy()).to(device).t()
+    try:
+        torch.kron(ta, tb)
+    except RuntimeError:
+        pass
+    else:
+        raise Mismatch("divergence kron-transposed-input-raises no longer holds: torch.kron of a transposed "
+                       "operand now returns a result; update the catalogue")
+    expected = np.kron(a, b)
+    if not np.array_equal(torch.kron(ta, tb.contiguous()).cpu().numpy(), expected):
+        raise Mismatch("kron of the contiguous copy differs from np.kron")
+
+
+@pytest.mark.op("matmul")
+@pytest.mark.dtypes("float32")
+def test_products_compare_ieee_float32_with_tf32_enabled(device, dtype):
+    """With TF32 enabled in the process, the catalogue's callables still compute IEEE float32 products (TF32
+    keeps 10 mantissa bits: 1 + 2**-20 would round to 1) and restore the settings afterwards."""
+    x = np.float32(1 + 2.0 ** -20)
+    want = np.float32(np.float64(x) * np.float64(x))  # 1 + 2**-19, exact in float32
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    try:
+        a = torch.full((4, 1), float(x), device=device)
+        b = torch.full((1, 4), float(x), device=device)
+        results = {"matmul": L.matmul_ieee(a, b), "mm": L.mm_ieee(a, b), "bmm": L.bmm_ieee(a[None], b[None])[0]}
+        flags = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+    for name, r in results.items():
+        got = r.cpu().numpy()
+        if not (got == want).all():
+            raise Mismatch(f"{name} with TF32 enabled in the process: {got.ravel()[0]!r}, IEEE float32 gives "
+                           f"{want!r}: the TF32 switch around the call does not work")
+    if flags != (True, True):
+        raise Mismatch(f"the TF32 settings were not restored after the call: {flags}")
+
+
+#: (op, operand shapes) that NumPy's rules (or torch's documented ranks) reject
+INVALID = [
+    ("dot", (3,), (4,)),
+    ("vdot", (2,), (3,)),
+    ("mm", (2, 3), (4, 2)),
+    ("mm", (2, 3), (3,)),
+    ("bmm", (2, 2, 3), (3, 3, 2)),
+    ("bmm", (1, 2, 3), (2, 3, 2)),  # bmm does not broadcast a batch of 1
+    ("bmm", (2, 3), (3, 2)),
+    ("mv", (2, 3), (2,)),
+    ("mv", (2, 3), (3, 1)),
+    ("matmul", (), (3,)),
+    ("matmul", (3,), ()),
+    ("matmul", (2, 3), (2, 3)),
+    ("matmul", (2, 2, 3), (3, 3, 2)),
+    ("matmul", (0,), (1,)),
+    ("inner", (2, 3), (2, 4)),
+]
+
+
+@pytest.mark.op("matmul")
+@pytest.mark.dtypes("float32")
+@pytest.mark.parametrize("name, shape_a, shape_b", INVALID, ids=[f"{n}-{a}-{b}" for n, a, b in INVALID])
+def test_shape_errors_raise(device, dtype, name, shape_a, shape_b):
+    """torch raises (RuntimeError) where the reference raises, for each listed pair of shapes."""
+    op = catalogue.by_name(name)
+    a, b = np.ones(shape_a, np.float32), np.ones(shape_b, np.float32)
+    try:
+        op.ref(a, b)
+    except (ValueError, RuntimeError):
+        pass
+    else:
+        raise AssertionError(f"the reference of {name} accepts {shape_a} x {shape_b}: not an invalid pair")
+    try:
+        op.call((torch.ones(shape_a, device=device), torch.ones(shape_b, device=device)), {})
+    except RuntimeError:
+        return
+    raise Mismatch(f"{name} [{device}, {dtype}]: torch accepts operands of shapes {shape_a} and {shape_b}, "
+                   "which NumPy's rules reject")

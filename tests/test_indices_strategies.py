@@ -1,0 +1,102 @@
+"""The index strategies produce what they document: valid and repeated indices, empty index arrays, gather and
+scatter shapes torch accepts, split arguments, reshape targets, and NumPy arrays with the strides of each layout."""
+import math
+import random
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+
+from conformance.strategies import LAYOUTS, layouts
+from conformance.strategies import indices as I
+
+
+def _rngs(n=400):
+    return [random.Random(seed) for seed in range(n)]
+
+
+def _values(spec, seed=0):
+    from conformance.strategies.values import fill
+
+    return fill(np.random.default_rng(seed), spec.shape, spec.dtype, "ordinary", spec.domain)
+
+
+def test_index_values_in_range_and_repeated():
+    repeated = negative = empty = 0
+    for rng in _rngs():
+        x, dim, idx = I.index_args(rng, "float32", source=False, negative=True)
+        n = x.shape[dim % len(x.shape)]
+        v = _values(idx, rng.getrandbits(32))
+        assert v.size == 0 or (v.min() >= -n and v.max() < n), (x, dim, idx)
+        repeated += v.size > np.unique(v).size
+        negative += bool(v.size and v.min() < 0)
+        empty += v.size == 0
+    assert repeated > 100 and negative > 40 and empty > 10
+
+
+def test_unique_cases_never_repeat_a_position():
+    for rng in _rngs():
+        x, dim, idx, src = I.scatter_args(rng, "float32", unique=True)
+        if idx.shape:
+            assert idx.shape[dim % len(idx.shape)] <= 1
+        x, indices, values = I.put_args(rng, "float32", unique=True)
+        if indices[0].dtype != "bool":
+            assert math.prod(I.broadcast([i.shape for i in indices])) <= 1
+
+
+def test_gather_and_scatter_shapes_are_accepted_by_torch():
+    for rng in _rngs(200):
+        x, dim, idx = I.gather_args(rng, "float32")
+        t = torch.from_numpy(_values(x))
+        i = torch.from_numpy(_values(idx, 1).astype(np.int64))
+        torch.gather(t, dim, i)
+        x, dim, idx, src = I.scatter_args(rng, "float32")
+        torch.scatter_add(t if x.shape == tuple(t.shape) else torch.from_numpy(_values(x)), dim,
+                          torch.from_numpy(_values(idx, 1).astype(np.int64)), torch.from_numpy(_values(src, 2)))
+
+
+def test_split_arguments():
+    for rng in _rngs():
+        n = rng.randint(0, 7)
+        sizes = I.split_sizes(rng, n)
+        assert sum(sizes) == n and all(s >= 0 for s in sizes) and 1 <= len(sizes) <= 4
+        assert all(-n - 2 <= p <= n + 2 for p in I.split_indices(rng, n))
+
+
+def test_reshape_and_split_targets():
+    for rng in _rngs():
+        shp = I.shape(rng)
+        target = I.reshape_target(rng, shp)
+        np.reshape(np.zeros(shp), target)
+        viewable = I.split_target(rng, shp)
+        for layout in LAYOUTS:
+            assert I.viewable(np.zeros(shp), layout, viewable), (shp, layout, viewable)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_numpy_layout_has_torch_strides(layout):
+    for rng in _rngs(60):
+        values = np.arange(math.prod(shp := I.shape(rng)), dtype=np.float32).reshape(shp)
+        if layout == "expanded":  # as Case.sample makes them: constant along the expanded axis
+            values = layouts.constant_along_axis(values)
+        t = layouts.make(values, layout)
+        a = I.numpy_layout(values, layout)
+        assert np.array_equal(a, values)
+        if values.size == 0:
+            continue  # no element: strides mean nothing
+        strides = [(ts, ns // a.itemsize) for ts, ns, n in zip(t.stride(), a.strides, shp) if n > 1]
+        assert all(ts == ns for ts, ns in strides), (shp, layout)  # size-1 dims' strides do not matter
+
+
+def test_case_strategy_draws_one_integer():
+    seen = []
+
+    @settings(max_examples=30, database=None, derandomize=True)
+    @given(I.case(I.gather_args, "float32"))
+    def run(case):
+        seen.append(case)
+
+    run()
+    assert len({repr(c) for c in seen}) > 20
+    assert all(isinstance(c.seed, int) for c in seen)
