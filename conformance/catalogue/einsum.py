@@ -77,6 +77,24 @@ def _structure(args):
     return terms, out, ops, sizes
 
 
+def _influenced(terms, out, ops, shape):
+    """The result elements that a NaN or infinite operand value can reach, whatever the evaluation order: those
+    whose output subscripts agree with the value's (the other operands' sizes do not matter: a factored
+    evaluation multiplies partial results even when another operand is empty)."""
+    reach = np.zeros(shape, dtype=bool)
+    for term, op in zip(terms, ops):
+        bad = nonfinite_mask(op)
+        if not bad.any():
+            continue
+        keep = [x for x in dict.fromkeys(term) if x in out]
+        part = np.einsum(bad, R._ints(term), R._ints(keep)) > 0
+        order = [x for x in out if x in keep]
+        part = np.transpose(part, [keep.index(x) for x in order]) if keep else part
+        part = part.reshape([part.shape[order.index(x)] if x in order else 1 for x in out])
+        reach |= np.broadcast_to(part, shape)
+    return reach
+
+
 def _with_arrays(args, arrays):
     it = iter(arrays)
     return tuple(next(it) if isinstance(a, np.ndarray) else a for a in args)
@@ -93,9 +111,7 @@ def _einsum_tol(sample, dtype):
     mags = [finite_abs(op) for op in ops]
     with np.errstate(over="ignore", invalid="ignore"):
         scale = R.einsum_summing_ellipsis(*_with_arrays(args, mags))
-        nonfinite = sum(R.einsum_summing_ellipsis(*_with_arrays(
-            args, [nonfinite_mask(op) if i == j else np.ones(op.shape) for i, op in enumerate(ops)]))
-            for j in range(m)) > 0
+        nonfinite = _influenced(terms, out, ops, np.shape(scale))
         amplification = float(np.prod([max(float(np.max(x, initial=0.0)), 1.0) for x in mags])) if m > 1 else 1.0
         # partial contractions of proper subsets of the operands (what an intermediate can hold)
         partial = 0.0
@@ -114,8 +130,9 @@ def _einsum_tol(sample, dtype):
     big = float(_finfo(real).max)
     overflow = np.full(np.shape(scale), not partial * (1 + g) < big)
     # torch factors sums out of products (a label only one operand has is summed before the product; with three
-    # or more operands a pairwise result multiplies the next one): inf * (x + y) is not inf * x + inf * y, so
-    # NaN against an infinity is no disagreement where a NaN or infinite factor contributes
+    # or more operands a pairwise result multiplies the next one): inf * (x + y) is not inf * x + inf * y, and a
+    # NaN factor times an empty sum is NaN where the full sum over an empty index space is 0, so where a NaN or
+    # infinite value can reach an element, NaN against an infinity or a number is no disagreement
     only_one = [x for x in summed if sum(1 for t, op in zip(terms, ops)
                                          if x in t and op.shape[t.index(x)] != 1) == 1]
     factored = m >= 3 or (m == 2 and bool(only_one))

@@ -17,6 +17,7 @@ that fails when torch stops behaving as recorded.
 """
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 from conformance.catalogue.entry import Divergence
@@ -65,6 +66,15 @@ def _scatter_reduce_raises(sample, dtype) -> bool:
 def _scatter_reduce_prod_silent(sample, dtype) -> bool:
     return _src_not_index_shaped(sample, dtype) and _reduce(sample) == "prod" and not \
         _scatter_reduce_raises(sample, dtype)
+
+
+_LOW = (np.dtype(np.float16), np.dtype(ml_dtypes.bfloat16))
+
+
+def _low_precision_exponent(sample, dtype) -> bool:
+    base, exponent = sample.args[0], sample.args[1] if len(sample.args) > 1 else None
+    return isinstance(exponent, np.ndarray) and exponent.dtype in _LOW and isinstance(base, np.ndarray) and \
+        base.dtype.kind in "fc" and base.dtype != exponent.dtype
 
 
 def _bool_exponent(sample, dtype) -> bool:
@@ -148,6 +158,19 @@ DIVERGENCES = [
         kind="bug",
         applies=lambda sample, dtype: isinstance(sample.kwargs.get("alpha"), complex) and
         sample.kwargs["alpha"].imag != 0),
+    Divergence(
+        id="grad-pow-low-precision-exponent", op="pow", family=F,
+        condition="pow(x, e) with e a float16 or bfloat16 tensor and x of another floating or complex dtype (the "
+                  "result has a wider dtype than e), gradient with respect to x",
+        torch_behaviour="the gradient e * x ** (e - 1) uses e - 1 rounded to e's dtype: off by a factor "
+                        "x ** (rounding error), 4% for x = 174, e = -1.0078125 in bfloat16 (e - 1 = -2.0078125 "
+                        "rounds to -2). Reproduction: x = torch.tensor(174., dtype=torch.float64, requires_grad=True); "
+                        "torch.pow(x, torch.tensor(-1.0078125, dtype=torch.bfloat16)).backward() gives x.grad = "
+                        "-3.3288e-05; the derivative is -3.1973e-05 (exact with a float32 exponent)",
+        numpy_behaviour="the derivative of np.power in the result's precision (e is exact; e - 1 is computed in the "
+                        "result dtype)",
+        reference="no issue found in the tracker",
+        kind="bug", applies=_low_precision_exponent),
     Divergence(
         id="grad-pow-bool-exponent", op="pow", family=F,
         condition="pow(float tensor, bool tensor): gradient with respect to the base",

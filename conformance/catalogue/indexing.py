@@ -23,8 +23,9 @@ product ``alpha * source`` and one for a mean's division give the bound used, ``
 mean), added to the table's ``atol`` at the written elements only (the others must hold their old value). A
 product of ``m`` terms has relative error ``gamma(m)``, valid while no partial product leaves the normal range.
 Where a partial sum may exceed the largest finite value (``S (1 + gamma) >`` it), or a partial product may leave
-the normal range, the element is marked ``may_overflow`` (see :mod:`conformance.compare`). Max and min select:
-they are compared exactly.
+the normal range (or meets a term with an infinite component, whose other partial products may overflow in the
+working precision: inf - inf is NaN), the element is marked ``may_overflow`` (see :mod:`conformance.compare`).
+Max and min select: they are compared exactly.
 """
 from __future__ import annotations
 
@@ -74,6 +75,13 @@ def _mag(a) -> np.ndarray:
     return np.where(np.isfinite(a), a, 0.0)
 
 
+def _finite(a) -> np.ndarray:
+    a = np.asarray(a)
+    if a.dtype.kind == "c":
+        return np.isfinite(a.real) & np.isfinite(a.imag)
+    return np.isfinite(a.astype(np.float64))
+
+
 def _bound(name, out_shape, sel, self_vals, vals, include_self=True, mean=False, prod=False, scale=1.0):
     """The tolerance of one accumulated result: see the module docstring."""
     from conformance.compare import TOLERANCES
@@ -97,6 +105,11 @@ def _bound(name, out_shape, sel, self_vals, vals, include_self=True, mean=False,
         # per multiplication (Higham, Lemma 3.5), below 3u
         g = gamma(count * (3 if name in D.COMPLEX else 1), u)
         over = written & ((hi + 1 > math.log2(BIGGEST[name])) | (lo - 1 < math.log2(TINY[name])))
+        # a term with an infinite component: the finite partial products of the component formula (ac - bd)
+        # may overflow in the working precision (inf - inf is NaN) where the reference's do not
+        special = np.where(include_self, ~_finite(self_vals), False)
+        np.logical_or.at(special, sel, ~_finite(vals))
+        over |= written & special & (count >= 2)
         with np.errstate(over="ignore"):
             magnitude = np.exp2(hi + lo)  # |product| = product of |terms|: the relative bound as an absolute one
         return {name: (rtol, np.where(over, INF, atol + np.where(written, g * magnitude, 0.0)), over)}

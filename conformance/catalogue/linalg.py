@@ -16,10 +16,12 @@ product of the operands' largest magnitudes (at least 1) when an underflowed int
 is good to ``sqrt(2) gamma(2)``). ``S`` is computed with the non-finite factors left out. The bound grows with the
 contracted length, as it must; it is not widened anywhere else.
 
-Where ``S`` reaches the type's largest finite value, an intermediate result of torch's working precision may
-overflow although the exact result does not; there (and only there) a non-finite torch value is accepted in place
-of a finite expected one (``may_overflow``, see :mod:`conformance.compare`). For float64 the reference itself may
-have overflowed there, and the element is not compared.
+**Overflow.** Where ``S`` reaches the type's largest finite value, a partial sum of torch's working precision may
+overflow although the exact result does not, and which infinity (or NaN) comes out depends on the summation
+order; there the bound (at least ``gamma * max``) says nothing either. Such elements are compared only where a NaN
+or infinite input contributes (torch must then give NaN or an infinity: ``may_overflow`` in
+:mod:`conformance.compare`); elsewhere they are not compared. For float64 the reference itself may have
+overflowed, and no such element is compared.
 
 **Complex infinities.** A complex product with an infinite or NaN part has no single IEEE answer: C99 Annex G
 (which recovers infinities from ``inf * 0`` terms) is optional, and NumPy's BLAS-backed products and torch's
@@ -221,6 +223,11 @@ def matmul_ieee(a, b):
 
 def tensordot_ieee(a, b, dims):
     return _ieee(torch.tensordot, a, b, dims)
+
+
+def linear_ieee(x, weight, bias=None):
+    """``torch.nn.functional.linear`` with TF32 off (the functional catalogue's linear)."""
+    return _ieee(torch.nn.functional.linear, x, weight, bias)
 
 
 # ---- divergences -----------------------------------------------------------------------------------------
@@ -451,6 +458,6 @@ ENTRIES = [
             tol_fn=_trace_tol, divergences=(TRACE_UINT8, TRACE_BOOL), **SUM_OF_PRODUCTS),
     OpEntry("tril", F, "torch.tril", np.tril, S.triangle_case, ("bool", "float32"),
             method="tril", inplace="tril_", divergences=(_triangle_divergence("tril"),), grad=True),
-    OpEntry("triu", F, "torch.triu", np.triu, S.triangle_case, ("bool", "float32"),
+    OpEntry("triu", F, "torch.triu", np.triu, S.triangle_case, ("float32",),
             method="triu", inplace="triu_", divergences=(_triangle_divergence("triu"),), grad=True),
 ]

@@ -5,11 +5,10 @@ naive formula breaks down: softmax and log_softmax subtract the maximum first (s
 gelu and silu take their limits at infinities (gelu(-inf) = silu(-inf) = -0.0, gelu(+inf) = silu(+inf) = +inf)
 instead of the ``-inf * 0`` of the formula. A 0-d input counts as one element along dim 0 / -1, as in torch.
 
-Only ``numpy`` and ``math`` are used: these functions are pasted into reproduction snippets.
+Only ``numpy`` is used (``math.erf`` is imported inside the one function that needs it): these functions are
+pasted into reproduction snippets.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -55,6 +54,8 @@ def relu(x):
 
 
 def _erf(x):
+    import math  # imported here: this function is pasted into reproduction snippets, which import numpy only
+
     return np.vectorize(math.erf, otypes=[np.float64])(x) if x.size else x.astype(np.float64)
 
 
@@ -62,10 +63,10 @@ def gelu(x, approximate="none"):
     """x * Phi(x), Phi the standard normal CDF; ``approximate="tanh"``:
     0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). The limits at -inf and +inf are -0.0 and +inf."""
     if approximate == "tanh":
-        inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
+        inner = np.sqrt(2.0 / np.pi) * (x + 0.044715 * x * x * x)
         out = 0.5 * x * (1.0 + np.tanh(inner))
     elif approximate == "none":
-        out = 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+        out = 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
     else:
         raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
     return np.where(np.isneginf(x), -0.0, np.where(np.isposinf(x), np.inf, out)).astype(x.dtype)
@@ -82,12 +83,15 @@ def normalize(x, p=2.0, dim=1, eps=1e-12):
     ``m * (sum (|x| / m)^p)^(1/p)`` with ``m`` the largest magnitude, so that neither the powers nor the rounded
     exponent ``1/p`` (whose error is multiplied by the logarithm of the sum) cost accuracy."""
     dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    axes = tuple(_axis(x, d) for d in dims)
+    axes = []
+    for d in dims:  # a loop, not a comprehension: reproduction snippets copy the helpers this body names
+        axes.append(_axis(x, d))
+    axes = tuple(axes)
     if len(set(axes)) != len(axes):
         raise ValueError(f"dim {dim} repeats a dim")
     x1 = x.reshape(1) if x.ndim == 0 else x
     mag = np.abs(x1)
-    if p == math.inf:
+    if p == np.inf:
         norm = np.max(mag, axis=axes, keepdims=True)  # an empty reduction raises: the max has no identity
     else:
         m = np.max(mag, axis=axes, keepdims=True, initial=0.0)
@@ -101,3 +105,32 @@ def linear(x, weight, bias=None):
     """x @ weight.T + bias (a 1-D weight is a single output feature)."""
     out = np.matmul(x, weight.T)
     return out if bias is None else out + bias
+
+
+# ---- torch's behaviour where it differs (the catalogue's recorded divergences) ------------------------------
+
+def gelu_nan_at_neginf(x, approximate="none"):
+    """torch's gelu at -inf: ``-inf * (1 + erf(-inf))`` = ``-inf * 0`` = NaN, where the limit is 0."""
+    out = gelu(x, approximate)
+    return np.where(np.isneginf(x), np.nan, out).astype(out.dtype)
+
+
+def gelu_vectorized_float32(x, approximate="none"):
+    """torch's vectorized float32 gelu: NaN at both infinities, and +inf for x above half of float32's largest
+    value (x * (1 + erf(x / sqrt 2)) overflows before the halving)."""
+    out = gelu(x, approximate)
+    out = np.where(np.isinf(x), np.nan, out)
+    return np.where(np.isfinite(x) & (x > 3.4028234663852886e38 / 2), np.inf, out).astype(out.dtype)
+
+
+def gelu_vectorized_bfloat16(x, approximate="none"):
+    """torch's vectorized bfloat16 gelu: as :func:`gelu_vectorized_float32`, with bfloat16's largest value."""
+    out = gelu(x, approximate)
+    out = np.where(np.isinf(x), np.nan, out)
+    return np.where(np.isfinite(x) & (x > 3.3895313892515355e38 / 2), np.inf, out).astype(out.dtype)
+
+
+def silu_nan_at_neginf(x):
+    """torch's silu at -inf: ``-inf * sigmoid(-inf)`` = ``-inf * 0`` = NaN, where the limit is 0."""
+    out = silu(x)
+    return np.where(np.isneginf(x), np.nan, out).astype(out.dtype)

@@ -236,9 +236,11 @@ def matmul_vjp(a, b, v):
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     v2 = np.asarray(v, dtype=np.float64)
-    if a.ndim == 1:
+    if a.ndim == 1 and b.ndim == 1:
+        v2 = v2.reshape(1, 1)
+    elif a.ndim == 1:
         v2 = np.expand_dims(v2, -2)
-    if b.ndim == 1:
+    elif b.ndim == 1:
         v2 = np.expand_dims(v2, -1)
     ga = v2 @ np.swapaxes(b2, -1, -2)
     gb = np.swapaxes(a2, -1, -2) @ v2

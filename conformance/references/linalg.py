@@ -76,13 +76,6 @@ def einsum_summing_ellipsis(*args, optimize=False):
     return full.sum(axis=tuple(range(full.ndim - n_out)), dtype=full.dtype)
 
 
-def einsum_int64(*args, optimize=False):
-    """``torch.einsum`` of integer or bool operands where torch sums an operand's own dims with ``sum`` (which
-    accumulates integers and bools as int64): the products and sums of the values as int64."""
-    args = tuple(a.astype(np.int64) if isinstance(a, np.ndarray) else a for a in args)
-    return einsum_summing_ellipsis(*args, optimize=optimize)
-
-
 def _einsum_terms(args):
     """(subscript lists, output list or None, operands) of an einsum call in either form; subscripts are
     letters, ``"..."`` for an ellipsis."""
@@ -111,10 +104,10 @@ def einsum_left_to_right(*args, optimize=False):
     diagonals first; then the operands are contracted left to right, two at a time; before each pairwise
     contraction, a dim that no other remaining operand has (size 1 does not count) is summed with ``sum``, which
     accumulates integers and bools as int64; dims both operands have are contracted with ``bmm``, which needs one
-    dtype and has no bool kernel (TypeError here where torch raises) unless its result is empty or
-    its contracted length is 0 (then it returns early, in the second operand's dtype); with nothing to contract,
-    the two are multiplied (with type promotion). A single operand's summed dims are summed with ``sum``. ``optimize`` (NumPy's
-    option) is ignored."""
+    dtype and has no bool kernel (TypeError here where torch raises) unless its result is empty or its contracted
+    length is 0 (then it returns early, in the second operand's dtype); with nothing to contract, the two are
+    multiplied (with type promotion). A single operand's summed dims are summed with ``sum``. ``optimize``
+    (NumPy's option) is ignored."""
     terms, out, ops = _einsum_terms(args)
     if len(terms) != len(ops):
         raise ValueError(f"the equation has {len(terms)} operands, the call {len(ops)}")

@@ -336,7 +336,8 @@ def _isnan(v):
 def clamp_torch(x, min=None, max=None):
     """torch.clamp: min(max(x, min), max) where a tie keeps the input (-0.0 clamped at min=0 stays -0.0), and a
     NaN in the input or in a bound gives NaN. A zero-dim tensor bound next to a Python number bound is taken as a
-    Python number (the overload for two numbers is the one that matches)."""
+    Python number (the overload for two numbers is the one that matches); a number bound out of the result dtype's
+    range is refused ('value cannot be converted to type ... without overflow')."""
     for_number = not isinstance(min, np.ndarray) and min is not None or not isinstance(max, np.ndarray) and \
         max is not None
     if for_number:
@@ -344,7 +345,13 @@ def clamp_torch(x, min=None, max=None):
             min = min.item()
         if isinstance(max, np.ndarray) and max.ndim == 0:
             max = max.item()
-    x, min, max = _cast_all(torch_result_type(x, min, max), (x, min, max))
+    dt = torch_result_type(x, min, max)
+    for bound in (min, max):
+        if isinstance(bound, float) and math.isfinite(bound) and _category(dt) == _FLOAT:
+            top = 3.3895313892515355e38 if _is_bf16(dt) else float(np.finfo(dt).max)
+            if abs(bound) > top:
+                raise OverflowError(f"value cannot be converted to type {dt} without overflow")
+    x, min, max = _cast_all(dt, (x, min, max))
     r = x
     if min is not None:
         r = np.where(_isnan(min) | np.less(r, min), min, r)

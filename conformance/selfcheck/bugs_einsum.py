@@ -1,8 +1,6 @@
 """Planted bugs for the einsum family: each wrong only under a condition."""
 from __future__ import annotations
 
-import torch
-
 from conformance.selfcheck import PlantedBug, when
 
 _POOL = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -8,10 +8,12 @@ label's dim of size 1 in one operand against n in another (broadcasting, which N
 size-0 and size-1 dims; implicit (``'ij,jk'``) and explicit (``'ij,jk->ki'``) outputs, the explicit ones in any
 order, with or without the ellipsis.
 
-About one equation in eight is invalid on purpose (``Equation.flaw`` says how): an output label that no operand
-has, a label twice in the output, a label whose sizes disagree (between operands, or within one operand for a
-diagonal), an operand with more dims than subscripts, or more subscript groups than operands. NumPy raises on
-all of them and the generic tests require torch to raise too.
+About one equation in fourteen is invalid on purpose (``Equation.flaw`` says how): an output label that no
+operand has, a label twice in the output, a label whose sizes disagree (between operands, or within one operand
+for a diagonal), an operand with more dims than subscripts, or more subscript groups than operands. NumPy raises
+on all of them and the generic tests require torch to raise too. "Valid" follows torch's rules, which NumPy's
+``optimize=True`` path shares: an explicit output may leave out the ellipsis (its dims are summed; NumPy's
+``optimize=False`` path rejects that — a recorded divergence).
 
 :func:`einsum_case` and :func:`sublist_case` turn an equation into a :class:`~conformance.strategies.Case` of
 the string form ``einsum("ij,jk->ik", a, b)`` and of the sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``.

@@ -42,10 +42,10 @@ def _random_shape(rng) -> tuple:
 
 def _broadcasting_to(rng, shape: tuple) -> tuple:
     """A shape that broadcasts to ``shape``: leading dims dropped, some dims set to 1."""
-    drop = int(rng.integers(0, len(shape) + 1)) if rng.random() < 0.35 else 0
+    drop = int(rng.integers(1, len(shape) + 1)) if shape and rng.random() < 0.45 else 0
     out = list(shape[drop:])
     for i in range(len(out)):
-        if rng.random() < 0.3:
+        if rng.random() < 0.25:
             out[i] = 1
     return tuple(out)
 
@@ -224,6 +224,7 @@ _SIGNED_ST = st.sampled_from(D.SIGNED)
 _CLAMP_FORMS = st.sampled_from(("scalars", "scalars", "tensors", "tensors", "mixed", "neither"))
 _CLAMP_WHICH = st.sampled_from(("min", "max", "both"))
 _QUARTER = st.integers(0, 3)
+_HALF = st.booleans()
 
 
 def _pow_exponent_domain(other: str):
@@ -288,6 +289,8 @@ def clamp_args(dtype: str, partners=D.REAL):
 @st.composite
 def _where_case(draw, dtype, partners, kinds):
     s0, s1, s2 = draw(shape_triples())
+    if draw(_HALF):  # half of the time the condition has the fewest dims: it is the one broadcast
+        s0, s1, s2 = sorted((s0, s1, s2), key=len)
     cond = ArraySpec(s0, "bool")
     x = ArraySpec(s1, dtype)
     if kinds and draw(_QUARTER) == 3:

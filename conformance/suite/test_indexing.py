@@ -180,6 +180,20 @@ def test_take_along_dim_out_of_range_wraps(device):
         raise Mismatch(f"take_along_dim with out-of-range indices 9, -4 gave {got}, not x[9 % 3], x[-4 % 3]")
 
 
+@pytest.mark.op("take_along_dim")
+@pytest.mark.divergence("take_along_dim-no-dim-noncontiguous")
+def test_take_along_dim_flat_noncontiguous(device):
+    a = np.zeros((3, 2)).T
+    assert np.take_along_axis(a, np.array([0]), axis=None).tolist() == [0.0]
+    x = torch.zeros(3, 2, device=device).t()
+    i = torch.tensor([0], device=device)
+    assert torch.take_along_dim(x.contiguous(), i).tolist() == [0.0]
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        torch.take_along_dim(x, i)
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        torch.take_along_dim(x.contiguous(), torch.zeros(2, 3, dtype=torch.long, device=device).t())
+
+
 @pytest.mark.op("index_add")
 @pytest.mark.divergence("index_add-complex-inf-nan")
 def test_index_add_complex_inf(device):
