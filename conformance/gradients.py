@@ -115,11 +115,8 @@ class Stats:
     hits: set = dataclasses.field(default_factory=set)   # known gradient divergences met
     skipped: dict = dataclasses.field(default_factory=dict)
 
-    last_skip: str | None = None   # why the last sample was not checked
-
     def skip(self, why: str) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
-        self.last_skip = why
 
     def summary(self) -> str:
         skipped = ", ".join(f"{k}: {v}" for k, v in sorted(self.skipped.items())) or "none"
@@ -127,10 +124,6 @@ class Stats:
                 f"elements compared; non-finite torch gradients accepted: {self.nonfinite_accepted}; "
                 f"largest |difference| / tolerance: {self.worst:.3g}; "
                 f"samples not checked: {skipped}")
-
-
-#: reasons a sample is not gradient material at all (the generic test draws another one in its place)
-NOT_GRADIENT_MATERIAL = ("NumPy reference raises", "no differentiable input")
 
 
 def require_checked(op: OpEntry, device: str, dtype: str, stats: Stats) -> None:
@@ -255,7 +248,6 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     docstring). Returns whether the sample was checked; raises :class:`Mismatch` on a difference."""
     stats = stats if stats is not None else Stats()
     stats.samples += 1
-    stats.last_skip = None
     directions = directions or directions_for_profile()
     div = op.divergence_for(sample, dtype)
     if div is not None and div.raises:

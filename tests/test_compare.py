@@ -86,3 +86,20 @@ def test_python_results():
 @pytest.mark.parametrize("override", [{"float32": (0.1, 0.0)}])
 def test_per_op_override(override):
     assert compare(t([1.05]), np.array([1.0], np.float32), tol=override) is None
+
+
+def test_elementwise_atol_bounds_each_element():
+    e = np.array([1.0, 1.0], dtype=np.float32)
+    atol = np.array([0.5, 1e-6])
+    assert compare(t([1.4, 1.0]), e, tol={"float32": (0.0, atol)}) is None
+    diff = compare(t([1.0, 1.4]), e, tol={"float32": (0.0, atol)})
+    assert diff.kind == "values" and diff.atol == 1e-6
+
+
+def test_may_overflow_accepts_only_non_finite_values_where_marked():
+    e = np.array([1.0, 1.0], dtype=np.float32)
+    marked = np.array([True, False])
+    tol = {"float32": (1e-6, 1e-6, marked)}
+    assert compare(t([np.inf, 1.0]), e, tol=tol) is None
+    assert compare(t([1.0, np.inf]), e, tol=tol).kind == "values"
+    assert compare(t([3.0, 1.0]), e, tol=tol).kind == "values", "a finite value must still be within the bound"

@@ -332,3 +332,27 @@ def test_closed_forms_match_finite_differences(seed):
     sq = rng.standard_normal((3, 3))
     w = [rng.standard_normal(())]
     _fd_check(np.trace, [sq], [0], [R.trace_vjp(sq, w[0])], rng, w)
+
+
+# ---- which dtypes the generic gradient test runs (the plugin's ops(..., dtypes=...) marker) ------------------
+
+def _collect(tmp_path, *args):
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite.test_gradients", "-p", "no:cacheprovider",
+           "--collect-only", "-q", "-k", "test_gradient and (sqrt- or neg- or reshape-)", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return {line.split("[", 1)[1].rstrip("]") for line in proc.stdout.splitlines() if "test_gradient[" in line}
+
+
+def test_gradient_dtypes_follow_the_profile(tmp_path):
+    ci = _collect(tmp_path, "--conformance-profile", "ci")
+    assert {"sqrt-cpu-float32", "sqrt-cpu-float64", "sqrt-cpu-complex128"} <= ci  # sqrt is in the core set
+    assert "neg-cpu-float64" in ci and "neg-cpu-float32" not in ci
+    assert "reshape-cpu-float64" in ci and "reshape-cpu-complex128" not in ci  # moves elements only
+    nightly = _collect(tmp_path, "--conformance-profile", "nightly")
+    assert {"neg-cpu-float32", "reshape-cpu-complex128"} <= nightly
+    assert _collect(tmp_path, "--conformance-profile", "ci", "--dtypes", "float64") == \
+        {i for i in ci if i.endswith("-float64")}

@@ -181,7 +181,9 @@ def _normalize_tol(sample, dtype):
             norm = powers ** (1.0 / p) if p != math.inf else powers
     except (ValueError, IndexError):
         return None
-    atol = np.broadcast_to(rel, mag.shape).reshape(x.shape) * np.where(np.isfinite(expected), expected, 0) + eta
+    with np.errstate(all="ignore"):
+        atol = np.broadcast_to(rel, mag.shape).reshape(x.shape) * np.where(np.isfinite(expected), expected, 0) + eta
+    atol = np.where(np.isnan(atol), np.inf, atol)  # an infinite |ln S| (S = 0 or inf) and a zero value
     if p == math.inf:
         return {dtype: (u, atol)}
     out_of_range = (powers >= float(info.max) / 2) | ((powers < float(info.tiny)) & (norm >= eps) & (powers > 0))

@@ -50,8 +50,9 @@ def _reduce(sample):
     return sample.kwargs.get("reduce", sample.args[4] if len(sample.args) > 4 else "sum")
 
 
-def _broadcasts(small, big) -> bool:
-    return len(small) == len(big) and all(a == b or a == 1 for a, b in zip(small, big))
+def _broadcasts(a, b) -> bool:
+    """The two shapes broadcast together (NumPy's rule, same number of dims)."""
+    return len(a) == len(b) and all(m == n or m == 1 or n == 1 for m, n in zip(a, b))
 
 
 def _scatter_reduce_raises(sample, dtype) -> bool:
@@ -63,8 +64,8 @@ def _scatter_reduce_raises(sample, dtype) -> bool:
     return _reduce(sample) in ("sum", "mean") or not _broadcasts(index.shape, src.shape)
 
 
-def _scatter_reduce_prod_silent(sample, dtype) -> bool:
-    return _src_not_index_shaped(sample, dtype) and _reduce(sample) == "prod" and not \
+def _scatter_reduce_silent(sample, dtype) -> bool:
+    return _src_not_index_shaped(sample, dtype) and _reduce(sample) in ("prod", "amax", "amin") and not \
         _scatter_reduce_raises(sample, dtype)
 
 
@@ -118,22 +119,25 @@ DIVERGENCES = [
     _scatter_like("scatter"),
     _scatter_like("scatter_add"),
     _scatter_like("scatter_reduce", _scatter_reduce_raises,
-                  "; for reduce='prod', 'amax' and 'amin' only where index's shape does not broadcast to src's"),
+                  "; for reduce='prod', 'amax' and 'amin' only where index's and src's shapes do not broadcast "
+                  "together"),
     Divergence(
-        id="grad-scatter_reduce-prod-src-not-index-shaped", op="scatter_reduce", family=F,
-        condition="scatter_reduce(reduce='prod') with a src larger than index along a dim where index has size 1 "
-                  "(so that index-shaped and src-shaped intermediates broadcast), gradient with respect to src",
-        torch_behaviour="backward succeeds but gives the src elements outside index's shape a nonzero gradient "
-                        "(the result divided by the element) where they do not reach the output. Reproduction: "
-                        "s = torch.tensor([[1., 5.], [2., 7.]], dtype=torch.float64, requires_grad=True); "
-                        "out = torch.scatter_reduce(torch.randn(2, 3, dtype=torch.float64), 1, torch.tensor([[2], "
-                        "[0]]), s, 'prod', include_self=False); out.backward(torch.ones_like(out)) gives s.grad = "
-                        "[[1, 0.2], [1, 0.2857]]",
-        numpy_behaviour="those src elements have zero derivative",
+        id="grad-scatter_reduce-silent-src-not-index-shaped", op="scatter_reduce", family=F,
+        condition="scatter_reduce(reduce='prod', 'amax' or 'amin') with a src larger than index along a dim where "
+                  "index's and src's shapes broadcast together (index has size 1 or 0 there), gradient with "
+                  "respect to src",
+        torch_behaviour="backward succeeds, with index-shaped intermediates broadcast against src-shaped ones: "
+                        "prod gives the src elements outside index's shape a nonzero gradient (the result divided by "
+                        "the element); amax / amin give one to those equal to a maximum (minimum), and share the "
+                        "cotangent with them. Reproduction: s = torch.tensor([[1., 5.], [2., 7.]], dtype=torch.float64, "
+                        "requires_grad=True); out = torch.scatter_reduce(torch.randn(2, 3, dtype=torch.float64), 1, "
+                        "torch.tensor([[2], [0]]), s, 'prod', include_self=False); out.backward(torch.ones_like(out)) "
+                        "gives s.grad = [[1, 0.2], [1, 0.2857]]",
+        numpy_behaviour="the src elements outside index's shape do not reach the output: zero derivative",
         reference="https://github.com/pytorch/pytorch/pull/188843 (open: 'silently returns wrong gradients for "
                   "scatter_reduce(prod|amax|amin), where index-shaped intermediates broadcast against src-shaped "
                   "masks')",
-        kind="bug", applies=_scatter_reduce_prod_silent),
+        kind="bug", applies=_scatter_reduce_silent),
     Divergence(
         id="grad-scatter_reduce-complex", op="scatter_reduce", family=F,
         condition="scatter_reduce on complex inputs that require grad",

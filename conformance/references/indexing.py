@@ -222,7 +222,9 @@ def index_put(x, indices, values, accumulate=False):
     out = x.copy()
     idx = tuple(indices)
     if accumulate:
-        np.add.at(out, idx, values)
+        # values broadcast to the indexed shape first: NumPy 2.4's ufunc.at reads wrong memory when the values
+        # have fewer dims than a multi-dim index selects (np.add.at(a, [[0, 1], [0, 1]], [1, 10]))
+        np.add.at(out, idx, np.broadcast_to(values, out[idx].shape))
     else:
         out[idx] = values
     return out

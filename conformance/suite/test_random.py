@@ -149,8 +149,8 @@ def test_randint(device, dtype, data, seed):
     _made(t, shape, dtype, device, f"torch.randint({low}, {high})")
     v = t.cpu().to(torch.float64 if dtype in ("float32", "float64") else torch.int64).numpy()
     if v.size and not ((v >= low) & (v < high)).all():
-        raise Mismatch(f"torch.randint({low}, {high}, dtype=torch.{dtype}) drew {sorted(set(v[(v < low) | (v >= high)].tolist()))[:5]}, "
-                       "outside [low, high)")
+        outside = sorted(set(v[(v < low) | (v >= high)].tolist()))[:5]
+        raise Mismatch(f"torch.randint({low}, {high}, dtype=torch.{dtype}) drew {outside}, outside [low, high)")
     if v.size >= 256 and set(np.unique(v).tolist()) != set(range(low, high)):
         raise Mismatch(f"torch.randint({low}, {high}) over {v.size} draws reached {sorted(set(v.tolist()))}, "
                        f"not every value of [{low}, {high})")

@@ -1,0 +1,92 @@
+"""The pointwise catalogue's model of torch's type promotion agrees with torch itself, its entries are well
+formed, and its divergence records are complete."""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import torch
+
+from conformance import catalogue, dtypes
+from conformance.references import pointwise as R
+
+SCALARS = (True, 3, 2.5, 1j)
+
+
+def _operand(name: str, zero_dim: bool):
+    return np.zeros(() if zero_dim else (2,), dtype=dtypes.NUMPY[name])
+
+
+def _tensor(name: str, zero_dim: bool):
+    return torch.zeros(() if zero_dim else (2,), dtype=dtypes.TORCH[name])
+
+
+def _complex32(result) -> bool:
+    return result == torch.complex32
+
+
+@pytest.mark.parametrize("zero_dims", [(False, False), (True, False), (False, True), (True, True)])
+def test_torch_result_type_model_matches_torch(zero_dims):
+    """R.torch_result_type gives torch.result_type for every pair of dtypes, dims or zero-dim."""
+    bad = []
+    for a, b in itertools.product(dtypes.ALL, repeat=2):
+        want = torch.result_type(_tensor(a, zero_dims[0]), _tensor(b, zero_dims[1]))
+        if _complex32(want):
+            continue  # complex32 is outside the suite's dtypes (the strategies never form this pair)
+        got = R.torch_result_type(_operand(a, zero_dims[0]), _operand(b, zero_dims[1]))
+        if dtypes.name_of(got) != dtypes.name_of(want):
+            bad.append((a, b, dtypes.name_of(got), dtypes.name_of(want)))
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("scalar", SCALARS, ids=repr)
+def test_torch_result_type_model_with_python_scalars(scalar):
+    bad = []
+    for a in dtypes.ALL:
+        for zero_dim in (False, True):
+            want = torch.result_type(_tensor(a, zero_dim), scalar)
+            if _complex32(want):
+                continue
+            got = R.torch_result_type(_operand(a, zero_dim), scalar)
+            if dtypes.name_of(got) != dtypes.name_of(want):
+                bad.append((a, zero_dim, dtypes.name_of(got), dtypes.name_of(want)))
+    assert not bad, bad
+
+
+def test_pointwise_entries_and_divergences_are_well_formed():
+    entries = [e for e in catalogue.entries() if e.family == "pointwise"]
+    names = {e.name for e in entries}
+    for op in ("sqrt", "exp", "pow", "log", "log1p", "abs", "neg", "sign", "sin", "cos", "tanh", "sigmoid", "clamp",
+               "round", "round_decimals", "floor", "ceil", "add", "sub", "mul", "div", "floor_divide", "remainder",
+               "fmod", "maximum", "minimum", "where", "isnan", "isinf", "isfinite"):
+        assert op in names, op
+    for div in catalogue.divergences():
+        if div.family != "pointwise":
+            continue
+        assert div.kind in ("intended", "bug", "unspecified"), div.id
+        assert div.reference.startswith("https://"), div.id
+        if div.kind == "bug":
+            assert div.torch_behaviour and ("torch." in div.torch_behaviour), f"{div.id}: no reproduction"
+        if div.native:
+            assert div.torch_ref is not None, div.id
+
+
+def test_models_are_self_contained():
+    """The references are pasted into reproduction snippets: they may use only np, math and this module."""
+    import inspect
+
+    allowed = {"np", "math"} | {n for n, v in vars(R).items() if inspect.isfunction(v)}
+    builtins = set(dir(__builtins__)) if isinstance(__builtins__, dict) is False else set(__builtins__)
+    for name, fn in vars(R).items():
+        if inspect.isfunction(fn) and fn.__module__ == R.__name__:
+            free = set(fn.__code__.co_names) - allowed - builtins - {"annotations"}
+            consts = {n for n in free if n.isupper() or n.startswith("_") and n in vars(R)}
+            assert not (free - consts - _attributes(fn)), (name, free - consts - _attributes(fn))
+
+
+def _attributes(fn) -> set:
+    """Names used as attributes (x.real, np.float32): co_names lists them too."""
+    import dis
+
+    return {ins.argval for ins in dis.get_instructions(fn) if ins.opname in ("LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR")}
