@@ -1,8 +1,9 @@
 """Gradients against NumPy: the vector-Jacobian products torch computes, for every differentiable catalogue op.
 
 * :func:`test_gradient` — generic, no per-op code: every catalogue entry with ``grad=True`` (dtypes:
-  :func:`gradient_dtypes`: float64 for all, complex128 where the entry takes complex inputs, float32 for the core
-  set; under the nightly profile float32 and complex128 for all, and more directions per sample), on inputs in
+  :func:`gradient_dtypes`: float64 for all, complex128 where the entry takes complex inputs and does more than
+  move elements, float32 for the core set; under the nightly profile float32 and complex128 for all, and more
+  directions per sample), on inputs in
   every memory layout (each array's layout drawn from contiguous, transposed, step-sliced, offset and expanded),
   broadcasting included where the entry's strategy broadcasts. torch's VJP with a random cotangent is checked
   against central finite differences of the entry's NumPy reference in float64 (the rule, its step and its
@@ -68,17 +69,15 @@ MOVING = ("views", "joining")
 
 
 def gradient_dtypes(op) -> tuple:
-    """float64 for an entry that takes real floating inputs (the precise check); complex128 for one that takes
-    complex inputs (torch's convention for complex gradients: conjugations), except, under ci, the ops that only
-    move elements; float32 (a float32 VJP against the float64 reference: a loose, rounding-bound check) for the
-    core set, or for every entry under the nightly profile. These dtypes are used whatever subset of floating
-    dtypes the entry's forward tests sample."""
+    """float64 for every differentiable entry (the precise check); float32 (a float32 VJP against the float64
+    reference: a loose, rounding-bound check) for the core set, or for every entry under the nightly profile;
+    complex128 for an entry that takes complex inputs (torch's convention for complex gradients: conjugations),
+    except, under ci, the ops that only move elements. Entries often sample few dtypes in their forward tests (an
+    op that only moves elements is declared with one): their input strategies take any dtype, and these are used
+    whatever the entry declares."""
     nightly = _profile() == "nightly"
-    out = []
-    if any(dtypes.is_floating(d) for d in op.dtypes):
-        if op.name in CORE or nightly:
-            out.append("float32")
-        out.append("float64")
+    out = ["float32"] if op.name in CORE or nightly else []
+    out.append("float64")
     if any(dtypes.is_complex(d) for d in op.dtypes) and (nightly or op.family not in MOVING):
         out.append("complex128")
     return tuple(out)
