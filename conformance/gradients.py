@@ -240,6 +240,7 @@ class _Out:
     eps: float = 0.0              # the unit roundoff of the reference's own result dtype (float64 unless the op
                                   # is told to compute in another one, e.g. by a ``dtype=`` argument)
     xscale: float = 0.0           # the largest input magnitude: the reference computes with values that large
+    big: float = np.inf           # values beyond this are out of range (for the dtype under test and its own)
 
 
 def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | None = None,
@@ -302,6 +303,9 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
         stats.skip("no floating output")
         return False
     big = float(np.finfo(np.float32 if dtype in ("float32", "complex64") else np.float64).max) / OVERFLOW_MARGIN
+    for out in outs:
+        own = dtypes.NUMPY[dtypes.name_of(out.tensor.dtype)]
+        out.big = min(big, float(np.finfo(_real_dtype(own)).max) / OVERFLOW_MARGIN)
     v_raw = [_normal(rng, o.y0.shape, o.tensor.dtype.is_complex) for o in outs]
 
     # -- finite differences, cotangent, VJP; compare. Where that fails on inputs with tied values, the reference
@@ -528,7 +532,7 @@ def _vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref) -
 def _differences(out: _Out, evals, linear, big: float) -> None:
     """Finite differences of one output, and the mask of elements where its derivative exists (docstring)."""
     j, y0 = out.index, out.y0
-    mask = np.isfinite(y0) & (np.abs(y0) <= big)
+    mask = np.isfinite(y0) & (np.abs(y0) <= out.big)
     out.R, out.err, c1s, noises = [], [], [], []
     for ev in evals:
         # the unit roundoff of the reference's own results (a reference that computes in a lower precision, by a
@@ -573,7 +577,7 @@ def _nonfinite(op, sample, device, dtype, outs, ts, diff_idx, ref, x, bad, big, 
     zero (the loss does not depend on them), undefined, or beyond the dtype's range; a mismatch otherwise."""
     n_bad = sum(int(bad[i].sum()) for i in diff_idx)
     with np.errstate(invalid="ignore"):
-        undefined = any(not (np.isfinite(o.y0) & (np.abs(o.y0) <= big)).all() for o in outs)
+        undefined = any(not (np.isfinite(o.y0) & (np.abs(o.y0) <= o.big)).all() for o in outs)
     if undefined:
         # an output is undefined (NaN or infinite) in NumPy too, or beyond the dtype's range (torch's value
         # overflows): its zero cotangent times the undefined local derivative is NaN (IEEE 0 * NaN, 0 * inf), and

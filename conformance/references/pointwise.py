@@ -261,10 +261,17 @@ def mul_torch(x, y):
 
 
 def div_torch(x, y, rounding_mode=None):
-    """torch.div: true division of integers happens in the default dtype, float32."""
+    """torch.div: true division of integers happens in the default dtype, float32. As for mul, a one-element
+    divisor of a float16 or bfloat16 true division is used as a scalar: converted to float32 directly (not rounded
+    to the result dtype first), the quotient taken in float32."""
     dt = torch_result_type(x, y)
     if rounding_mode is None:
         dt = _to_float32_if_integral(dt)
+        if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+            with np.errstate(all="ignore"):
+                x = np.asarray(x).astype(dt)
+                quo = np.divide(x.astype(np.float32), np.asarray(y).astype(np.float32))
+                return quo.astype(dt)
     x, y = _cast_all(dt, (x, y))
     return div(x, y, rounding_mode)
 

@@ -774,18 +774,23 @@ def test_scatter_reduce_src_larger_than_index_silent(device, dtype):
 @pytest.mark.divergence("grad-pow-low-precision-exponent")
 @pytest.mark.dtypes(*FLOATS)
 def test_pow_low_precision_exponent_gradient(device, dtype):
-    """pow(x, e) with a bfloat16 / float16 tensor e: the gradient of x uses e - 1 rounded to e's dtype."""
+    """pow(x, e) with a tensor e of less precision than x: the gradient of x uses e - 1 rounded to e's dtype."""
     x = torch.tensor([174.0, 3.5], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
-    for e_dtype, e_value in ((torch.bfloat16, -1.0078125), (torch.float16, -1.0009765625)):
+    cases = [(torch.bfloat16, -1.0078125), (torch.float16, -1.0009765625)]
+    if dtype == "float64":
+        cases.append((torch.float32, -1.0 - 2.0 ** -23))  # e - 1 = -2 - 2**-23 rounds to -2 in float32
+    for e_dtype, e_value in cases:
         e = torch.tensor(e_value, dtype=e_dtype, device=device)
         (g,) = torch.autograd.grad(torch.pow(x, e), x, torch.ones_like(x))
         xn = np.array([174.0, 3.5])
         numpy_grad = _fd(lambda y: np.power(y, e_value), xn, np.ones(2))  # derivative (diagonal)
         assert np.allclose(numpy_grad, e_value * xn ** (e_value - 1), rtol=1e-8)
         rel = np.abs(dtypes.to_numpy(g) - numpy_grad) / np.abs(numpy_grad)
-        assert rel[0] > 1e-3, f"pow's gradient with a {e_dtype} exponent is now accurate ({rel}): update the catalogue"
-        (g32,) = torch.autograd.grad(torch.pow(x, e.to(torch.float32)), x, torch.ones_like(x))
-        assert np.allclose(dtypes.to_numpy(g32), numpy_grad, rtol=1e-5)
+        # the error x ** (rounding of e - 1): ln(174) times the rounding, far above the dtype's own rounding
+        assert rel[0] > 100 * float(np.finfo(dtypes.NUMPY[dtype]).eps), \
+            f"pow's gradient with a {e_dtype} exponent is now accurate ({rel}): update the catalogue"
+        (g_wide,) = torch.autograd.grad(torch.pow(x, e.to(x.dtype)), x, torch.ones_like(x))
+        assert np.allclose(dtypes.to_numpy(g_wide), numpy_grad, rtol=1e-5)
 
 
 @pytest.mark.op("pow")
