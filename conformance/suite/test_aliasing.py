@@ -197,7 +197,7 @@ def test_view_aliasing(name, device, data):
 def test_from_numpy_shares_memory(device, dtype, data):
     """torch.from_numpy shares the array's memory (any positive strides), and Tensor.numpy shares the tensor's."""
     if device != "cpu":
-        pytest.skip("torch.from_numpy makes CPU tensors")
+        pytest.skip(f"device {device}: torch.from_numpy makes CPU tensors only")
     case = data.draw(catalogue.by_name("clone").strategy(dtype), label="case")
     layout = data.draw(st.sampled_from(LAYOUTS), label="layout")
     values = case.sample("ordinary").arrays[0]

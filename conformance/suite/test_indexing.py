@@ -32,7 +32,7 @@ CPU_ONLY = "an out-of-range index trips a device-side assert on this device, whi
 
 def _cpu_only(device):
     if torch.device(device).type != "cpu":
-        pytest.skip(CPU_ONLY)
+        pytest.skip(f"device {device}: {CPU_ONLY}")
 
 
 # ---- out of range -------------------------------------------------------------------------------------------
