@@ -1,44 +1,69 @@
 """Runs a catalogue op on one sample and judges it: the body of every generic test.
 
-:func:`forward` — torch result vs NumPy reference (or vs the documented torch behaviour where a known
-divergence applies), exceptions included: if NumPy raises, torch must raise, and the other way round.
-:func:`variants` — the function, the Tensor method and the in-place method agree.
-:func:`pinned_divergence` — a known divergence still holds, exactly as recorded.
-Failures raise :class:`Mismatch`, which carries the inputs and a standalone reproduction snippet.
+:func:`forward` — torch result vs NumPy reference (or vs the documented torch behaviour, on the elements where a
+known divergence applies), exceptions included: if NumPy raises, torch must raise, and the other way round.
+:func:`variants` — the Tensor method and the in-place method agree with the function, bit for bit.
+:func:`pinned_divergence` — a known divergence still holds on its example, is the one that applies there, and is
+no broader than the behaviour: on its counterexample torch agrees with NumPy.
+Failures raise :class:`Mismatch`, which carries the inputs and a standalone reproduction snippet; the texts are
+built only when something failed.
 """
 from __future__ import annotations
 
-import warnings
+import dataclasses
 
 import numpy as np
 import torch
 
 from conformance import compare as _compare
-from conformance import dtypes, repro
+from conformance import dtypes, oracle, repro
+from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.strategies.cases import Sample
 
 
 class Mismatch(AssertionError):
-    """A conformance failure: ``summary`` (one line), ``details``, ``inputs`` and ``repro`` (snippet)."""
+    """A conformance failure: ``summary`` (one line), ``details``, ``inputs`` and ``repro`` (snippet).
+    ``torch_exc``: the exception torch raised where NumPy computed a result (the generic tests ask whether the
+    dtype is supported at all before they call that a failure).
 
-    def __init__(self, summary: str, details: str = "", inputs: str = "", repro: str = ""):
-        self.summary, self.details, self.inputs, self.repro = summary, details, inputs, repro
-        parts = [summary]
-        if details:
-            parts.append(details)
-        if inputs:
-            parts.append("inputs:\n" + inputs)
-        if repro:
-            parts.append("standalone reproduction (torch + numpy only):\n" + repro)
-        super().__init__("\n".join(parts))
+    ``inputs`` and ``repro`` may be given as functions: they are built only when read (Hypothesis runs a failing
+    test many times while it shrinks, and only the last failure is shown)."""
+
+    def __init__(self, summary: str, details: str = "", inputs="", repro="", torch_exc=None):
+        super().__init__(summary)
+        self.summary, self.details = summary, details
+        self._inputs, self._repro = inputs, repro
+        self.torch_exc = torch_exc
+
+    @property
+    def inputs(self) -> str:
+        if callable(self._inputs):
+            self._inputs = self._inputs()
+        return self._inputs
+
+    @property
+    def repro(self) -> str:
+        if callable(self._repro):
+            self._repro = self._repro()
+        return self._repro
+
+    def __str__(self):
+        parts = [self.summary]
+        if self.details:
+            parts.append(self.details)
+        if self.inputs:
+            parts.append("inputs:\n" + self.inputs)
+        if self.repro:
+            parts.append("standalone reproduction (torch + numpy only):\n" + self.repro)
+        return "\n".join(parts)
 
 
 def describe_inputs(sample: Sample) -> str:
     lines = []
     for i, (a, lay) in enumerate(zip(sample.arrays, sample.layouts)):
-        vals = np.array2string(a.astype(np.float32) if dtypes.name_of(a.dtype) == "bfloat16" else a,
-                               threshold=40, edgeitems=3, separator=", ")
+        shown = a.astype(np.float32) if dtypes.is_ml(dtypes.name_of(a.dtype)) else a
+        vals = np.array2string(shown, threshold=40, edgeitems=3, separator=", ")
         lines.append(f"  x{i}: shape={a.shape} dtype={dtypes.name_of(a.dtype)} layout={lay}\n      "
                      + vals.replace("\n", "\n      "))
     scalars = [repr(v) for v in sample.args if not isinstance(v, np.ndarray)]
@@ -51,59 +76,12 @@ def describe_inputs(sample: Sample) -> str:
     return "\n".join(lines)
 
 
-def _upcast(a: np.ndarray) -> np.ndarray:
-    name = dtypes.name_of(a.dtype)
-    if dtypes.is_complex(name):
-        return a.astype(np.complex128)
-    if dtypes.is_floating(name):
-        return a.astype(np.float64)
-    return a.copy()
-
-
-def _bf16_as_f16(a: np.ndarray) -> np.ndarray:
-    return a.astype(np.float16) if a.dtype == dtypes.NUMPY["bfloat16"] else a.copy()
-
-
-def _result_dtype(probe, had_bf16: bool, had_f16: bool = False):
-    if isinstance(probe, (tuple, list)):
-        return type(probe)(_result_dtype(p, had_bf16, had_f16) for p in probe)
-    if isinstance(probe, (np.ndarray, np.generic)):
-        dt = np.asarray(probe).dtype
-        if had_bf16 and dt == np.float16:
-            # bfloat16 took float16's place; next to a real float16 operand the result must hold both: float32
-            return np.dtype(np.float32) if had_f16 else dtypes.NUMPY["bfloat16"]
-        return dt
-    return None
-
-
-def _cast(values, want):
-    if isinstance(values, (tuple, list)):
-        return type(values)(_cast(v, w) for v, w in zip(values, want))
-    if want is None:
-        return values
-    return np.asarray(values).astype(want)
-
-
-def reference(op: OpEntry, sample: Sample, ref=None, native: bool = False):
-    """NumPy's answer for ``sample``: values computed in float64/complex128 (if ``op.upcast``) and rounded to
-    the dtype NumPy itself gives for the inputs' dtypes. bfloat16 inputs take float16's place when that dtype
-    is worked out (torch promotes bfloat16 as NumPy promotes float16), and the result is bfloat16.
-    ``native``: ``ref`` gets the inputs in their own dtypes (bfloat16 too) and its result is taken as it is."""
-    ref = ref or op.ref
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if native:
-            args, kwargs = sample.numpy_inputs()
-            return ref(*args, **kwargs)
-        had_bf16 = any(a.dtype == dtypes.NUMPY["bfloat16"] for a in sample.arrays)
-        inexact = any(dtypes.is_inexact(dtypes.name_of(a.dtype)) for a in sample.arrays)
-        args, kwargs = sample.numpy_inputs(_bf16_as_f16 if had_bf16 else None)
-        probe = ref(*args, **kwargs)
-        if not (op.upcast and inexact):
-            return _cast(probe, _result_dtype(probe, False)) if had_bf16 else probe
-        want = _result_dtype(probe, had_bf16, any(a.dtype == np.float16 for a in sample.arrays))
-        args, kwargs = sample.numpy_inputs(_upcast)
-        return _cast(ref(*args, **kwargs), want)
+def _tensors(obj):
+    if isinstance(obj, torch.Tensor):
+        yield obj
+    elif isinstance(obj, (tuple, list)):
+        for o in obj:
+            yield from _tensors(o)
 
 
 def _dtype_name(expected) -> str | None:
@@ -115,101 +93,149 @@ def _dtype_name(expected) -> str | None:
         return None
 
 
-def _tensors(obj):
-    if isinstance(obj, torch.Tensor):
-        yield obj
-    elif isinstance(obj, (tuple, list)):
-        for o in obj:
-            yield from _tensors(o)
+def same_device(t: torch.Tensor, device) -> bool:
+    """Whether a tensor is on ``device``, a resolved device (``cuda`` names the current CUDA device)."""
+    from conformance import devices
+
+    return devices.same(t.device, device)
 
 
-def _fail(op, sample, device, dtype, summary, problem, details="", ref=None, expected_dtype=None,
-          method=None, actual=None, upcast=None):
-    title = f"torch {op.name} vs NumPy on {device}, {dtype} (fill: {sample.fill}): {summary}"
-    snippet = repro.snippet(title=title, sample=sample, device=device, torch_fn=op.torch, ref=ref or op.ref,
-                            upcast=op.upcast if upcast is None else upcast, expected_dtype=expected_dtype,
-                            problem=problem, method=method,
-                            tensor_result=isinstance(actual, (torch.Tensor, tuple, list)) or actual is None)
-    raise Mismatch(f"{op.name} [{device}, {dtype}]: {summary}", details, describe_inputs(sample), snippet)
+@dataclasses.dataclass
+class Forward:
+    """What :func:`forward` saw: the divergence that applied (and on which elements), torch's result or
+    exception, and the input tensors (the method variant reuses them: it must not modify its inputs)."""
+    divergence: Divergence | None
+    condition: object
+    actual: object
+    exc: BaseException | None
+    args: tuple
+    kwargs: dict
 
 
-def forward(op: OpEntry, sample: Sample, device: str, dtype: str) -> Divergence | None:
-    """Checks one sample; returns the divergence that applied to it, if any."""
-    div = op.divergence_for(sample, dtype)
-    ref = div.torch_ref if div and div.torch_ref else op.ref
-    args, kwargs, _ = sample.torch_inputs(device)
+def call(op: OpEntry, args, kwargs):
     try:
-        actual, t_exc = op.call(args, kwargs), None
+        return op.call(args, kwargs), None
     except Exception as exc:  # noqa: BLE001 - any exception is a behaviour to compare
-        actual, t_exc = None, exc
-    if div and div.raises:
+        return None, exc
+
+
+def _where(mask, model, numpy):
+    """The model's values on the elements of ``mask``, NumPy's elsewhere (tuples: leaf by leaf)."""
+    if isinstance(numpy, (tuple, list)):
+        return type(numpy)(_where(mask, m, n) for m, n in zip(model, numpy))
+    m, n = np.asarray(model), np.asarray(numpy)
+    if m.shape != n.shape or m.dtype != n.dtype:
+        raise ValueError("an elementwise torch_ref must give NumPy's shape and dtype")
+    return np.where(np.broadcast_to(mask, n.shape), m, n)
+
+
+def expectation(op: OpEntry, sample: Sample, dtype: str, div, condition):
+    """(reference, tolerance, signed_zero) that torch is held to for this sample under ``div``."""
+    if div is not None and div.torch_ref is not None:
+        model = oracle.reference(div.torch_ref, sample, upcast=op.upcast, native=div.native)
+        if condition is True:
+            expected = model
+        else:
+            expected = _where(condition, model, oracle.reference(op.ref, sample, upcast=op.upcast))
+    else:
+        expected = oracle.reference(op.ref, sample, upcast=op.upcast)
+    if div is not None and div.expected_dtype is not None:
+        expected = np.asarray(expected).astype(div.expected_dtype(sample, np.asarray(expected).dtype))
+    tol = op.tolerance(sample, dtype)
+    signed_zero = op.signed_zero
+    if div is not None and div.relax_signed_zero:
+        signed_zero = op.signed_zero & ~np.asarray(condition, dtype=bool) if op.signed_zero else False
+    if div is not None and div.accept_nonfinite is not None:
+        tol = _accepting_nonfinite(tol, expected, condition)
+    return expected, tol, signed_zero
+
+
+def _accepting_nonfinite(tol, expected, mask):
+    name = _dtype_name(expected)
+    if name is None or not dtypes.is_inexact(name):
+        return tol
+    base = T.for_result(tol, name, np.shape(expected))
+    return base.accepting_nonfinite(mask)
+
+
+def _fail(op, sample, device, dtype, summary, problem, details="", ref=None, method=None, actual=None,
+          upcast=None, torch_exc=None, expected=None, model=None, condition=None):
+    title = f"torch {op.name} vs NumPy on {device}, {dtype} (fill: {sample.fill}): {summary}"
+
+    def snippet():
+        return repro.snippet(title=title, sample=sample, device=device, torch_fn=op.torch, ref=ref or op.ref,
+                             upcast=op.upcast if upcast is None else upcast,
+                             expected_dtype=_dtype_name(expected) if expected is not None else None,
+                             problem=problem, method=method,
+                             tensor_result=isinstance(actual, (torch.Tensor, tuple, list)) or actual is None,
+                             model=model, condition=condition)
+    raise Mismatch(f"{op.name} [{device}, {dtype}]: {summary}", details, lambda: describe_inputs(sample), snippet,
+                   torch_exc=torch_exc)
+
+
+def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences: bool = True) -> Forward:
+    """Checks one sample; ``divergences=False`` holds torch to NumPy alone (a pinned counterexample)."""
+    div, condition = op.divergence_for(sample, dtype, device) if divergences else (None, False)
+    args, kwargs, _ = sample.torch_inputs(device)
+    actual, t_exc = call(op, args, kwargs)
+    seen = Forward(div, condition, actual, t_exc, args, kwargs)
+    if div is not None and div.raises:
         if not isinstance(t_exc, div.raises):
             got = f"raised {type(t_exc).__name__}: {t_exc}" if t_exc else "returned a result"
             _fail(op, sample, device, dtype, f"known divergence {div.id} no longer holds: torch {got}, "
                   f"documented to raise {getattr(div.raises, '__name__', div.raises)}", "torch-raised",
                   f"condition: {div.condition}")
-        return div
+        return seen
+    ref = div.torch_ref if div is not None and div.torch_ref is not None and condition is True else op.ref
     try:
-        expected, n_exc = reference(op, sample, ref, native=bool(div and div.native and div.torch_ref)), None
+        expected, tol, signed_zero = expectation(op, sample, dtype, div, condition)
+        n_exc = None
     except Exception as exc:  # noqa: BLE001
-        expected, n_exc = None, exc
+        expected, tol, signed_zero, n_exc = None, None, True, exc
     if n_exc is not None and t_exc is not None:
-        return div
+        return seen
     if n_exc is not None:
         _fail(op, sample, device, dtype, f"NumPy raised {type(n_exc).__name__} ({n_exc}); torch did not",
               "numpy-raised", ref=ref)
     if t_exc is not None:
         _fail(op, sample, device, dtype, f"torch raised {type(t_exc).__name__}: {str(t_exc).splitlines()[0]}",
-              "torch-raised", ref=ref)
-    if div and div.expected_dtype is not None:
-        expected = np.asarray(expected).astype(div.expected_dtype(sample, np.asarray(expected).dtype))
+              "torch-raised", ref=ref, torch_exc=t_exc)
     for t in _tensors(actual):
-        if t.device != torch.device(device):
+        if not same_device(t, device):
             _fail(op, sample, device, dtype, f"result is on {t.device}, inputs on {device}", "torch-raised")
-    signed_zero = op.signed_zero and not (div and div.relax_signed_zero)
-    tol = op.tolerance(sample, dtype)
-    if div is not None and div.accept_nonfinite is not None:
-        tol = _accepting_nonfinite(tol, expected, div.accept_nonfinite(sample, dtype))
     diff = _compare.compare(actual, expected, tol=tol, signed_zero=signed_zero)
     if diff is not None:
         note = f" (under known divergence {div.id})" if div else ""
+        native = bool(div and div.native and div.torch_ref is not None and condition is True)
+        elementwise = div is not None and div.torch_ref is not None and condition is not True
         _fail(op, sample, device, dtype, diff.summary + note, diff, "\n".join(diff.details), ref=ref,
-              expected_dtype=_dtype_name(expected) if not diff.path else None, actual=actual,
-              upcast=False if div and div.native and div.torch_ref else None)
-    return div
+              actual=actual, upcast=False if native else None, expected=expected if not diff.path else None,
+              model=div.torch_ref if elementwise else None, condition=condition if elementwise else None)
+    return seen
 
 
-def _accepting_nonfinite(tol, expected, mask):
-    """``tol`` with ``mask`` (where torch may give a non-finite value instead) added for the result's dtype."""
-    name = _dtype_name(expected)
-    if name is None or not dtypes.is_inexact(name):
-        return tol
-    spec = _compare.tolerance(name, tol)
-    mask = np.asarray(mask, dtype=bool)
-    if len(spec) > 2 and spec[2] is not None:
-        mask = mask | np.asarray(spec[2], dtype=bool)
-    return {**(tol or {}), name: (spec[0], spec[1], mask)}
-
-
-def variants(op: OpEntry, sample: Sample, device: str, dtype: str) -> None:
-    """The Tensor method and the in-place method agree with the function, bit for bit.
+def variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: Forward | None = None,
+             inplace: bool = True) -> int:
+    """The Tensor method and the in-place method agree with the function, bit for bit; returns the number of
+    variants checked.
 
     In-place follows NumPy's ``out=`` casting rule: it must succeed exactly when the function's result dtype
     casts to the input's dtype under ``same_kind``, leave that value in the input, keep its strides, and
     return the input itself."""
-    args, kwargs, _ = sample.torch_inputs(device)
-    try:
-        want, f_exc = op.call(args, kwargs), None
-    except Exception as exc:  # noqa: BLE001
-        want, f_exc = None, exc
-    if op.method:
+    if seen is None:
         args, kwargs, _ = sample.torch_inputs(device)
+        want, f_exc = call(op, args, kwargs)
+    else:
+        args, kwargs, want, f_exc = seen.args, seen.kwargs, seen.actual, seen.exc
+    checked = 0
+    if op.method:
         try:
             got, m_exc = op.call_method(args, kwargs), None
         except Exception as exc:  # noqa: BLE001
             got, m_exc = None, exc
         _agree(op, sample, device, dtype, "method", f_exc, m_exc, want, got, op.method)
-    if op.inplace:
+        checked += 1
+    if op.inplace and inplace:
         args, kwargs, _ = sample.torch_inputs(device)
         self_t = args[0]
         strides = self_t.stride()
@@ -231,16 +257,19 @@ def variants(op: OpEntry, sample: Sample, device: str, dtype: str) -> None:
                 f_exc = RuntimeError(f"result {dtypes.name_of(want.dtype)}{tuple(want.shape)} cannot be written "
                                      f"to a {dtypes.name_of(self_t.dtype)}{tuple(self_t.shape)} input")
         _agree(op, sample, device, dtype, "in-place", f_exc, i_exc, want, got, op.inplace)
+        checked += 1
         if i_exc is None:
             if got is not self_t:
                 _fail(op, sample, device, dtype, f"in-place {op.inplace} did not return its input", "torch-raised")
             if self_t.stride() != strides:
                 _fail(op, sample, device, dtype, f"in-place {op.inplace} changed the strides {strides} -> "
                       f"{self_t.stride()}", "torch-raised")
+    return checked
 
 
 def _f16(dt):
-    return np.dtype(np.float16) if dt == dtypes.NUMPY["bfloat16"] else dt
+    """The dtype NumPy's casting rules see: ml_dtypes floats take float16's place."""
+    return np.dtype(np.float16) if dtypes.is_ml(dtypes.name_of(dt)) else dt
 
 
 def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name):
@@ -249,13 +278,12 @@ def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name):
         var = f"raised {type(v_exc).__name__}: {v_exc}" if v_exc else "succeeded"
         _fail(op, sample, device, dtype, f"{what} variant {name} disagrees with the function: the function "
               f"{fn}; the {what} variant {var}", "torch-raised", method=name)
-    if f_exc is None:
-        # The op's own tolerance: a variant on another layout may accumulate in another order (index_add_ on a
-        # transposed float16 input), which the op's derived rounding bound covers and bitwise equality does not.
-        diff = _compare.compare(got, _host(want), tol=op.tolerance(sample, dtype), signed_zero=op.signed_zero)
-        if diff is not None and not _same_bits(got, want):
-            raise Mismatch(f"{op.name} [{device}, {dtype}]: {what} variant {name} differs from the function: "
-                           f"{diff.summary}", "\n".join(diff.details), describe_inputs(sample))
+    if f_exc is None and not same_bits(got, want):
+        diff = _compare.compare(got, _host(want), tol=T.EXACT, signed_zero=True)
+        summary = diff.summary if diff is not None else "the values differ in their bits (NaN payloads)"
+        raise Mismatch(f"{op.name} [{device}, {dtype}]: {what} variant {name} differs from the function, which it "
+                       f"must equal bit for bit: {summary}",
+                       "\n".join(diff.details) if diff is not None else "", lambda: describe_inputs(sample))
 
 
 def _host(want):
@@ -267,51 +295,124 @@ def _host(want):
     return want
 
 
-def _same_bits(a, b) -> bool:
-    return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype == b.dtype and \
-        a.shape == b.shape and torch.equal(torch.nan_to_num(a.cpu(), 0.0), torch.nan_to_num(b.cpu(), 0.0)) and \
-        torch.equal(a.cpu().isnan(), b.cpu().isnan())
+def same_bits(a, b) -> bool:
+    """Equal values bit for bit (signed zeros told apart), NaN equal to NaN whatever its payload."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(same_bits(x, y) for x, y in zip(a, b))
+    if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
+        return type(a) is type(b) and (a == b or (a != a and b != b))
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    a, b = a.detach().cpu().resolve_conj().resolve_neg(), b.detach().cpu().resolve_conj().resolve_neg()
+    if not (a.is_floating_point() or a.is_complex()):
+        return torch.equal(a, b)
+    if a.is_complex():
+        a, b = torch.view_as_real(a.contiguous()), torch.view_as_real(b.contiguous())
+    nan_a, nan_b = torch.isnan(a), torch.isnan(b)
+    if not torch.equal(nan_a, nan_b):
+        return False
+    bits = {1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}[a.element_size()]
+    fill = torch.zeros((), dtype=a.dtype)
+    return torch.equal(torch.where(nan_a, fill, a).contiguous().view(bits),
+                       torch.where(nan_b, fill, b).contiguous().view(bits))
+
+
+# ---- one example: every fill, layout and variant ---------------------------------------------------------------
+
+def layout_sets(n: int, mixed) -> list[tuple]:
+    """The layouts one example is checked in: all contiguous, each non-contiguous layout for every array, and
+    one drawn mix (duplicates dropped)."""
+    from conformance.strategies.layouts import NONCONTIGUOUS
+
+    found = [("contiguous",) * n] + [(lay,) * n for lay in NONCONTIGUOUS] + [tuple(mixed)]
+    return list(dict.fromkeys(found))
+
+
+def run_case(op: OpEntry, case, device: str, dtype: str, mixed) -> tuple[set, int]:
+    """Checks one drawn case in every value fill and layout (:func:`layout_sets`), with the method and in-place
+    variants; returns the ids of the divergences met and the number of checked cases. A sample on which torch
+    raises where NumPy computes first asks :mod:`conformance.support` whether the dtype is supported at all."""
+    from conformance import support
+    from conformance.strategies.values import FILLS
+
+    hits: set = set()
+    checked = 0
+    sets = layout_sets(len(case.specs), mixed)
+    for i, fill in enumerate(FILLS):
+        base = case.sample(fill, i)
+        for lays in sets:
+            sample = base if lays == tuple(base.layouts) else base.relaid(lays)
+            try:
+                seen = forward(op, sample, device, dtype)
+                checked += 1
+                if seen.divergence is not None:
+                    hits.add(seen.divergence.id)
+                if op.method or op.inplace:
+                    checked += variants(op, sample, device, dtype, seen,
+                                        inplace=bool(op.inplace) and "expanded" not in lays[:1])
+            except Mismatch as exc:
+                if exc.torch_exc is not None:
+                    support.skip_if_unsupported(op, device, dtype, exc.torch_exc)
+                raise
+    return hits, checked
+
+
+# ---- pinned divergences ------------------------------------------------------------------------------------
+
+def _sample_of(args_np, kwargs_np, what: str) -> Sample:
+    arrays = list(_arrays(args_np, kwargs_np))
+    return Sample(args=tuple(args_np), kwargs=dict(kwargs_np), arrays=arrays,
+                  layouts=["contiguous"] * len(arrays), fill=what)
 
 
 def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: str) -> None:
-    """Asserts that ``div`` still holds on its recorded example: torch behaves as documented, and NumPy differs.
+    """Asserts that ``div`` holds exactly as recorded, on ``device``:
 
-    A torch that now agrees with NumPy, or that behaves in a third way, fails the test: either way the
-    catalogue no longer describes torch and must be updated."""
-    args_np, kwargs_np = div.example(dtype)
-    sample = Sample(args=tuple(args_np), kwargs=dict(kwargs_np),
-                    arrays=[a for a in _arrays(args_np, kwargs_np)],
-                    layouts=["contiguous"] * len(list(_arrays(args_np, kwargs_np))), fill="pinned example")
+    1. its example satisfies its condition, and ``div`` is the record that applies there (not shadowed by an
+       earlier one);
+    2. torch behaves as documented on the example, and NumPy really differs there;
+    3. on its counterexample (just outside the condition) no record applies and torch agrees with NumPy.
+
+    A torch that now agrees with NumPy, or behaves in a third way, or a condition broader than the behaviour,
+    fails the test: the catalogue no longer describes torch and must be updated."""
     if op is None:
         raise ValueError(f"divergence {div.id} has no catalogue op; pin it with a bespoke test")
-    applies = div.applies is None or div.applies(sample, dtype)
-    if not applies:
+    if not div.holds_on(device):
+        raise ValueError(f"divergence {div.id} holds on {', '.join(div.devices)} only, not on {device}")
+    sample = _sample_of(*div.example(dtype), "pinned example")
+    if div.applies is None or div.condition_mask(sample, dtype) is False:
         raise Mismatch(f"divergence {div.id}: its pinned example does not satisfy its own condition "
-                       f"({div.condition})")
-    # 1. torch behaves as documented (forward() already checks this, with the divergence applied)
+                       f"({div.condition})", inputs=describe_inputs(sample))
+    first, _ = op.divergence_for(sample, dtype, device)
+    if first is not div:
+        raise Mismatch(f"divergence {div.id}: on its pinned example {first.id if first else 'no record'} applies "
+                       f"first, so this record is never what the generic tests hold torch to there",
+                       inputs=describe_inputs(sample))
+    # 2a. torch behaves as documented (forward() checks it, with the divergence applied)
     forward(op, sample, device, dtype)
-    # 2. NumPy really differs from the documented torch behaviour on this example
+    # 2b. NumPy really differs: the strict comparison fails
     try:
-        numpy_expected, n_exc = reference(op, sample), None
-    except Exception as exc:  # noqa: BLE001
-        numpy_expected, n_exc = None, exc
-    args, kwargs, _ = sample.torch_inputs(device)
-    try:
-        actual, t_exc = op.call(args, kwargs), None
-    except Exception as exc:  # noqa: BLE001
-        actual, t_exc = None, exc
-    if n_exc is not None or t_exc is not None:
-        if (n_exc is None) == (t_exc is None):
-            raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch and NumPy both raise")
-        return
-    if div.expected_dtype is not None:
-        if dtypes.name_of(actual.dtype) == str(np.asarray(numpy_expected).dtype):  # NumPy's may be uint64
-            raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch now gives NumPy's "
-                           f"dtype {dtypes.name_of(actual.dtype)}")
-        return
-    if _compare.compare(actual, numpy_expected, tol=op.tolerance(sample, dtype), signed_zero=op.signed_zero) is None:
+        forward(op, sample, device, dtype, divergences=False)
+    except Mismatch:
+        pass
+    else:
         raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch now agrees with NumPy "
                        f"({div.condition}); update the catalogue", inputs=describe_inputs(sample))
+    # 3. the counterexample: outside the condition, torch agrees with NumPy
+    if div.counterexample is None:
+        raise Mismatch(f"divergence {div.id} has no counterexample: an input just outside its condition on which "
+                       "torch agrees with NumPy, which shows that the condition is no broader than the behaviour")
+    counter = _sample_of(*div.counterexample(dtype), "pinned counterexample")
+    found, _ = op.divergence_for(counter, dtype, device)
+    if found is not None:
+        raise Mismatch(f"divergence {div.id}: its counterexample falls under {found.id}: a counterexample must be "
+                       f"an input that no record covers", inputs=describe_inputs(counter))
+    try:
+        forward(op, counter, device, dtype, divergences=False)
+    except Mismatch as exc:
+        raise Mismatch(f"divergence {div.id}: torch differs from NumPy on the counterexample too, just outside the "
+                       f"condition ({div.condition}): the record is narrower than the behaviour\n{exc.summary}",
+                       exc.details, exc.inputs, exc.repro) from None
 
 
 def _arrays(args, kwargs):

@@ -7,20 +7,12 @@ What is compared, in order, and how (the first difference found is reported):
 3. **dtype** — by name through :mod:`conformance.dtypes` (``torch.float32`` <-> ``np.float32``,
    ``torch.bfloat16`` <-> ``ml_dtypes.bfloat16``, ``torch.bool`` <-> ``np.bool_``);
 4. **values** — bool and integer results exactly; floating and complex results (real and imaginary parts
-   separately) with ``|torch - numpy| <= atol + rtol * |numpy|`` using :data:`TOLERANCES` for the *result*
-   dtype, NaN only where NumPy has NaN, infinities only where NumPy has the same infinity, and, unless the op
-   opts out, the sign of zero where both are zero.
+   separately) within the :class:`~conformance.tolerance.Tolerance` of each element (:mod:`conformance.tolerance`
+   owns every bound), NaN only where NumPy has NaN, infinities only where NumPy has the same infinity, and,
+   unless the op opts out (or a known divergence relaxes it for some elements), the sign of zero where both are
+   zero.
 
-The tolerance table starts from ``torch.testing.assert_close``'s defaults. An op entry may override it for a
-dtype only with a comment saying why (documented accuracy of the kernel, not "to make it pass").
-
-A tolerance may also be ``(rtol, atol, may_overflow)`` with ``atol`` an array broadcastable to the result (an
-elementwise bound, as a derived error bound of a sum of products is) and ``may_overflow`` a boolean array (or
-None) marking elements where an intermediate result of the working precision may overflow although the exact
-result does not: there a non-finite torch value (NaN or inf) is accepted in place of a finite expected one, and
-NaN in place of an expected infinity; a finite torch value must still be within the bound. Where such an element
-also has an infinite ``atol`` (the reference, computed in the same precision, may have overflowed as well), any
-value is accepted.
+A failure names the worst element: its index, both values, the difference and the bound allowed there.
 """
 from __future__ import annotations
 
@@ -30,41 +22,34 @@ import numpy as np
 import torch
 
 from conformance import dtypes
-
-#: (rtol, atol) per result dtype; the defaults of torch.testing.assert_close.
-TOLERANCES = {
-    "float16": (1e-3, 1e-5),
-    "bfloat16": (1.6e-2, 1e-5),
-    "float32": (1.3e-6, 1e-5),
-    "float64": (1e-7, 1e-7),
-    "complex64": (1.3e-6, 1e-5),
-    "complex128": (1e-7, 1e-7),
-}
+from conformance import tolerance as T
 
 
 @dataclasses.dataclass
 class Difference:
-    """What differed between a torch result and its reference: ``kind`` is shape, dtype, values, type..."""
+    """What differed between a torch result and its reference: ``kind`` is shape, dtype, values, type...
+
+    For values, ``tol`` is the tolerance used (the reproduction snippet asserts exactly that bound) and
+    ``signed_zero`` the elements whose sign of zero was compared."""
     kind: str
     summary: str
     path: tuple = ()
     details: list = dataclasses.field(default_factory=list)
-    rtol: float = 0.0
-    atol: float = 0.0
+    tol: T.Tolerance | None = None
+    signed_zero: object = True
+    shape: tuple = ()
 
     @property
     def where(self) -> str:
         return "result" + "".join(f"[{i}]" for i in self.path)
 
+    @property
+    def rtol(self) -> float:
+        return self.tol.rtol if self.tol else 0.0
+
     def __str__(self):
         head = f"{self.where}: {self.summary}"
         return "\n".join([head] + [f"  {d}" for d in self.details])
-
-
-def tolerance(dtype_name: str, overrides=None) -> tuple[float, float]:
-    if overrides and dtype_name in overrides:
-        return overrides[dtype_name]
-    return TOLERANCES.get(dtype_name, (0.0, 0.0))
 
 
 def _fmt(v) -> str:
@@ -75,8 +60,19 @@ def _fmt(v) -> str:
     return repr(v.item() if hasattr(v, "item") else v)
 
 
-def compare(actual, expected, *, tol=None, signed_zero: bool = True, path: tuple = ()) -> Difference | None:
-    """Compares a torch result with a NumPy reference; returns the first :class:`Difference`, or None."""
+def _leaf(spec, i):
+    """The part of a structured spec (tolerance, signed-zero mask) for the i-th element of a tuple result."""
+    if isinstance(spec, (tuple, list)):
+        return spec[i] if i < len(spec) else None
+    return spec
+
+
+def compare(actual, expected, *, tol=None, signed_zero=True, path: tuple = ()) -> Difference | None:
+    """Compares a torch result with a NumPy reference; returns the first :class:`Difference`, or None.
+
+    ``tol``: None (each leaf's dtype default), a :class:`~conformance.tolerance.Tolerance`, a dict of them by
+    result dtype, or a tuple of those shaped like the result. ``signed_zero``: True, False, or a bool array (the
+    elements whose sign of zero is compared), or a tuple of those shaped like the result."""
     if isinstance(expected, (tuple, list)):
         if not isinstance(actual, (tuple, list)):
             return Difference("type", f"torch returned {type(actual).__name__}, NumPy a sequence of "
@@ -84,7 +80,7 @@ def compare(actual, expected, *, tol=None, signed_zero: bool = True, path: tuple
         if len(actual) != len(expected):
             return Difference("length", f"torch returned {len(actual)} elements, NumPy {len(expected)}", path)
         for i, (a, e) in enumerate(zip(actual, expected)):
-            diff = compare(a, e, tol=tol, signed_zero=signed_zero, path=path + (i,))
+            diff = compare(a, e, tol=_leaf(tol, i), signed_zero=_leaf(signed_zero, i), path=path + (i,))
             if diff:
                 return diff
         return None
@@ -98,7 +94,10 @@ def compare(actual, expected, *, tol=None, signed_zero: bool = True, path: tuple
     except KeyError:
         return Difference("dtype", f"NumPy reference has dtype {expected.dtype}, which torch has no match for",
                           path)
-    got = dtypes.name_of(actual.dtype)
+    try:
+        got = dtypes.name_of(actual.dtype)
+    except KeyError:
+        got = str(actual.dtype).rpartition(".")[2]
     if got != want:
         return Difference("dtype", f"dtype differs: torch {got}, NumPy {want}", path)
     return compare_values(dtypes.to_numpy(actual), expected, want, tol=tol, signed_zero=signed_zero, path=path)
@@ -121,6 +120,28 @@ def _compare_python(actual, expected, path):
     return None
 
 
+def bad_elements(a, e, rtol, atol, signed_zero, nonfinite, free):
+    """The elements of ``a`` (torch, float64 or complex128) that are not within the bound of ``e`` (the
+    reference, same shape and type): ``|a - e| <= atol + rtol * |e|`` per real part (bool mask arrays for
+    ``signed_zero``, ``nonfinite`` and ``free``; see conformance.tolerance). Pasted as it is into reproduction
+    snippets, so it uses NumPy only."""
+    def bad_part(a, e):
+        a_nan, e_nan = np.isnan(a), np.isnan(e)
+        with np.errstate(invalid="ignore", over="ignore"):
+            close = np.abs(a - e) <= atol + rtol * np.abs(e)
+            exact = a == e  # equal infinities included
+        infinite = np.isinf(a) | np.isinf(e)  # an infinity matches only the same infinity
+        bad = (a_nan != e_nan) | (~a_nan & ~e_nan & ~close & ~exact) | (infinite & ~exact)
+        bad |= signed_zero & (a == 0) & (e == 0) & (np.signbit(a) != np.signbit(e))
+        # where an intermediate may overflow: a non-finite value for a finite one, or NaN for an infinity
+        bad &= ~(nonfinite & ((~np.isfinite(a) & np.isfinite(e)) | (a_nan & np.isinf(e))))
+        return bad & ~free
+    if np.iscomplexobj(a) or np.iscomplexobj(e):
+        a, e = np.asarray(a, dtype=np.complex128), np.asarray(e, dtype=np.complex128)
+        return bad_part(a.real, e.real) | bad_part(a.imag, e.imag)
+    return bad_part(a, e)
+
+
 def compare_values(a: np.ndarray, e: np.ndarray, dtype_name: str, *, tol=None, signed_zero=True,
                    path=()) -> Difference | None:
     """Elementwise comparison of two same-shape arrays of dtype ``dtype_name``."""
@@ -130,55 +151,37 @@ def compare_values(a: np.ndarray, e: np.ndarray, dtype_name: str, *, tol=None, s
         bad = a != e
         if not bad.any():
             return None
-        return _summarize(bad, a, e, dtype_name, path, 0.0, 0.0, exact=True)
-    spec = tolerance(dtype_name, tol)
-    rtol, atol = spec[0], spec[1]
-    may_overflow = spec[2] if len(spec) > 2 else None
-    if dtypes.is_complex(dtype_name):
-        a, e = a.astype(np.complex128), e.astype(np.complex128)
-        bad = _bad_real(a.real, e.real, rtol, atol, signed_zero, may_overflow) | \
-            _bad_real(a.imag, e.imag, rtol, atol, signed_zero, may_overflow)
-    else:
-        a, e = a.astype(np.float64), e.astype(np.float64)
-        bad = _bad_real(a, e, rtol, atol, signed_zero, may_overflow)
+        return _summarize(bad, a, e, dtype_name, path, T.EXACT, exact=True)
+    t = T.for_result(tol, dtype_name, a.shape)
+    zeros = np.broadcast_to(np.asarray(signed_zero, dtype=bool), a.shape)
+    wide = np.complex128 if dtypes.is_complex(dtype_name) else np.float64
+    a, e = a.astype(wide), e.astype(wide)
+    bad = bad_elements(a, e, t.rtol, t.atol_at(a.shape), zeros, t.mask("nonfinite", a.shape),
+                       t.mask("free", a.shape))
     if not bad.any():
         return None
-    if np.ndim(atol):  # an elementwise bound: report the smallest one among the failing elements
-        atol = float(np.min(np.broadcast_to(atol, bad.shape)[bad]))
-    return _summarize(bad, a, e, dtype_name, path, rtol, atol)
+    return _summarize(bad, a, e, dtype_name, path, t, signed_zero=zeros)
 
 
-def _bad_real(a, e, rtol, atol, signed_zero, may_overflow=None):
-    a_nan, e_nan = np.isnan(a), np.isnan(e)
-    with np.errstate(invalid="ignore", over="ignore"):
-        close = np.abs(a - e) <= atol + rtol * np.abs(e)
-        exact = a == e  # covers equal infinities
-    infinite = np.isinf(a) | np.isinf(e)  # an infinity only matches the same infinity
-    bad = (a_nan != e_nan) | (~a_nan & ~e_nan & ~close & ~exact) | (infinite & ~exact)
-    if signed_zero:
-        bad |= (a == 0) & (e == 0) & (np.signbit(a) != np.signbit(e))
-    if may_overflow is not None:
-        free = may_overflow & np.isinf(atol)  # no bound at all: the reference itself may have overflowed there
-        bad &= ~(free | (may_overflow & ((~np.isfinite(a) & np.isfinite(e)) | (a_nan & np.isinf(e)))))
-    return bad
-
-
-def _summarize(bad, a, e, dtype_name, path, rtol, atol, exact=False) -> Difference:
+def _summarize(bad, a, e, dtype_name, path, tol: T.Tolerance, exact=False, signed_zero=True) -> Difference:
     n_bad, n = int(bad.sum()), bad.size
     first = np.unravel_index(int(np.flatnonzero(bad)[0]), bad.shape) if bad.ndim else ()
-    rule = "exactly" if exact else f"within rtol={rtol:g}, atol={atol:g}"
     details = []
     with np.errstate(all="ignore"):
-        diff = np.abs(a.astype(np.complex128) - e.astype(np.complex128)) if not exact else \
-            np.abs(a.astype(np.float64) - e.astype(np.float64))
+        diff = np.abs(a.astype(np.complex128) - e.astype(np.complex128))
+        allowed = (np.zeros(bad.shape) if exact else
+                   tol.atol_at(bad.shape) + tol.rtol * np.abs(e.astype(np.complex128)))
         finite = bad & np.isfinite(diff)
         if finite.any():
+            # the worst element: the largest difference relative to what was allowed there
+            ratio = np.where(finite, diff / np.where(allowed > 0, allowed, np.finfo(float).tiny), -1.0)
+            i = np.unravel_index(int(np.argmax(ratio)), bad.shape) if bad.ndim else ()
+            idx = tuple(map(int, i))
+            details.append(f"worst element at index {idx}: torch {_fmt(a[i])}, NumPy {_fmt(e[i])}, difference "
+                           f"{float(diff[i]):.6g}" + ("" if exact else f" (up to {float(allowed[i]):.6g} allowed)"))
             masked = np.where(finite, diff, -1.0)
-            i_abs = np.unravel_index(int(np.argmax(masked)), bad.shape) if bad.ndim else ()
-            rel = np.where(finite, diff / np.maximum(np.abs(e.astype(np.complex128)), np.finfo(float).tiny), -1.0)
-            i_rel = np.unravel_index(int(np.argmax(rel)), bad.shape) if bad.ndim else ()
-            details.append(f"greatest absolute difference: {float(masked[i_abs]):.6g} at index {tuple(map(int, i_abs))}")
-            details.append(f"greatest relative difference: {float(rel[i_rel]):.6g} at index {tuple(map(int, i_rel))}")
+            j = np.unravel_index(int(np.argmax(masked)), bad.shape) if bad.ndim else ()
+            details.append(f"greatest absolute difference: {float(masked[j]):.6g} at index {tuple(map(int, j))}")
     idx = tuple(map(int, first))
     details.insert(0, f"first mismatch at index {idx}: torch {_fmt(a[first])}, NumPy {_fmt(e[first])}")
     if np.iscomplexobj(a):
@@ -187,6 +190,7 @@ def _summarize(bad, a, e, dtype_name, path, rtol, atol, exact=False) -> Differen
     else:
         zero_pairs = (a == 0) & (e == 0)
     kind = "signed_zero" if not exact and not (bad & ~zero_pairs).any() else "values"
+    rule = "exactly" if exact else f"within {tol.why}"
     summary = (f"{n_bad} of {n} elements ({100.0 * n_bad / n:.1f}%) differ, compared {rule} ({dtype_name})"
                if kind == "values" else f"sign of zero differs in {n_bad} of {n} elements ({dtype_name})")
-    return Difference(kind, summary, path, details, rtol, atol)
+    return Difference(kind, summary, path, details, tol, signed_zero, tuple(bad.shape))

@@ -75,6 +75,33 @@ def resolve(specs: list[str] | None) -> tuple[list[str], dict[str, str]]:
     return run, skipped
 
 
+def concrete(device) -> torch.device:
+    """The device a tensor made on ``device`` reports: ``cuda`` -> ``cuda:<current device>``, ``mps`` ->
+    ``mps:0``, ``cpu`` stays ``cpu`` (CPU tensors carry no index). Every "is the result on the right device" check
+    compares concrete devices, since ``torch.device("cuda") != torch.device("cuda:0")``."""
+    dev = device if isinstance(device, torch.device) else torch.device(device)
+    if dev.type == "cpu":
+        return torch.device("cpu")
+    if dev.index is not None:
+        return dev
+    return torch.device(dev.type, _current_index(dev.type))
+
+
+def _current_index(kind: str) -> int:
+    mod = _module(kind)
+    try:
+        if mod is not None and hasattr(mod, "current_device") and mod.is_available():
+            return int(mod.current_device())
+    except Exception:  # noqa: BLE001 - a backend that cannot answer: its first device
+        pass
+    return 0
+
+
+def same(a, b) -> bool:
+    """Whether two device specs (strings or ``torch.device``) name the same device."""
+    return concrete(a) == concrete(b)
+
+
 @functools.lru_cache(maxsize=None)
 def supports(device: str, dtype: str) -> bool:
     """Whether ``device`` can hold tensors of ``dtype`` (MPS has no float64, for instance)."""

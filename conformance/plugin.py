@@ -19,6 +19,7 @@ from conformance import dtypes as _dtypes
 from conformance.families import FAMILIES
 
 SUITE = "conformance.suite"
+UNSUPPORTED = "unsupported: "  # the skip reason of a cell torch has no kernel for (conformance.support)
 DTYPE_GROUPS = {"all": _dtypes.ALL, "floating": _dtypes.FLOATING, "integral": _dtypes.INTEGRAL,
                 "complex": _dtypes.COMPLEX, "bool": _dtypes.BOOL}
 
@@ -101,6 +102,10 @@ def pytest_configure(config):
         _usage_error(str(exc))
         return
     config._conformance = state
+    from conformance import grouping, seeding
+
+    state.local_constants_off = seeding.no_local_constants()
+    config.pluginmanager.register(grouping, "conformance-grouping")
     plant = os.environ.get("CONFORMANCE_PLANT")
     if plant:
         from conformance import selfcheck
@@ -175,8 +180,9 @@ def pytest_generate_tests(metafunc):
     if "op" in names:
         marker = metafunc.definition.get_closest_marker("ops")
         keep = marker.args[0] if marker and marker.args else (lambda op: True)
-        # ops(predicate, dtypes=fn): fn(op) -> the dtypes this test runs the op on (default: op.dtypes)
-        pick_dtypes = (marker.kwargs.get("dtypes") if marker else None) or (lambda op: op.dtypes)
+        # ops(predicate, dtypes=fn): fn(op) -> the dtypes this test runs the op on (default: every dtype torch
+        # has; what the op does not support on a device is found by trying, and reported as unsupported)
+        pick_dtypes = (marker.kwargs.get("dtypes") if marker else None) or (lambda op: _dtypes.ALL)
         params = [
             pytest.param(op, dev, dt, id=f"{op.name}-{dev}-{dt}",
                          marks=[getattr(pytest.mark, op.family)] + ([skip] if skip else []))
@@ -192,9 +198,10 @@ def pytest_generate_tests(metafunc):
         for div in catalogue.divergences():
             if not keep(div):
                 continue
-            op = _op_or_none(catalogue, div.op)
-            dts = div.dtypes or (op.dtypes if op else ())
+            dts = div.dtypes
             for dev, skip in _device_params(state):
+                if div.devices and dev.partition(":")[0] not in div.devices:
+                    continue  # the record holds on other device types only
                 for dt in dts:
                     if _dtype_ok(state, dev, dt, skip):
                         params.append(pytest.param(div, dev, dt, id=f"{div.id}-{dev}-{dt}",
@@ -212,6 +219,57 @@ def pytest_generate_tests(metafunc):
         else:
             metafunc.parametrize("device", [pytest.param(dev, id=dev, marks=[skip] if skip else [])
                                             for dev, skip in _device_params(state)])
+
+
+class Counts:
+    """What one conformance test covered: Hypothesis examples run and cases checked (a case: one sample, one
+    layout, one variant, compared), and the divergences met. Read into the test's result record."""
+
+    def __init__(self):
+        from conformance.seeding import Digest
+
+        self.examples = 0
+        self.checked = 0
+        self.hits: set = set()
+        self._digest = Digest()
+        self.digest = None
+
+    def add(self, checked: int, hits=(), drawn=None) -> None:
+        """One example: ``checked`` cases, the divergences met, and what was drawn (for the digest)."""
+        self.examples += 1
+        self.checked += checked
+        self.hits.update(hits)
+        if drawn is not None:
+            self._digest.add(drawn)
+            self.digest = self._digest.hexdigest()
+
+
+@pytest.fixture
+def conformance_counts(request):
+    """A :class:`Counts` for the running test (one per test case, shared by its Hypothesis examples)."""
+    counts = Counts()
+    request.node._conformance_counts = counts
+    return counts
+
+
+def pytest_collection_finish(session):
+    state = getattr(session.config, "_conformance", None)
+    if state is None:
+        return
+    from conformance import grouping
+
+    groups = grouping.Groups(state)
+    groups.collect(session.items)
+    session.config._conformance_groups = groups
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    if getattr(config, "_conformance", None) is None or config.getvalue("dist") != "load":
+        return None
+    from conformance import grouping
+
+    return grouping.make_scheduler(config, log)
 
 
 def _op_or_none(catalogue, name):
@@ -313,6 +371,8 @@ def pytest_runtest_call(item):
     import threading
 
     state = getattr(item.config, "_conformance", None)
+    if state is not None and _in_suite(getattr(item, "module", None)):
+        _seed_for_profile(state, item)
     if (state is None or not state.timeout or not _in_suite(getattr(item, "module", None))
             or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()):
         yield
@@ -332,6 +392,17 @@ def pytest_runtest_call(item):
         signal.signal(signal.SIGALRM, previous)
 
 
+def _seed_for_profile(state, item) -> None:
+    """Under ci, a Hypothesis test draws from a seed of its own id (conformance.seeding), whatever the install,
+    rootdir, worker or order."""
+    test = getattr(item, "obj", None)
+    if state.profile not in ("ci", "selfcheck") or not hasattr(test, "hypothesis"):
+        return
+    from conformance import seeding
+
+    test._hypothesis_internal_use_seed = seeding.seed_of(seeding.test_id(item.nodeid))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -339,6 +410,11 @@ def pytest_runtest_makereport(item, call):
     if getattr(item.config, "_conformance", None) is None or not _in_suite(getattr(item, "module", None)):
         return
     meta = _meta(item)
+    counts = getattr(item, "_conformance_counts", None)
+    if counts is not None and call.when == "call":
+        meta.update(examples=counts.examples, checked_cases=counts.checked, examples_digest=counts.digest)
+        if counts.hits:
+            rep.user_properties.append(("divergences_hit", sorted(counts.hits)))
     exc = call.excinfo.value if call.excinfo is not None else None
     if exc is not None and rep.failed:
         from conformance.check import Mismatch
@@ -382,7 +458,8 @@ def _new_record(state, nodeid: str, meta: dict) -> dict:
     return {"nodeid": nodeid, "module": meta.get("module"),
             **{k: meta.get(k) for k in ("test", "family", "op", "dtype", "device", "divergence")},
             "outcome": None, "duration_s": 0.0, "message": None, "inputs": None, "repro": None,
-            "falsifying_example": None, "divergences_hit": [], "rerun": _rerun(state, nodeid, meta)}
+            "falsifying_example": None, "divergences_hit": [], "examples": None, "checked_cases": None,
+            "examples_digest": None, "rerun": _rerun(state, nodeid, meta)}
 
 
 def _crash_meta(nodeid: str) -> dict:
@@ -439,10 +516,13 @@ def pytest_runtest_logreport(report):
         if report.passed:
             outcome = "divergence" if rec["divergence"] else "passed"
         elif report.skipped:
-            outcome = "skipped"
             rec["message"] = _skip_reason(report)
+            outcome = "unsupported" if rec["message"].startswith(UNSUPPORTED) else "skipped"
         else:
             outcome = "error" if meta.get("timed_out") else "failed"
+        for key in ("examples", "checked_cases", "examples_digest"):
+            if meta.get(key) is not None:
+                rec[key] = meta[key]
     elif report.failed:  # teardown
         if rec["outcome"] == "failed":  # keep the test's own failure; add the teardown's
             rec["message"] = (rec["message"] or "") + "\n\nthen, in teardown:\n" + (

@@ -26,6 +26,12 @@ settings.register_profile("selfcheck", max_examples=EXAMPLES["ci"], derandomize=
                           phases=[Phase.explicit, Phase.generate], **_common)
 
 
+def examples(name: str, generic: bool = False) -> int:
+    """Examples per test under a profile (``generic``: per group run of the generic tests, whose every example
+    checks each dtype of the op in every fill)."""
+    return EXAMPLES.get(name, EXAMPLES["ci"])
+
+
 def load(name: str) -> None:
     if name not in PROFILES and name != "selfcheck":
         raise ValueError(f"unknown profile {name!r}; choose from {', '.join(PROFILES)}")

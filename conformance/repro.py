@@ -14,6 +14,7 @@ import types
 import numpy as np
 
 from conformance import dtypes
+from conformance import tolerance as T
 from conformance.strategies import layouts
 
 
@@ -94,17 +95,57 @@ def call(fn_src: str, args, kwargs, names) -> str:
     return f"{fn_src}({', '.join(parts)})"
 
 
-_AS_NUMPY = ("a = actual.detach().cpu().float().numpy() if actual.dtype == torch.bfloat16 "
+_AS_NUMPY = ("a = actual.detach().cpu().resolve_conj().float().numpy() if actual.dtype in _VIA_FLOAT32 "
              "else actual.detach().cpu().resolve_conj().numpy()")
 
 
+def _mask_literal(mask, shape) -> str:
+    m = np.broadcast_to(np.asarray(mask, dtype=bool), shape)
+    if not m.any():
+        return f"np.zeros({tuple(shape)}, dtype=bool)"
+    if m.all():
+        return f"np.ones({tuple(shape)}, dtype=bool)"
+    flat = ", ".join("1" if v else "0" for v in m.reshape(-1).tolist())
+    return f"np.array([{flat}], dtype=bool).reshape({tuple(shape)})"
+
+
+def _atol_literal(atol, shape) -> str:
+    a = np.asarray(atol, dtype=np.float64)
+    if a.ndim == 0 or np.all(a == a.reshape(-1)[0]):
+        return literal(float(a.reshape(-1)[0])) if a.size else "0.0"
+    full = np.broadcast_to(a, shape)
+    return f"np.array([{', '.join(literal(v) for v in full.reshape(-1).tolist())}]).reshape({tuple(shape)})"
+
+
+def bound_check_lines(diff, shape) -> list[str]:
+    """The check that failed, with exactly its bound: the comparison's own ``bad_elements`` and the tolerance of
+    every element (rtol, atol, the elements where a non-finite value or any value is accepted, and where the sign
+    of zero is compared)."""
+    from conformance import compare
+
+    tol = diff.tol
+    src = textwrap.dedent(inspect.getsource(compare.bad_elements)).rstrip()
+    return [src, "", _AS_NUMPY,
+            f"rtol = {tol.rtol!r}",
+            f"atol = {_atol_literal(tol.atol, shape)}  # {tol.why}",
+            f"nonfinite = {_mask_literal(tol.mask('nonfinite', shape), shape)}",
+            f"free = {_mask_literal(tol.mask('free', shape), shape)}",
+            f"signed_zero = {_mask_literal(diff.signed_zero, shape)}",
+            "wide = np.complex128 if np.iscomplexobj(a) or np.iscomplexobj(expected) else np.float64",
+            "bad = bad_elements(a.astype(wide), expected.astype(wide), rtol, atol, signed_zero, nonfinite, free)",
+            "assert not bad.any(), f'{int(bad.sum())} elements out of bounds, first at {np.argwhere(bad)[0]}'"]
+
+
 def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, expected_dtype: str | None,
-            problem, method: str | None = None, tensor_result: bool = True) -> str:
+            problem, method: str | None = None, tensor_result: bool = True, model=None, condition=None) -> str:
     """The reproduction for one sample. ``problem`` is a :class:`~conformance.compare.Difference` or a
-    string naming an exception disagreement (``"torch-raised"`` / ``"numpy-raised"``)."""
+    string naming an exception disagreement (``"torch-raised"`` / ``"numpy-raised"``). ``model`` and
+    ``condition``: a known divergence's model of torch, used on the elements of ``condition`` (a mask)."""
     seen: set = set()
     defs: list[str] = []
-    lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}"]
+    lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}",
+             "_VIA_FLOAT32 = (torch.bfloat16,) + tuple(getattr(torch, n) for n in dir(torch) if "
+             "n.startswith('float8_'))"]
     np_names: dict[int, str] = {}
     t_names: dict[int, str] = {}
     for i, (a, lay) in enumerate(zip(sample.arrays, sample.layouts)):
@@ -129,6 +170,10 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
         else:
             up[id(a)] = np_names[id(a)]
     rcall = call(rsrc, sample.args, sample.kwargs, up)
+    if model is not None:
+        msrc, mdefs = callable_source(model, seen)
+        defs += mdefs
+        mcall = call(msrc, sample.args, sample.kwargs, up)
     if defs:
         lines += [""] + [d + "\n" for d in defs]
     if problem == "numpy-raised":
@@ -141,8 +186,14 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
         return "\n".join(lines) + "\n"
     path = "".join(f"[{i}]" for i in problem.path)
     lines += ["", f"actual = {tcall}{path}", f"expected = np.asarray({rcall}{path})"]
-    if expected_dtype == "bfloat16":
-        lines.append("expected = torch.from_numpy(expected).to(torch.bfloat16).float().numpy()  # round to bfloat16")
+    if model is not None and condition is not None:
+        shape = np.shape(condition)
+        lines += [f"# where the known divergence applies, torch's documented behaviour instead of NumPy's",
+                  f"condition = {_mask_literal(condition, shape)}",
+                  f"expected = np.where(condition, np.asarray({mcall}{path}), expected)"]
+    if expected_dtype and dtypes.is_ml(expected_dtype):
+        lines.append(f"expected = torch.from_numpy(expected.astype(np.float64)).to(torch.{expected_dtype}).float()"
+                     f".numpy()  # round to {expected_dtype}")
     elif expected_dtype:
         lines.append(f"expected = expected.astype({dtypes.numpy_literal_dtype(expected_dtype)})")
     lines += ["print('torch:', actual)", "print('numpy:', expected)"]
@@ -155,14 +206,9 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
         lines.append("assert type(actual) is type(expected.item()), (type(actual), expected)")
     elif not tensor_result:
         lines.append("assert actual == expected.item(), (actual, expected)")
-    elif kind == "signed_zero":
-        lines += [_AS_NUMPY, "z = (a == 0) & (expected == 0)",
-                  "assert (np.signbit(a[z]) == np.signbit(expected[z])).all(), 'sign of zero differs'"]
+    elif problem.tol is None or problem.tol is T.EXACT or (problem.tol.rtol == 0 and not np.any(problem.tol.atol)
+                                                             and problem.tol.free is None):
+        lines += [_AS_NUMPY, "np.testing.assert_array_equal(a, expected)"]
     else:
-        lines.append(_AS_NUMPY)
-        if problem.rtol or problem.atol:
-            lines.append(f"np.testing.assert_allclose(a, expected, rtol={problem.rtol!r}, atol={problem.atol!r}, "
-                         "equal_nan=True)")
-        else:
-            lines.append("np.testing.assert_array_equal(a, expected)")
+        lines += [""] + bound_check_lines(problem, problem.shape)
     return "\n".join(lines) + "\n"

@@ -49,7 +49,7 @@ import time
 from pathlib import Path
 
 SCHEMA_VERSION = 1
-OUTCOMES = ("passed", "failed", "divergence", "skipped", "error")
+OUTCOMES = ("passed", "failed", "divergence", "unsupported", "skipped", "error")
 REQUIRED = ("nodeid", "family", "op", "dtype", "device", "outcome", "duration_s")
 
 
@@ -58,7 +58,7 @@ class ResultsError(ValueError):
 
 
 #: outcome -> badness, for picking one outcome out of several (a matrix cell, conflicting duplicates)
-SEVERITY = {"failed": 5, "error": 4, "divergence": 2, "passed": 1, "skipped": 0}
+SEVERITY = {"failed": 5, "error": 4, "divergence": 2, "passed": 1, "unsupported": 0.5, "skipped": 0}
 GOOD = ("passed", "divergence")
 BAD = ("failed", "error")
 SUITE = "conformance.suite"

@@ -5,6 +5,7 @@ import dataclasses
 import functools
 from typing import Any, Callable, Mapping
 
+import numpy as np
 import torch
 
 from conformance import dtypes as _dtypes
@@ -18,17 +19,37 @@ def resolve(path: str):
     return obj
 
 
+_PROBLEMS: list[str] = []
+
+#: the expectations a divergence record can hold torch to, exactly one per record of a catalogue op
+MODES = ("raises", "torch_ref", "expected_dtype", "relax_signed_zero", "accept_nonfinite")
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Divergence:
     """A documented, intended (or acknowledged) difference between torch and NumPy.
 
-    For a catalogue op, ``applies(sample, dtype)`` says when an input falls under it; the generic tests then
-    hold torch to ``torch_ref`` (a NumPy implementation of torch's documented behaviour), to ``raises``, or to
-    ``expected_dtype(sample, numpy_dtype)``, instead of the NumPy reference, or compare without the sign of
-    zero (``relax_signed_zero``). ``example(dtype)`` returns
-    ``(args, kwargs)`` of NumPy arrays and Python values on which the pinned test shows the difference, so a
-    change in torch, in either direction, is reported. ``kind`` is ``intended`` (documented design),
-    ``bug`` (an acknowledged torch bug, with its issue) or ``unspecified`` (behaviour neither library defines).
+    For a catalogue op, ``applies(sample, dtype)`` says when an input falls under it: ``True``/``False`` for a
+    condition on the whole call (a dtype, an argument form), or a bool array over the result's elements for a
+    condition on values (a -0.0 in front, an overflowing quotient), broadcastable to the result. Under it, the
+    generic tests hold torch to exactly one expectation (:data:`MODES`, checked when the record is made):
+
+    * ``raises`` — torch raises this exception type (whole-call conditions only);
+    * ``torch_ref`` — a NumPy implementation of torch's documented behaviour, used in place of the NumPy reference
+      (on the elements of the condition only, when it is elementwise); ``native=True`` hands it the inputs in their
+      own dtypes (no float64 upcast) and takes its result as it is;
+    * ``expected_dtype(sample, numpy_dtype)`` — the result dtype torch gives instead;
+    * ``relax_signed_zero`` — the sign of zero is not compared on the elements of the (elementwise) condition;
+    * ``accept_nonfinite`` — torch may give NaN or an infinity in place of the reference's finite value on the
+      elements of the (elementwise) condition; a finite torch value must still be within the bound.
+
+    ``example(dtype)`` returns ``(args, kwargs)`` of NumPy arrays and Python values on which torch shows the
+    difference; ``counterexample(dtype)`` an input just outside the condition on which torch agrees with NumPy.
+    The pinned test checks both, so a condition broader than the behaviour fails its own test. ``devices``: the
+    device types the record holds on (empty: every device); elsewhere the strict NumPy comparison applies.
+    ``kind`` is ``intended`` (documented design), ``bug`` (an acknowledged torch bug, with its issue) or
+    ``unspecified`` (behaviour neither library defines). Records that only bespoke tests pin carry no
+    expectation.
     """
     id: str
     op: str
@@ -44,6 +65,7 @@ class Divergence:
     expected_dtype: Callable | None = None
     relax_signed_zero: bool = False
     example: Callable | None = None
+    counterexample: Callable | None = None
     #: ``torch_ref`` models torch's arithmetic in torch's own dtypes: it receives the inputs in their dtypes
     #: (bfloat16 as ``ml_dtypes.bfloat16``, no float64 upcast) and its result is taken as it is
     native: bool = False
@@ -51,6 +73,47 @@ class Divergence:
     #: the reference's finite value (a known bug whose reach depends on the kernel path, vectorized or not)
     accept_nonfinite: Callable | None = None
     dtypes: tuple = ()
+    devices: tuple = ()
+
+    def __post_init__(self):
+        if self.kind not in ("intended", "bug", "unspecified"):
+            raise ValueError(f"divergence {self.id}: kind must be intended, bug or unspecified, not {self.kind!r}")
+        modes = self.modes()
+        # gradient records (family autograd) hold torch to raising in backward, or leave the sample to a
+        # bespoke test that pins the documented gradient
+        gradient = self.family == "autograd"
+        if self.applies is not None and len(modes) != 1 and not (gradient and len(modes) <= 1):
+            _PROBLEMS.append(f"divergence {self.id}: a record with a condition holds torch to exactly one of "
+                             f"{', '.join(MODES)}; it has {', '.join(modes) or 'none'}")
+        if self.applies is None and modes:
+            raise ValueError(f"divergence {self.id}: {', '.join(modes)} without a condition (applies)")
+        if self.native and self.torch_ref is None:
+            raise ValueError(f"divergence {self.id}: native=True is about a torch_ref, and there is none")
+
+    def modes(self) -> list[str]:
+        return [m for m in MODES if getattr(self, m) not in (None, False)]
+
+    @property
+    def elementwise(self) -> bool:
+        """Whether the expectation relaxes elements (its condition must then be elementwise)."""
+        return bool(self.relax_signed_zero or self.accept_nonfinite is not None)
+
+    def holds_on(self, device: str) -> bool:
+        return not self.devices or device_type(device) in self.devices
+
+    def condition_mask(self, sample, dtype: str):
+        """``applies`` for one sample: False, True, or a bool array (False when no element meets it)."""
+        found = self.applies(sample, dtype)
+        if isinstance(found, (bool, np.bool_)) or found is None:
+            if self.elementwise and found:
+                raise TypeError(f"divergence {self.id}: a relaxation applies elementwise; its condition must "
+                                "return a mask over the result, not True")
+            return bool(found)
+        mask = np.asarray(found, dtype=bool)
+        if self.raises is not None or self.expected_dtype is not None:
+            raise TypeError(f"divergence {self.id}: raises / expected_dtype are whole-call expectations; the "
+                            "condition must return True or False")
+        return mask if mask.any() else False
 
     def __repr__(self):
         return f"<divergence {self.id}>"
@@ -59,8 +122,15 @@ class Divergence:
         p.text(repr(self))
 
     def as_record(self) -> dict:
-        return {k: getattr(self, k) for k in ("id", "op", "family", "condition", "torch_behaviour",
-                                                "numpy_behaviour", "reference", "kind")}
+        rec = {k: getattr(self, k) for k in ("id", "op", "family", "condition", "torch_behaviour",
+                                               "numpy_behaviour", "reference", "kind")}
+        rec["devices"] = list(self.devices)
+        return rec
+
+
+def device_type(device: str) -> str:
+    """``"cuda:1"`` -> ``"cuda"``."""
+    return str(device).partition(":")[0]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -76,19 +146,23 @@ class OpEntry:
     ``grad``: the gradient tests check its vector-Jacobian product against finite differences of ``ref``
     (:mod:`conformance.gradients`), differentiating every floating and complex array argument, or only those at
     the positions ``grad_args`` (indices into the sample's arrays, in order of appearance).
-    ``tol_fn(sample, dtype)``, when given, returns the tolerance of one sample instead of ``tol`` (same form: result
-    dtype name -> ``(rtol, atol)``, or ``(rtol, atol, may_overflow)``); ``atol`` may be an array broadcastable to the
-    result (an elementwise bound, e.g. for sums of products) — see :func:`conformance.compare.compare_values`.
+    ``tol_fn(sample, dtype)``, when given, returns the tolerance of one sample (a
+    :class:`conformance.tolerance.Tolerance`, a dict of them by result dtype, a tuple shaped like the result, or
+    None for the defaults), built with :mod:`conformance.tolerance`; ``tol`` is a fixed dict of them by result
+    dtype, only with a comment saying why.
+    ``dtypes``: not a choice of what to test — every dtype torch has is tested on every device, and what the op
+    does not support there is reported as such — but, when given, the dtypes the op is meant for (its NumPy
+    counterpart's domain) where that is narrower; it only decides the order of reports.
     """
     name: str
     family: str
     torch: str | Callable
     ref: Callable
     inputs: Callable
-    dtypes: tuple
+    dtypes: tuple = ()
     method: str | None = None
     inplace: str | None = None
-    tol: Mapping[str, tuple] = dataclasses.field(default_factory=dict)
+    tol: Mapping[str, object] = dataclasses.field(default_factory=dict)
     tol_fn: Callable | None = None
     signed_zero: bool = True
     upcast: bool = True
@@ -117,21 +191,36 @@ class OpEntry:
 
     @functools.lru_cache(maxsize=None)
     def strategy(self, dtype: str):
+        """The op's own strategy for ``dtype`` (called for the representative dtype of each kind)."""
         return self.inputs(dtype)
 
+    @functools.lru_cache(maxsize=None)
+    def cell_strategy(self, dtype: str):
+        """Cases for a cell: drawn for the representative of ``dtype``'s kind and retargeted to ``dtype``, exactly
+        as the shared draws of a group run (:mod:`conformance.engine`) are."""
+        rep = _dtypes.representative(dtype)
+        base = self.strategy(rep)
+        return base if rep == dtype else base.map(lambda case: case.retarget(rep, dtype))
+
     def tolerance(self, sample, dtype: str):
-        """The tolerance overrides for one sample: ``tol_fn(sample, dtype)`` if given (and not None), else ``tol``."""
+        """The tolerance of one sample: ``tol_fn(sample, dtype)`` if given (and not None), else ``tol`` (or None:
+        the result dtype's default)."""
         if self.tol_fn is not None:
             found = self.tol_fn(sample, dtype)
             if found is not None:
                 return found
-        return self.tol
+        return self.tol or None
 
-    def divergence_for(self, sample, dtype: str) -> Divergence | None:
+    def divergence_for(self, sample, dtype: str, device: str = "cpu"):
+        """``(divergence, condition)`` of the first record that holds on ``device`` and applies to the sample
+        (``condition``: True, or the mask of the elements it applies to), else ``(None, False)``."""
         for div in self.divergences:
-            if div.applies is not None and div.applies(sample, dtype):
-                return div
-        return None
+            if div.applies is None or not div.holds_on(device):
+                continue
+            found = div.condition_mask(sample, dtype)
+            if found is not False:
+                return div, found
+        return None, False
 
     def __repr__(self):
         return f"<op {self.name}>"

@@ -70,6 +70,15 @@ class Case:
                             lambda s: dataclasses.replace(s, layout=next(it)))
         return dataclasses.replace(self, args=args, kwargs=tuple(kwargs.items()))
 
+    def retarget(self, src: str, dst: str) -> "Case":
+        """The same case with every array of dtype ``src`` made of dtype ``dst`` (the structure of a call drawn
+        once for a kind of dtype, checked on each dtype of that kind; the values come from the seed, per dtype)."""
+        if src == dst:
+            return self
+        args, kwargs = _map((self.args, dict(self.kwargs)),
+                            lambda s: dataclasses.replace(s, dtype=dst) if s.dtype == src else s)
+        return dataclasses.replace(self, args=args, kwargs=tuple(kwargs.items()))
+
     def samples(self, fills=FILLS):
         """One :class:`Sample` per fill mode, each from its own seeded generator."""
         for i, mode in enumerate(fills):
@@ -115,6 +124,15 @@ class Sample:
         by_id = {id(a): t for a, t in zip(self.arrays, tensors)}
         args, kwargs = _swap((self.args, self.kwargs), by_id)
         return args, kwargs, tensors
+
+    def relaid(self, chosen) -> "Sample":
+        """The same values in other memory layouts (``chosen[i]`` for the i-th array); an ``expanded`` array is
+        made constant along the axis it broadcasts along, as that layout requires."""
+        arrays = [_layouts.constant_along_axis(a) if lay == "expanded" and old != "expanded" else a
+                  for a, lay, old in zip(self.arrays, chosen, self.layouts)]
+        by_id = {id(a): b for a, b in zip(self.arrays, arrays)}
+        args, kwargs = _swap((self.args, self.kwargs), by_id)
+        return Sample(args=args, kwargs=kwargs, arrays=arrays, layouts=list(chosen), fill=self.fill, case=self.case)
 
     def numpy_inputs(self, convert=None) -> tuple[tuple, dict]:
         """Copies of the arrays (so a reference cannot modify the sample), optionally converted."""

@@ -3,11 +3,10 @@ arguments of particular ops (``pow`` exponents, ``clamp`` bounds, ``round`` deci
 
 Cost. Hypothesis' own engine dominates the cost of a pointwise test (the op and its reference take a fraction of a
 millisecond), and drawing a shape with ``hnp.array_shapes`` or ``mutually_broadcastable_shapes`` costs two to three
-times more than one ``sampled_from`` draw. So shapes, broadcastable pairs and triples are drawn from fixed pools,
-made once at import from a fixed seed and sorted from the simplest (size 0, 0-d, size 1) to the largest, so that
-shrinking still goes to the simplest shape. The pools keep what matters on purpose: about one shape in ten is
-0-d, about one in eight has a size-0 dim, many have size-1 dims, up to 4 dims of up to 5 elements; pairs and
-triples broadcast with dims dropped on the left and dims of size 1 on either side, 0-d operands included.
+times more than one ``sampled_from`` draw. So shapes, broadcastable pairs and triples are drawn from the fixed pools
+of :mod:`conformance.strategies.shapes` (size classes from 0-d and size-0 to rows of thousands, simplest first, so
+that shrinking still goes to the simplest shape); pairs and triples broadcast with dims dropped on the left and
+dims of size 1 on either side, 0-d operands included.
 
 Promotion. :func:`mixed_binary` gives the first operand the dtype under test (the test id's dtype) and the second
 one the same dtype, another dtype (``partners``: int8 with uint8, float16 with float32, an integer with a float,
@@ -27,51 +26,11 @@ from conformance import dtypes as D
 from conformance.strategies.cases import ArraySpec, Case
 from conformance.strategies.shapes import seeds
 
-MAX_DIMS, MAX_SIDE = 4, 5
+from conformance.strategies.shapes import broadcast_pool, pool
 
-
-def _random_shape(rng) -> tuple:
-    nd = int(rng.choice(5, p=[0.1, 0.2, 0.3, 0.25, 0.15]))
-    sides = rng.integers(1, MAX_SIDE + 1, nd)
-    if nd and rng.random() < 0.12:
-        sides[rng.integers(nd)] = 0
-    if nd and rng.random() < 0.35:
-        sides[rng.integers(nd)] = 1
-    return tuple(int(s) for s in sides)
-
-
-def _broadcasting_to(rng, shape: tuple) -> tuple:
-    """A shape that broadcasts to ``shape``: leading dims dropped, some dims set to 1."""
-    drop = int(rng.integers(1, len(shape) + 1)) if shape and rng.random() < 0.45 else 0
-    out = list(shape[drop:])
-    for i in range(len(out)):
-        if rng.random() < 0.25:
-            out[i] = 1
-    return tuple(out)
-
-
-def _size(shape) -> int:
-    return int(np.prod(shape, dtype=np.int64))
-
-
-def _key(shapes_):
-    return (sum(_size(s) for s in shapes_), sum(len(s) for s in shapes_), shapes_)
-
-
-def _pool(n_operands: int, count: int, seed: int) -> tuple:
-    rng = np.random.default_rng(seed)
-    found = []
-    for _ in range(count):
-        full = _random_shape(rng)
-        ops = [full] + [_broadcasting_to(rng, full) for _ in range(n_operands - 1)]
-        order = rng.permutation(n_operands)
-        found.append(tuple(ops[i] for i in order))
-    return tuple(sorted(found, key=_key))
-
-
-SHAPES = tuple(s[0] for s in _pool(1, 600, 1))
-PAIRS = _pool(2, 1200, 2)
-TRIPLES = _pool(3, 1200, 3)
+SHAPES = pool()
+PAIRS = broadcast_pool(2)
+TRIPLES = broadcast_pool(3)
 
 
 # Strategies are built once: a sampled_from over a long list costs a pass over it whenever a new one is labelled.

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 
-import ml_dtypes
 import numpy as np
 
 from conformance import dtypes
@@ -29,41 +28,43 @@ FILLS = ("ordinary", "special", "extreme")
 
 @functools.lru_cache(maxsize=None)
 def _info(name: str):
-    dt = dtypes.NUMPY[name]
     if name == "bool":
         return None
-    if name in dtypes.INTEGRAL:
-        return np.iinfo(dt)
-    if name == "bfloat16":
-        return ml_dtypes.finfo(ml_dtypes.bfloat16)
-    if name in dtypes.COMPLEX:
-        return np.finfo(np.float32 if name == "complex64" else np.float64)
-    return np.finfo(dt)
+    if dtypes.is_integral(name):
+        return dtypes.iinfo(name)
+    return dtypes.finfo(name)
 
 
 @functools.lru_cache(maxsize=None)
 def specials(name: str) -> np.ndarray:
-    """The special values of a dtype, as float64 (or int64 / bool) for mixing into fills."""
+    """The special values of a dtype, for mixing into fills: float64 for floating and complex dtypes (only those
+    the dtype holds: a float8 format without infinities has none), the dtype itself for integers."""
     if name == "bool":
         return np.array([False, True])
     info = _info(name)
-    if name in dtypes.INTEGRAL:
-        vals = [0, 1, int(info.max), int(info.min), int(info.max) - 1]
+    if dtypes.is_integral(name):
+        vals = {0, 1, int(info.max), int(info.min), int(info.max) - 1}
         if info.min < 0:
-            vals += [-1, int(info.min) + 1]
-        return np.array(sorted(set(vals)), dtype=np.int64)
+            vals |= {-1, int(info.min) + 1}
+        return np.array(sorted(vals), dtype=dtypes.NUMPY[name])
     sub = float(info.smallest_subnormal)
-    return np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, sub, -sub, float(info.tiny), float(info.max),
-                     -float(info.max), 1.0, -1.0, 0.5, -0.5, 2.0])
+    cands = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, sub, -sub, float(info.tiny), float(info.max),
+                      -float(info.max), 1.0, -1.0, 0.5, -0.5, 2.0])
+    if dtypes.is_ml(name):  # keep what the format holds (and NaN): e4m3fn has no infinity, e8m0 no sign or zero
+        with np.errstate(all="ignore"):
+            back = cands.astype(dtypes.NUMPY[name]).astype(np.float64)
+        keep = np.isnan(cands) | (back == cands) & (np.signbit(back) == np.signbit(cands))
+        cands = cands[keep]
+    return cands
 
 
 def poison(name: str):
     """The value written into the gaps of strided layouts: an op that reads a gap shows it."""
     if name == "bool":
         return True
-    if name in dtypes.INTEGRAL:
+    if dtypes.is_integral(name):
         return int(_info(name).max) - 3
-    if name in dtypes.COMPLEX:
+    if dtypes.is_complex(name):
         return complex(float("nan"), float("nan"))
     return float("nan")
 
@@ -85,11 +86,13 @@ def _real(rng: np.random.Generator, size: int, name: str, mode: str) -> np.ndarr
 
 
 def _integral(rng: np.random.Generator, size: int, name: str, mode: str) -> np.ndarray:
+    """Values of the integer dtype ``name``, in that dtype (uint64's range does not fit in int64)."""
     info = _info(name)
+    dt = dtypes.NUMPY[name]
     if mode == "extreme":
-        return rng.integers(int(info.min), int(info.max), size, endpoint=True, dtype=np.int64)
+        return rng.integers(int(info.min), int(info.max), size, endpoint=True, dtype=dt)
     lo = max(int(info.min), -10)
-    vals = rng.integers(lo, 11, size, dtype=np.int64)
+    vals = rng.integers(lo, 11, size, dtype=np.int64).astype(dt)
     if mode == "special":
         hit = rng.random(size) < 0.35
         vals[hit] = rng.choice(specials(name), int(hit.sum()))
@@ -109,9 +112,9 @@ def fill(rng: np.random.Generator, shape: tuple, name: str, mode: str = "ordinar
         vals = _domain(rng, size, name, mode, domain)
     elif name == "bool":
         vals = rng.random(size) < 0.5
-    elif name in dtypes.INTEGRAL:
+    elif dtypes.is_integral(name):
         vals = _integral(rng, size, name, mode)
-    elif name in dtypes.COMPLEX:
+    elif dtypes.is_complex(name):
         vals = np.empty(size, dtype=np.complex128)  # not re + 1j*im: 1j*inf would put a NaN in the real part
         vals.real = _real(rng, size, name, mode)
         vals.imag = _real(rng, size, name, mode)
@@ -132,7 +135,7 @@ def _domain(rng, size, name, mode, domain):
     if mode == "special":
         hit = rng.random(size) < 0.35
         vals[hit] = rng.choice(np.array([lo, hi, 0.0 if lo <= 0 <= hi else lo]), int(hit.sum()))
-    if name in dtypes.INTEGRAL or name == "bool":
+    if dtypes.is_integral(name) or name == "bool":
         vals = np.round(vals)
     return vals
 
@@ -140,9 +143,9 @@ def _domain(rng, size, name, mode, domain):
 def _with_nans(rng, size, name, mode, rate):
     if name == "bool":
         return rng.random(size) < 0.5
-    if name in dtypes.INTEGRAL:
+    if dtypes.is_integral(name):
         return _integral(rng, size, name, mode)
-    if name in dtypes.COMPLEX:
+    if dtypes.is_complex(name):
         vals = np.empty(size, dtype=np.complex128)
         vals.real = _real(rng, size, name, mode)
         vals.imag = _real(rng, size, name, mode)

@@ -1,0 +1,127 @@
+"""Group runs inside pytest: the cells of one op on one device share their Hypothesis draws.
+
+The generic ``test_forward`` items stay one per cell (op, device, dtype). When the first item of a group is
+called, :func:`conformance.engine.run_group` runs the whole group (the dtypes of that op and device selected in
+this session); each item then takes its cell's outcome: passed at once (with the group's counts), skipped as
+unsupported, or — failed in the group — its own Hypothesis search runs, so that the failure shrinks and gets its
+own reproduction (and if that search does not meet it again, the group's failing case is reported).
+
+Under pytest-xdist the items of a group go to one worker: :class:`GroupScheduling` is xdist's scope scheduling
+with one scope per group (every other test its own scope), so no group runs twice.
+"""
+from __future__ import annotations
+
+import pytest
+
+GENERIC = "test_forward"
+
+
+def group_of(item) -> tuple | None:
+    """``(op name, device)`` of a generic ``test_forward`` item of the suite, else None."""
+    if getattr(item, "originalname", None) != GENERIC:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    op, device, dtype = params.get("op"), params.get("device"), params.get("dtype")
+    if not hasattr(op, "family") or device is None or dtype is None:
+        return None
+    return (op.name, device)
+
+
+class Groups:
+    """The groups of a session (built from its selected items) and their outcomes, computed on first use."""
+
+    def __init__(self, state):
+        self.state = state
+        self.members: dict[tuple, list[str]] = {}
+        self.ops: dict[tuple, object] = {}
+        self.done: dict[tuple, dict] = {}
+
+    def collect(self, items) -> None:
+        for item in items:
+            key = group_of(item)
+            if key is None or item.get_closest_marker("skip"):
+                continue
+            self.members.setdefault(key, []).append(item.callspec.params["dtype"])
+            self.ops[key] = item.callspec.params["op"]
+
+    def outcome(self, item):
+        key = group_of(item)
+        if key is None or key not in self.members:
+            return None
+        if key not in self.done:
+            self.done[key] = self._run(key)
+        return self.done[key].get(item.callspec.params["dtype"])
+
+    def _run(self, key):
+        from hypothesis import settings
+
+        from conformance import engine, seeding
+
+        op, device = self.ops[key], key[1]
+        name = f"conformance.suite.test_catalogue::{GENERIC}[{op.name}-{device}]"
+        seed = None
+        if self.state.profile in ("ci", "selfcheck"):
+            seed = seeding.seed_of(name)
+        elif self.state.config.getoption("hypothesis_seed", None) is not None:
+            seed = seeding.seed_for(f"{name}|{self.state.config.getoption('hypothesis_seed')}")
+        from conformance import profiles
+
+        group_settings = settings(settings.default, database=None, derandomize=False,
+                                  max_examples=profiles.examples(self.state.profile, generic=True))
+        return engine.run_group(op, device, self.members[key], group_settings, seed)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """A cell that passed (or is unsupported) in its group run needs no run of its own."""
+    groups = getattr(pyfuncitem.config, "_conformance_groups", None)
+    if groups is None:
+        return None
+    cell = groups.outcome(pyfuncitem)
+    if cell is None:
+        return None
+    counts = pyfuncitem.funcargs.get("conformance_counts")
+    if cell.status == "unsupported":
+        from conformance import support
+
+        pytest.skip(support.UNSUPPORTED + cell.reason)
+    if cell.status == "passed":
+        if counts is not None:
+            counts.examples += cell.examples
+            counts.checked += cell.checked
+            counts.hits |= cell.hits
+            counts.digest = cell.digest.hexdigest()
+        return True
+    pyfuncitem._conformance_group_failure = cell
+    return None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """A cell that failed in its group run must fail: if its own search passed, the group's case is reported."""
+    outcome = yield
+    cell = getattr(item, "_conformance_group_failure", None)
+    if cell is None or outcome.excinfo is not None:
+        return
+    exc = cell.failure
+    note = (f"(found by the group run of this op and device, on case {cell.case!r} in layouts "
+            f"{', '.join(cell.layouts)}; this cell's own search did not meet it again)")
+    try:
+        exc.add_note(note)
+    except AttributeError:  # pragma: no cover - Python < 3.11
+        pass
+    outcome.force_exception(exc)
+
+
+def make_scheduler(config, log):
+    """xdist's scope scheduling with one scope per group (see the module docstring)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path, _, rest = nodeid.partition("::")
+            if rest.startswith(GENERIC + "[") and rest.endswith("]"):
+                return nodeid.rsplit("-", 1)[0]  # ...::test_forward[op-device-dtype] -> ...[op-device
+            return nodeid
+
+    return GroupScheduling(config, log)

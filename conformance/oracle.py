@@ -1,0 +1,106 @@
+"""NumPy's answer for a sample: the reference every comparison and the gradient checker use.
+
+The reference function gets the sample's arrays widened to float64 / complex128 (:func:`widen`) when the op
+``upcast``s (the default), and its result is rounded once to the dtype NumPy itself gives for the *original*
+dtypes. bfloat16 and the float8 formats (held by ``ml_dtypes``) take float16's place when that dtype is worked
+out, since NumPy has no promotion rules for them and torch promotes them as NumPy promotes float16; the result is
+that format again (two different such formats, or one with float16, give float32, as in torch).
+
+Working out NumPy's result dtype means running the reference once on the original dtypes. Its outcome depends on
+the dtypes, the kinds of the scalar arguments and the keyword arguments, not on values (NEP 50), so it is cached
+by that signature (with the arrays' ranks and emptiness, which some references branch on).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from conformance import dtypes
+
+
+def widen(a: np.ndarray) -> np.ndarray:
+    """A float64 / complex128 copy of a floating / complex array; a plain copy of any other."""
+    name = dtypes.name_of(a.dtype)
+    if dtypes.is_complex(name):
+        return a.astype(np.complex128)
+    if dtypes.is_floating(name):
+        return a.astype(np.float64)
+    return a.copy()
+
+
+def _as_float16(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.float16) if dtypes.is_ml(dtypes.name_of(a.dtype)) else a.copy()
+
+
+def _result_dtype(probe, ml: set, had_f16: bool):
+    if isinstance(probe, (tuple, list)):
+        return type(probe)(_result_dtype(p, ml, had_f16) for p in probe)
+    if isinstance(probe, (np.ndarray, np.generic)):
+        dt = np.asarray(probe).dtype
+        if ml and dt == np.float16:
+            # an ml_dtypes format took float16's place; next to float16 or another format: float32
+            return np.dtype(np.float32) if had_f16 or len(ml) > 1 else dtypes.NUMPY[next(iter(ml))]
+        return dt
+    return None
+
+
+def _cast(values, want):
+    if isinstance(values, (tuple, list)):
+        return type(values)(_cast(v, w) for v, w in zip(values, want))
+    if want is None:
+        return values
+    return np.asarray(values).astype(want)
+
+
+def _kind(v):
+    if isinstance(v, np.ndarray):
+        return (v.dtype.name, v.ndim, v.size == 0)
+    if isinstance(v, (tuple, list)):
+        return (type(v).__name__,) + tuple(_kind(x) for x in v)
+    if isinstance(v, dict):
+        return tuple((k, _kind(x)) for k, x in sorted(v.items()))
+    if isinstance(v, (bool, int, float, complex, str, type(None))):
+        return (type(v).__name__, v if isinstance(v, (str, bool, type(None))) else None)
+    return (type(v).__name__, repr(v))
+
+
+_DTYPE_CACHE: dict = {}
+
+
+def _numpy_dtype(ref, sample, args, kwargs, ml, had_f16):
+    """NumPy's result dtype (structure) of ``ref`` on the sample's original dtypes, cached by signature."""
+    try:
+        key = (ref, _kind(sample.args), _kind(sample.kwargs))
+        hash(key)
+    except TypeError:
+        key = None
+    if key is not None and key in _DTYPE_CACHE:
+        return _DTYPE_CACHE[key]
+    probe = ref(*args, **kwargs)
+    want = _result_dtype(probe, ml, had_f16)
+    if key is not None:
+        _DTYPE_CACHE[key] = want
+    return want
+
+
+def reference(ref, sample, *, upcast: bool = True, native: bool = False):
+    """NumPy's answer for ``sample`` from ``ref`` (see the module docstring). ``native``: ``ref`` models torch's
+    arithmetic in torch's own dtypes, gets the inputs as they are (bfloat16 included) and its result is taken as
+    it is."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if native:
+            args, kwargs = sample.numpy_inputs()
+            return ref(*args, **kwargs)
+        ml = {dtypes.name_of(a.dtype) for a in sample.arrays if dtypes.is_ml(dtypes.name_of(a.dtype))}
+        inexact = any(dtypes.is_inexact(dtypes.name_of(a.dtype)) for a in sample.arrays)
+        had_f16 = any(a.dtype == np.float16 for a in sample.arrays)
+        if not (upcast and inexact):
+            args, kwargs = sample.numpy_inputs(_as_float16 if ml else None)
+            probe = ref(*args, **kwargs)
+            return _cast(probe, _result_dtype(probe, ml, had_f16)) if ml else probe
+        args, kwargs = sample.numpy_inputs(_as_float16 if ml else None)
+        want = _numpy_dtype(ref, sample, args, kwargs, ml, had_f16)
+        args, kwargs = sample.numpy_inputs(widen)
+        return _cast(ref(*args, **kwargs), want)
