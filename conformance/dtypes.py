@@ -165,6 +165,7 @@ def is_inexact(name: str) -> bool:
     return KIND.get(name) in ("floating", "complex")
 
 
+
 def is_integral(name: str) -> bool:
     return KIND.get(name) in ("unsigned", "signed")
 
@@ -177,10 +178,7 @@ def is_ml(name: str) -> bool:
 @functools.lru_cache(maxsize=None)
 def finfo(name: str):
     """Floating-point facts of a floating dtype (of the real part, for complex ones)."""
-    if name == "complex64":
-        name = "float32"
-    elif name == "complex128":
-        name = "float64"
+    name = real_of(name)
     dt = NUMPY[name]
     return ml_dtypes.finfo(dt) if is_ml(name) else np.finfo(dt)
 
@@ -196,7 +194,16 @@ def unit_roundoff(name: str) -> float:
 
 
 def real_of(name: str) -> str:
-    return {"complex64": "float32", "complex128": "float64"}.get(name, name)
+    return {"complex32": "float16", "complex64": "float32", "complex128": "float64"}.get(name, name)
+
+
+def torch_name(dtype: torch.dtype) -> str:
+    """The canonical name of any torch dtype (``complex32`` included, which has no NumPy counterpart)."""
+    return _canonical(dtype)
+
+
+#: dtypes without a NumPy counterpart whose values NumPy can still carry exactly: the carrier dtype
+CARRIER = {"complex32": np.dtype(np.complex64)}
 
 
 def to_numpy(t: torch.Tensor) -> np.ndarray:
@@ -206,6 +213,8 @@ def to_numpy(t: torch.Tensor) -> np.ndarray:
         t = t.cpu()
     t = t.resolve_conj().resolve_neg()
     name = _BY_TORCH.get(t.dtype)
+    if name is None and _canonical(t.dtype) in CARRIER:  # complex32: its values, exactly, in complex64
+        return t.to(torch.complex64).numpy().copy()
     if name is not None and is_ml(name):
         width = t.dtype.itemsize
         return t.contiguous().view(_BITS_TORCH[width]).numpy().view(NUMPY[name]).copy()

@@ -45,7 +45,7 @@ def probe_samples(op, dtype: str, count: int = PROBES):
     """Deterministic, non-empty samples of the op's strategy for ``dtype`` (ordinary fill, contiguous)."""
     found = []
     for seed in range(4 * count):
-        case = draw(op.strategy(dtype), 1000 + seed)
+        case = draw(op.cell_strategy(dtype), 1000 + seed)
         if case is None:
             continue
         sample = case.sample("ordinary", 0)

@@ -69,6 +69,7 @@ TABLE = {
     "complex64": (1.3e-6, 1e-5),
     "complex128": (1e-7, 1e-7),
 }
+TABLE["complex32"] = TABLE["float16"]  # two float16 parts
 for _name in D.FLOAT8:
     TABLE[_name] = (float(D.finfo(_name).eps), float(D.finfo(_name).smallest_subnormal))
 

@@ -37,8 +37,18 @@ def _is_bf16(dt):
     return np.dtype(dt).name == "bfloat16"
 
 
+def _is_float8(dt):
+    return np.dtype(dt).name.startswith("float8_")
+
+
+def _is_wide_unsigned(dt):
+    return np.dtype(dt).name in ("uint16", "uint32", "uint64")
+
+
 def _promote_pair(a, b):
-    """torch.promote_types for two dtypes (None: no operand yet)."""
+    """torch.promote_types for two dtypes (None: no operand yet). Raises TypeError where torch refuses to promote:
+    a float8 format with any other dtype, and uint16 / uint32 / uint64 with any other integer, bool or complex
+    dtype (or float8)."""
     if a is None:
         return b
     if b is None:
@@ -46,6 +56,10 @@ def _promote_pair(a, b):
     a, b = np.dtype(a), np.dtype(b)
     if a == b:
         return a
+    if _is_float8(a) or _is_float8(b):
+        raise TypeError("Promotion for Float8 Types is not supported")
+    if (_is_wide_unsigned(a) and _category(b) != 2) or (_is_wide_unsigned(b) and _category(a) != 2):
+        raise TypeError("Promotion for uint16, uint32, uint64 types is not supported")
     ca, cb = _category(a), _category(b)
     if ca == cb == 2 and (_is_bf16(a) or _is_bf16(b)):
         other = b if _is_bf16(a) else a
@@ -110,6 +124,16 @@ def torch_result_type(*operands):
         else:
             wrapped = _promote_pair(wrapped, _scalar_dtype(x))
     return _combine(dim, _combine(zero, wrapped))
+
+
+def torch_promotion_error(*operands):
+    """The message of the error torch raises when it cannot promote ``operands`` (float8 formats or the wide
+    unsigned types with other dtypes), else None."""
+    try:
+        torch_result_type(*operands)
+    except TypeError as exc:
+        return str(exc)
+    return None
 
 
 def _cast_all(dt, operands):
