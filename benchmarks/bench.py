@@ -1,123 +1,138 @@
-"""Speed of the suite: where per-example time goes, and the whole ci-profile run with 1 and 2 workers.
+"""Where the suite's time goes, measured side by side in one run.
 
-    python benchmarks/bench.py                 # per-example costs for a few representative ops
-    python benchmarks/bench.py --suite         # also the whole ci run, -n 1 vs -n 2 (minutes)
-    python benchmarks/bench.py --suite -m pointwise   # the same, one family
+    python benchmarks/bench.py                  # the per-case table for a handful of ops
+    python benchmarks/bench.py --suite          # also the whole ci-profile run with 1 and with 2 workers
+    python benchmarks/bench.py --write          # and rewrite the table in benchmarks/RESULTS.md
 
-Terms: a *checked case* is one sample (one value fill) run through torch and NumPy and compared; each
-Hypothesis example checks one case per fill (3). "Bare op+ref" is the torch call plus the NumPy reference on a
-ready sample, nothing else. The ratio says how much the suite's machinery (Hypothesis, tensor construction,
-comparison, pytest) costs per checked case over the bare work.
+Terms. A *checked case* is one sample (one value fill, in one memory layout) run through torch and compared:
+with NumPy (the forward check) or, bit for bit, with the function (a method or in-place variant). *Bare
+op+ref* is the torch call plus the NumPy reference in float64 on a ready sample, nothing else. *Suite time per
+checked case* is the wall time of a group run of the op (every dtype torch has, the Hypothesis draws, the
+value fills, tensor construction, the comparisons, the variants, unsupported cells found by trying) divided by
+the cases it checked. Their ratio is what the machinery costs over the bare work; cases per second per core is
+the reciprocal of the suite time per case (one process, one torch thread).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
-from conformance import catalogue, check, profiles  # noqa: E402,F401
-from conformance.strategies.values import FILLS  # noqa: E402
+from conformance import catalogue, dtypes, engine, oracle, support  # noqa: E402
 
-OPS = [("add", "float32"), ("sqrt", "float64"), ("neg", "int32")]
+#: (op, kind of op) measured by the table
+OPS = [("add", "elementwise"), ("sum", "reduction"), ("gather", "indexing"), ("matmul", "matmul"),
+       ("einsum", "einsum")]
+EXAMPLES = 50
+RESULTS = Path(__file__).with_name("RESULTS.md")
+BEGIN, END = "<!-- bench:table -->", "<!-- /bench:table -->"
 
 
-def _best(fn, repeat=5):
-    times = []
-    for _ in range(repeat):
+def bare_per_case(op, dtype: str = "float32", cases: int = 200) -> float:
+    """Seconds per forward case of the torch call plus the NumPy reference alone, on the op's own samples."""
+    samples = []
+    for seed in range(cases):
+        case = support.draw(op.cell_strategy(dtype), seed)
+        if case is not None:
+            samples.append(case.sample("ordinary", 0))
+    total = 0.0
+    for s in samples:
+        args, kwargs, _ = s.torch_inputs("cpu")
+        np_args, np_kwargs = s.numpy_inputs(oracle.widen)
         t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        try:
+            op.call(args, kwargs)
+        except Exception:  # noqa: BLE001 - what an invalid sample costs is part of the work too
+            pass
+        try:
+            op.ref(*np_args, **np_kwargs)
+        except Exception:  # noqa: BLE001
+            pass
+        total += time.perf_counter() - t
+    return total / max(len(samples), 1)
 
 
-def per_example(name: str, dtype: str, examples: int = 200) -> dict:
-    op = catalogue.by_name(name)
-    strategy = op.strategy(dtype)
-    cases = []
-
-    @settings(max_examples=examples, database=None, derandomize=True, deadline=None)
-    @given(data=st.data())
-    def draw_only(data):
-        cases.append(data.draw(strategy))
-
-    @settings(max_examples=examples, database=None, derandomize=True, deadline=None)
-    @given(data=st.data())
-    def full(data):
-        for sample in data.draw(strategy).samples():
-            check.forward(op, sample, "cpu", dtype)
-
-    draw_s = _best(draw_only, 3) / examples
-    full_s = _best(full, 3) / examples
-    samples = [s for c in cases[:examples] for s in c.samples()]
-    ready = [(s.torch_inputs("cpu")[:2], s) for s in samples]
-
-    def bare():
-        for (args, kwargs), s in ready:
-            try:
-                op.call(args, kwargs)
-                check.reference(op, s)
-            except Exception:
-                pass
-
-    def checks():
-        for s in samples:
-            try:
-                check.forward(op, s, "cpu", dtype)
-            except AssertionError:
-                pass
-
-    bare_s = _best(bare) / len(samples)
-    check_s = _best(checks) / len(samples)
-    per_case = full_s / len(FILLS)
-    return {"op": f"{name}[{dtype}]", "draw_ms": draw_s * 1e3, "example_ms": full_s * 1e3,
-            "bare_us": bare_s * 1e6, "check_us": check_s * 1e6, "cases_per_s": 1.0 / per_case,
-            "ratio": per_case / bare_s}
-
-
-def suite(marker: str | None, workers: int) -> float:
-    cmd = [sys.executable, "-m", "pytest", "--pyargs", "conformance.suite", "-q", "-p", "no:cacheprovider",
-           "--conformance-profile", "ci"]
-    if marker:
-        cmd += ["-m", marker]
-    cmd += ["-n", str(workers)]
+def suite_per_case(op, examples: int = EXAMPLES) -> tuple[float, int, int]:
+    """(seconds per checked case, checked cases, cells) of a group run of ``op`` over every dtype."""
+    s = settings(database=None, derandomize=False, deadline=None, max_examples=examples)
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    tail = [line for line in proc.stdout.splitlines() if line.strip()][-1:]
-    print(f"  -n {workers}: {wall:6.1f} s wall  ({tail[0] if tail else proc.returncode})")
-    return wall
+    cells = engine.run_group(op, "cpu", list(dtypes.ALL), s, seed=1234)
+    elapsed = time.perf_counter() - t
+    checked = sum(c.checked for c in cells.values())
+    return elapsed / max(checked, 1), checked, sum(c.status != "unsupported" for c in cells.values())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", action="store_true", help="also time the whole ci-profile run")
-    parser.add_argument("-m", dest="marker", help="pytest -m family selection for --suite")
-    args = parser.parse_args()
+def table() -> list[dict]:
     torch.set_num_threads(1)
-    print(f"torch {torch.__version__}, numpy {np.__version__}, {os.cpu_count()} cores")
-    print(f"{'op':<18} {'draw/ex':>9} {'test/ex':>9} {'bare op+ref':>12} {'check/case':>11} "
-          f"{'cases/s/core':>13} {'ratio':>6}")
-    rows = [per_example(n, d) for n, d in OPS]
+    rows = []
+    for name, kind in OPS:
+        op = catalogue.by_name(name)
+        bare = bare_per_case(op)
+        per_case, checked, cells = suite_per_case(op)
+        rows.append({"op": name, "kind": kind, "bare_us": bare * 1e6, "suite_us": per_case * 1e6,
+                     "ratio": per_case / bare if bare else float("nan"), "cases_per_s": 1.0 / per_case,
+                     "checked": checked, "cells": cells})
+    return rows
+
+
+def whole_run(workers: int, report_dir: str) -> float:
+    """Wall seconds of ``conformance run --profile ci -n WORKERS``."""
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "conformance", "run", "--profile", "ci", "-n", str(workers),
+                    "--report-dir", report_dir], check=False, capture_output=True)
+    return time.perf_counter() - t
+
+
+def render(rows, runs: dict) -> str:
+    lines = [f"Measured with torch {torch.__version__}, NumPy {np.__version__}, one process, one torch thread "
+             f"(`python benchmarks/bench.py{' --suite' if runs else ''}`); a group run of {EXAMPLES} examples "
+             "per op over every dtype.", "",
+             "| op | kind | bare op+ref / case | suite / checked case | ratio | checked cases/s per core | "
+             "cases checked (supported cells) |", "|---|---|---|---|---|---|---|"]
     for r in rows:
-        print(f"{r['op']:<18} {r['draw_ms']:7.2f}ms {r['example_ms']:7.2f}ms {r['bare_us']:10.1f}us "
-              f"{r['check_us']:9.1f}us {r['cases_per_s']:13.0f} {r['ratio']:6.1f}")
-    print(f"median: {statistics.median(r['cases_per_s'] for r in rows):.0f} checked cases/s per core; "
-          f"suite time per checked case = {statistics.median(r['ratio'] for r in rows):.1f}x the bare op+ref")
+        lines.append(f"| {r['op']} | {r['kind']} | {r['bare_us']:.1f} µs | {r['suite_us']:.1f} µs | "
+                     f"{r['ratio']:.1f}x | {r['cases_per_s']:,.0f} | {r['checked']:,} ({r['cells']}) |")
+    if runs:
+        lines += ["", "| whole ci-profile run | wall time |", "|---|---|"]
+        for n, secs in sorted(runs.items()):
+            lines.append(f"| `conformance run --profile ci -n {n}` | {secs:.1f} s |")
+        if 1 in runs and 2 in runs:
+            lines.append(f"| speed-up of -n 2 over -n 1 | {runs[1] / runs[2]:.2f}x |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--suite", action="store_true", help="also time the whole ci run with 1 and 2 workers")
+    p.add_argument("--write", action="store_true", help="rewrite the table in benchmarks/RESULTS.md")
+    args = p.parse_args(argv)
+    rows = table()
+    runs = {}
     if args.suite:
-        print("whole ci-profile run" + (f" (-m {args.marker})" if args.marker else "") + ":")
-        one = suite(args.marker, 1)
-        two = suite(args.marker, 2)
-        print(f"  speed-up with 2 workers: {one / two:.2f}x")
+        with tempfile.TemporaryDirectory() as tmp:
+            for n in (1, 2):
+                runs[n] = whole_run(n, str(Path(tmp) / f"n{n}"))
+    text = render(rows, runs)
+    print(text)
+    print(json.dumps(rows, indent=1), file=sys.stderr)
+    if args.write:
+        old = RESULTS.read_text() if RESULTS.exists() else f"# Measured speed\n\n{BEGIN}\n{END}\n"
+        if BEGIN not in old:
+            old += f"\n{BEGIN}\n{END}\n"
+        head, _, rest = old.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        RESULTS.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
     return 0
 
 

@@ -11,6 +11,7 @@ built only when something failed.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 import torch
@@ -114,10 +115,21 @@ class Forward:
     kwargs: dict
 
 
-def call(op: OpEntry, args, kwargs):
+def call(op: OpEntry, args, kwargs, device: str = "cpu"):
+    """``(result, None)`` or ``(None, exception)``; off CPU the device is synchronized first, so that an
+    asynchronous error is raised by the call that caused it, not by a later test."""
     try:
-        return op.call(args, kwargs), None
+        result = op.call(args, kwargs)
+        if not str(device).startswith("cpu"):
+            from conformance import devices
+
+            devices.synchronize(device)
+        return result, None
     except Exception as exc:  # noqa: BLE001 - any exception is a behaviour to compare
+        from conformance import devices
+
+        if devices.is_device_error(exc):
+            raise  # the device is unusable from here on: not a behaviour to compare (see conformance.plugin)
         return None, exc
 
 
@@ -131,8 +143,32 @@ def _where(mask, model, numpy):
     return np.where(np.broadcast_to(mask, n.shape), m, n)
 
 
-def expectation(op: OpEntry, sample: Sample, dtype: str, div, condition):
-    """(reference, tolerance, signed_zero) that torch is held to for this sample under ``div``."""
+def more_relaxations(op: OpEntry, sample: Sample, dtype: str, device: str, div) -> list:
+    """``(record, mask)`` of the relaxation records (relax_signed_zero, accept_nonfinite: elementwise widenings)
+    other than ``div`` that apply to the sample. Relaxations compose, each on its own elements: a sample with
+    elements of two relaxations (a NaN of one kind and a sign of zero of another) is held to both."""
+    found = []
+    for other in op.divergences:
+        if other is div or not other.elementwise or other.applies is None or not other.holds_on(device):
+            continue
+        mask = other.condition_mask(sample, dtype)
+        if mask is not False:
+            found.append((other, mask))
+    return found
+
+
+def _relaxed(expected, tol, signed_zero, more):
+    for other, mask in more:
+        if other.relax_signed_zero:
+            signed_zero = signed_zero & ~np.asarray(mask, dtype=bool) if signed_zero is not False else False
+        if other.accept_nonfinite is not None:
+            tol = _accepting_nonfinite(tol, expected, mask)
+    return tol, signed_zero
+
+
+def expectation(op: OpEntry, sample: Sample, dtype: str, div, condition, more=()):
+    """(reference, tolerance, signed_zero) that torch is held to for this sample under ``div`` (and the further
+    relaxations ``more``, from :func:`more_relaxations`)."""
     if div is not None and div.torch_ref is not None:
         model = oracle.reference(div.torch_ref, sample, upcast=op.upcast, native=div.native)
         if condition is True:
@@ -150,6 +186,8 @@ def expectation(op: OpEntry, sample: Sample, dtype: str, div, condition):
         signed_zero = op.signed_zero & ~np.asarray(condition, dtype=bool) if op.signed_zero else False
     if div is not None and div.accept_nonfinite is not None:
         tol = _accepting_nonfinite(tol, expected, condition)
+    if more:
+        tol, signed_zero = _relaxed(expected, tol, signed_zero, more)
     return expected, tol, signed_zero
 
 
@@ -192,7 +230,7 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences
     """Checks one sample; ``divergences=False`` holds torch to NumPy alone (a pinned counterexample)."""
     div, condition = op.divergence_for(sample, dtype, device) if divergences else (None, False)
     args, kwargs, _ = sample.torch_inputs(device)
-    actual, t_exc = call(op, args, kwargs)
+    actual, t_exc = call(op, args, kwargs, device)
     seen = Forward(div, condition, actual, t_exc, args, kwargs)
     if div is not None and div.raises:
         if not isinstance(t_exc, div.raises):
@@ -203,7 +241,8 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences
         return seen
     ref = div.torch_ref if div is not None and div.torch_ref is not None and condition is True else op.ref
     try:
-        expected, tol, signed_zero = expectation(op, sample, dtype, div, condition)
+        more = more_relaxations(op, sample, dtype, device, div) if divergences and div is not None else ()
+        expected, tol, signed_zero = expectation(op, sample, dtype, div, condition, more)
         n_exc = None
     except Exception as exc:  # noqa: BLE001
         expected, tol, signed_zero, n_exc = None, None, True, exc
@@ -280,6 +319,102 @@ def variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: Forward
                 _fail(op, sample, device, dtype, f"in-place {op.inplace} changed the strides {strides} -> "
                       f"{self_t.stride()}", "torch-raised")
     return checked
+
+
+#: ops (by name) whose torch function takes no ``out=`` (found on first use)
+_NO_OUT: set = set()
+
+
+def _out_target(want: torch.Tensor):
+    """A dtype ``want`` casts to under NumPy's ``same_kind`` rule (a wider one of its kind), and one it does not
+    (a lower category), for the wrong-dtype ``out=`` checks; None where there is none."""
+    name = dtypes.torch_name(want.dtype)
+    wider = {"bool": "uint8", "uint8": "int16", "int8": "int16", "int16": "int32", "int32": "int64",
+             "float16": "float32", "bfloat16": "float32", "float32": "float64", "complex64": "complex128"}.get(name)
+    lower = {"floating": "int64", "complex": "float64"}.get(dtypes.KIND.get(name))
+    return wider, lower
+
+
+def out_variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: Forward) -> int:
+    """``out=`` as OpInfo's test_out checks it: a fresh ``out`` receives the function's result bit for bit and
+    is returned; a non-contiguous one of the right shape too, keeping its strides; one of a wider dtype of the
+    same kind receives the result cast to it (NumPy's ``same_kind`` rule); one of a lower category (a floating
+    result into an integer tensor) is refused. Returns the number of checks made (0 where the op takes no
+    ``out=``, or its result is not one tensor)."""
+    want = seen.actual
+    if (seen.exc is not None or not isinstance(want, torch.Tensor) or not isinstance(op.torch, str)
+            or op.name in _NO_OUT or op.out is False or want.is_conj() or want.is_neg()):
+        return 0
+    fn = op.fn
+
+    def run(out):
+        args, kwargs, _ = sample.torch_inputs(device)
+        return fn(*args, **kwargs, out=out)
+
+    fresh = torch.empty(want.shape, dtype=want.dtype, device=want.device)
+    try:
+        got = run(fresh)
+    except TypeError as exc:
+        if "out" in str(exc):
+            _NO_OUT.add(op.name)
+            return 0
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _out_fail(op, sample, device, dtype, f"the function succeeds, but with out= it raises {type(exc).__name__}: "
+                  f"{str(exc).splitlines()[0] if str(exc) else ''}")
+    checked = 1
+    if got is not fresh:
+        _out_fail(op, sample, device, dtype, "with out= the function does not return out")
+    if not same_bits(fresh, want):
+        _out_fail(op, sample, device, dtype, "out= received another value than the function returns")
+    if want.dim() > 0 and want.numel() > 1:
+        base = torch.empty(tuple(2 * s for s in want.shape), dtype=want.dtype, device=want.device)
+        strided = base[(slice(None, None, 2),) * want.dim()]
+        strides = strided.stride()
+        run(strided)
+        checked += 1
+        if not same_bits(strided, want) or strided.stride() != strides:
+            _out_fail(op, sample, device, dtype, "a non-contiguous out= did not receive the result in place "
+                      f"(strides {strides} -> {strided.stride()})")
+    # a wrong shape: torch resizes a non-empty out= (warning that it does), where NumPy refuses it (the divergence
+    # out-wrong-shape-resized, pinned in suite/test_out.py)
+    wrong = torch.empty((want.numel() + 1,), dtype=want.dtype, device=want.device)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            run(wrong)
+        except Exception as exc:  # noqa: BLE001
+            _out_fail(op, sample, device, dtype, f"an out= of a wrong shape is refused ({type(exc).__name__}: "
+                      f"{exc}), where torch documents that it is resized")
+    checked += 1
+    if tuple(wrong.shape) != tuple(want.shape) or not same_bits(wrong, want):
+        _out_fail(op, sample, device, dtype, f"an out= of a wrong shape was not resized to {tuple(want.shape)} and "
+                  f"filled with the result (it is {tuple(wrong.shape)})")
+    wider, lower = _out_target(want)
+    if wider is not None:
+        out = torch.empty(want.shape, dtype=dtypes.TORCH[wider], device=want.device)
+        try:
+            run(out)
+        except Exception as exc:  # noqa: BLE001
+            _out_fail(op, sample, device, dtype, f"an out= of {wider} (the {dtypes.torch_name(want.dtype)} result "
+                      f"casts to it under same_kind) is refused: {type(exc).__name__}: {exc}")
+        checked += 1
+        if not same_bits(out, want.to(out.dtype)):
+            _out_fail(op, sample, device, dtype, f"an out= of {wider} did not receive the result cast to it")
+    if lower is not None:
+        out = torch.empty(want.shape, dtype=dtypes.TORCH[lower], device=want.device)
+        try:
+            run(out)
+        except Exception:  # noqa: BLE001 - refused, as NumPy refuses it
+            checked += 1
+        else:
+            _out_fail(op, sample, device, dtype, f"an out= of {lower} accepted a {dtypes.torch_name(want.dtype)} "
+                      "result (NumPy refuses a cast to a lower category, and so does torch for outputs)")
+    return checked
+
+
+def _out_fail(op, sample, device, dtype, summary):
+    raise Mismatch(f"{op.name} [{device}, {dtype}]: out= variant: {summary}", "", lambda: describe_inputs(sample))
 
 
 def _numpy_side(dtype: torch.dtype) -> np.dtype:

@@ -15,8 +15,7 @@ DEFAULT_TIMEOUT = 300.0   # per-test time limit of `conformance run` (dev, ci)
 NIGHTLY_TIMEOUT = 1200.0  # with --profile nightly: 20x the examples
 
 
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit code 2."""
+from conformance.errors import UsageError  # noqa: F401 - part of this module's interface
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,8 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dtypes", action="append", metavar="NAMES", help="only these dtypes (comma-separated)")
     run.add_argument("--family", action="append", metavar="NAME", help="only this op family; repeatable")
     run.add_argument("-k", dest="keyword", metavar="EXPR", help="pytest -k expression (e.g. an op name)")
-    run.add_argument("-n", dest="workers", default="1", metavar="N|auto",
-                     help="parallel worker processes (pytest-xdist); default 1")
+    run.add_argument("-n", dest="workers", default="auto", metavar="N|auto",
+                     help="parallel worker processes (pytest-xdist, one torch thread each); default auto: one "
+                          "per core; -n 1 runs in this process")
     run.add_argument("--report-dir", default="reports", metavar="DIR", help="where results go (default reports/)")
     run.add_argument("--baseline", metavar="FILE", help="after the run, gate the results against this baseline")
     run.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="print the op catalogue")
     lst.add_argument("--divergences", action="store_true", help="print the known divergences instead")
+    lst.add_argument("--bugs", action="store_true",
+                     help="print the divergences of kind 'bug' as upstream-ready reports, grouped by root cause")
+    lst.add_argument("--coverage", action="store_true",
+                     help="print the functions torch and NumPy share by name, which are covered, by what, and totals")
+    lst.add_argument("--dtypes", action="store_true", dest="list_dtypes",
+                     help="print the dtypes torch has and which the suite tests (and why not the others)")
     lst.add_argument("--family", action="append", metavar="NAME", help="only this family")
 
     rep = sub.add_parser("report", help="write index.html and junit.xml from results files, merging several "
@@ -129,7 +135,7 @@ def pytest_args(args) -> list[str]:
     if args.keyword:
         out += ["-k", args.keyword]
     if args.workers != "1":
-        out += ["-n", args.workers]
+        out += ["-n", args.workers]  # the plugin keeps each op's group of cells on one worker
     extra = list(args.pytest_args or [])
     if extra and extra[0] == "--":
         extra = extra[1:]
@@ -246,6 +252,18 @@ def cmd_list(args) -> int:
 
     _check_families(args.family)
     fams = set(args.family or ())
+    if args.list_dtypes:
+        return _list_dtypes()
+    if args.coverage:
+        from conformance import coverage
+
+        print(coverage.render())
+        return 0
+    if args.bugs:
+        from conformance import findings
+
+        print(findings.render(family=fams or None))
+        return 0
     if args.divergences:
         for d in catalogue.divergences():
             if fams and d.family not in fams:
@@ -256,13 +274,30 @@ def cmd_list(args) -> int:
             print(f"    numpy:  {d.numpy_behaviour}")
             print(f"    source: {d.reference}")
         return 0
-    rows = [(e.family, e.name, ",".join(e.dtypes), "".join(
+    rows = [(e.family, e.name, e.torch if isinstance(e.torch, str) else e.torch.__name__, "".join(
         [("m" if e.method else "-"), ("i" if e.inplace else "-"), ("g" if e.grad else "-")]),
         len(e.divergences)) for e in catalogue.entries() if not fams or e.family in fams]
-    print(f"{'family':<12} {'op':<22} {'m/i/g':<6} {'div':<4} dtypes")
-    for fam, name, dts, flags, ndiv in rows:
-        print(f"{fam:<12} {name:<22} {flags:<6} {ndiv:<4} {dts}")
-    print(f"{len(rows)} ops; m = Tensor method, i = in-place, g = gradient checked; div = known divergences")
+    print(f"{'family':<12} {'op':<22} {'m/i/g':<6} {'div':<4} torch")
+    for fam, name, fn, flags, ndiv in rows:
+        print(f"{fam:<12} {name:<22} {flags:<6} {ndiv:<4} {fn}")
+    print(f"{len(rows)} ops, each on every dtype torch has ({len(_dtypes().ALL)}); m = Tensor method, i = in-place, "
+          "g = gradient checked; div = known divergences")
+    return 0
+
+
+def _dtypes():
+    from conformance import dtypes
+
+    return dtypes
+
+
+def _list_dtypes() -> int:
+    d = _dtypes()
+    print(f"tested on every op and device ({len(d.ALL)}): {', '.join(d.ALL)}")
+    for name, why in d.NO_NUMPY.items():
+        print(f"in the reports, not compared: {name}: {why}")
+    for name, why in d.OPAQUE.items():
+        print(f"out of scope: {name}: {why}")
     return 0
 
 

@@ -53,7 +53,8 @@ def normalize(spec: str) -> str:
 def resolve(specs: list[str] | None) -> tuple[list[str], dict[str, str]]:
     """Resolves ``--device`` values into (devices to run, devices to skip with reason).
 
-    ``all`` expands to every present device type; CUDA is listed as skipped when absent.
+    ``all`` expands to every present device: each CUDA (and XPU) device by index when there are several, the
+    device type alone when there is one; CUDA is listed as skipped when absent.
     """
     specs = specs or ["cpu"]
     run: list[str] = []
@@ -61,10 +62,12 @@ def resolve(specs: list[str] | None) -> tuple[list[str], dict[str, str]]:
     for spec in specs:
         if spec == "all":
             for kind in ALL_TYPES:
-                if _count(kind):
-                    if kind not in run:
-                        run.append(kind)
-                elif kind == "cuda":
+                count = _count(kind)
+                names = [kind] if count == 1 or kind in ("cpu", "mps") else [f"{kind}:{i}" for i in range(count)]
+                for name in names if count else ():
+                    if name not in run:
+                        run.append(name)
+                if not count and kind == "cuda":
                     skipped["cuda"] = "CUDA is not available on this machine"
             continue
         dev = normalize(spec)
@@ -141,6 +144,38 @@ def _cpu_name() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def usable(device: str) -> str | None:
+    """Why ``device`` cannot run a kernel at all (a wheel without kernels for this GPU), or None. A run on such a
+    device would skip or fail everything: it is a usage error, not a green run."""
+    if torch.device(device).type == "cpu":
+        return None
+    try:
+        t = torch.arange(4, dtype=torch.float32, device=device) * 2 + 1
+        synchronize(device)
+        if t.cpu().tolist() != [1.0, 3.0, 5.0, 7.0]:
+            return f"a kernel on {device} computed {t.cpu().tolist()} for [1, 3, 5, 7]"
+    except Exception as exc:  # noqa: BLE001 - no kernel image, a driver mismatch, ...
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    return None
+
+
+def for_worker(worker: str | None, kind: str = "cuda") -> int | None:
+    """The device index an xdist worker (``gw3``) uses for a device type with several devices: the workers are
+    spread over them round robin (None: one device, or not a worker)."""
+    count = _count(kind)
+    if not worker or count <= 1 or not worker.startswith("gw") or not worker[2:].isdigit():
+        return None
+    return int(worker[2:]) % count
+
+
+def is_device_error(exc: BaseException) -> bool:
+    """An error that leaves the device unusable for the rest of the process (a device-side assert, an illegal
+    memory access): every later call on it fails."""
+    text = str(exc)
+    return isinstance(exc, RuntimeError) and any(k in text for k in (
+        "device-side assert", "CUDA error", "illegal memory access", "HIP error", "unspecified launch failure"))
 
 
 def synchronize(device: str) -> None:

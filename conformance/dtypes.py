@@ -226,8 +226,8 @@ def to_torch(a: np.ndarray, device="cpu") -> torch.Tensor:
     a = np.asarray(a)
     name = _BY_NUMPY.get(a.dtype)
     if name is not None and is_ml(name):
-        bits = np.ascontiguousarray(a).view(_BITS_NP[a.dtype.itemsize])
-        return torch.from_numpy(bits.copy()).view(TORCH[name]).to(device)
+        bits = np.array(a, copy=True, order="C").view(_BITS_NP[a.dtype.itemsize])  # 0-d stays 0-d
+        return torch.from_numpy(bits).view(TORCH[name]).to(device)
     if a.dtype.byteorder == ">":  # torch.from_numpy rejects big-endian arrays
         a = a.astype(a.dtype.newbyteorder("="))
     return torch.from_numpy(np.array(a, copy=True, order="C")).to(device)

@@ -24,6 +24,9 @@ from hypothesis import strategies as st
 
 from conformance import check, dtypes, support
 from conformance.seeding import Digest
+
+#: examples folded into a cell's digest of drawn examples (as for any test: see conformance.plugin)
+DIGEST_EXAMPLES = 10
 from conformance.strategies.layouts import NONCONTIGUOUS
 from conformance.strategies.values import FILLS
 
@@ -49,10 +52,13 @@ def check_example(op, case, device: str, dtype: str, layouts: tuple) -> tuple[se
     checked = 0
     contiguous = all(lay == "contiguous" for lay in layouts)
     inplace = bool(op.inplace) and (not layouts or layouts[0] != "expanded")
+    off_cpu = not str(device).startswith("cpu")
     for i, fill in enumerate(FILLS):
         sample = case.sample(fill, i)
         if not contiguous:
             sample = sample.relaid(layouts)
+        if off_cpu and op.unsafe_off_cpu is not None and op.unsafe_off_cpu(sample):
+            continue  # a device-side assert would end every later test of this process: CPU only
         try:
             seen = check.forward(op, sample, device, dtype)
             checked += 1
@@ -60,6 +66,8 @@ def check_example(op, case, device: str, dtype: str, layouts: tuple) -> tuple[se
                 hits.add(seen.divergence.id)
             if op.method or op.inplace:
                 checked += check.variants(op, sample, device, dtype, seen, inplace=inplace)
+            if i == 0 and seen.divergence is None:  # out=, once per example (its cost is four more calls)
+                checked += check.out_variants(op, sample, device, dtype, seen)
         except check.Mismatch as exc:
             if exc.torch_exc is not None:
                 support.skip_if_unsupported(op, device, dtype, exc.torch_exc)
@@ -103,11 +111,13 @@ def run_group(op, device: str, cells: list[str], settings_, seed: int | None) ->
             # same choices, whatever happened in earlier examples
             case = data.draw(op.strategy(rep), label=f"case ({rep})")
             layouts = draw_layouts(data, len(case.specs))
+            for d in members:  # every cell's digest holds the group's draws, whatever its own verdict
+                if found[d].digest.count < DIGEST_EXAMPLES:
+                    found[d].digest.add(case.retarget(rep, d), layouts)
             live = [d for d in members if found[d].status == "running"]
             for d in live:
                 cell = found[d]
                 cell_case = case.retarget(rep, d)
-                cell.digest.add(cell_case, layouts)
                 try:
                     hits, checked = check_example(op, cell_case, device, d, layouts)
                 except pytest.skip.Exception as exc:

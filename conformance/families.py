@@ -15,4 +15,5 @@ FAMILIES = {
     "functional": "torch.nn.functional",
     "autograd": "gradients and backward semantics",
     "modules": "torch.nn.Module semantics and hooks",
+    "variants": "out= and the rules every function's output variants share",
 }

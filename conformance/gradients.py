@@ -40,9 +40,10 @@ The rule, documented (:func:`check`):
   outputs drop out rather than fail). A sample with no element left is not counted as checked, and a test in
   which no sample was checked fails (:func:`require_checked`: it could not have caught anything).
 * **tolerance** — ``|<g, t> - <v, R>| <= sum_i rtol_i sum|g_i||t_i| + rtol_o sum|v| (|R| + z |y|)
-  + 2 sum|v| err + floor``: ``rtol`` is :data:`RTOL` of the dtype under test, raised to 4 ulps of an input's (or
-  output's) own dtype where that is coarser (a float16 exponent's gradient is rounded to float16); the sums of
-  magnitudes bound the rounding of the two inner products; ``z |y|`` (``z`` the mean of ``|t| / (1 + |x|)``)
+  + 2 sum|v| err + floor``: ``rtol`` is derived (:func:`conformance.tolerance.gradient_rtol`): the roundings of
+  a backward formula in the dtype under test plus a sum of as many contributions as there are output elements in
+  the accumulation type, plus one rounding to an input's (or output's) own dtype (a float16 exponent's gradient
+  is rounded to float16); the sums of magnitudes bound the rounding of the two inner products; ``z |y|`` (``z`` the mean of ``|t| / (1 + |x|)``)
   bounds the effect of the output's own rounding, from which many backward formulas start (``1 - tanh(x)**2``
   loses the digits of ``tanh(x)`` near 1); ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
   difference (``|C(h) - C(h/2)|`` is three times the truncation error of ``C(h/2)`` and far more than that of
@@ -52,9 +53,10 @@ The rule, documented (:func:`check`):
   undefined too (NaN or infinite), or beyond the dtype's range (so torch's overflows): its zero cotangent times an
   undefined local derivative is NaN (IEEE 0 * NaN, 0 * inf), and
   the chain rule adds it into every input that output depends on, e.g. ``pow`` with a negative base: the
-  exponent's gradient), or when the reference's derivative of ``<v, f>`` along those elements is zero (the loss
-  does not depend on them), undefined, or beyond the dtype's range; otherwise a mismatch. Accepted elements are
-  left out: the directions are set to 0 there and the masks worked out again.
+  exponent's gradient), or when the reference's derivative of ``<v, f>`` along those elements is undefined or
+  beyond the dtype's range; otherwise — a finite derivative, zero included — a mismatch, unless a known
+  divergence records it. Accepted elements are left out: the directions are set to 0 there and the masks worked
+  out again.
 * **known divergences** — a sample under a gradient divergence of ``catalogue/gradients.py`` is not compared:
   with ``raises``, torch must still raise in backward (else the divergence no longer holds and the test fails);
   otherwise the sample is counted as a hit of the divergence, which a bespoke test pins.
@@ -69,7 +71,8 @@ import warnings
 import numpy as np
 import torch
 
-from conformance import dtypes, repro
+from conformance import dtypes, oracle, repro
+from conformance import tolerance as T
 from conformance.catalogue.entry import OpEntry
 from conformance.check import Mismatch, describe_inputs
 from conformance.strategies import layouts as _layouts
@@ -83,12 +86,6 @@ UNSTABLE = 1e-3
 OVERFLOW_MARGIN = 2.0 ** 10
 #: random directions per sample, by Hypothesis profile (the gradient ``g`` is computed once per sample)
 DIRECTIONS = {"ci": 2, "dev": 2, "selfcheck": 2, "nightly": 6}
-#: relative tolerance by dtype under test, applied to the sums of magnitudes of the two inner products.
-#: float64: torch's VJP is exact to a few ulps and the extrapolated difference to ~1e-10 relative, so 1e-7 leaves
-#: three orders of magnitude for rounding. float32: the VJP is computed in float32 (eps 1.2e-7) through several
-#: roundings (forward values saved for backward, then the backward formula), while the reference is float64; 2**-13
-#: (about 1.2e-4, 1000 float32 ulps) bounds that with room for the cancellation of reductions (softmax, matmul).
-RTOL = {"float64": 1e-7, "complex128": 1e-7, "float32": 2.0 ** -13, "complex64": 2.0 ** -13}
 EPS64 = float(np.finfo(np.float64).eps)
 
 
@@ -144,13 +141,7 @@ def differentiable(op: OpEntry, sample: Sample) -> list[int]:
     return [i for i in chosen if i in inexact]
 
 
-def _wide(a: np.ndarray) -> np.ndarray:
-    name = dtypes.name_of(a.dtype)
-    if dtypes.is_complex(name):
-        return a.astype(np.complex128)
-    if dtypes.is_floating(name):
-        return a.astype(np.float64)
-    return a.copy()
+_wide = oracle.widen
 
 
 def _flatten(obj) -> list:
@@ -250,7 +241,9 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     stats = stats if stats is not None else Stats()
     stats.samples += 1
     directions = directions or directions_for_profile()
-    div = op.divergence_for(sample, dtype)
+    div, condition = op.divergence_for(sample, dtype, device)
+    if div is not None and condition is not True:
+        div = None  # an elementwise forward record (a sign of zero, a non-finite element) leaves gradients alone
     if div is not None and div.raises:
         stats.skip("known divergence: torch raises")
         return False
@@ -286,6 +279,9 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
         result = op.call(args, kwargs)
     except Exception as exc:  # noqa: BLE001
         _forward_raised(op, sample, device, dtype, exc)
+        from conformance import support
+
+        support.skip_if_unsupported(op, device, dtype, exc)  # no kernel for this dtype at all: unsupported
         stats.skip("torch raises (forward)")
         return False
     outs_t = _flatten(result)
@@ -302,10 +298,9 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     if not outs:
         stats.skip("no floating output")
         return False
-    big = float(np.finfo(np.float32 if dtype in ("float32", "complex64") else np.float64).max) / OVERFLOW_MARGIN
+    big = T.biggest(dtype) / OVERFLOW_MARGIN
     for out in outs:
-        own = dtypes.NUMPY[dtypes.name_of(out.tensor.dtype)]
-        out.big = min(big, float(np.finfo(_real_dtype(own)).max) / OVERFLOW_MARGIN)
+        out.big = min(big, _max(out.tensor.dtype) / OVERFLOW_MARGIN)
     v_raw = [_normal(rng, o.y0.shape, o.tensor.dtype.is_complex) for o in outs]
 
     # -- finite differences, cotangent, VJP; compare. Where that fails on inputs with tied values, the reference
@@ -372,12 +367,12 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample):
     """The identity, direction by direction, with the documented tolerance: ``(None, worst)`` or ``(failure,
     worst)``, the failure being ``(direction, lhs, rhs, tolerance)`` and worst the largest |difference| / tolerance."""
     worst = 0.0
-    rtol = RTOL[dtype]
-    tiny = float(np.finfo(np.float32 if dtype in ("float32", "complex64") else np.float64).tiny)
-    # an input or output of a lower precision than the dtype under test (a float16 exponent, say) gets its gradient
-    # rounded to that precision: 4 of its ulps per element
-    rtol_in = {i: max(rtol, 4 * _eps(sample.arrays[i].dtype)) for i in diff_idx}
-    rtol_out = [max(rtol, 4 * _eps(dtypes.NUMPY[dtypes.name_of(o.tensor.dtype)])) for o in outs]
+    rtol = rtol_for(dtype, outs)
+    tiny = T.tiny(dtype)
+    # an input or output of another precision than the dtype under test (a float16 exponent, say) gets its
+    # gradient rounded to its own precision once more
+    rtol_in = {i: rtol + T.gradient_rounding(dtypes.name_of(sample.arrays[i].dtype)) for i in diff_idx}
+    rtol_out = [rtol + T.gradient_rounding(dtypes.torch_name(o.tensor.dtype)) for o in outs]
     tiny_in = {i: max(tiny, _tiny(sample.arrays[i].dtype)) for i in diff_idx}
     for k, t in enumerate(ts):
         lhs = sum(_inner(g[i], t[i], keep[i]) for i in diff_idx)
@@ -399,33 +394,36 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample):
     return None, worst
 
 
-def _real_dtype(dt):
-    """The real floating dtype of a floating or complex array dtype (float32 for bfloat16's stand-in)."""
-    if dt == dtypes.NUMPY["bfloat16"]:
-        return np.dtype(np.float32)
-    dt = np.dtype(dt)
-    if dt.kind == "c":
-        return np.dtype(np.float32 if dt == np.complex64 else np.float64)
-    return dt if dt.kind == "f" else np.dtype(np.float64)
+def rtol_for(dtype: str, outs) -> float:
+    """The derived relative tolerance of a VJP in ``dtype`` (:func:`conformance.tolerance.gradient_rtol`): a
+    gradient element sums at most as many contributions as there are output elements."""
+    terms = sum(int(np.size(o.y0)) for o in outs)
+    return T.gradient_rtol(dtype, terms)
+
+
+def _inexact_name(dt) -> str | None:
+    try:
+        name = dtypes.torch_name(dt) if isinstance(dt, torch.dtype) else dtypes.name_of(dt)
+    except KeyError:
+        return None
+    return name if dtypes.is_inexact(name) else None
+
+
+def _max(dt) -> float:
+    """The largest finite value of a floating or complex array dtype (float64's for others)."""
+    name = _inexact_name(dt)
+    return T.biggest(name) if name else float(np.finfo(np.float64).max)
 
 
 def _tiny(dt) -> float:
     """The smallest normal number of a floating or complex dtype (0 for others)."""
-    if dt == dtypes.NUMPY["bfloat16"]:
-        return 2.0 ** -126
-    dt = np.dtype(dt)
-    if dt.kind == "c":
-        return float(np.finfo(np.float32 if dt == np.complex64 else np.float64).tiny)
-    return float(np.finfo(dt).tiny) if dt.kind == "f" else 0.0
+    name = _inexact_name(dt)
+    return T.tiny(name) if name else 0.0
 
 
 def _eps(dt) -> float:
-    if dt == dtypes.NUMPY["bfloat16"]:
-        return 2.0 ** -7
-    dt = np.dtype(dt)
-    if dt.kind == "c":
-        return float(np.finfo(np.float32 if dt == np.complex64 else np.float64).eps)
-    return float(np.finfo(dt).eps) if dt.kind == "f" else 0.0
+    name = _inexact_name(dt)
+    return float(dtypes.finfo(name).eps) if name else 0.0
 
 
 def _ties(x: dict) -> dict | None:
@@ -596,14 +594,15 @@ def _nonfinite(op, sample, device, dtype, outs, ts, diff_idx, ref, x, bad, big, 
     # the gradient's size along those elements, against the range of their own dtype (a float16 input's gradient
     # overflows float16 long before the float32 result does)
     reach = sum(float(np.sum(np.abs(t[i]))) for i in diff_idx) or 1.0
-    limit = min(big, min(float(np.finfo(_real_dtype(sample.arrays[i].dtype)).max) / OVERFLOW_MARGIN
-                         for i in diff_idx if bad[i].any()))
-    if not np.isfinite(d2) or abs(d2) <= noise or abs(d2) / reach > limit:
+    limit = min(big, min(_max(sample.arrays[i].dtype) / OVERFLOW_MARGIN for i in diff_idx if bad[i].any()))
+    if not np.isfinite(d2) or abs(d2) / reach > limit:
+        # NumPy's derivative along those elements is undefined, or beyond their dtype's range
         stats.nonfinite_accepted += n_bad
         return
+    zero = " (zero: the loss does not depend on them)" if abs(d2) <= noise else ""
     _fail(op, sample, device, dtype,
           f"torch's gradient is NaN or infinite at {n_bad} input element(s) where NumPy's function has a finite "
-          f"derivative (the derivative of <v, f> along those elements is {d2!r})",
+          f"derivative (the derivative of <v, f> along those elements is {d2!r}{zero})",
           outs, ts, diff_idx, ref, None)
 
 
@@ -630,7 +629,7 @@ def _fail(op, sample, device, dtype, summary, outs, ts, diff_idx, ref, g, direct
             details.append(f"torch gradient of x{i}: " + np.array2string(g[i], threshold=30, edgeitems=3,
                                                                           separator=", ").replace("\n", " "))
     snippet = reproduction(op, sample, device, title, outs, ts[direction], diff_idx, ref,
-                           keep=keep, tol=tol, rtol=RTOL.get(dtype))
+                           keep=keep, tol=tol, rtol=rtol_for(dtype, outs))
     raise Mismatch(f"{op.name} [{device}, {dtype}] gradient: {summary}", "\n".join(details),
                    describe_inputs(sample), snippet)
 

@@ -97,9 +97,15 @@ def reference(ref, sample, *, upcast: bool = True, native: bool = False):
         inexact = any(dtypes.is_inexact(dtypes.name_of(a.dtype)) for a in sample.arrays)
         had_f16 = any(a.dtype == np.float16 for a in sample.arrays)
         if not (upcast and inexact):
-            args, kwargs = sample.numpy_inputs(_as_float16 if ml else None)
-            probe = ref(*args, **kwargs)
-            return _cast(probe, _result_dtype(probe, ml, had_f16)) if ml else probe
+            if not ml:
+                args, kwargs = sample.numpy_inputs()
+                return ref(*args, **kwargs)
+            # the values: ml_dtypes arrays as they are (ml_dtypes gives them NumPy's ufuncs: a comparison or a
+            # rounding in bfloat16 needs bfloat16's range and values, which float16 does not hold); the dtype:
+            # NumPy's, worked out with float16 in their place
+            want = _numpy_dtype(ref, sample, *sample.numpy_inputs(_as_float16), ml, had_f16)
+            args, kwargs = sample.numpy_inputs()
+            return _cast(ref(*args, **kwargs), want)
         args, kwargs = sample.numpy_inputs(_as_float16 if ml else None)
         want = _numpy_dtype(ref, sample, args, kwargs, ml, had_f16)
         args, kwargs = sample.numpy_inputs(widen)

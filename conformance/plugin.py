@@ -72,6 +72,13 @@ class State:
         if self.profile not in profiles.PROFILES and self.profile != "selfcheck":
             raise ValueError(f"unknown profile {self.profile!r}; choose from {', '.join(profiles.PROFILES)}")
         self.devices, self.skipped_devices = devices.resolve(config.getoption("device"))
+        for dev in self.devices:
+            why = devices.usable(dev)
+            if why:
+                raise ValueError(f"device {dev} is present but cannot run a kernel ({why}): a run there would "
+                                 "test nothing")
+        #: device -> the test whose device error left it unusable in this process
+        self.broken_devices: dict[str, str] = {}
         self.dtypes = parse_dtypes(config.getoption("dtypes"))
         self.report_dir = config.getoption("report_dir")
         self.timeout = config.getoption("conformance_timeout") or 0.0
@@ -105,6 +112,9 @@ def pytest_configure(config):
     from conformance import grouping, seeding
 
     state.local_constants_off = seeding.no_local_constants()
+    from conformance import precision
+
+    precision.set_ieee()
     config.pluginmanager.register(grouping, "conformance-grouping")
     plant = os.environ.get("CONFORMANCE_PLANT")
     if plant:
@@ -122,6 +132,11 @@ def pytest_configure(config):
         import torch
 
         torch.set_num_threads(1)  # one thread per xdist worker: the workers already use every core
+        from conformance import devices
+
+        index = devices.for_worker(os.environ.get("PYTEST_XDIST_WORKER"), "cuda")
+        if index is not None:  # several GPUs: the workers are spread over them ("cuda" is the worker's GPU)
+            torch.cuda.set_device(index)
     elif state.report_dir:
         from conformance import results
 
@@ -221,6 +236,10 @@ def pytest_generate_tests(metafunc):
                                             for dev, skip in _device_params(state)])
 
 
+#: examples folded into a test's digest of drawn examples
+DIGEST_EXAMPLES = 10
+
+
 class Counts:
     """What one conformance test covered: Hypothesis examples run and cases checked (a case: one sample, one
     layout, one variant, compared), and the divergences met. Read into the test's result record."""
@@ -239,9 +258,17 @@ class Counts:
         self.examples += 1
         self.checked += checked
         self.hits.update(hits)
-        if drawn is not None:
+        if drawn is not None and self._digest.count < DIGEST_EXAMPLES:
             self._digest.add(drawn)
-            self.digest = self._digest.hexdigest()
+
+    def final_digest(self, passed: bool) -> str | None:
+        """The digest of the first :data:`DIGEST_EXAMPLES` examples drawn: the same whatever the verdict (a test
+        that failed before drawing that many has none: its draws then depend on where it failed)."""
+        if self.digest is not None:
+            return self.digest
+        if passed or self._digest.count >= DIGEST_EXAMPLES:
+            return self._digest.hexdigest()
+        return None
 
 
 @pytest.fixture
@@ -392,6 +419,16 @@ def pytest_runtest_call(item):
         signal.signal(signal.SIGALRM, previous)
 
 
+def pytest_runtest_setup(item):
+    state = getattr(item.config, "_conformance", None)
+    if state is None or not state.broken_devices:
+        return
+    device = getattr(getattr(item, "callspec", None), "params", {}).get("device")
+    if device in state.broken_devices:
+        pytest.skip(f"{device} is unusable in this process since a device error in {state.broken_devices[device]} "
+                    "(recorded there); the rest of the run goes on")
+
+
 def _seed_for_profile(state, item) -> None:
     """Under ci, a Hypothesis test draws from a seed of its own id (conformance.seeding), whatever the install,
     rootdir, worker or order."""
@@ -412,11 +449,17 @@ def pytest_runtest_makereport(item, call):
     meta = _meta(item)
     counts = getattr(item, "_conformance_counts", None)
     if counts is not None and call.when == "call":
-        meta.update(examples=counts.examples, checked_cases=counts.checked, examples_digest=counts.digest)
+        meta.update(examples=counts.examples, checked_cases=counts.checked,
+                    examples_digest=counts.final_digest(passed=rep.passed))
         if counts.hits:
             rep.user_properties.append(("divergences_hit", sorted(counts.hits)))
     exc = call.excinfo.value if call.excinfo is not None else None
     if exc is not None and rep.failed:
+        from conformance import devices
+
+        device = getattr(getattr(item, "callspec", None), "params", {}).get("device")
+        if device and devices.is_device_error(exc):
+            item.config._conformance.broken_devices.setdefault(device, item.nodeid)
         from conformance.check import Mismatch
 
         notes = [n for n in getattr(exc, "__notes__", []) if n]
@@ -637,6 +680,7 @@ def pytest_sessionfinish(session, exitstatus):
     state.writer.close()
     records = results.read_stream(state.writer.stream_path)
     env = environment(state)
+    env.update(_suite_facts())
     env["exitstatus"] = int(exitstatus)
     env["interrupted"] = int(exitstatus) == int(pytest.ExitCode.INTERRUPTED)
     results.write(Path(state.report_dir) / "results.json", env, records, _divergences_or_none())
@@ -650,6 +694,30 @@ def pytest_unconfigure(config):
         _restore_sigterm(state)
     if _CONFIG.get("config") is config:
         _CONFIG.pop("config", None)
+
+
+def _suite_facts() -> dict:
+    """The suite's coverage of the names torch and NumPy share, and its findings of kind bug (run now on their
+    examples), for the reports; nothing when the catalogue cannot say (a broken catalogue must not cost the
+    results)."""
+    out = {}
+    try:
+        from conformance import coverage
+
+        out["coverage"] = coverage.report()["totals"]
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        import warnings
+
+        from conformance import findings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out["findings"] = findings.reports()
+    except Exception:  # noqa: BLE001
+        pass
+    return out
 
 
 def _divergences_or_none() -> list[dict]:
@@ -672,9 +740,15 @@ def environment(state, final: bool = True) -> dict:
 
     from conformance import devices
 
+    import conformance
+    from conformance import precision, seeding
+
     seed = state.config.getoption("hypothesis_seed", None)
     finished = time.time()
     return {
+        "suite": {"version": conformance.__version__, "digest": seeding.suite_digest(),
+                  "hypothesis_local_constants": "off" if getattr(state, "local_constants_off", False) else "on"},
+        "precision": precision.record(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "torch": torch.__version__,

@@ -26,9 +26,16 @@ settings.register_profile("selfcheck", max_examples=EXAMPLES["ci"], derandomize=
                           phases=[Phase.explicit, Phase.generate], **_common)
 
 
-def examples(name: str, generic: bool = False) -> int:
-    """Examples per test under a profile (``generic``: per group run of the generic tests, whose every example
-    checks each dtype of the op in every fill)."""
+#: examples of the generic gradient test per cell: each costs a backward pass and eight evaluations of the
+#: reference (two directions, four points each), and every floating and complex dtype has its cell
+GRADIENT_EXAMPLES = {"dev": 12, "ci": 12, "selfcheck": 12, "nightly": 200}
+
+
+def examples(name: str, kind: str = "test") -> int:
+    """Examples per test under a profile: ``test`` (any test; a group run of the generic tests, whose every
+    example checks each dtype of the op in every fill and layout), ``gradient`` (a generic gradient cell)."""
+    if kind == "gradient":
+        return GRADIENT_EXAMPLES.get(name, GRADIENT_EXAMPLES["ci"])
     return EXAMPLES.get(name, EXAMPLES["ci"])
 
 

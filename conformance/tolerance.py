@@ -316,3 +316,209 @@ def check_bounded(tol: Tolerance, shape, finite_inputs: bool, representable) -> 
     if not finite_inputs:
         return np.zeros(shape, dtype=bool)
     return unbounded(tol, shape) & np.broadcast_to(np.asarray(representable, dtype=bool), shape)
+
+
+# ---- gradients -----------------------------------------------------------------------------------------------
+
+#: the most operations a backward formula applies to one element on its way, each rounded to the dtype under test
+#: (a derivative like gelu's or a complex division's, a broadcast sum, a conjugation): what its roundings add
+BACKWARD_DEPTH = 16
+
+
+def gradient_rtol(dtype: str, terms, device: str = "cpu") -> float:
+    """Relative error of a vector-Jacobian product torch computes in ``dtype``: up to :data:`BACKWARD_DEPTH`
+    roundings of ``dtype`` per element, plus a sum of up to ``terms`` contributions (a broadcast input's gradient,
+    a matmul's, a reduction's: at most the number of output elements) in the accumulation type, in any order —
+    relative to the sums of magnitudes of the inner products the gradient check compares (Higham, sec. 3.1)."""
+    ud, ua = unit(dtype), unit(accumulation(dtype, device))
+    return float(gamma(BACKWARD_DEPTH, ud) + gamma(max(int(terms), 1), ua))
+
+
+def gradient_rounding(dtype: str) -> float:
+    """One rounding to an input's or output's own dtype (a float16 exponent's gradient is rounded to float16)."""
+    return unit(dtype) if D.is_inexact(dtype) else 0.0
+
+
+# ---- appended builders (reductions family) -------------------------------------------------------------------
+
+def variance(result: str, sum_squares, count, correction, *, device: str = "cpu", exact=None,
+             extra_roundings: int = 0) -> Tolerance:
+    """A variance (``exact`` given: a standard deviation) of ``count`` terms with ``correction``, computed in
+    torch's accumulation type and rounded to ``result``; ``sum_squares`` = ``Q = sum |x_i|^2`` (broadcastable to
+    the result), ``exact`` the exact variance (for the square root).
+
+    Derivation (Higham, sec. 1.9 and problem 1.10; Chan, Golub and LeVeque 1983). Whatever the algorithm torch
+    uses, n = ``count``, c = ``correction``, u = the accumulation type's unit roundoff:
+
+    * textbook, ``(sum x^2 - (sum x)^2 / n) / (n - c)``: the sum of squares is good to ``gamma(n + 1) Q``; the sum
+      ``s`` to ``gamma(n) S`` with ``S = sum |x_i|``, so ``s^2 / n`` to ``gamma(n) (2 + gamma(n)) S^2 / n``, and
+      ``S^2 / n <= Q`` (Cauchy-Schwarz); the subtraction, the division by ``n`` and by ``n - c`` add three
+      roundings: ``gamma(3n + 5) Q / |n - c|`` in all;
+    * two-pass: the mean's error ``delta`` adds exactly ``n delta^2 <= gamma(n)^2 Q`` to the sum of squared
+      deviations (the cross term vanishes), whose own evaluation (a subtraction, a square, the sum, the division)
+      is good to ``gamma(n + 3) Q``: within the same bound;
+    * Welford's updating: ``O(n u kappa) sum (x_i - m)^2 <= O(n u) Q`` (Chan, Golub and LeVeque), within it too.
+
+    A complex variance (the variances of the two parts added) gets one more rounding. The standard deviation
+    ``sqrt(v)`` of a variance ``v`` known to ``d`` differs from the exact ``sqrt(e)`` by at most
+    ``min(sqrt(d), d / sqrt(e))``, plus the rounding of the square root (relative). The float64 reference's own
+    error is ``gamma_64(3n + 5) Q / |n - c|``; the final rounding to ``result`` is the rtol of two roundings.
+    Elements where the squared deviations, up to ``4 max|x|^2`` each, may overflow are ``nonfinite``; without
+    degrees of freedom (``n == c``) the result is a 0/0 or x/0 whose value the comparison checks exactly."""
+    acc = accumulation(result, device)
+    ua = unit(acc)
+    n = float(count)
+    dof = abs(n - float(correction))
+    if dof == 0:
+        return Tolerance(rounded_twice(result), 2 * eta(result), why="variance without degrees of freedom")
+    k = 3 * n + 5 + extra_roundings + (1 if D.is_complex(result) else 0)
+    q = np.asarray(sum_squares, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        d = (gamma(k, ua) + gamma(k, U64)) * q / dof
+        nonfinite = _nonfinite_where(4 * q * (1 + gamma(k, ua)), result, acc)
+        rtol = rounded_twice(result)
+        why = "variance"
+        if exact is not None:
+            e = np.asarray(exact, dtype=np.float64)
+            d = np.where(e > 0, np.minimum(np.sqrt(d), d / np.sqrt(np.where(e > 0, e, 1.0))), np.sqrt(d))
+            rtol += (1 + unit(result)) * ua
+            why = "standard deviation"
+    return Tolerance(rtol, d + 2 * eta(result), nonfinite, why=why)
+
+
+def log_sum_exp(result: str, count, *, device: str = "cpu", extra_atol=0.0) -> Tolerance:
+    """``m + log(sum_i exp(x_i - m))`` over ``count`` terms, ``m = max x_i``, evaluated as a composite of ops
+    each rounded to ``result`` (the subtraction, the exponential, the sum, the logarithm: torch composes
+    logsumexp so, for half types too), the sum accumulated in torch's accumulation type.
+
+    Derivation. Let ``y_i = x_i - m <= 0``, ``s = sum exp(y_i) >= 1`` (the maximum contributes ``exp(0)``), u = the
+    unit roundoff of ``result`` and u_a that of the accumulation type. The rounded difference is ``y_i (1 + d)``
+    with ``|d| <= u``, so ``exp`` sees an argument error of ``u |y_i|``: a relative error ``u |y_i|`` of its term.
+    Summed with weights ``w_i = exp(y_i) / s``, these give ``u sum w_i |y_i| = u (H(w) - ln s) <= u ln n`` (``H``
+    the entropy, at most ``ln n``). The exponential itself is good to 2u (one ulp of the function and its
+    rounding), the sum of positive terms to ``gamma_a(depth(n))`` (pairwise class), its rounding to ``result`` to
+    u: ``s`` is computed to a relative ``e_s <= u (ln n + 3) + gamma_a(depth(n))``, which the logarithm turns into
+    an absolute ``e_s / (1 - e_s)``; the logarithm (one ulp and its rounding) adds ``2 u |ln s| <= 2 u ln n``. The
+    final addition of ``m`` is the final rounding (the rtol of two roundings). ``extra_atol``: an error of the
+    inputs before the op (integers converted to float32). No term grows faster than ``ln n``: the bound stays
+    finite and sharp for every length."""
+    acc = accumulation(result, device)
+    u, ua = unit(result), unit(acc)
+    n = max(float(count), 1.0)
+    ln_n = math.log(n)
+    e_s = u * (ln_n + 3) + float(gamma(depth(n), ua))
+    bound = e_s / (1 - e_s) + 2 * u * ln_n + float(gamma(3 * n + 4, U64))
+    return absolute(result, np.asarray(extra_atol, dtype=np.float64) + bound, device=device,
+                    why=f"logsumexp of {int(n)} terms")
+
+
+# ---- appended builders ---------------------------------------------------------------------------------------
+
+def sum_of_products_wide(result: str, magnitude, terms, factors: int = 2, *, device: str = "cpu",
+                         amplification=1.0) -> Tolerance:
+    """:func:`sum_of_products` for a ``magnitude`` that may exceed float64's range, given in a wider type
+    (``np.longdouble``): the products of float64 operands reach ``2**2048``, and their sum of magnitudes ``S``
+    with them, while ``gamma * S`` (the bound) is often still representable.
+
+    The bound of :func:`sum_of_products` is affine in ``S``: ``atol = c * S + a0`` (``c`` from the roundings,
+    ``a0`` the subnormal terms), so ``c`` and ``a0`` are read from it at ``S = 1`` and ``S = 0`` and the bound
+    is evaluated in ``magnitude``'s type, then rounded up to float64 (an infinite atol only where ``c * S``
+    itself leaves float64's range); so is the underflow term of ``amplification`` (the product of the other
+    operands' largest magnitudes, which may exceed float64's range too). The ``nonfinite`` mask and ``rtol`` are
+    :func:`sum_of_products`'s for the wide magnitude (an ``S`` beyond float64's range marks the element: a
+    working-precision product overflows)."""
+    wide = np.asarray(magnitude)
+    amp = np.asarray(amplification)
+    with np.errstate(invalid="ignore", over="ignore"):
+        tol = sum_of_products(result, wide, terms, factors, device=device)
+    one = sum_of_products(result, np.ones(np.shape(wide)), terms, factors, device=device)
+    zero = sum_of_products(result, np.zeros(np.shape(wide)), terms, factors, device=device)
+    a0 = np.asarray(zero.atol, dtype=np.float64)
+    c = np.asarray(one.atol, dtype=np.float64) - a0
+    with np.errstate(invalid="ignore", over="ignore"):
+        atol = c.astype(wide.dtype) * wide + a0
+        if not np.all(amp == 1.0):  # sum_of_products' underflow term, in the wide type (amplification may be too)
+            atol = atol + np.maximum(np.asarray(terms), 1) * factors * eta(accumulation(result, device)) * amp
+        atol = np.asarray(atol).astype(np.float64)
+    return dataclasses.replace(tol, atol=atol, why=tol.why + " (magnitude in a wide type)")
+
+
+# ---- appended builders ---------------------------------------------------------------------------------------
+
+def sequential_sum(result: str, magnitude, count, *, precision: str | None = None, device: str = "cpu",
+                   extra_roundings=0, why: str = "sequential sum") -> Tolerance:
+    """A sum of ``count`` terms (``magnitude`` = the sum of their magnitudes, both broadcastable to the result)
+    added one at a time, in any order, with every partial sum rounded to ``precision`` — by default the result
+    dtype itself: kernels that add into the tensor's elements one term at a time (``index_add``, ``index_put``
+    with ``accumulate``; NumPy's ``np.add.at`` does the same on a float16 array) — against the exact sum rounded
+    once to ``result``.
+
+    Derivation (Higham, sec. 4.2, without the first-order truncation): with ``s_k`` the exact k-th partial sum,
+    ``S`` the sum of all magnitudes and ``u`` the unit roundoff of ``precision``, each step rounds once,
+    ``s^_k = (s^_{k-1} + t_k)(1 + d_k)``, ``|d_k| <= u`` (an addition that underflows is exact), so
+    ``e_k = |s^_k - s_k| <= e_{k-1} + u (|s_k| + e_{k-1}) <= (1 + u) e_{k-1} + u S`` with ``e_1 = 0``, hence
+
+        ``e_m <= ((1 + u)^(m - 1) - 1) S``,
+
+    which is ``gamma(m - 1) S`` to first order and stays finite for every ``m`` (``gamma`` does not once
+    ``(m - 1) u >= 1``: 17 terms in the float8 e5m2 format). ``extra_roundings`` roundings of each term before
+    it is added (``alpha * source``) count as that many more steps (the exponent grows by that many: one rounding
+    of every term is at most ``u S``). A sum computed in float32 instead and rounded once is inside the same
+    bound. Against the reference (the float64 sum, good to ``gamma_64(m) S``, rounded once to ``result``): the
+    relative ``rounded_twice(result)``, and ``2 eta`` for roundings into the subnormal range."""
+    p = precision or D.real_of(result)
+    u = unit(p)
+    n = np.maximum(np.asarray(count, dtype=np.float64), 1.0)
+    steps = n - 1 + extra_roundings
+    s = np.asarray(magnitude, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        growth = np.expm1(steps * np.log1p(u))  # (1 + u)^steps - 1, exactly enough
+        atol = (growth + gamma(n, U64)) * s + 2 * eta(result)
+    return Tolerance(rounded_twice(result), atol, _nonfinite_where(s * (1 + growth), result, p),
+                     why=f"{why}: partial sums rounded to {p}, any order")
+
+
+# ---- appended builders (functional family) -------------------------------------------------------------------
+
+def softmax(result: str, value, shift, weighted_shift, count, *, log: bool = False,
+            device: str = "cpu") -> Tolerance:
+    """A softmax element ``s_i = exp(y_i) / sum_j exp(y_j)``, ``y_i = x_i - max x`` (``log``: a log_softmax
+    element ``y_i - log sum_j exp(y_j)``), computed in torch's accumulation type and rounded to ``result``.
+    ``value``: the reference's ``s_i`` (or ``log s_i``); ``shift``: ``|y_i|`` (0 where it is not finite);
+    ``weighted_shift``: ``w = sum_j exp(y_j) |y_j| / sum_j exp(y_j)`` of the element's slice; ``count``: the
+    slice's length ``n``. All broadcastable to the result.
+
+    Derivation (u: the accumulation type's unit roundoff, eta its smallest subnormal). The rounded difference
+    ``fl(x_i - m) = y_i (1 + d)``, ``|d| <= u``, is an argument error ``u |y_i|`` of the exponential, which turns it
+    into a relative error ``u |y_i|``; the exponential itself is good to 2u (one ulp and its rounding), and an
+    exponential that underflows to the subnormal range adds ``eta`` absolutely. The sum ``S`` of ``n`` positive
+    terms in any order is good to ``gamma(n - 1)`` relative; its terms' own errors weigh ``u (w + 2)`` relative to
+    ``S`` (``w`` is their weighted average, at most ``ln n + 1``: the entropy bound of :func:`log_sum_exp`) and
+    their underflows ``n eta`` absolutely, relative to ``S >= 1`` (the maximum contributes ``exp(0) = 1``). So
+    ``S`` is good to ``e_S = gamma(n - 1) + u (w + 2) + n eta``. Then:
+
+    * softmax, ``s_i = e_i / S`` (or ``e_i * (1 / S)``: two roundings): relative
+      ``gamma(|y_i| + w + n + 5)`` (each ``k u`` term of first order folded into one gamma), plus ``(n + 2) eta``;
+    * log_softmax, ``fl(y_i) - fl(log S)``: absolute ``u |y_i|`` (the rounded difference), ``e_S / (1 - e_S)``
+      (the logarithm of ``S(1 + e_S)``), ``2 u ln S <= 2 u ln n`` (the logarithm's own error), plus the final
+      subtraction, which is the final rounding (``rtol``).
+
+    A softmax element whose ``|y_i|`` exceeds ``1 / (4 u)`` has an exponential of 0 in any precision (softmax 0):
+    its shift is capped there. The float64 reference's own error is the same bound with ``u = 2**-53``. Plus the
+    final rounding to ``result`` (the rtol of two roundings) and ``2 eta_r``."""
+    acc = accumulation(result, device)
+    ua, ea = unit(acc), eta(acc)
+    n = np.maximum(np.asarray(count, dtype=np.float64), 1.0)
+    y = np.asarray(shift, dtype=np.float64)
+    w = np.asarray(weighted_shift, dtype=np.float64)
+    v = np.abs(np.asarray(value, dtype=np.float64))
+    with np.errstate(invalid="ignore", over="ignore"):
+        if log:
+            e_s = gamma(n - 1, ua) + ua * (w + 2) + n * ea
+            bound = ua * y + e_s / (1 - e_s) + 2 * ua * np.log(n) + gamma(n + 4, U64) * (1 + y)
+            return absolute(result, np.where(np.isfinite(bound), bound, 0.0), device=device,
+                            why=f"log_softmax over {int(np.max(n))} terms")
+        y = np.minimum(y, 0.25 / ua)
+        rel = gamma(y + w + n + 5, ua) + gamma(y + w + n + 5, U64)
+        bound = np.where(v > 0, rel * v, 0.0) + (n + 2) * ea
+    return absolute(result, bound, device=device, why=f"softmax over {int(np.max(n))} terms")

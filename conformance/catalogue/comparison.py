@@ -13,9 +13,8 @@ Where torch compares in another dtype than NumPy (its type promotion), the diver
 rule (:func:`conformance.references.comparison.torch_common_dtype`).
 
 The references run on the operands' own dtypes (``upcast=False``): NumPy compares a float16 array with a Python
-float in float16 (NEP 50), and the models of torch's promotion need the dtypes. bfloat16 is left out of this
-family: NumPy has no bfloat16 arithmetic of its own, and the float16 that stands in for it in the reference
-holds neither its range nor its values, which a comparison would show.
+float in float16 (NEP 50), and the models of torch's promotion need the dtypes. bfloat16 and the float8 formats
+reach the references as ``ml_dtypes`` arrays, whose comparisons are NumPy's.
 """
 from __future__ import annotations
 
@@ -24,13 +23,13 @@ import numpy as np
 from conformance import dtypes as D
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.references import comparison as R
-from conformance.strategies.reductions import closeness, comparison, equality, near
+from conformance.strategies import comparison as S
 
 F = "comparison"
 PROMOTION_DOC = "https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc"
 INF = float("inf")
 
-INT_NAMES = {"uint8", "int8", "int16", "int32", "int64"}
+INT_NAMES = set(D.INTEGRAL)
 
 
 def _arr(values, dtype):
@@ -43,88 +42,147 @@ def _int_range(dtype) -> tuple[int, int]:
 
 
 def _out_of_range_int(s) -> bool:
-    """A Python int the tensor's dtype cannot hold: outside an integer type's range, or beyond float16's."""
+    """A Python (or NumPy) int the tensor's dtype cannot hold: outside an integer type's range, or beyond the
+    largest finite value of a floating type."""
     x, y = s.args[0], s.args[1]
-    if isinstance(y, bool) or not isinstance(y, int):
+    if isinstance(y, (bool, np.bool_)) or not isinstance(y, (int, np.integer)) or not isinstance(x, np.ndarray):
         return False
     name = D.name_of(x.dtype)
-    if name == "float16":
-        return abs(y) > 65504
+    if D.is_floating(name):
+        return abs(int(y)) > float(D.finfo(name).max)
     if name not in INT_NAMES:
         return False
     lo, hi = _int_range(x.dtype)
-    return not lo <= y <= hi
+    return not lo <= int(y) <= hi
 
 
-def _cat(dt) -> str:
-    name = D.name_of(dt)
-    return "bool" if name == "bool" else "int" if name in INT_NAMES else "complex" if D.is_complex(name) else "float"
+def _beyond_int64(s) -> bool:
+    """A Python int outside int64's range (torch reads a Python int as an int64)."""
+    y = s.args[1]
+    return isinstance(y, int) and not isinstance(y, bool) and not -2 ** 63 <= y < 2 ** 63
+
+
+def _numpy_common_dtype(x, y):
+    """NumPy's (NEP 50) common dtype of two operands; ml_dtypes formats take float16's place, as in the oracle."""
+    ml = [a.dtype for a in (x, y) if isinstance(a, np.ndarray) and D.is_ml(D.name_of(a.dtype))]
+    xs, ys = (a.astype(np.float16) if isinstance(a, np.ndarray) and D.is_ml(D.name_of(a.dtype)) else a
+              for a in (x, y))
+    n = np.result_type(xs, ys)
+    if ml and n == np.float16:
+        had_f16 = any(isinstance(a, np.ndarray) and a.dtype == np.float16 for a in (x, y))
+        n = np.dtype(np.float32) if had_f16 or len(set(ml)) > 1 else ml[0]
+    return n
 
 
 def _promotion_differs(s) -> bool:
-    """torch casts the operands to another dtype than NumPy does (zero-dim tensors, int with float tensors)."""
+    """torch casts the operands to another dtype than NumPy does (zero-dim tensors, an integer tensor with a
+    floating one or with a Python float, NumPy scalars, which torch takes as Python numbers)."""
     x, y = s.args[0], s.args[1]
-    if not isinstance(y, np.ndarray):
+    if R.torch_promotion_error(x, y) is not None:
         return False
-    t = R.torch_common_dtype(x, y)
-    xs, ys = (a.astype(np.float16) if a.dtype == D.NUMPY["bfloat16"] else a for a in (x, y))
-    n = np.result_type(xs, ys)
-    if D.NUMPY["bfloat16"] in (x.dtype, y.dtype) and n == np.float16:
-        n = t if t == np.float32 else D.NUMPY["bfloat16"]
-    return t != n
+    try:
+        return R.torch_common_dtype(x, y) != _numpy_common_dtype(x, y)
+    except (OverflowError, TypeError):
+        return False
+
+
+def _complex_operand(s) -> bool:
+    """A complex tensor, or a complex scalar that torch takes as complex (a NumPy complex64 it takes as a
+    float)."""
+    y = s.args[1]
+    return any(D.is_complex(D.name_of(a.dtype)) for a in s.arrays) or isinstance(y, complex)
+
+
+def _numpy_complex64(s) -> bool:
+    y = s.args[1]
+    return isinstance(y, np.complexfloating) and not isinstance(y, complex)
+
+
+def _promotion_raises(op: str):
+    return Divergence(
+        id=f"{op}-promotion-raises", op=op,
+        condition="a float8 tensor with a tensor of another dtype, or a uint16 / uint32 / uint64 tensor with an "
+                  "integer, bool or complex tensor of another dtype",
+        torch_behaviour="raises RuntimeError (Promotion for Float8 Types is not supported; Promotion for uint16, "
+                        "uint32, uint64 types is not supported)",
+        numpy_behaviour="promotes both to a common dtype and compares",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (limited support of the "
+                  "float8 and the wide unsigned types)", kind="intended",
+        applies=lambda s, d: R.torch_promotion_error(s.args[0], s.args[1]) is not None,
+        raises=(RuntimeError, TypeError),
+        example=lambda d: ((_arr([1, 2], d), np.array([1, 3], dtype=np.int8)), {}),
+        counterexample=lambda d: ((_arr([1, 2], d), np.array([1, 3], dtype=np.float32)), {}),
+        dtypes=("uint16",))
 
 
 def _comparison_divs(op: str, torch_ref, ordering: bool):
-    divs = [] if not ordering else [Divergence(
-        id=f"{op}-complex-raises", op=op,
-        condition="a complex operand",
-        torch_behaviour="raises (ordering is not defined for complex numbers)",
-        numpy_behaviour="orders complex numbers lexicographically (real part, then imaginary part)",
-        reference=f"https://pytorch.org/docs/stable/generated/torch.{op}.html", kind="intended",
-        applies=lambda s, d: any(D.is_complex(D.name_of(a.dtype)) for a in s.arrays) or
-        isinstance(s.args[1], complex),
-        raises=(RuntimeError, NotImplementedError),
-        example=lambda d: ((_arr([1 + 1j, 2 - 1j], d), _arr([1 + 2j, 2 - 2j], d)), {}),
-        dtypes=("complex64",))]
+    divs = [_promotion_raises(op)]
+    if ordering:
+        divs.append(Divergence(
+            id=f"{op}-complex-raises", op=op,
+            condition="a complex operand",
+            torch_behaviour="raises (ordering is not defined for complex numbers)",
+            numpy_behaviour="orders complex numbers lexicographically (real part, then imaginary part)",
+            reference=f"https://pytorch.org/docs/stable/generated/torch.{op}.html", kind="intended",
+            applies=lambda s, d: _complex_operand(s),
+            raises=(RuntimeError, NotImplementedError),
+            example=lambda d: ((_arr([1 + 1j, 2 - 1j], d), _arr([1 + 2j, 2 - 2j], d)), {}),
+            counterexample=lambda d: ((_arr([1, 2], "float32"), _arr([1, 3], "float32")), {}),
+            dtypes=("complex64",)))
     divs += [
         Divergence(
+            id=f"{op}-int-scalar-beyond-int64-raises", op=op,
+            condition="a Python int outside int64's range",
+            torch_behaviour="raises RuntimeError / OverflowError (a Python int is read as an int64)",
+            numpy_behaviour="compares the values (NEP 50: an out-of-range Python int is compared exactly)",
+            reference="https://github.com/pytorch/pytorch/issues/101653", kind="intended",
+            applies=lambda s, d: _beyond_int64(s), raises=(RuntimeError, OverflowError),
+            example=lambda d: ((_arr([1, 2, 3], d), 2 ** 64), {}),
+            counterexample=lambda d: ((_arr([1, 2, 3], d), 2), {}),
+            dtypes=("int64",)),
+        Divergence(
             id=f"{op}-int-scalar-out-of-range", op=op,
-            condition="an integer tensor with a Python int outside its dtype's range (or a float16 tensor with "
-                      "an int beyond 65504)",
+            condition="an integer tensor with a Python int outside its dtype's range (or a floating tensor with "
+                      "an int beyond its largest finite value)",
             torch_behaviour="converts the int to the tensor's dtype first, wrapping around (uint8 < -1 compares "
                             "with 255; int8 < 200 with -56; float16 gets inf)",
             numpy_behaviour="compares the values (NEP 50: an out-of-range Python int is compared exactly)",
             reference="https://github.com/pytorch/pytorch/issues/101653", kind="bug",
             applies=lambda s, d: _out_of_range_int(s), torch_ref=torch_ref,
             example=lambda d: ((_arr([1, 2, 255], d), -1), {}),
+            counterexample=lambda d: ((_arr([1, 2, 255], d), 2), {}),
             dtypes=("uint8",)),
         Divergence(
+            id=f"{op}-numpy-complex64-scalar", op=op,
+            condition="a NumPy complex64 scalar as the second operand",
+            torch_behaviour="takes it as a float: the imaginary part is dropped (with a ComplexWarning)",
+            numpy_behaviour="compares with the complex value",
+            reference="https://github.com/pytorch/pytorch/issues/ (no upstream issue found)", kind="bug",
+            applies=lambda s, d: _numpy_complex64(s), torch_ref=torch_ref,
+            example=lambda d: ((_arr([1, 2], d), np.complex64(1 + 1j)), {}),
+            counterexample=lambda d: ((_arr([1, 2], d), np.complex128(1 + 1j)), {}),
+            dtypes=("float32",)),
+        Divergence(
             id=f"{op}-promotion", op=op,
-            condition="a zero-dim tensor with a tensor that has dims (of a wider dtype of the same category), or "
-                      "an integer tensor with a floating one",
+            condition="a zero-dim tensor with a tensor that has dims (of a wider dtype of the same category), an "
+                      "integer tensor with a floating one or with a Python float, or a NumPy scalar",
             torch_behaviour="compares in the dimensioned tensor's dtype (int8 with an int64 zero-dim tensor: int8, "
-                            "wrapping its value) and in the floating tensor's dtype (int64 with float32: float32, "
-                            "rounding the integers)",
-            numpy_behaviour="compares in a dtype that holds both (NEP 50: zero-dim arrays are arrays; float64 for "
-                            "int64 with float32)",
+                            "wrapping its value), in the floating tensor's dtype (int64 with float32: float32, "
+                            "rounding the integers), in the default dtype with a Python float, and takes a NumPy "
+                            "scalar as the Python number of its kind",
+            numpy_behaviour="compares in a dtype that holds both (NEP 50: zero-dim arrays and NumPy scalars are "
+                            "typed; float64 for int64 with float32 or with a Python float)",
             reference=PROMOTION_DOC, kind="intended",
             applies=lambda s, d: _promotion_differs(s), torch_ref=torch_ref,
             example=lambda d: ((_arr([1, 44, 50], d), np.array(300, dtype=np.int64)), {}),
+            counterexample=lambda d: ((_arr([1, 44, 50], d), np.array([3, 44, 5], dtype=np.int64)), {}),
             dtypes=("int8",)),
     ]
     return tuple(divs)
 
 
-PARTNERS = ("bool", "uint8", "int8", "int16", "int64", "float16", "float32", "float64")
-C_PARTNERS = PARTNERS + ("complex64", "complex128")
-
-
-def _cmp_inputs(dtype):
-    return comparison(dtype, C_PARTNERS)
-
-
-def _cmp(name, np_fn, torch_ref, dtypes, method=True, ordering=False):
-    return OpEntry(name, F, f"torch.{name}", np_fn, _cmp_inputs, dtypes, method=name if method else None,
+def _cmp(name, np_fn, torch_ref, method=True, ordering=False):
+    return OpEntry(name, F, f"torch.{name}", np_fn, S.comparison, method=name if method else None,
                    divergences=_comparison_divs(name, torch_ref, ordering), upcast=False)
 
 
@@ -134,8 +192,22 @@ def _bad_tolerance(s) -> bool:
     return s.kwargs.get("rtol", 0) < 0 or s.kwargs.get("atol", 0) < 0
 
 
-def _infinite_tolerance(s) -> bool:
-    return INF in (s.kwargs.get("rtol"), s.kwargs.get("atol"))
+def _infinite_tolerance_and_operand(s, d):
+    """The elements where an operand is infinite, with rtol or atol infinite (a mask over the result)."""
+    if INF not in (s.kwargs.get("rtol"), s.kwargs.get("atol")):
+        return False
+    x, y = s.args[0], s.args[1]
+    if not all(D.is_inexact(D.name_of(a.dtype)) for a in (x, y)):
+        return False
+    with np.errstate(all="ignore"):
+        xi = np.isinf(x.astype(np.complex128))
+        yi = np.isinf(y.astype(np.complex128))
+    return np.broadcast_to(xi, np.broadcast_shapes(x.shape, y.shape)) | yi
+
+
+def _any_infinite_tolerance_and_operand(s, d) -> bool:
+    found = _infinite_tolerance_and_operand(s, d)
+    return bool(np.any(found))
 
 
 def _big_integers(s) -> bool:
@@ -149,52 +221,55 @@ def _mixed(s) -> bool:
     return s.arrays[0].dtype != s.arrays[1].dtype
 
 
-def _close_divs(op: str, torch_ref, near_form: bool = False):
+def _close_divs(op: str, torch_ref, elementwise: bool):
     doc = f"https://pytorch.org/docs/stable/generated/torch.{op}.html"
-    divs = []
-    if not near_form:
-        divs += [
-            Divergence(
-                id=f"{op}-negative-tolerance-raises", op=op,
-                condition="rtol or atol negative",
-                torch_behaviour="raises RuntimeError (rtol/atol must be greater than or equal to zero)",
-                numpy_behaviour="uses it as given (atol + rtol * |y| may then be negative)",
-                reference=doc, kind="intended",
-                applies=lambda s, d: _bad_tolerance(s), raises=RuntimeError,
-                example=lambda d: ((_arr([1, 2], d), _arr([1, 3], d)), {"atol": -1.0}),
-                dtypes=("float32",)),
-            Divergence(
-                id=f"{op}-mixed-dtypes-raises", op=op,
-                condition="operands of different dtypes",
-                torch_behaviour="raises RuntimeError (Float did not match Double)",
-                numpy_behaviour="promotes both to a common dtype",
-                reference=doc, kind="intended",
-                applies=lambda s, d: _mixed(s), raises=RuntimeError,
-                example=lambda d: ((_arr([1, 2], d), np.array([1, 2], dtype=np.float64)), {}),
-                dtypes=("float32",)),
-            Divergence(
-                id=f"{op}-integers-in-float32", op=op,
-                condition="integer inputs beyond 2**24 in magnitude, with a nonzero tolerance",
-                torch_behaviour="converts integers to the default dtype, float32, before comparing: distinct "
-                                "integers that round to the same float32 are close even with atol=0.5",
-                numpy_behaviour="converts integers to float64 (exact up to 2**53)",
-                reference="https://github.com/pytorch/pytorch/issues/61412", kind="bug",
-                applies=lambda s, d: _big_integers(s), torch_ref=torch_ref,
-                example=lambda d: ((_arr([16777217, 3], d), _arr([16777216, 3], d)), {"rtol": 0.0, "atol": 0.5}),
-                dtypes=("int32",)),
-            Divergence(
-                id=f"{op}-infinite-tolerance", op=op,
-                condition="rtol or atol infinite, with an infinite operand",
-                torch_behaviour="a non-finite value is close only to an equal value (and NaN to NaN with "
-                                "equal_nan), whatever the tolerance",
-                numpy_behaviour="|x - y| <= atol + rtol * |y| holds for inf - finite when the tolerance is "
-                                "infinite: inf is close to any finite y",
-                reference=doc, kind="intended",
-                applies=lambda s, d: _infinite_tolerance(s), torch_ref=torch_ref,
-                example=lambda d: ((_arr([INF, 1.0], d), _arr([1e30, 1.0], d)), {"atol": INF}),
-                dtypes=("float32",)),
-        ]
-    return tuple(divs)
+    return (
+        Divergence(
+            id=f"{op}-negative-tolerance-raises", op=op,
+            condition="rtol or atol negative",
+            torch_behaviour="raises RuntimeError (rtol/atol must be greater than or equal to zero)",
+            numpy_behaviour="uses it as given (atol + rtol * |y| may then be negative)",
+            reference=doc, kind="intended",
+            applies=lambda s, d: _bad_tolerance(s), raises=RuntimeError,
+            example=lambda d: ((_arr([1, 2], d), _arr([1, 3], d)), {"atol": -1.0}),
+            counterexample=lambda d: ((_arr([1, 2], d), _arr([1, 3], d)), {"atol": 0.0}),
+            dtypes=("float32",)),
+        Divergence(
+            id=f"{op}-mixed-dtypes-raises", op=op,
+            condition="operands of different dtypes",
+            torch_behaviour="raises RuntimeError (Float did not match Double)",
+            numpy_behaviour="promotes both to a common dtype",
+            reference=doc, kind="intended",
+            applies=lambda s, d: _mixed(s), raises=RuntimeError,
+            example=lambda d: ((_arr([1, 2], d), np.array([1, 2], dtype=np.float64)), {}),
+            counterexample=lambda d: ((_arr([1, 2], d), _arr([1, 2], d)), {}),
+            dtypes=("float32",)),
+        Divergence(
+            id=f"{op}-integers-in-float32", op=op,
+            condition="integer inputs beyond 2**24 in magnitude, with a nonzero tolerance",
+            torch_behaviour="converts integers to the default dtype, float32, before comparing: distinct "
+                            "integers that round to the same float32 are close even with atol=0.5",
+            numpy_behaviour="converts integers to float64 (exact up to 2**53)",
+            reference="https://github.com/pytorch/pytorch/issues/61412", kind="bug",
+            applies=lambda s, d: _big_integers(s), torch_ref=torch_ref,
+            example=lambda d: ((_arr([16777217, 3], d), _arr([16777216, 3], d)), {"rtol": 0.0, "atol": 0.5}),
+            counterexample=lambda d: ((_arr([16777215, 3], d), _arr([16777214, 3], d)), {"rtol": 0.0, "atol": 0.5}),
+            dtypes=("int32",)),
+        Divergence(
+            id=f"{op}-infinite-tolerance", op=op,
+            condition="rtol or atol infinite, with an infinite operand" +
+                      (" (the elements where an operand is infinite)" if elementwise else ""),
+            torch_behaviour="a non-finite value is close only to an equal value (and NaN to NaN with "
+                            "equal_nan), whatever the tolerance",
+            numpy_behaviour="|x - y| <= atol + rtol * |y| holds for inf - finite when the tolerance is "
+                            "infinite: inf is close to any finite y",
+            reference=doc, kind="intended",
+            applies=_infinite_tolerance_and_operand if elementwise else _any_infinite_tolerance_and_operand,
+            torch_ref=torch_ref,
+            example=lambda d: ((_arr([INF, 1.0], d), _arr([1e30, 1.0], d)), {"atol": INF}),
+            counterexample=lambda d: ((_arr([3.0, 1.0], d), _arr([1e30, 1.0], d)), {"atol": INF}),
+            dtypes=("float32",)),
+    )
 
 
 def isclose_near(x, d, **kwargs):
@@ -213,7 +288,7 @@ def allclose_near(x, d, **kwargs):
 # ---- fmax / fmin -----------------------------------------------------------------------------------------
 
 def _fm_inputs(dtype):
-    return comparison(dtype, PARTNERS, complex_ok=False, scalars=False)
+    return S.comparison(dtype, S.PARTNERS, complex_ok=False, scalars_=False)
 
 
 def _fm_divs(op: str, torch_ref):
@@ -221,13 +296,15 @@ def _fm_divs(op: str, torch_ref):
     return (
         Divergence(
             id=f"{op}-python-scalar-raises", op=op,
-            condition="a Python scalar as the second operand",
+            condition="a scalar as the second operand",
             torch_behaviour="raises TypeError (other must be a Tensor)",
             numpy_behaviour="accepts the scalar",
             reference=doc, kind="intended",
             applies=lambda s, d: not isinstance(s.args[1], np.ndarray), raises=TypeError,
             example=lambda d: ((_arr([1, np.nan], d), 2.0), {}),
+            counterexample=lambda d: ((_arr([1, np.nan], d), _arr(2.0, d)), {}),
             dtypes=("float32",)),
+        _promotion_raises(op),
         Divergence(
             id=f"{op}-promotion", op=op,
             condition="a zero-dim tensor with a tensor that has dims (of a wider dtype of the same category), or "
@@ -238,30 +315,28 @@ def _fm_divs(op: str, torch_ref):
             reference=PROMOTION_DOC, kind="intended",
             applies=lambda s, d: _promotion_differs(s), torch_ref=torch_ref,
             example=lambda d: ((_arr([1, 2, np.nan], d), np.array([3, 4, 5], dtype=np.int16)), {}),
+            counterexample=lambda d: ((_arr([1, 2, np.nan], d), _arr([3, 4, 5], d)), {}),
             dtypes=("float16",)),
     )
 
 
 ENTRIES = [
-    _cmp("eq", np.equal, R.eq_torch, ("uint8", "complex64")),
-    _cmp("ne", np.not_equal, R.ne_torch, ("float16",), method=False),
-    _cmp("lt", np.less, R.lt_torch, ("int8", "float64"), ordering=True),
-    _cmp("le", np.less_equal, R.le_torch, ("int16",), method=False, ordering=True),
-    _cmp("gt", np.greater, R.gt_torch, ("int64",), method=False, ordering=True),
-    _cmp("ge", np.greater_equal, R.ge_torch, ("uint8", "float32"), method=False, ordering=True),
-    OpEntry("equal", F, "torch.equal", np.array_equal, lambda d: equality(d, ("int64", "float32")),
-            ("float32",), method="equal", upcast=False),
-    OpEntry("isclose", F, "torch.isclose", np.isclose, lambda d: closeness(d, ("float64", "int64")),
-            ("int8", "float32"), method="isclose", divergences=_close_divs("isclose", R.isclose_torch), upcast=False),
-    OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: closeness(d, ("float32", "int32")),
-            ("float64",), method="allclose", divergences=_close_divs("allclose", R.allclose_torch),
-            upcast=False),
-    OpEntry("isclose_near", F, isclose_near, R.isclose_near, near, ("float16", "complex64"),
-            upcast=False),
-    OpEntry("allclose_near", F, allclose_near, R.allclose_near, near, ("float64",), upcast=False),
+    _cmp("eq", np.equal, R.eq_torch),
+    _cmp("ne", np.not_equal, R.ne_torch, method=False),
+    _cmp("lt", np.less, R.lt_torch, ordering=True),
+    _cmp("le", np.less_equal, R.le_torch, method=False, ordering=True),
+    _cmp("gt", np.greater, R.gt_torch, method=False, ordering=True),
+    _cmp("ge", np.greater_equal, R.ge_torch, method=False, ordering=True),
+    OpEntry("equal", F, "torch.equal", np.array_equal, S.equality, method="equal", upcast=False),
+    OpEntry("isclose", F, "torch.isclose", np.isclose, lambda d: S.closeness(d, ("float64", "int64")),
+            method="isclose", divergences=_close_divs("isclose", R.isclose_torch, True), upcast=False),
+    OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: S.closeness(d, ("float32", "int32")),
+            method="allclose", divergences=_close_divs("allclose", R.allclose_torch, False), upcast=False),
+    OpEntry("isclose_near", F, isclose_near, R.isclose_near, S.near, upcast=False),
+    OpEntry("allclose_near", F, allclose_near, R.allclose_near, S.near, upcast=False),
     # signed_zero=False on fmax/fmin: of -0.0 and 0.0 either is the maximum (IEEE 754 maxNum leaves it open)
-    OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, ("int16",), method="fmax", signed_zero=False,
+    OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, method="fmax", signed_zero=False,
             divergences=_fm_divs("fmax", R.fmax_torch), grad=True, upcast=False),
-    OpEntry("fmin", F, "torch.fmin", np.fmin, _fm_inputs, ("float16",), signed_zero=False,
+    OpEntry("fmin", F, "torch.fmin", np.fmin, _fm_inputs, signed_zero=False,
             divergences=_fm_divs("fmin", R.fmin_torch), grad=True, upcast=False),
 ]

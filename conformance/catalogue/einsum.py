@@ -4,12 +4,15 @@
   example: NumPy's two evaluations — the C loop and the pairwise contraction path — must both agree with torch);
 * ``einsum_sublist``: ``torch.einsum(a, [0, 1], b, [1, 2], [0, 2])`` against NumPy's same form.
 
-Floating results are held to the sum-of-products bound of ``conformance.catalogue.linalg`` with ``N`` the number
-of terms of a result element (the product of the summed labels' sizes) and ``m`` the number of operands. torch
-contracts left to right through intermediates rounded to the operands' type; an intermediate may overflow where
-the result does not: where a partial contraction of some of the operands (with the labels nobody else needs
-summed) reaches the type's largest value, every element is allowed to overflow (see ``may_overflow`` in
-``conformance.compare``), and a finite value must still be within the bound.
+The reference evaluates floating operands in longdouble (:func:`conformance.references.linalg.einsum`). Floating
+results are held to the sum-of-products bound (:func:`conformance.catalogue.linalg.product_tolerance`) with ``N``
+the number of terms of a result element (the product of the summed labels' sizes) and ``m`` the number of
+operands. torch contracts left to right, two operands at a time, through intermediates rounded to the operands'
+type (and sums a label only one operand has with ``torch.sum`` first): for the half types each such intermediate
+adds a rounding of the result's precision, ``gamma_r(j) S`` for ``j`` intermediates. An intermediate may
+overflow where the result does not: where a partial contraction of some of the operands (with the labels nobody
+else needs summed) reaches the accumulation type's largest value, every element is ``nonfinite``, and a finite
+value must still be within the bound.
 
 Integer and bool operands follow torch's own evaluation order, which NumPy cannot express: see the divergences
 below and ``conformance.references.linalg.einsum_left_to_right``. The model assumes torch's default left-to-right
@@ -18,21 +21,20 @@ operands).
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
 import torch
 
 from conformance import dtypes as D
+from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
-from conformance.catalogue.linalg import UNIT, _finfo, finite_abs, gamma, nonfinite_mask, sum_of_products_tolerance
+from conformance.catalogue.linalg import finite_abs, is_wide, nonfinite_mask, product_tolerance
 from conformance.references import linalg as R
 from conformance.strategies import einsum as S
 
 F = "einsum"
-#: bool and int8 take torch's own integer evaluation (see the divergences); every floating kind but bfloat16
-#: (the same kernels as float16), complex
-DTYPES = ("bool", "int8", "float16", "float32", "float64", "complex64")
 
 
 def torch_einsum(equation, *operands, optimize=False):
@@ -101,18 +103,22 @@ def _with_arrays(args, arrays):
 
 
 def _einsum_tol(sample, dtype):
-    if dtype not in UNIT:
-        return None
     args = sample.args
     terms, out, ops, sizes = _structure(args)
+    name = D.name_of(ops[0].dtype) if ops else dtype
+    if not D.is_inexact(name):
+        return None
+    wide = is_wide(name)
     m = len(ops)
     summed = [x for x in sizes if x not in out]
     terms_n = int(np.prod([sizes[x] for x in summed])) if summed else 1
-    mags = [finite_abs(op) for op in ops]
+    mags = [finite_abs(op, wide) for op in ops]
+    acc = T.accumulation(name)
     with np.errstate(over="ignore", invalid="ignore"):
         scale = R.einsum_summing_ellipsis(*_with_arrays(args, mags))
-        nonfinite = _influenced(terms, out, ops, np.shape(scale))
-        amplification = float(np.prod([max(float(np.max(x, initial=0.0)), 1.0) for x in mags])) if m > 1 else 1.0
+        reach = _influenced(terms, out, ops, np.shape(scale))
+        big = [max(np.max(x, initial=0.0), 1.0) for x in mags]
+        amplification = np.prod(np.array(big, dtype=mags[0].dtype)) if m > 1 else 1.0
         # partial contractions of proper subsets of the operands (what an intermediate can hold)
         partial = 0.0
         for r in range(1, m):
@@ -123,21 +129,31 @@ def _einsum_tol(sample, dtype):
                 for i in subset:
                     pieces += [mags[i], R._ints(terms[i])]
                 value = np.einsum(*pieces, R._ints(keep))
-                partial = max(partial, float(np.max(value, initial=0.0)))
-    real = "float64" if dtype == "complex128" else ("float32" if dtype == "complex64" else dtype)
-    k = terms_n + m
-    g = gamma(2 * k if dtype in ("complex64", "complex128") else k, UNIT[dtype])
-    big = float(_finfo(real).max)
-    overflow = np.full(np.shape(scale), not partial * (1 + g) < big)
+                partial = max(partial, np.max(value, initial=0.0))
     # torch factors sums out of products (a label only one operand has is summed before the product; with three
     # or more operands a pairwise result multiplies the next one): inf * (x + y) is not inf * x + inf * y, and a
     # NaN factor times an empty sum is NaN where the full sum over an empty index space is 0, so where a NaN or
     # infinite value can reach an element, NaN against an infinity or a number is no disagreement
-    only_one = [x for x in summed if sum(1 for t, op in zip(terms, ops)
-                                         if x in t and op.shape[t.index(x)] != 1) == 1]
-    factored = m >= 3 or (m == 2 and bool(only_one))
-    return sum_of_products_tolerance(dtype, scale, terms_n, m, nonfinite, amplification, overflow,
-                                     unspecified=nonfinite if factored else None)
+    presummed = {t_i for x in summed for t_i, (t, op) in enumerate(zip(terms, ops))
+                 if x in t and op.shape[t.index(x)] != 1 and
+                 sum(1 for t2, op2 in zip(terms, ops) if x in t2 and op2.shape[t2.index(x)] != 1) == 1}
+    factored = m >= 3 or (m == 2 and bool(presummed))
+    tol = product_tolerance(name, scale, terms_n, m, reach, amplification=amplification)
+    g = T.gamma(terms_n + m, T.unit(acc))
+    with np.errstate(over="ignore", invalid="ignore"):
+        overflow = not bool(partial * (1 + g) < T.biggest(acc))
+    if overflow:
+        tol = tol.accepting_nonfinite(np.ones(np.shape(scale), dtype=bool))
+    if factored and np.any(reach):
+        tol = dataclasses.replace(tol, free=tol.mask("free", np.shape(scale)) | reach)
+    # intermediates rounded to a half type: the pairwise results before the last, and each presummed operand
+    intermediates = max(m - 2, 0) + len(presummed) if m >= 2 else 0
+    if intermediates and T.unit(name) > T.unit(acc):
+        with np.errstate(over="ignore", invalid="ignore"):
+            extra = T.gamma(intermediates, T.unit(name)) * np.asarray(scale)
+        tol = tol.widened_by(T.Tolerance(0.0, np.asarray(extra, dtype=np.float64),
+                                         why=f"{intermediates} intermediates rounded to {name}"))
+    return tol
 
 
 # ---- divergences -----------------------------------------------------------------------------------------
@@ -151,9 +167,10 @@ def _ellipsis_summed(sample, dtype):
 
 
 def _torch_integer_outcome(sample, dtype):
-    """What torch's integer/bool evaluation gives for the sample: "raises-mixed", "raises-bool", "int64" (a
-    result dtype other than NumPy's), or "same"."""
-    if dtype not in D.INTEGRAL + D.BOOL:
+    """What torch's integer/bool evaluation gives for the sample: "raises-mixed", "raises-bool",
+    "raises-unsigned", "int64" (a result dtype other than NumPy's), or "same"."""
+    ops = [a for a in sample.arrays]
+    if not ops or D.KIND.get(D.name_of(ops[0].dtype)) not in ("bool", "signed", "unsigned"):
         return "same"
     args, kwargs = sample.numpy_inputs()
     try:  # an invalid equation (NumPy and torch both raise); optimize=True accepts a summed ellipsis, as torch
@@ -163,14 +180,35 @@ def _torch_integer_outcome(sample, dtype):
     try:
         result = R.einsum_left_to_right(*args, **kwargs)
     except TypeError as exc:
+        if "wide unsigned" in str(exc):
+            return "raises-unsigned"
         return "raises-bool" if "bool" in str(exc) and "int64" not in str(exc) else "raises-mixed"
     except ValueError:
         return "same"  # an invalid equation: NumPy and torch both raise
-    return "int64" if result.dtype != D.NUMPY[dtype] else "same"
+    return "int64" if result.dtype != ops[0].dtype else "same"
+
+
+def _outcome_is(what):
+    return lambda sample, dtype: _torch_integer_outcome(sample, dtype) == what
+
+
+def _form(suffix, equation, operands, output=None):
+    """The call of an example in the string form (``equation``, operands) or the sublist form (each operand
+    followed by its subscripts as ints, then the output's)."""
+    if not suffix:
+        return (equation,) + tuple(operands)
+    lhs, _, rhs = equation.partition("->")
+    args = []
+    for term, op in zip(lhs.split(","), operands):
+        args += [op, R._ints(list(term))]
+    return tuple(args) + ((R._ints(list(rhs)),) if "->" in equation else ())
 
 
 def _divergences(op):
     suffix = "" if op == "einsum" else "-sublist"
+
+    def pair(dtype, eq, a_shape=(2, 3), b_shape=(3, 4)):
+        return _form(suffix, eq, (np.ones(a_shape, dtype=dtype), np.ones(b_shape, dtype=dtype)))
     return (
         Divergence(
             id=f"einsum{suffix}-integer-mixed-dtype-raises", op=op,
@@ -180,9 +218,9 @@ def _divergences(op):
             torch_behaviour="raises RuntimeError: expected scalar type Long but found Char (bmm of int64 and int8)",
             numpy_behaviour="computes the sum of products in the operands' dtype",
             reference="https://github.com/pytorch/pytorch/blob/main/aten/src/ATen/native/Linear.cpp",
-            kind="bug", applies=lambda sample, dtype: _torch_integer_outcome(sample, dtype) == "raises-mixed",
-            raises=RuntimeError,
-            example=lambda dtype: ((("ij,jk->i",) if not suffix else ()) + _pair_example(dtype, suffix), {}),
+            kind="bug", applies=_outcome_is("raises-mixed"), raises=RuntimeError,
+            example=lambda dtype: (pair(dtype, "ij,jk->i"), {}),
+            counterexample=lambda dtype: (pair(dtype, "ij,jk->ik"), {}),
             dtypes=("int8",),
         ),
         Divergence(
@@ -191,10 +229,23 @@ def _divergences(op):
             torch_behaviour="raises NotImplementedError (\"bmm\" not implemented for 'Bool')",
             numpy_behaviour="computes the contraction in bool arithmetic (logical OR of logical ANDs)",
             reference="https://github.com/pytorch/pytorch/issues/107041",
-            kind="unspecified", applies=lambda sample, dtype: _torch_integer_outcome(sample, dtype) == "raises-bool",
-            raises=RuntimeError,
-            example=lambda dtype: ((("ij,jk->ik",) if not suffix else ()) + _pair_example(dtype, suffix, (26, 28)), {}),
+            kind="unspecified", applies=_outcome_is("raises-bool"), raises=RuntimeError,
+            example=lambda dtype: (pair(dtype, "ij,jk->ik"), {}),
+            counterexample=lambda dtype: (pair(dtype, "ij,kl->ijkl"), {}),
             dtypes=("bool",),
+        ),
+        Divergence(
+            id=f"einsum{suffix}-wide-unsigned-raises", op=op,
+            condition="uint16, uint32 or uint64 operands where torch reaches bmm (a non-empty contraction between "
+                      "two operands) or multiplies the int64 sum of one operand's own dims with another operand",
+            torch_behaviour="raises RuntimeError (\"bmm\" not implemented for 'UInt16'; Promotion for uint16, "
+                            "uint32, uint64 types is not supported)",
+            numpy_behaviour="computes the contraction in the operands' dtype",
+            reference="https://pytorch.org/docs/stable/tensor_attributes.html",
+            kind="unspecified", applies=_outcome_is("raises-unsigned"), raises=RuntimeError,
+            example=lambda dtype: (pair(dtype, "ij,jk->ik"), {}),
+            counterexample=lambda dtype: (pair(dtype, "ij,kl->ijkl"), {}),
+            dtypes=("uint16",),
         ),
         Divergence(
             id=f"einsum{suffix}-integer-sum-int64", op=op,
@@ -204,9 +255,9 @@ def _divergences(op):
                             "evaluation computes them",
             numpy_behaviour="keeps the operands' dtype (int8 wraps around; bool sums are logical OR)",
             reference="https://github.com/Quansight-Labs/numpy_pytorch_interop/pull/127",
-            kind="unspecified", applies=lambda sample, dtype: _torch_integer_outcome(sample, dtype) == "int64",
-            torch_ref=R.einsum_left_to_right,
-            example=lambda dtype: ((("ij->i",) if not suffix else ()) + _single_example(dtype, suffix), {}),
+            kind="unspecified", applies=_outcome_is("int64"), torch_ref=R.einsum_left_to_right,
+            example=lambda dtype: (_form(suffix, "ij->i", (np.ones((2, 3), dtype=dtype),)), {}),
+            counterexample=lambda dtype: (_form(suffix, "ij->ji", (np.ones((2, 3), dtype=dtype),)), {}),
             dtypes=("bool", "int8") if not suffix else ("int8",),
         ),
         Divergence(
@@ -217,34 +268,24 @@ def _divergences(op):
                             "subscripts ... but no '...' ellipsis provided); with optimize on it sums them",
             reference="https://pytorch.org/docs/stable/generated/torch.einsum.html",
             applies=_ellipsis_summed, torch_ref=R.einsum_summing_ellipsis,
-            example=lambda dtype: ((("i...->i",) if not suffix else ()) + _ellipsis_example(dtype, suffix), {}),
+            example=lambda dtype: ((("i...->i",) if not suffix else ()) + _ellipsis_example(dtype, suffix, [26]),
+                                   {}),
+            counterexample=lambda dtype: ((("i...->i...",) if not suffix else ()) +
+                                          _ellipsis_example(dtype, suffix, [26, Ellipsis]), {}),
             dtypes=("float32",),
         ),
     )
 
 
-def _pair_example(dtype, sublist, out=(26,)):
-    a = np.ones((2, 3), dtype=dtype)
-    b = np.ones((3, 4), dtype=dtype)
-    if not sublist:
-        return a, b
-    return a, [26, 27], b, [27, 28], list(out)
-
-
-def _single_example(dtype, sublist):
-    a = np.ones((2, 3), dtype=dtype)
-    return (a,) if not sublist else (a, [26, 27], [26])
-
-
-def _ellipsis_example(dtype, sublist):
+def _ellipsis_example(dtype, sublist, out):
     a = np.arange(6, dtype=dtype).reshape(2, 3)
-    return (a,) if not sublist else (a, [26, Ellipsis], [26])
+    return (a,) if not sublist else (a, [26, Ellipsis], out)
 
 
 ENTRIES = [
-    OpEntry("einsum", F, torch_einsum, np.einsum, S.einsum_case, DTYPES, tol_fn=_einsum_tol,
+    OpEntry("einsum", F, torch_einsum, R.einsum, S.einsum_case, tol_fn=_einsum_tol, covers=("torch.einsum",),
             divergences=_divergences("einsum"), signed_zero=False, grad=True),
-    OpEntry("einsum_sublist", F, torch_einsum_sublists, np.einsum, S.sublist_case,
-            ("int8", "float32"), tol_fn=_einsum_tol,
+    OpEntry("einsum_sublist", F, torch_einsum_sublists, R.einsum, S.sublist_case, tol_fn=_einsum_tol,
+            covers=("torch.einsum",),
             divergences=_divergences("einsum_sublist"), signed_zero=False, grad=True),
 ]

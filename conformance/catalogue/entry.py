@@ -74,6 +74,8 @@ class Divergence:
     accept_nonfinite: Callable | None = None
     dtypes: tuple = ()
     devices: tuple = ()
+    #: records that share one root cause in torch (one upstream report: ``conformance list --bugs``)
+    root_cause: str = ""
 
     def __post_init__(self):
         if self.kind not in ("intended", "bug", "unspecified"):
@@ -169,6 +171,16 @@ class OpEntry:
     divergences: tuple = ()
     grad: bool = False
     grad_args: tuple | None = None
+    #: whether the torch function takes ``out=``: None finds it out on first use (only for dotted paths), False
+    #: never checks it
+    out: bool | None = None
+    #: the torch functions this entry covers, as dotted paths (``"torch.max"``), when its torch callable is a
+    #: function of the catalogue rather than a dotted path (see conformance.coverage)
+    covers: tuple = ()
+    #: ``(sample) -> bool``: True for a sample that would make a device-side assert off CPU (an out-of-range class
+    #: or index that a GPU kernel does not check on the host, after which every later call in the process fails):
+    #: such samples run on CPU only
+    unsafe_off_cpu: Callable | None = None
     notes: str = ""
 
     def __post_init__(self):

@@ -223,6 +223,25 @@ DIVERGENCES = [
                         "among the tied elements (not linear in t)",
         reference="https://pytorch.org/docs/stable/generated/torch.amax.html", kind="intended"),
     Divergence(
+        id="grad-clamp-at-bound", op="clamp", family=F,
+        condition="clamp (or clamp_min / clamp_max) with Python-number bounds at an input equal to a bound",
+        torch_behaviour="gradient 1 there: torch.clamp(torch.tensor(0., requires_grad=True), min=0.).backward() "
+                        "gives 1, where relu, hardtanh and relu6 give 0 for the same function",
+        numpy_behaviour="np.clip(x, 0, None) is max(x, 0), convex with one-sided slopes 0 and 1 at the bound: the "
+                        "autograd notes' rule (the sub-gradient of minimum norm) gives 0",
+        reference="https://github.com/pytorch/pytorch/issues/184574 ; https://github.com/pytorch/pytorch/issues/184572 "
+                  "; chosen in https://github.com/pytorch/pytorch/pull/7049 ; " + AUTOGRAD_NOTES,
+        kind="bug", root_cause="clamp-backward-closed-interval"),
+    Divergence(
+        id="grad-fmax-ties", op="fmax", family=F,
+        condition="fmax / fmin with equal (non-NaN) operands",
+        torch_behaviour="the whole cotangent goes to the first operand: torch.fmax(x, y) with x == y gives x.grad = 1, "
+                        "y.grad = 0, where torch.maximum splits it evenly (0.5 each)",
+        numpy_behaviour="np.fmax at a tie is max(x, y), convex: the sub-gradient of minimum norm is (0.5, 0.5), the "
+                        "rule of the autograd notes and what torch.maximum gives",
+        reference=AUTOGRAD_NOTES + " ; maximum's ties fixed in https://github.com/pytorch/pytorch/issues/56734",
+        kind="unspecified"),
+    Divergence(
         id="grad-max-dim-ties", op="max_dim", family=F,
         condition="max(dim)/min(dim) over a slice whose maximum (minimum) is attained more than once",
         torch_behaviour="the whole cotangent goes to the element at the returned index (the first maximal one, "

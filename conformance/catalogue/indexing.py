@@ -1,343 +1,202 @@
 """Indexing: index_select, take, take_along_dim, gather, scatter (src, value, reduce), scatter_add,
 scatter_reduce, index_add, index_copy, index_fill, index_put (with and without accumulate), masked_fill,
-masked_select, masked_scatter, and tensor ``__getitem__``.
+masked_select, masked_scatter, and tensor ``__getitem__``. Every dtype runs (what torch has no kernel for is
+reported unsupported); the strategies are :mod:`conformance.strategies.indexing`.
 
-Index arrays are drawn by :mod:`conformance.strategies.indices`: int64 and int32, every valid value (negative
-ones where the op takes them), and on purpose narrow ranges that repeat indices. Accumulating ops (scatter_add,
-scatter with ``reduce``, scatter_reduce, index_add, index_put with ``accumulate``) must apply every duplicate;
-ops whose result with duplicates is unspecified (scatter with ``src`` and no reduction, index_copy, index_put
-without ``accumulate``) get indices that cannot repeat here, and a bespoke property for duplicates
-(``suite/test_scatter.py``). Generic strategies never give an out-of-range index (on CUDA it would trip a
-device-side assert): the error cases are bespoke, CPU-only tests (``suite/test_indexing.py``).
+Index arrays are int64, int32 and now and then int8 (a dtype torch rejects: the ``*-index-dtype`` records), with
+every valid value, narrow ranges that repeat indices, Python lists where NumPy takes them, and, for the ops that
+reject them, negative values (torch raises on CPU; off CPU such a sample would be a device-side assert, so each
+entry marks it ``unsafe_off_cpu`` and it runs on CPU only). Accumulating ops (scatter_add, scatter with
+``reduce``, scatter_reduce, index_add, index_put with ``accumulate``) must apply every duplicate; ops whose
+result with duplicates is unspecified (scatter with ``src`` and no reduction, index_copy, index_put without
+``accumulate``) get indices that cannot repeat here, and a bespoke property for duplicates
+(``suite/test_scatter.py``: on CUDA, which of the duplicates wins is not even deterministic). Out-of-range
+indices are bespoke, CPU-only tests (``suite/test_indexing.py``), but for take_along_dim, which wraps them
+(a recorded bug).
 
 Tolerance of accumulated float results (``tol_fn``)
 ---------------------------------------------------
 An accumulating op adds (or multiplies) ``m`` terms into one element — the element itself when it takes part,
-and each value an index sends there — in an order and a precision torch does not document: CPU kernels of
-``scatter_add`` accumulate half-precision types in float32, ``index_add`` and ``index_put`` add in the tensor's
-own dtype one term at a time, CUDA kernels use atomics in any order. The reference is the exact result rounded
-once. With ``u`` the unit roundoff of the dtype (plus 2**-53 for the float64 reference) and
-``gamma(k) = k u / (1 - k u)``, recursive summation in any order satisfies ``|err| <= gamma(m - 1) S`` with
-``S = sum |t_i|`` (Higham, *Accuracy and Stability of Numerical Algorithms*, ch. 4); one more rounding for the
-product ``alpha * source`` and one for a mean's division give the bound used, ``gamma(m + 1) S`` (``/ m`` for a
-mean), added to the table's ``atol`` at the written elements only (the others must hold their old value). A
-product of ``m`` terms has relative error ``gamma(m)``, valid while no partial product leaves the normal range.
-Where a partial sum may exceed the largest finite value (``S (1 + gamma) >`` it), or a partial product may leave
-the normal range (or meets a term with an infinite component, whose other partial products may overflow in the
-working precision: inf - inf is NaN), the element is marked ``may_overflow`` (see :mod:`conformance.compare`)
-with no bound: the rounded reference may be an infinity where torch's partial sums stay at the largest finite
-value, or the other way round. Max and min select: they are compared exactly.
+and each value an index sends there — one at a time, in an order torch does not document (CUDA kernels use
+atomics). The precision, measured on CPU (torch 2.13) and assumed the same elsewhere:
+
+* scatter_add, scatter(reduce=...) and scatter_reduce compute the half and float8 types in float32 (opmath) and
+  round once: :func:`conformance.tolerance.summation` with ``pairwise=False`` (any order), and
+  :func:`conformance.tolerance.product` for products, both in the accumulation type;
+* index_add (on its one-slice path) and index_put with ``accumulate`` round every partial sum to the tensor's
+  own dtype (float16 ``2048 + 1 + ... + 1`` stays 2048), as NumPy's ``np.add.at`` does on a float16 array:
+  :func:`conformance.tolerance.sequential_sum` in the result dtype, which also holds for the float32 paths.
+
+The reference is the exact result (float64) rounded once. Elements no index writes must keep their value
+exactly: the bound is folded into an elementwise ``atol`` that is zero there (``rtol * |exact|`` included at the
+written ones). A complex product with a non-finite factor has no defined value in either library (``inf * x``
+gives NaN components depending on the formula): such elements are ``free``. amax and amin select: exact.
 """
 from __future__ import annotations
 
 import math
 
-import ml_dtypes
 import numpy as np
 import torch
 
 from conformance import dtypes as D
+from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.references import indexing as R
-from conformance.strategies import ArraySpec
-from conformance.strategies import indices as I
+from conformance.strategies import indexing as S
 
 F = "indexing"
-INF = math.inf
-
-#: dtypes of the ops that only move values: bool, a 4-byte and a 16-byte element
-MOVE = ("bool", "float32", "complex128")
-#: dtypes of the ops that compute: bool (or/and), integers (wrap-around), the half-precision floats (accumulation
-#: precision), float32 and complex
-ACCUMULATE = ("bool", "int8", "float16", "bfloat16", "float32", "complex64")
-
 DOCS = "https://docs.pytorch.org/docs/stable/generated/"
 
 # ---- tolerance of accumulating ops --------------------------------------------------------------------------
 
-EPS = {"float16": 2.0 ** -11, "bfloat16": 2.0 ** -8, "float32": 2.0 ** -24, "float64": 2.0 ** -53,
-       "complex64": 2.0 ** -24, "complex128": 2.0 ** -53}
-BIGGEST = {"float16": 65504.0, "bfloat16": float(ml_dtypes.finfo(ml_dtypes.bfloat16).max),
-           "float32": float(np.finfo(np.float32).max), "float64": float(np.finfo(np.float64).max)}
-BIGGEST["complex64"], BIGGEST["complex128"] = BIGGEST["float32"], BIGGEST["float64"]
-TINY = {"float16": float(np.finfo(np.float16).tiny), "bfloat16": float(ml_dtypes.finfo(ml_dtypes.bfloat16).tiny),
-        "float32": float(np.finfo(np.float32).tiny), "float64": float(np.finfo(np.float64).tiny)}
-TINY["complex64"], TINY["complex128"] = TINY["float32"], TINY["float64"]
 
-
-def gamma(k, u):
-    ku = np.asarray(k, dtype=np.float64) * u
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(ku < 1, ku / np.where(ku < 1, 1 - ku, 1), INF)
+def _wide(a):
+    a = np.asarray(a)
+    return a.astype(np.complex128 if np.iscomplexobj(a) else np.float64)
 
 
 def _mag(a) -> np.ndarray:
-    a = np.abs(np.asarray(a).astype(np.complex128 if np.asarray(a).dtype.kind == "c" else np.float64))
-    return np.where(np.isfinite(a), a, 0.0)
+    m = np.abs(_wide(a))
+    return np.where(np.isfinite(m), m, 0.0)
 
 
 def _finite(a) -> np.ndarray:
-    a = np.asarray(a)
-    if a.dtype.kind == "c":
-        return np.isfinite(a.real) & np.isfinite(a.imag)
-    return np.isfinite(a.astype(np.float64))
+    w = _wide(a)
+    return np.isfinite(w.real) & np.isfinite(w.imag)
 
 
-def _bound(name, out_shape, sel, self_vals, vals, include_self=True, mean=False, prod=False, scale=1.0):
-    """The tolerance of one accumulated result: see the module docstring."""
-    from conformance.compare import TOLERANCES
-
-    rtol, atol = TOLERANCES[name]
-    u = EPS[name] + EPS["float64"]
-    written = np.zeros(out_shape, dtype=bool)
+def _accumulation(out, sel, vals, include_self=True):
+    """(written, count, S, exact): which elements a term reaches, how many terms each adds (itself included
+    when it takes part), the sum of the terms' finite magnitudes and the exact (float64) sum."""
+    written = np.zeros(out.shape, dtype=bool)
     written[sel] = True
-    count = np.where(written & include_self, 1.0, 0.0)
+    own = written & include_self | ~written
+    count = np.where(own, 1.0, 0.0)
     np.add.at(count, sel, 1.0)
-    if prod:
-        with np.errstate(divide="ignore"):
-            def lg(a):
-                m = _mag(a)
-                return np.where(m > 0, np.log2(np.where(m > 0, m, 1.0)), 0.0)
-            hi = np.where(include_self, np.maximum(lg(self_vals), 0), 0.0).astype(np.float64)
-            lo = np.where(include_self, np.minimum(lg(self_vals), 0), 0.0).astype(np.float64)
-            np.add.at(hi, sel, np.maximum(lg(vals), 0))
-            np.add.at(lo, sel, np.minimum(lg(vals), 0))
-        # a complex product rounds each of its components after two products and a sum: sqrt(2) * gamma(2)
-        # per multiplication (Higham, Lemma 3.5), below 3u
-        g = gamma(count * (3 if name in D.COMPLEX else 1), u)
-        over = written & ((hi + 1 > math.log2(BIGGEST[name])) | (lo - 1 < math.log2(TINY[name])))
-        # a term with an infinite component: the finite partial products of the component formula (ac - bd)
-        # may overflow in the working precision (inf - inf is NaN) where the reference's do not
-        special = np.where(include_self, ~_finite(self_vals), False)
+    s = np.where(own, _mag(out), 0.0)
+    np.add.at(s, sel, _mag(vals))
+    exact = np.where(own, _wide(out), 0)
+    np.add.at(exact, sel, _wide(np.broadcast_to(vals, np.shape(exact[sel]))))
+    return written, count, s, exact
+
+
+def _fold(tol: T.Tolerance, written, exact, free=None) -> T.Tolerance:
+    """The bound at the written elements (its rtol taken on ``|exact|``), exact equality elsewhere."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        atol = np.where(written, tol.atol_at(written.shape) + tol.rtol * np.nan_to_num(np.abs(exact)), 0.0)
+    nonfinite = written & tol.mask("nonfinite", written.shape)
+    return T.Tolerance(0.0, atol, nonfinite, None if free is None else written & free, tol.why)
+
+
+def _sum_bound(dtype, out, sel, vals, include_self=True, mean=False):
+    written, count, s, exact = _accumulation(out, sel, vals, include_self)
+    if mean:
+        tol = T.summation(dtype, s / count, count, pairwise=False, extra_roundings=1, why="scatter mean")
+        exact = exact / count
+    else:
+        tol = T.summation(dtype, s, count, pairwise=False, why="scatter sum")
+    return _fold(tol, written, exact)
+
+
+def _log2(a):
+    m = _mag(a)
+    with np.errstate(divide="ignore"):
+        return np.where(m > 0, np.log2(np.where(m > 0, m, 1.0)), 0.0)
+
+
+def _product_bound(dtype, out, sel, vals, include_self=True):
+    written = np.zeros(out.shape, dtype=bool)
+    written[sel] = True
+    own = written & include_self | ~written
+    count = np.where(own, 1.0, 0.0)
+    np.add.at(count, sel, 1.0)
+    lg_self, lg_vals = _log2(out), _log2(vals)
+    hi = np.where(own, np.maximum(lg_self, 0), 0.0)
+    lo = np.where(own, np.minimum(lg_self, 0), 0.0)
+    np.add.at(hi, sel, np.maximum(lg_vals, 0))
+    np.add.at(lo, sel, np.minimum(lg_vals, 0))
+    zero = np.where(own, _mag(out) == 0, False)
+    np.logical_or.at(zero, sel, _mag(vals) == 0)
+    exact = np.where(own, _wide(out), 1)
+    np.multiply.at(exact, sel, _wide(vals))
+    tol = T.product(dtype, hi, lo, count, zero, why="scatter product")
+    free = None
+    if D.is_complex(dtype):
+        special = np.where(own, ~_finite(out), False)
         np.logical_or.at(special, sel, ~_finite(vals))
-        over |= written & special & (count >= 2)
-        with np.errstate(over="ignore"):
-            magnitude = np.exp2(hi + lo)  # |product| = product of |terms|: the relative bound as an absolute one
-        return {name: (rtol, np.where(over, INF, atol + np.where(written, g * magnitude, 0.0)), over)}
-    s = np.where(written & include_self, _mag(self_vals), 0.0)
-    np.add.at(s, sel, _mag(vals) * abs(scale))
-    g = gamma(count + 1, u)
-    bound = np.where(written, g * s / (np.maximum(count, 1) if mean else 1), 0.0)
-    over = written & (s * (1 + g) > BIGGEST[name])
-    # where a partial sum may leave the range, no bound holds: the reference (the exact sum rounded) may be an
-    # infinity while torch's rounded partial sums stay finite at the largest value, or the other way round
-    return {name: (rtol, np.where(over, INF, atol + bound), over)}
+        free = special
+    return _fold(tol, written, exact, free)
 
 
-def _inexact(dtype):
-    return D.is_inexact(dtype)
+def _reduce_of(sample):
+    args, kw = sample.args, sample.kwargs
+    if "reduce" in kw:
+        return kw["reduce"]
+    return args[4] if len(args) > 4 else None
 
 
 def scatter_tol(sample, dtype):
-    """scatter with ``reduce``, scatter_add, scatter_reduce: the bound of their accumulation."""
-    if not _inexact(dtype):
+    """scatter with ``reduce``, scatter_add, scatter_reduce: the bound of their accumulation (float32 for the
+    half types)."""
+    if not D.is_inexact(dtype):
         return None
-    args, kw = sample.args, sample.kwargs
-    x, dim, index, src = args[:4]
-    reduce = kw.get("reduce") or (args[4] if len(args) > 4 else "sum")
+    x, dim, index, src = sample.args[:4]
+    reduce = _reduce_of(sample) or "sum"
     if reduce in ("amax", "amin"):
         return None
     try:
         out, sel, vals = R._scatter_targets(x, dim, index, src)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, TypeError):
         return None
-    return _bound(dtype, out.shape, sel, out, vals, include_self=kw.get("include_self", True),
-                  mean=reduce == "mean", prod=reduce in ("multiply", "prod"))
+    include_self = sample.kwargs.get("include_self", True)
+    if reduce in ("multiply", "prod"):
+        tol = _product_bound(dtype, out, sel, vals, include_self)
+    else:
+        tol = _sum_bound(dtype, out, sel, vals, include_self, mean=reduce == "mean")
+    return _reshaped(tol, x.shape)
+
+
+def _reshaped(tol, shape):
+    """The tolerance of a result computed on a 1-element 1-D stand-in for a 0-d input, in the input's shape."""
+    def r(a):
+        return np.reshape(a, shape) if a is not None and np.ndim(a) else a
+    return T.Tolerance(tol.rtol, r(tol.atol), r(tol.nonfinite), r(tol.free), tol.why)
+
+
+def _sequential_bound(dtype, out, sel, vals, extra=0):
+    written, count, s, exact = _accumulation(out, sel, vals)
+    tol = T.sequential_sum(dtype, s, count, extra_roundings=extra, why="index accumulation")
+    return _fold(tol, written, exact)
 
 
 def index_add_tol(sample, dtype):
-    if not _inexact(dtype):
+    """index_add: ``x + alpha * source`` summed one slice at a time in the tensor's dtype (see the docstring)."""
+    if not D.is_inexact(dtype):
         return None
     x, dim, index, source = sample.args[:4]
     alpha = sample.kwargs.get("alpha", 1)
     try:
         out, d, sel = R._index_targets(x, dim, index)
         src = R._source(source, out, d, sel[-1].size)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, TypeError):
         return None
-    rtol, atol, may = _bound(dtype, out.shape, sel, out, src, scale=alpha)[dtype]
-    if dtype in D.COMPLEX:
-        # torch multiplies each complex term by alpha (1 included) on its scalar path, which turns the other
-        # component of a term with an infinite component into NaN (pytorch#82510; the divergence
-        # index_add-complex-inf-nan pins it): a non-finite value is accepted where such a term lands
-        bad = ~np.isfinite(src.real) | ~np.isfinite(src.imag)
-        hit = np.zeros(out.shape, dtype=bool)
-        np.logical_or.at(hit, sel, bad)
-        may = may | hit
-    return {dtype: (rtol, np.asarray(atol).reshape(x.shape) if np.ndim(atol) else atol, may.reshape(x.shape))}
+    with np.errstate(all="ignore"):
+        terms = _wide(src) * alpha
+    extra = 0 if alpha == 1 else (3 if D.is_complex(dtype) else 1)
+    return _reshaped(_sequential_bound(dtype, out, sel, terms, extra), x.shape)
 
 
 def index_put_tol(sample, dtype):
-    if not _inexact(dtype):
+    if not D.is_inexact(dtype):
         return None
     x, indices, values = sample.args[:3]
     try:
         target = np.zeros(x.shape)[tuple(indices)]
         vals = np.broadcast_to(values, target.shape)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, TypeError):
         return None
-    return _bound(dtype, x.shape, tuple(indices), x, vals)
-
-
-# ---- strategies (one draw per case: see conformance.strategies.indices) ------------------------------------
-
-def _index_select(rng, dtype):
-    if rng.random() < 0.08:  # a 0-d input: torch takes it as a 1-element 1-D one
-        idx = I.index_array(rng, rng.choice(((1,), ())), 1, I.index_dtype(rng))
-        return ArraySpec((), dtype), rng.choice((0, -1)), idx
-    return I.index_args(rng, dtype, source=False, zero_d_index=True)
-
-
-def _take(rng, dtype):
-    shp = I.shape(rng)
-    n = math.prod(shp)
-    ishape = I.shape(rng, 0, 3)
-    if n == 0 and math.prod(ishape) > 0:
-        ishape = (0,) + ishape[1:] if ishape else (0,)
-    return ArraySpec(shp, dtype), I.index_array(rng, ishape, n, I.index_dtype(rng), negative=True)
-
-
-def _take_along_dim(rng, dtype):
-    if rng.random() < 0.2:  # no dim: both flattened
-        shp = I.shape(rng)
-        n = math.prod(shp)
-        ishape = I.shape(rng, 0, 2)
-        if n == 0 and math.prod(ishape) > 0:
-            ishape = (0,)
-        # no negative index here: without dim torch rejects them (take_along_dim-flat-negative-index)
-        return ArraySpec(shp, dtype), I.index_array(rng, ishape, n, I.index_dtype(rng))
-    shp = I.shape(rng, 1)
-    d = I.dim(rng, len(shp))
-    k = d % len(shp)
-    ishape = []
-    for j, s in enumerate(shp):
-        if j == k:
-            ishape.append(rng.randint(0, 4) if s > 0 else 0)
-        elif s == 1:
-            ishape.append(rng.choice((1, 1, 0, 2, 3)))  # the input broadcasts along j
-        else:
-            ishape.append(rng.choice((s, s, 1)))  # the indices broadcast along j
-    size = shp[k] if shp[k] > 0 or math.prod(ishape) == 0 else 1
-    return ArraySpec(shp, dtype), I.index_array(rng, ishape, size, I.index_dtype(rng), negative=True), d
-
-
-def _scatter_reduce_arg(rng, dtype):
-    return I.scatter_args(rng, dtype, value=rng.random() < 0.4), {"reduce": rng.choice(("add", "multiply"))}
-
-
-REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
-
-
-def _scatter_reduce(rng, dtype):
-    return I.scatter_args(rng, dtype) + (rng.choice(REDUCTIONS),), {"include_self": rng.random() < 0.5}
-
-
-def _alpha(rng, dtype):
-    if dtype in D.INTEGRAL:
-        return rng.choice((2, -3)) if dtype != "uint8" else rng.choice((2, 3))
-    if dtype in D.COMPLEX:
-        return rng.choice((2.0, -0.5, 1.5j))
-    return rng.choice((2.0, -0.5, 3.25))
-
-
-def _index_add(rng, dtype):
-    args = I.index_args(rng, dtype)
-    if dtype == "bool" or rng.random() < 0.3:
-        return args, {}
-    return args, {"alpha": _alpha(rng, dtype)}
-
-
-def _index_fill(rng, dtype):
-    return I.index_args(rng, dtype, source=False, negative=True) + (I.scalar(rng, dtype),)
-
-
-def _masked(rng, dtype, value=False, source=False):
-    xs, ms = I.broadcastable(rng, 2)
-    args = [ArraySpec(xs, dtype), ArraySpec(ms, "bool")]
-    if value:
-        args.append(ArraySpec((), dtype) if rng.random() < 0.25 else I.scalar(rng, dtype))
-    if source:
-        full = I.broadcast((xs, ms))
-        n = math.prod(full)
-        args.append(ArraySpec(rng.choice(((n,), (n + 2,), full)), dtype))
-    return tuple(args)
-
-
-def _getitem(rng, dtype):
-    shp = I.shape(rng)
-    return ArraySpec(shp, dtype), I.mixed_index(rng, shp)
-
-
-def index_select_cases(dtype):
-    return I.case(_index_select, dtype)
-
-
-def take_cases(dtype):
-    return I.case(_take, dtype)
-
-
-def take_along_dim_cases(dtype):
-    return I.case(_take_along_dim, dtype)
-
-
-def gather_cases(dtype):
-    return I.case(I.gather_args, dtype)
-
-
-def scatter_src_cases(dtype):
-    return I.case(I.scatter_args, dtype, unique=True)
-
-
-def scatter_value_cases(dtype):
-    return I.case(I.scatter_args, dtype, value=True)
-
-
-def scatter_reduce_arg_cases(dtype):
-    return I.case(_scatter_reduce_arg, dtype)
-
-
-def scatter_add_cases(dtype):
-    return I.case(I.scatter_args, dtype)
-
-
-def scatter_reduce_cases(dtype):
-    return I.case(_scatter_reduce, dtype)
-
-
-def index_add_cases(dtype):
-    return I.case(_index_add, dtype)
-
-
-def index_copy_cases(dtype):
-    return I.case(I.index_args, dtype, unique=True)
-
-
-def index_fill_cases(dtype):
-    return I.case(_index_fill, dtype)
-
-
-def index_put_cases(dtype):
-    return I.case(I.put_args, dtype, unique=True)
-
-
-def index_put_accumulate_cases(dtype):
-    return I.case(lambda rng, dt: (I.put_args(rng, dt), {"accumulate": True}), dtype)
-
-
-def masked_fill_cases(dtype):
-    return I.case(_masked, dtype, value=True)
-
-
-def masked_select_cases(dtype):
-    return I.case(_masked, dtype)
-
-
-def masked_scatter_cases(dtype):
-    return I.case(_masked, dtype, source=True)
-
-
-def getitem_cases(dtype):
-    return I.case(_getitem, dtype)
+    return _sequential_bound(dtype, x, tuple(indices), vals)
 
 
 # ---- torch callables that need more than a dotted path ------------------------------------------------------
@@ -350,53 +209,147 @@ def index_put(x, indices, values, accumulate=False):
     return torch.index_put(x, indices, values, accumulate=accumulate)
 
 
-# ---- divergences --------------------------------------------------------------------------------------------
-
-def _index_dtype(sample, position):
-    return D.name_of(sample.args[position].dtype)
-
-
-def _int32_index(position):
-    return lambda sample, dtype: _index_dtype(sample, position) == "int32"
-
-
-def _long_only(op, position, doc, example, applies=None, condition="an int32 index tensor"):
-    return Divergence(
-        id=f"{op}-int32-index", op=op,
-        condition=condition,
-        torch_behaviour="raises RuntimeError/IndexError: the index must be int64 (LongTensor)",
-        numpy_behaviour="takes any integer index array",
-        reference=DOCS + doc, kind="intended",
-        applies=applies or _int32_index(position), raises=(RuntimeError, IndexError), example=example,
-        dtypes=("float32",))
-
-
-def _take_along_flat_view(sample, dtype):
-    """No dim, and the input or the indices cannot be viewed as 1-D (torch flattens both with view(-1))."""
-    return len(sample.args) == 2 and not all(
-        I.viewable(a, lay, -1) for a, lay in zip(sample.arrays[:2], sample.layouts[:2]))
-
-
-def _take_along_int32(sample, dtype):
-    return len(sample.args) == 3 and _index_dtype(sample, 1) == "int32"
-
-
-def _reduce_of(sample):
-    return sample.args[4] if len(sample.args) > 4 else None
-
+# ---- conditions ---------------------------------------------------------------------------------------------
 
 def _arr(values, dtype):
     return np.array(values).astype(D.NUMPY[dtype])
 
 
-def _index_select_0d(sample, dtype):
-    x, _, index = sample.args[:3]
-    return x.ndim == 0 or index.ndim == 0
+def _int_arrays(obj):
+    """The integer index arrays in an argument (an array, a tuple/list of index parts)."""
+    if isinstance(obj, np.ndarray):
+        return [obj] if obj.dtype.kind in "iu" else []
+    if isinstance(obj, (tuple, list)):
+        return [a for p in obj if isinstance(p, np.ndarray) for a in _int_arrays(p)]
+    return []
+
+
+def _index_dtype_outside(position, accepted):
+    def applies(sample, dtype):
+        return any(D.name_of(a.dtype) not in accepted for a in _int_arrays(sample.args[position]))
+    return applies
+
+
+def _has_negative(position):
+    def applies(sample, dtype):
+        a = sample.args[position]
+        return isinstance(a, np.ndarray) and a.dtype.kind in "iu" and a.size > 0 and bool((a < 0).any())
+    return applies
+
+
+def _is_list(position):
+    return lambda sample, dtype: isinstance(sample.args[position], list)
+
+
+def _float_value_overflows(position):
+    """A Python or NumPy float value past the largest finite value of a floating tensor dtype."""
+    def applies(sample, dtype):
+        if len(sample.args) <= position or not D.is_floating(dtype):
+            return False
+        v = sample.args[position]
+        if isinstance(v, (bool, np.bool_, int, np.integer, complex, np.complexfloating, np.ndarray)):
+            return False
+        return math.isfinite(float(v)) and abs(float(v)) > D.finfo(dtype).max
+    return applies
+
+
+def _index_dtype(op, position, accepted, example, counterexample, exc=(RuntimeError, IndexError)):
+    names = " or ".join(accepted)
+    exc = exc if isinstance(exc, tuple) else (exc,)
+    return Divergence(
+        id=f"{op}-index-dtype", op=op,
+        condition=f"an index tensor of another integer dtype than {names} (int8 here)",
+        torch_behaviour=f"raises {' / '.join(e.__name__ for e in exc)}: the index must be {names}",
+        numpy_behaviour="takes an index array of any integer dtype",
+        reference=DOCS + f"torch.{op}.html", kind="intended",
+        applies=_index_dtype_outside(position, accepted), raises=exc, example=example,
+        counterexample=counterexample, dtypes=("float32",))
+
+
+def _negative(op, position, example, counterexample, why):
+    return Divergence(
+        id=f"{op}-negative-index", op=op,
+        condition="a negative index",
+        torch_behaviour="raises IndexError / RuntimeError ('index -1 is out of bounds') on CPU; on CUDA a "
+                        "device-side assert (the sample runs on CPU only)",
+        numpy_behaviour="counts a negative index from the end (" + why + ")",
+        reference=DOCS + f"torch.{op}.html (index values in [0, size - 1])", kind="intended",
+        applies=_has_negative(position), raises=(IndexError, RuntimeError), example=example,
+        counterexample=counterexample, dtypes=("float32",), devices=("cpu",))
+
+
+def _python_list(op, position, example, counterexample):
+    return Divergence(
+        id=f"{op}-python-list-index", op=op,
+        condition="the index given as a Python list of ints",
+        torch_behaviour="raises TypeError: the index argument must be a Tensor",
+        numpy_behaviour="takes any array-like as the indices",
+        reference=DOCS + f"torch.{op}.html (index (Tensor))", kind="intended",
+        applies=_is_list(position), raises=TypeError, example=example, counterexample=counterexample,
+        dtypes=("float32",))
+
+
+def _value_overflow(op, position, example, counterexample):
+    return Divergence(
+        id=f"{op}-value-overflow", op=op,
+        condition="a Python float value past the largest finite value of the floating tensor dtype (1e300 into "
+                  "float32, 1e5 into float16)",
+        torch_behaviour="raises RuntimeError ('value cannot be converted to type float without overflow')",
+        numpy_behaviour="casts it: the element becomes an infinity (with an overflow warning)",
+        reference="https://github.com/pytorch/pytorch/blob/main/c10/util/TypeCast.h (checked_convert of a "
+                  "Scalar)", kind="intended",
+        applies=_float_value_overflows(position), raises=RuntimeError, example=example,
+        counterexample=counterexample, dtypes=("float16", "float32"))
+
+
+def _negative_any(positions):
+    """unsafe_off_cpu: a negative value in one of the index arrays at these argument positions."""
+    def unsafe(sample):
+        return any(isinstance(sample.args[p], np.ndarray) and sample.args[p].size > 0 and
+                   sample.args[p].dtype.kind == "i" and bool((sample.args[p] < 0).any())
+                   for p in positions if p < len(sample.args))
+    return unsafe
+
+
+# ---- take_along_dim -----------------------------------------------------------------------------------------
+
+def _take_along_flat_view(sample, dtype):
+    """No dim, and the input or the indices cannot be viewed as 1-D (torch flattens both with view(-1))."""
+    return len(sample.args) == 2 and not all(
+        S.viewable(a, lay, -1) for a, lay in zip(sample.arrays[:2], sample.layouts[:2]))
 
 
 def _take_along_flat(sample, dtype):
     return len(sample.args) == 2 and sample.args[1].ndim != 1
 
+
+def _take_along_flat_negative(sample, dtype):
+    return len(sample.args) == 2 and _has_negative(1)(sample, dtype)
+
+
+def _take_along_out_of_range(sample, dtype):
+    """A dim, and an index outside ``[-size, size)`` of the input's (broadcast) size along it."""
+    if len(sample.args) < 3:
+        return False
+    x, idx, dim = sample.args[:3]
+    if x.ndim == 0 or idx.size == 0 or idx.ndim != x.ndim:
+        return False
+    n = x.shape[dim % x.ndim]
+    return n > 0 and bool(((idx < -n) | (idx >= n)).any())
+
+
+def _take_along_unsafe(sample):
+    return _take_along_flat_negative(sample, None) or _take_along_out_of_range(sample, None)
+
+
+# ---- index_select -------------------------------------------------------------------------------------------
+
+def _index_select_0d(sample, dtype):
+    x, _, index = sample.args[:3]
+    return isinstance(index, np.ndarray) and (x.ndim == 0 or index.ndim == 0)
+
+
+# ---- getitem ------------------------------------------------------------------------------------------------
 
 def _negative_step(index):
     return any(isinstance(p, slice) and p.step is not None and p.step < 0 for p in index)
@@ -452,27 +405,14 @@ def _empty_ellipsis_joins(sample, dtype):
     return _slots(x, index, True, False) != _slots(x, index, True, True)
 
 
-INDEX_SELECT_NEGATIVE = Divergence(
-    id="index_select-negative-index", op="index_select", family=F,
-    condition="a negative index (also index_add and index_copy)",
-    torch_behaviour="raises IndexError ('index out of range in self'); on CUDA a device-side assert",
-    numpy_behaviour="np.take counts a negative index from the end",
-    reference=DOCS + "torch.index_select.html", kind="intended")
-
-GATHER_NEGATIVE = Divergence(
-    id="gather-negative-index", op="gather", family=F,
-    condition="a negative index (also scatter, scatter_add and scatter_reduce)",
-    torch_behaviour="raises RuntimeError ('index -1 is out of bounds'): the documented range of index values "
-                    "is 0 to self.size(dim) - 1; on CUDA a device-side assert",
-    numpy_behaviour="np.take_along_axis / np.put_along_axis count a negative index from the end",
-    reference=DOCS + "torch.gather.html", kind="intended")
+# ---- records pinned by bespoke tests ------------------------------------------------------------------------
 
 SCATTER_DUPLICATES = Divergence(
     id="scatter-duplicate-winner", op="scatter", family=F,
     condition="scatter/scatter_ with a tensor src and no reduce, an index that names one position twice",
     torch_behaviour="one of the values written there is kept; which one is unspecified ('When indices are not "
                     "unique, the behavior is non-deterministic (one of the values from src will be picked "
-                    "arbitrarily)')",
+                    "arbitrarily)'): on CPU in practice the last, on CUDA any, and not the same from run to run",
     numpy_behaviour="np.put_along_axis / fancy assignment: no guarantee of the iteration order either (NumPy's "
                     "indexing guide); in practice the last value",
     reference=DOCS + "torch.Tensor.scatter_.html", kind="unspecified")
@@ -481,7 +421,7 @@ INDEX_COPY_DUPLICATES = Divergence(
     id="index_copy-duplicate-winner", op="index_copy", family=F,
     condition="an index that names one position twice",
     torch_behaviour="one of the copied slices is kept; 'The result is nondeterministic since it depends on which "
-                    "copy occurs last'",
+                    "copy occurs last' (on CUDA not the same from run to run)",
     numpy_behaviour="fancy assignment: 'if an element is set more than once, it is not possible to predict the "
                     "final result' (NumPy's indexing guide)",
     reference=DOCS + "torch.Tensor.index_copy_.html", kind="unspecified")
@@ -490,36 +430,10 @@ INDEX_PUT_DUPLICATES = Divergence(
     id="index_put-duplicate-winner", op="index_put", family=F,
     condition="accumulate=False (and tensor __setitem__) with integer indices that name one position twice",
     torch_behaviour="one of the values is kept: 'If accumulate is False, the behavior is undefined if indices "
-                    "contain duplicate elements'",
+                    "contain duplicate elements' (on CUDA not the same from run to run)",
     numpy_behaviour="fancy assignment: 'if an element is set more than once, it is not possible to predict the "
                     "final result' (NumPy's indexing guide)",
     reference=DOCS + "torch.Tensor.index_put_.html", kind="unspecified")
-
-INDEX_ADD_COMPLEX_INF = Divergence(
-    id="index_add-complex-inf-nan", op="index_add", family=F,
-    condition="complex tensors, a source element with an infinite component, on torch's scalar (non-vectorized) "
-              "path, e.g. a 1-element slice: torch.zeros(1, dtype=torch.complex64).index_add(0, "
-              "torch.tensor([0]), torch.tensor([complex(-64.8, inf)]))",
-    torch_behaviour="nan+infj: the term is multiplied by alpha (1+0j) as complex numbers, and 0 * inf is NaN "
-                    "(the same as torch.add on such tensors); the vectorized path gives -64.8+infj",
-    numpy_behaviour="np.add.at adds the term as it is: -64.8+infj",
-    reference="https://github.com/pytorch/pytorch/issues/82510", kind="bug")
-
-TAKE_ALONG_FLAT_NEGATIVE = Divergence(
-    id="take_along_dim-flat-negative-index", op="take_along_dim", family=F,
-    condition="no dim, a negative index (with a dim, negative indices count from the end)",
-    torch_behaviour="raises RuntimeError ('index -1 is out of bounds'); on CUDA a device-side assert",
-    numpy_behaviour="np.take_along_axis(axis=None) counts a negative index from the end",
-    reference="https://github.com/pytorch/pytorch/issues/146211 (closed, still raising without dim)",
-    kind="bug")
-
-TAKE_ALONG_WRAPS = Divergence(
-    id="take_along_dim-out-of-range-wraps", op="take_along_dim", family=F,
-    condition="a dim and an index out of range (9 or -4 for a dim of size 3)",
-    torch_behaviour="no error: the index is taken modulo the size (torch.take_along_dim(x, tensor([9]), dim=0) "
-                    "returns x[0]); without dim the same index raises",
-    numpy_behaviour="np.take_along_axis raises IndexError",
-    reference="https://github.com/pytorch/pytorch/issues/196106", kind="bug")
 
 GETITEM_0D_VIEW = Divergence(
     id="getitem-0d-index-view", op="getitem", family=F,
@@ -537,25 +451,20 @@ GETITEM_0D_RESULT_VIEW = Divergence(
                     "x[1, ...] would give a 0-d view",
     reference="https://numpy.org/doc/stable/user/basics.indexing.html#single-element-indexing", kind="intended")
 
-DIVERGENCES = [GETITEM_0D_VIEW, GETITEM_0D_RESULT_VIEW, INDEX_SELECT_NEGATIVE, GATHER_NEGATIVE, SCATTER_DUPLICATES,
-               INDEX_COPY_DUPLICATES, INDEX_PUT_DUPLICATES, INDEX_ADD_COMPLEX_INF, TAKE_ALONG_FLAT_NEGATIVE,
-               TAKE_ALONG_WRAPS]
+SETITEM_NUMPY_FLOAT32 = Divergence(
+    id="setitem-numpy-float32-value", op="setitem", family=F,
+    condition="x[index] = v with v a NumPy float32 (or float16) scalar",
+    torch_behaviour="raises TypeError (\"can't assign a numpy.float32 to a torch.FloatTensor\"); NumPy float64 "
+                    "and integer scalars (subclasses of Python's float and int, or taken as such) are accepted",
+    numpy_behaviour="assigns the value, cast to the array's dtype",
+    reference="https://github.com/pytorch/pytorch/issues/40908 (arrays and other NumPy objects must be turned "
+              "into tensors first)", kind="intended")
+
+DIVERGENCES = [GETITEM_0D_VIEW, GETITEM_0D_RESULT_VIEW, SCATTER_DUPLICATES, INDEX_COPY_DUPLICATES,
+               INDEX_PUT_DUPLICATES, SETITEM_NUMPY_FLOAT32]
 
 
 # ---- entries ------------------------------------------------------------------------------------------------
-
-def _div_index_select_0d():
-    return Divergence(
-        id="index_select-0d", op="index_select",
-        condition="a 0-d index, or a 0-d input",
-        torch_behaviour="a 0-d index selects like a 1-element index (the dim stays, size 1); a 0-d input takes "
-                        "dim 0 with one index and gives a 0-d result",
-        numpy_behaviour="np.take with a 0-d index drops the dim; a 0-d input has no axis 0 (AxisError)",
-        reference=DOCS + "torch.index_select.html (index: 'the 1-D tensor containing the indices'); dims of a "
-                  "0-d tensor wrap as for a 1-D one",
-        kind="intended", applies=_index_select_0d, torch_ref=R.index_select_torch, dtypes=("float32",),
-        example=lambda dt: ((_arr([[1, 2], [3, 4]], dt), 0, np.array(1)), {}))
-
 
 #: Accumulations do not keep the sign of a zero result: a sum that cancels exactly is +0.0 (round to nearest)
 #: where the exact result the reference rounds may be a tiny value of either sign that underflows to -0.0 or
@@ -563,19 +472,120 @@ def _div_index_select_0d():
 #: compared without their sign. Ops that only move values keep it.
 ACCUMULATION = dict(signed_zero=False)
 
+_I64, _I32, _I8 = np.int64, np.int32, np.int8
+
+
+def _m(dt):  # a 2 x 3 input
+    return _arr([[1, 2, 3], [4, 5, 6]], dt)
+
+
+def _v(dt):  # a 1-D input
+    return _arr([1, 2, 3], dt)
+
+
+INDEX_ADD_COMPLEX_INF = Divergence(
+    id="index_add-complex-inf-nan", op="index_add",
+    condition="complex tensors, no alpha, and a source element with an infinite component added into a "
+              "position (torch's scalar path multiplies it by alpha = 1+0j)",
+    torch_behaviour="may give nan+infj: the term is multiplied by alpha (1+0j) as complex numbers, and 0 * inf is "
+                    "NaN (torch.zeros(1, dtype=torch.complex64).index_add(0, torch.tensor([0]), "
+                    "torch.tensor([complex(-64.8, inf)])) is nan+infj; the vectorized path gives -64.8+infj)",
+    numpy_behaviour="np.add.at adds the term as it is: -64.8+infj",
+    reference="https://github.com/pytorch/pytorch/issues/82510", kind="bug",
+    applies=lambda s, dt: _complex_inf_terms(s, dt), accept_nonfinite=True, dtypes=("complex64",),
+    devices=("cpu",),
+    example=lambda dt: ((np.zeros(1, D.NUMPY[dt]), 0, np.array([0]), np.array([complex(-64.8, np.inf)],
+                                                                             D.NUMPY[dt])), {}),
+    counterexample=lambda dt: ((np.zeros(1, D.NUMPY[dt]), 0, np.array([0]), np.array([complex(-64.8, 2.0)],
+                                                                                    D.NUMPY[dt])), {}))
+
+
+def _complex_inf_terms(sample, dtype):
+    """The elements of a complex index_add without alpha that a term with an infinite component reaches."""
+    if not D.is_complex(dtype) or "alpha" in sample.kwargs or len(sample.args) != 4:
+        return False
+    x, dim, index, source = sample.args
+    try:
+        out, d, sel = R._index_targets(x, dim, index)
+        src = R._source(source, out, d, sel[-1].size)
+    except (ValueError, IndexError, TypeError):
+        return False
+    hit = np.zeros(out.shape, dtype=bool)
+    np.logical_or.at(hit, sel, np.isinf(src.real) | np.isinf(src.imag))
+    return hit.reshape(x.shape)
+
+
 ENTRIES = [
-    OpEntry("index_select", F, "torch.index_select", R.index_select, index_select_cases, MOVE,
-            method="index_select", grad=True, divergences=(_div_index_select_0d(),)),
-    OpEntry("take", F, "torch.take", np.take, take_cases, MOVE, method="take", grad=True,
-            divergences=(_long_only("take", 1, "torch.take.html",
-                                    lambda dt: ((_arr([1, 2, 3], dt), np.array([2, -1], np.int32)), {})),)),
-    OpEntry("take_along_dim", F, "torch.take_along_dim", R.take_along_dim, take_along_dim_cases, MOVE,
-            method="take_along_dim", grad=True,
+    OpEntry("index_select", F, "torch.index_select", R.index_select, S.index_select_cases,
+            method="index_select", grad=True, unsafe_off_cpu=_negative_any((2,)),
             divergences=(
-                _long_only("take_along_dim", 1, "torch.take_along_dim.html",
-                           lambda dt: ((_arr([[1, 2], [3, 4]], dt), np.array([[1], [0]], np.int32), 1), {}),
-                           applies=_take_along_int32,
-                           condition="an int32 index tensor and a dim (without dim int32 is taken)"),
+                _python_list("index_select", 2, lambda dt: ((_m(dt), 0, [1, 0]), {}),
+                             lambda dt: ((_m(dt), 0, np.array([1, 0])), {})),
+                _index_dtype("index_select", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([1, 0], _I8)), {}),
+                             lambda dt: ((_m(dt), 0, np.array([1, 0], _I32)), {})),
+                _negative("index_select", 2, lambda dt: ((_m(dt), 0, np.array([-1])), {}),
+                          lambda dt: ((_m(dt), 0, np.array([1])), {}), "np.take"),
+                Divergence(
+                    id="index_select-0d", op="index_select",
+                    condition="a 0-d index, or a 0-d input",
+                    torch_behaviour="a 0-d index selects like a 1-element index (the dim stays, size 1); a 0-d "
+                                    "input takes dim 0 with one index and gives a 0-d result",
+                    numpy_behaviour="np.take with a 0-d index drops the dim; a 0-d input has no axis 0 "
+                                    "(AxisError)",
+                    reference=DOCS + "torch.index_select.html (index: 'the 1-D tensor containing the indices'); "
+                              "dims of a 0-d tensor wrap as for a 1-D one",
+                    kind="intended", applies=_index_select_0d, torch_ref=R.index_select_torch,
+                    dtypes=("float32",),
+                    example=lambda dt: ((_m(dt), 0, np.array(1)), {}),
+                    counterexample=lambda dt: ((_m(dt), 0, np.array([1])), {})),
+            )),
+    OpEntry("take", F, "torch.take", np.take, S.take_cases, method="take", grad=True,
+            divergences=(
+                _python_list("take", 1, lambda dt: ((_v(dt), [2, -1]), {}),
+                             lambda dt: ((_v(dt), np.array([2, -1])), {})),
+                _index_dtype("take", 1, ("int64",), lambda dt: ((_v(dt), np.array([2, -1], _I32)), {}),
+                             lambda dt: ((_v(dt), np.array([2, -1], _I64)), {})),
+            )),
+    OpEntry("take_along_dim", F, "torch.take_along_dim", R.take_along_dim, S.take_along_dim_cases,
+            method="take_along_dim", grad=True, unsafe_off_cpu=_take_along_unsafe,
+            divergences=(
+                Divergence(
+                    id="take_along_dim-index-dtype", op="take_along_dim",
+                    condition="an index tensor of another integer dtype than int64 with a dim (int32 too), or "
+                              "than int64 or int32 without one",
+                    torch_behaviour="raises RuntimeError: the index must be int64 (with a dim: gather of "
+                                    "broadcast indices)",
+                    numpy_behaviour="np.take_along_axis takes an index array of any integer dtype",
+                    reference=DOCS + "torch.take_along_dim.html", kind="intended",
+                    applies=lambda s, dt: _index_dtype_outside(1, ("int64",) if len(s.args) > 2 else
+                                                               ("int64", "int32"))(s, dt),
+                    raises=(RuntimeError, IndexError), dtypes=("float32",),
+                    example=lambda dt: ((_m(dt), np.array([[1], [0]], _I32), 1), {}),
+                    counterexample=lambda dt: ((_m(dt), np.array([[1], [0]], _I64), 1), {})),
+                Divergence(
+                    id="take_along_dim-flat-negative-index", op="take_along_dim",
+                    condition="no dim, a negative index (with a dim, negative indices count from the end)",
+                    torch_behaviour="raises RuntimeError ('index -1 is out of bounds') on CPU; on CUDA a "
+                                    "device-side assert (the sample runs on CPU only)",
+                    numpy_behaviour="np.take_along_axis(axis=None) counts a negative index from the end",
+                    reference="https://github.com/pytorch/pytorch/issues/146211 (closed, still raising without "
+                              "dim)", kind="bug", applies=_take_along_flat_negative, raises=RuntimeError,
+                    dtypes=("float32",), devices=("cpu",),
+                    example=lambda dt: ((_v(dt), np.array([-1])), {}),
+                    counterexample=lambda dt: ((_v(dt), np.array([2])), {})),
+                Divergence(
+                    id="take_along_dim-out-of-range-wraps", op="take_along_dim",
+                    condition="a dim and an index outside [-size, size) of the input's size along it",
+                    torch_behaviour="no error: the index is taken modulo the size (torch.take_along_dim(x, "
+                                    "tensor([9]), dim=0) returns x[0] for 3 elements); without dim the same index "
+                                    "raises. Measured on CPU; off CPU the sample is not run",
+                    numpy_behaviour="np.take_along_axis raises IndexError",
+                    reference="https://github.com/pytorch/pytorch/issues/196106", kind="bug",
+                    applies=_take_along_out_of_range, torch_ref=R.take_along_dim_wrapped_torch,
+                    dtypes=("float32",), devices=("cpu",),
+                    example=lambda dt: ((_v(dt), np.array([9, -4, 1]), 0), {}),
+                    counterexample=lambda dt: ((_v(dt), np.array([2, -3, 1]), 0), {})),
                 Divergence(
                     id="take_along_dim-no-dim-noncontiguous", op="take_along_dim",
                     condition="no dim, and an input or indices whose strides do not allow a 1-D view, e.g. "
@@ -595,23 +605,66 @@ ENTRIES = [
                               "if it has been flattened to 1d')",
                     kind="intended", applies=_take_along_flat, torch_ref=R.take_along_dim_flat_torch,
                     dtypes=("float32",),
-                    example=lambda dt: ((_arr([[1, 2], [3, 4]], dt), np.array([[3, 0], [1, 2]])), {})),
+                    example=lambda dt: ((_m(dt), np.array([[3, 0], [1, 2]])), {}),
+                    counterexample=lambda dt: ((_m(dt), np.array([3, 0, 1])), {})),
             )),
-    OpEntry("gather", F, "torch.gather", R.gather, gather_cases, MOVE, method="gather", grad=True,
-            notes="own reference: index may be smaller than the input along the other dims"),
-    OpEntry("scatter", F, "torch.scatter", R.scatter, scatter_src_cases, MOVE, method="scatter",
-            inplace="scatter_", grad=True,
-            notes="at most one index along dim here: with duplicates the winner is unspecified (test_scatter)"),
-    OpEntry("scatter_value", F, "torch.scatter", R.scatter, scatter_value_cases, MOVE, method="scatter",
-            inplace="scatter_", grad=True),
-    OpEntry("scatter_reduce_arg", F, "torch.scatter", R.scatter, scatter_reduce_arg_cases, ACCUMULATE,
-            method="scatter", inplace="scatter_", tol_fn=scatter_tol, **ACCUMULATION,
-            notes="scatter(..., reduce='add'|'multiply') with a tensor src or a scalar value"),
-    OpEntry("scatter_add", F, "torch.scatter_add", R.scatter_add, scatter_add_cases, ACCUMULATE,
-            method="scatter_add", inplace="scatter_add_", grad=True, tol_fn=scatter_tol, **ACCUMULATION),
-    OpEntry("scatter_reduce", F, "torch.scatter_reduce", R.scatter_reduce, scatter_reduce_cases, ACCUMULATE,
-            method="scatter_reduce", inplace="scatter_reduce_", grad=True, tol_fn=scatter_tol, **ACCUMULATION,
+    OpEntry("gather", F, "torch.gather", R.gather, S.gather_cases, method="gather", grad=True,
+            unsafe_off_cpu=_negative_any((2,)),
             divergences=(
+                _index_dtype("gather", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8)), {}),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32)), {})),
+                _negative("gather", 2, lambda dt: ((_m(dt), 0, np.array([[-1, 0]])), {}),
+                          lambda dt: ((_m(dt), 0, np.array([[1, 0]])), {}), "np.take_along_axis"),
+            ),
+            notes="own reference: index may be smaller than the input along the other dims"),
+    OpEntry("scatter", F, "torch.scatter", R.scatter, S.scatter_src_cases, method="scatter",
+            inplace="scatter_", grad=True, unsafe_off_cpu=_negative_any((2,)),
+            divergences=(
+                _index_dtype("scatter", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), _m(dt)), {}),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt)), {})),
+                _negative("scatter", 2, lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt)), {}),
+                          lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt)), {}), "np.put_along_axis"),
+            ),
+            notes="at most one index along dim here: with duplicates the winner is unspecified (test_scatter)"),
+    OpEntry("scatter_value", F, "torch.scatter", R.scatter, S.scatter_value_cases, method="scatter",
+            inplace="scatter_", grad=True,
+            divergences=(
+                _index_dtype("scatter_value", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), 2.0), {}),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), 2.0), {})),
+                _value_overflow("scatter_value", 3, lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e300), {}),
+                                lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e3), {})),
+            )),
+    OpEntry("scatter_reduce_arg", F, "torch.scatter", R.scatter, S.scatter_reduce_arg_cases,
+            method="scatter", inplace="scatter_", tol_fn=scatter_tol, **ACCUMULATION,
+            divergences=(
+                _index_dtype("scatter_reduce_arg", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), _m(dt)), {"reduce": "add"}),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt)), {"reduce": "add"})),
+                _value_overflow("scatter_reduce_arg", 3,
+                                lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e300), {"reduce": "add"}),
+                                lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e3), {"reduce": "add"})),
+            ),
+            notes="scatter(..., reduce='add'|'multiply') with a tensor src or a scalar value"),
+    OpEntry("scatter_add", F, "torch.scatter_add", R.scatter_add, S.scatter_add_cases,
+            method="scatter_add", inplace="scatter_add_", grad=True, tol_fn=scatter_tol, **ACCUMULATION,
+            unsafe_off_cpu=_negative_any((2,)),
+            divergences=(
+                _index_dtype("scatter_add", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), _m(dt)), {}),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt)), {})),
+                _negative("scatter_add", 2, lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt)), {}),
+                          lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt)), {}), "np.add.at"),
+            )),
+    OpEntry("scatter_reduce", F, "torch.scatter_reduce", R.scatter_reduce, S.scatter_reduce_cases,
+            method="scatter_reduce", inplace="scatter_reduce_", grad=True, tol_fn=scatter_tol, **ACCUMULATION,
+            unsafe_off_cpu=_negative_any((2,)),
+            divergences=(
+                _index_dtype("scatter_reduce", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), _m(dt), "sum"), {}),
+                             lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt), "sum"), {})),
                 Divergence(
                     id="scatter_reduce-complex-amax", op="scatter_reduce",
                     condition="complex tensors with reduce 'amax' or 'amin'",
@@ -622,7 +675,8 @@ ENTRIES = [
                     kind="intended", raises=NotImplementedError, dtypes=("complex64",),
                     applies=lambda s, dt: dt in D.COMPLEX and _reduce_of(s) in ("amax", "amin") and
                     s.args[2].size > 0,
-                    example=lambda dt: ((_arr([1, 2], dt), 0, np.array([0]), _arr([3], dt), "amax"), {})),
+                    example=lambda dt: ((_arr([1, 2], dt), 0, np.array([0]), _arr([3], dt), "amax"), {}),
+                    counterexample=lambda dt: ((_arr([1, 2], dt), 0, np.array([0]), _arr([3], dt), "sum"), {})),
                 Divergence(
                     id="scatter_reduce-bool-mean", op="scatter_reduce",
                     condition="bool tensors with reduce 'mean'",
@@ -633,30 +687,69 @@ ENTRIES = [
                     raises=NotImplementedError, dtypes=("bool",),
                     applies=lambda s, dt: dt == "bool" and _reduce_of(s) == "mean",
                     example=lambda dt: ((_arr([True, False], dt), 0, np.array([0]), _arr([True], dt), "mean"),
-                                        {})),
+                                        {}),
+                    counterexample=lambda dt: ((_arr([True, False], dt), 0, np.array([0]), _arr([True], dt),
+                                                "amax"), {})),
+                _negative("scatter_reduce", 2,
+                          lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt), "sum"), {}),
+                          lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt), "sum"), {}), "np.add.at"),
             )),
-    OpEntry("index_add", F, "torch.index_add", R.index_add, index_add_cases, ACCUMULATE, method="index_add",
-            inplace="index_add_", grad=True, tol_fn=index_add_tol, **ACCUMULATION),
-    OpEntry("index_copy", F, "torch.index_copy", R.index_copy, index_copy_cases, MOVE, method="index_copy",
-            inplace="index_copy_", grad=True,
-            divergences=(_long_only("index_copy", 2, "torch.Tensor.index_copy_.html",
-                                    lambda dt: ((_arr([1, 2, 3], dt), 0, np.array([2], np.int32),
-                                                 _arr([7], dt)), {})),)),
-    OpEntry("index_fill", F, "torch.index_fill", R.index_fill, index_fill_cases, MOVE, method="index_fill",
+    OpEntry("index_add", F, "torch.index_add", R.index_add, S.index_add_cases, method="index_add",
+            inplace="index_add_", grad=True, tol_fn=index_add_tol, **ACCUMULATION,
+            unsafe_off_cpu=_negative_any((2,)),
+            divergences=(
+                _index_dtype("index_add", 2, ("int64", "int32"),
+                             lambda dt: ((_m(dt), 0, np.array([1], _I8), _arr([[7, 8, 9]], dt)), {}),
+                             lambda dt: ((_m(dt), 0, np.array([1], _I32), _arr([[7, 8, 9]], dt)), {})),
+                _negative("index_add", 2, lambda dt: ((_m(dt), 0, np.array([-1]), _arr([[7, 8, 9]], dt)), {}),
+                          lambda dt: ((_m(dt), 0, np.array([1]), _arr([[7, 8, 9]], dt)), {}), "np.add.at"),
+                INDEX_ADD_COMPLEX_INF,
+            )),
+    OpEntry("index_copy", F, "torch.index_copy", R.index_copy, S.index_copy_cases, method="index_copy",
+            inplace="index_copy_", grad=True, unsafe_off_cpu=_negative_any((2,)),
+            divergences=(
+                _index_dtype("index_copy", 2, ("int64",),
+                             lambda dt: ((_v(dt), 0, np.array([2], _I32), _arr([7], dt)), {}),
+                             lambda dt: ((_v(dt), 0, np.array([2], _I64), _arr([7], dt)), {})),
+                _negative("index_copy", 2, lambda dt: ((_v(dt), 0, np.array([-1]), _arr([7], dt)), {}),
+                          lambda dt: ((_v(dt), 0, np.array([2]), _arr([7], dt)), {}), "fancy assignment"),
+            )),
+    OpEntry("index_fill", F, "torch.index_fill", R.index_fill, S.index_fill_cases, method="index_fill",
             inplace="index_fill_", grad=True,
-            divergences=(_long_only("index_fill", 2, "torch.Tensor.index_fill_.html",
-                                    lambda dt: ((_arr([1, 2, 3], dt), 0, np.array([-1], np.int32), True), {})),)),
-    OpEntry("index_put", F, index_put, R.index_put, index_put_cases, MOVE, method="index_put",
-            inplace="index_put_", grad=True),
-    OpEntry("index_put_accumulate", F, index_put, R.index_put, index_put_accumulate_cases, ACCUMULATE,
-            method="index_put", inplace="index_put_", grad=True, tol_fn=index_put_tol, **ACCUMULATION),
-    OpEntry("masked_fill", F, "torch.masked_fill", R.masked_fill, masked_fill_cases, MOVE, method="masked_fill",
-            inplace="masked_fill_", grad=True),
-    OpEntry("masked_select", F, "torch.masked_select", R.masked_select, masked_select_cases, MOVE,
+            divergences=(
+                _index_dtype("index_fill", 2, ("int64",),
+                             lambda dt: ((_v(dt), 0, np.array([-1], _I32), 5), {}),
+                             lambda dt: ((_v(dt), 0, np.array([-1], _I64), 5), {})),
+                _value_overflow("index_fill", 3, lambda dt: ((_v(dt), 0, np.array([-1]), 1e300), {}),
+                                lambda dt: ((_v(dt), 0, np.array([-1]), 1e3), {})),
+            )),
+    OpEntry("index_put", F, index_put, R.index_put, S.index_put_cases, method="index_put",
+            inplace="index_put_", grad=True,
+            divergences=(
+                _index_dtype("index_put", 1, ("int64", "int32"),
+                             lambda dt: ((_v(dt), (np.array([2], _I8),), _arr([7], dt)), {}),
+                             lambda dt: ((_v(dt), (np.array([2], _I32),), _arr([7], dt)), {}),
+                             exc=IndexError),
+            )),
+    OpEntry("index_put_accumulate", F, index_put, R.index_put, S.index_put_accumulate_cases,
+            method="index_put", inplace="index_put_", grad=True, tol_fn=index_put_tol, **ACCUMULATION,
+            divergences=(
+                _index_dtype("index_put_accumulate", 1, ("int64", "int32"),
+                             lambda dt: ((_v(dt), (np.array([2], _I8),), _arr([7], dt)), {"accumulate": True}),
+                             lambda dt: ((_v(dt), (np.array([2], _I32),), _arr([7], dt)), {"accumulate": True}),
+                             exc=IndexError),
+            )),
+    OpEntry("masked_fill", F, "torch.masked_fill", R.masked_fill, S.masked_fill_cases, method="masked_fill",
+            inplace="masked_fill_", grad=True,
+            divergences=(
+                _value_overflow("masked_fill", 2, lambda dt: ((_v(dt), np.array([True, False, True]), 1e300), {}),
+                                lambda dt: ((_v(dt), np.array([True, False, True]), 1e3), {})),
+            )),
+    OpEntry("masked_select", F, "torch.masked_select", R.masked_select, S.masked_select_cases,
             method="masked_select", grad=True),
-    OpEntry("masked_scatter", F, "torch.masked_scatter", R.masked_scatter, masked_scatter_cases, MOVE,
+    OpEntry("masked_scatter", F, "torch.masked_scatter", R.masked_scatter, S.masked_scatter_cases,
             method="masked_scatter", inplace="masked_scatter_", grad=True),
-    OpEntry("getitem", F, getitem, R.getitem, getitem_cases, MOVE, grad=True,
+    OpEntry("getitem", F, getitem, R.getitem, S.getitem_cases, grad=True,
             divergences=(
                 Divergence(
                     id="getitem-negative-step", op="getitem",
@@ -667,7 +760,11 @@ ENTRIES = [
                               "supported)",
                     kind="intended", applies=lambda s, dt: _negative_step(s.args[1]), raises=ValueError,
                     dtypes=("float32",),
-                    example=lambda dt: ((_arr([1, 2, 3], dt), (slice(None, None, -1),)), {})),
+                    example=lambda dt: ((_v(dt), (slice(None, None, -1),)), {}),
+                    counterexample=lambda dt: ((_v(dt), (slice(None, None, 2),)), {})),
+                _index_dtype("getitem", 1, ("int64", "int32"),
+                             lambda dt: ((_v(dt), (np.array([2, 0], _I8),)), {}),
+                             lambda dt: ((_v(dt), (np.array([2, 0], _I32),)), {}), exc=IndexError),
                 Divergence(
                     id="getitem-int-with-array-placement", op="getitem",
                     condition="an integer (or 0-d integer tensor) and an array index separated by a slice, None "
@@ -680,7 +777,9 @@ ENTRIES = [
                               "https://github.com/pytorch/pytorch/issues/157569: meant to match NumPy)",
                     kind="bug", applies=_ints_move_advanced_dims, torch_ref=R.getitem_torch, dtypes=("float32",),
                     example=lambda dt: ((_arr(np.arange(24).reshape(2, 3, 4), dt),
-                                         (0, slice(None), np.array([0, 1]))), {})),
+                                         (0, slice(None), np.array([0, 1]))), {}),
+                    counterexample=lambda dt: ((_arr(np.arange(24).reshape(2, 3, 4), dt),
+                                                (0, np.array([0, 1]), slice(None))), {})),
                 Divergence(
                     id="getitem-empty-ellipsis", op="getitem",
                     condition="array indices separated only by an Ellipsis that stands for no dim",
@@ -689,6 +788,8 @@ ENTRIES = [
                     reference="https://github.com/pytorch/pytorch/issues/141563",
                     kind="bug", applies=_empty_ellipsis_joins, torch_ref=R.getitem_torch, dtypes=("float32",),
                     example=lambda dt: ((_arr(np.arange(60).reshape(3, 4, 5), dt),
-                                         (slice(None), np.array([0, 1]), Ellipsis, np.array([0, 1]))), {})),
+                                         (slice(None), np.array([0, 1]), Ellipsis, np.array([0, 1]))), {}),
+                    counterexample=lambda dt: ((_arr(np.arange(60).reshape(3, 4, 5), dt),
+                                                (np.array([0, 1]), Ellipsis, np.array([0, 1]))), {})),
             )),
 ]

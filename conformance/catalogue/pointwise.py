@@ -1,87 +1,50 @@
 """Pointwise ops: unary math, binary arithmetic with broadcasting and type promotion, special values.
 
-Binary ops take a second operand of the same dtype, of another dtype (``mixed_binary``'s partners) or a Python
-scalar of any kind, so type promotion is exercised on every run; the result dtype is compared with NumPy's.
-Where torch promotes differently on purpose, the divergences made by :func:`_promotion` hold torch to its
-documented rule instead, through a model of the op in torch's dtypes (``conformance.references.pointwise``:
-every operand is first cast to torch's result dtype, as torch does).
+Binary ops take a second operand of the same dtype, of another dtype, a Python number or a NumPy scalar of any
+kind (``conformance.strategies.pointwise``), so type promotion is exercised on every run; the result dtype is
+compared with NumPy's. Where torch promotes differently on purpose, the records of
+:mod:`conformance.catalogue.promotion` hold torch to its documented rule instead. Every dtype runs: what torch has
+no kernel for shows as ``unsupported``; where a kernel exists for some operand forms only (float8 and the wide
+unsigned integers), the forms it refuses are recorded here (``*-no-kernel``).
 """
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 
 from conformance import dtypes as D
+from conformance import tolerance as T
+from conformance.catalogue import promotion as P
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.references import pointwise as R
 from conformance.strategies import pointwise as S
 
 F = "pointwise"
 
-PROMOTION_DOC = "https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc"
-DOC = "https://pytorch.org/docs/stable/generated/torch.{}.html"
+PROMOTION_DOC = P.PROMOTION_DOC
+DOC = P.DOC
 #: the decision to compute unary float functions of integer and bool tensors in the default dtype
 UNARY_FLOAT_PROMOTION = ("https://pytorch.org/docs/stable/generated/torch.set_default_dtype.html ; "
                          "https://github.com/pytorch/pytorch/pull/33322")
 INT_DIV_BY_ZERO = "https://pytorch.org/docs/stable/generated/torch.fmod.html (division by zero)"
+WIDE_UNSIGNED = ("uint16", "uint32", "uint64")
 
-
-# ---- helpers for divergence conditions ----------------------------------------------------------------------
-
-def _arrays(values):
-    return [v for v in values if isinstance(v, np.ndarray)]
-
-
-def _scalars(values):
-    return [v for v in values if v is not None and not isinstance(v, np.ndarray)]
-
-
-def _cat(dt) -> str:
-    name = D.name_of(dt)
-    if name == "bool":
-        return "bool"
-    if name in D.INTEGRAL:
-        return "int"
-    return "complex" if name in D.COMPLEX else "float"
-
-
-def _numpy_result_type(operands):
-    """NumPy's (NEP 50) result dtype of ``operands``; bfloat16 takes float16's place, as in the reference."""
-    probe, had_bf16, had_f16 = [], False, False
-    for v in operands:
-        if isinstance(v, np.ndarray):
-            if v.dtype == D.NUMPY["bfloat16"]:
-                had_bf16, v = True, v.astype(np.float16)
-            elif v.dtype == np.float16:
-                had_f16 = True
-        if v is not None:
-            probe.append(v)
-    try:
-        dt = np.result_type(*probe)
-    except Exception:  # noqa: BLE001 - no common dtype: not a promotion case
-        return None
-    if had_bf16 and dt == np.float16:
-        return np.dtype(np.float32) if had_f16 else D.NUMPY["bfloat16"]
-    return dt
-
-
-def _torch_result_type(operands):
-    return R.torch_result_type(*operands)
-
-
-def _kind(operands) -> str:
-    """The NumPy kind letter of torch's result dtype ('' when torch's result is outside the suite's dtypes)."""
-    t = _torch_result_type(operands)
-    return "" if t is None else t.kind
-
-
-def _differs(operands) -> bool:
-    t = _torch_result_type(operands)
-    return t is not None and t != _numpy_result_type(operands)
+_arrays, _scalars, _cat = P.arrays, P.scalars, P.category
+_torch_result_type, _kind, _differs = P.torch_result_type, P.kind_letter, P.differs
 
 
 def _binary_operands(sample):
     return list(sample.args[:2])
+
+
+def _result_shape(sample):
+    return np.broadcast_shapes(*(np.shape(v) for v in sample.args[:2]))
+
+
+def _same_dtype(sample) -> bool:
+    """torch and NumPy agree on the result dtype (an elementwise record's model must give NumPy's dtype; where
+    they differ, a promotion record holds torch to its model on the whole result)."""
+    ops = _binary_operands(sample)
+    return _torch_result_type(ops) is not None and not _differs(ops)
 
 
 def _result_is(sample, operands, kinds) -> bool:
@@ -89,89 +52,56 @@ def _result_is(sample, operands, kinds) -> bool:
     return k != "" and k in kinds
 
 
-def _promotion(op: str, model, operands=_binary_operands, example_args=None, complex_ok=True):
-    """The type promotion divergences of an op with several operands: torch's documented rule where NumPy 2
-    (NEP 50) gives another dtype. ``model`` computes the op as torch does, in torch's result dtype."""
-    doc = f"{PROMOTION_DOC} ; {DOC.format(op)}"
-    ex = example_args or (lambda *a: (a, {}))
+def _wide(sample, dtype) -> np.ndarray:
+    """Elementwise (over the result): float64 / complex128 values of the two operands cast to torch's result
+    dtype, broadcast."""
+    x, y = sample.args[:2]
+    dt = _torch_result_type((x, y))
+    wide = np.complex128 if dt.kind == "c" else np.float64
+    with np.errstate(all="ignore"):
+        xs, ys = (np.asarray(R._scalar_value(v)).astype(dt).astype(wide) for v in (x, y))
+    return np.broadcast_arrays(xs, ys)
 
-    def python_number(kind):
-        def applies(sample, dtype):
-            ops = operands(sample)
-            return (any(isinstance(v, kind) and not isinstance(v, bool) for v in _scalars(ops)) and
-                    all(_cat(a.dtype) in ("bool", "int") for a in _arrays(ops)) and _differs(ops))
-        return applies
 
-    def zero_dim(sample, dtype):
-        arrs = _arrays(operands(sample))
-        return any(a.ndim == 0 for a in arrs) and any(a.ndim > 0 for a in arrs) and _differs(operands(sample))
-
-    def inexact_int(sample, dtype):
-        ops = operands(sample)
-        cats = {_cat(a.dtype) for a in _arrays(ops)}
-        return bool(cats & {"float", "complex"}) and "int" in cats and _differs(ops)
-
-    found = (
-        Divergence(
-            id=f"{op}-python-float", op=op,
-            condition="integer or bool tensors with a Python float",
-            torch_behaviour="the result has the default dtype, float32",
-            numpy_behaviour="float64 (NEP 50: a Python float with an integer array gives float64)",
-            reference=doc, kind="intended", applies=python_number(float), torch_ref=model, native=True,
-            example=lambda dtype: ex(np.array([1, 2, 3], dtype=dtype), 0.5), dtypes=("int32",)),
-        Divergence(
-            id=f"{op}-python-complex", op=op,
-            condition="integer or bool tensors with a Python complex number",
-            torch_behaviour="the result has the default complex dtype, complex64",
-            numpy_behaviour="complex128",
-            reference=doc, kind="intended", applies=python_number(complex), torch_ref=model, native=True,
-            example=lambda dtype: ex(np.array([1, 2, 3], dtype=dtype), 2j), dtypes=("int16",)),
-        Divergence(
-            id=f"{op}-zero-dim", op=op,
-            condition="a zero-dim tensor with tensors that have dims, the zero-dim one of a wider dtype of the "
-                      "same category (or of a lower category)",
-            torch_behaviour="the zero-dim tensor does not widen the result: an int8 tensor with an int64 zero-dim "
-                            "tensor gives int8, float32 with a float64 zero-dim tensor gives float32",
-            numpy_behaviour="zero-dim arrays promote like any array (NEP 50): int64, float64",
-            reference=doc, kind="intended", applies=zero_dim, torch_ref=model, native=True,
-            example=lambda dtype: ex(np.array([1, 2, 3], dtype=dtype), np.array(5, dtype=np.int64)),
-            dtypes=("int8",)),
-        Divergence(
-            id=f"{op}-inexact-with-int", op=op,
-            condition="a floating or complex tensor with an integer tensor (of the same priority)",
-            torch_behaviour="the floating or complex dtype wins as it is (the integers are cast to it, and may "
-                            "round or overflow there): float16 with int16 gives float16, complex64 with int32 "
-                            "gives complex64",
-            numpy_behaviour="the inexact dtype is widened to hold the integers: float32, complex128",
-            reference=doc, kind="intended", applies=inexact_int, torch_ref=model, native=True,
-            example=lambda dtype: ex(np.array([1.5, 2.0], dtype=dtype), np.array([3, 4], dtype=np.int16)),
-            dtypes=("float16",)),
-    )
-    # an op without complex kernels raises on complex operands, as NumPy does: nothing to record there
-    return found if complex_ok else tuple(d for d in found if not d.id.endswith("python-complex"))
+def _zero_part_of(values) -> np.ndarray:
+    """Elements with a zero real or imaginary part."""
+    values = np.asarray(values)
+    return (values.real == 0) | (values.imag == 0)
 
 
 def _raises(id_, op, condition, torch_behaviour, numpy_behaviour, reference, kind, applies, exc, example,
-            dtypes_):
+            dtypes_, counterexample=None, devices=()):
     return Divergence(id=id_, op=op, condition=condition, torch_behaviour=torch_behaviour,
                       numpy_behaviour=numpy_behaviour, reference=reference, kind=kind, applies=applies,
-                      raises=exc, example=example, dtypes=dtypes_)
+                      raises=exc, example=example, counterexample=counterexample, dtypes=dtypes_, devices=devices)
 
 
 def _dtype_in(*names):
     return lambda sample, dtype: dtype in names
 
 
-def _int_input(op, model, diverging):
-    """Unary float functions of integer and bool tensors: torch computes in float32."""
+def _numpy_float_of(ref, dtype: str) -> np.dtype:
+    """The dtype NumPy's float function ``ref`` gives an integer or bool input of ``dtype``."""
+    with np.errstate(all="ignore"):
+        return np.asarray(ref(np.zeros(1, dtype=D.NUMPY[dtype]))).dtype
+
+
+def _int_input(op, ref, model):
+    """Unary float functions of integer and bool tensors: torch computes in the default dtype, float32; NumPy
+    picks the smallest float that holds the integers (float16 for 8-bit ones and bool, float32 for 16-bit ones,
+    float64 for wider ones). The record applies wherever the two differ, whatever the integer dtype."""
+    def applies(sample, dtype):
+        return (dtype == "bool" or dtype in D.INTEGRAL) and _numpy_float_of(ref, dtype) != np.float32
     return Divergence(
-        id=f"{op}-integer-input", op=op, condition="an integer or bool input",
+        id=f"{op}-integer-input", op=op,
+        condition="an integer or bool input for which NumPy's result dtype is not float32 (every integer dtype "
+                  "but the 16-bit ones)",
         torch_behaviour="computed in and returned as the default dtype, float32",
-        numpy_behaviour="float16 for bool, uint8 and int8 inputs; float64 for int32 and int64 (float32 for int16, "
-                        "as torch)",
-        reference=UNARY_FLOAT_PROMOTION, kind="intended",
-        applies=lambda sample, dtype: dtype in ("bool", "uint8", "int8", "int32", "int64"),
-        torch_ref=model, example=lambda dtype: ((np.array([0, 1, 4], dtype=dtype),), {}), dtypes=diverging)
+        numpy_behaviour="the smallest float that holds the input's values: float16 for bool and 8-bit integers, "
+                        "float64 for 32- and 64-bit ones (float32 for 16-bit ones, as torch)",
+        reference=UNARY_FLOAT_PROMOTION, kind="intended", applies=applies, torch_ref=model,
+        example=lambda dtype: ((np.array([0, 1, 4], dtype=np.int32),), {}),
+        counterexample=lambda dtype: ((np.array([0, 1, 4], dtype=np.int16),), {}), dtypes=("int32",))
 
 
 def _bool_unsupported(op, exc=NotImplementedError, other=False):
@@ -200,53 +130,68 @@ def _int_div_by_zero(op, op_kwargs=None):
             return False  # true division of integers is a floating division
         size = int(np.prod(np.broadcast_shapes(np.shape(x), np.shape(y)), dtype=np.int64))
         with np.errstate(all="ignore"):  # the divisor as torch computes with it: cast to the result dtype
-            return size > 0 and bool(np.any(np.asarray(y).astype(_torch_result_type((x, y))) == 0))
-    return _raises(f"{op}-int-by-zero", op, "integer operands with a zero divisor (in a non-empty result)",
-                   "raises RuntimeError('ZeroDivisionError') on CPU",
-                   "returns 0 (and warns)", INT_DIV_BY_ZERO, "intended", applies, RuntimeError,
-                   lambda dtype: ((np.array([1, 2], dtype=dtype), np.array([0, 1], dtype=dtype)),
-                                  op_kwargs or {}), ("int32",))
+            return size > 0 and bool(np.any(np.asarray(R._scalar_value(y)).astype(_torch_result_type((x, y)))
+                                            == 0))
+    return Divergence(
+        id=f"{op}-int-by-zero", op=op, condition="integer operands with a zero divisor (in a non-empty result)",
+        torch_behaviour="raises RuntimeError('ZeroDivisionError') on CPU", numpy_behaviour="returns 0 (and warns)",
+        reference=INT_DIV_BY_ZERO, kind="intended", applies=applies, raises=RuntimeError,
+        example=lambda dtype: ((np.array([1, 2], dtype=np.int32), np.array([0, 1], dtype=np.int32)),
+                               op_kwargs or {}),
+        counterexample=lambda dtype: ((np.array([1, 2], dtype=np.int32), np.array([3, 1], dtype=np.int32)),
+                                      op_kwargs or {}),
+        dtypes=("int32",), devices=("cpu",))
 
 
-def _any_nonfinite_part(v) -> bool:
-    v = np.asarray(v)
-    if v.dtype.kind == "c":
-        return bool((~np.isfinite(v.real) | ~np.isfinite(v.imag)).any())
-    if v.dtype.kind == "f" or v.dtype == D.NUMPY["bfloat16"]:
-        return bool((~np.isfinite(v.astype(np.float64))).any())
-    return False
+def _plain_alpha_product(x, y, alpha, op):
+    """NumPy's x + alpha*y (x - alpha*y) on complex values: alpha scales both parts (a real alpha) or multiplies
+    as NumPy does, and alpha = 1 leaves y alone."""
+    with np.errstate(all="ignore"):
+        if alpha is None or (alpha == 1 and not isinstance(alpha, complex)):
+            prod = y
+        else:
+            prod = np.asarray(alpha) * y
+        return x + prod if op == "add" else x - prod
 
 
-def _zero_part(v) -> bool:
-    v = np.asarray(v)
-    if v.dtype.kind == "c":
-        return bool(((v.real == 0) | (v.imag == 0)).any())
-    return v.dtype.kind in "fV" and bool((v.astype(np.float64) == 0).any())
-
-
-def _complex_alpha_applies(sample, dtype):
-    x, y = sample.args[:2]
-    if _kind((x, y)) != "c":
-        return False
-    return ("alpha" in sample.kwargs or _any_nonfinite_part(y) or _any_nonfinite_part(x) or _zero_part(y) or
-            _zero_part(x) or not isinstance(y, np.ndarray) or np.asarray(y).dtype.kind != "c")
+def _complex_alpha_applies(op):
+    """Elementwise: a complex result (torch and NumPy agreeing on its dtype) where torch's product of alpha, as a
+    complex number, with y gives another value than NumPy's x + alpha*y: NaN from inf*0 or nan*0, or another
+    sign of zero."""
+    def applies(sample, dtype):
+        if _kind(_binary_operands(sample)) != "c" or not _same_dtype(sample):
+            return False
+        x, y = _binary_operands(sample)
+        alpha = sample.kwargs.get("alpha", 1)
+        dt = _torch_result_type((x, y))
+        with np.errstate(all="ignore"):
+            torch_like = np.asarray(R.add_torch(x, y, alpha) if op == "add" else R.sub_torch(x, y, alpha))
+            xs, ys = (np.asarray(R._scalar_value(v)).astype(dt) for v in (x, y))
+            plain = np.asarray(_plain_alpha_product(xs, ys, alpha, op)).astype(dt)
+        same = [(a == b) & (np.signbit(a) == np.signbit(b)) | (np.isnan(a) & np.isnan(b))
+                for a, b in ((torch_like.real, plain.real), (torch_like.imag, plain.imag))]
+        return np.broadcast_to(~(same[0] & same[1]), _result_shape(sample))
+    return applies
 
 
 def _complex_alpha(op, model):
     nan, inf = float("nan"), float("inf")
     return Divergence(
         id=f"{op}-complex-alpha-product", op=op,
-        condition="a complex result, the other operand with an infinite or NaN part (or signed zeros, or an alpha)",
+        condition="elements of a complex result where alpha * y, with alpha taken as a complex number (also when "
+                  "it is 1), is not NumPy's product: y with an infinite or NaN part (inf*0 and nan*0 give NaN), or "
+                  "a zero part whose sign the product changes",
         torch_behaviour=f"computes x {'+' if op == 'add' else '-'} alpha*y with alpha as a complex number "
-                        "multiplying y, also when alpha is 1: inf*0 and nan*0 in that product turn the other "
-                        "part into NaN. torch.add(torch.tensor([1.24-1j]), torch.tensor([complex(nan, inf)])) gives "
+                        "multiplying y: torch.add(torch.tensor([1.24-1j]), torch.tensor([complex(nan, inf)])) gives "
                         "nan+nanj; torch.add(torch.zeros(1, dtype=torch.complex128), torch.tensor([complex(inf, 0)]))"
-                        " gives inf+nanj; zeros may change sign",
+                        " gives inf+nanj",
         numpy_behaviour="adds real and imaginary parts separately: nan+infj, inf+0j",
         reference="https://github.com/pytorch/pytorch/issues/82510", kind="bug",
-        applies=_complex_alpha_applies, torch_ref=model, native=True,
-        example=lambda dtype: ((np.array([1.24 - 1j], dtype=dtype), np.array([complex(nan, inf)], dtype=dtype)),
-                               {}),
+        applies=_complex_alpha_applies(op), torch_ref=model, native=True,
+        example=lambda dtype: ((np.array([1.24 - 1j, 2 + 1j], dtype=dtype),
+                                np.array([complex(nan, inf), 1 + 1j], dtype=dtype)), {}),
+        counterexample=lambda dtype: ((np.array([1.24 - 1j, 2 + 1j], dtype=dtype),
+                                       np.array([complex(3.0, inf), 1 + 1j], dtype=dtype)), {}),
         dtypes=("complex64", "complex128"))
 
 
@@ -258,8 +203,27 @@ def _float_alpha_with_ints(op):
                    "raises RuntimeError: 'For integral input tensors, argument alpha must not be a floating point "
                    "number.'", "(x + alpha*y) computes in float64", DOC.format(op), "intended", applies,
                    RuntimeError,
-                   lambda dtype: ((np.array([1, 2], dtype=dtype), np.array([3, 4], dtype=dtype)), {"alpha": 0.5}),
-                   ("int64",))
+                   lambda dtype: ((np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)),
+                                  {"alpha": 0.5}), ("int64",),
+                   lambda dtype: ((np.array([1, 2], dtype=np.int64), np.array([3, 4], dtype=np.int64)),
+                                  {"alpha": 2}))
+
+
+def _alpha_tol(sample, dtype):
+    """x + alpha*y with an alpha other than 1: torch rounds alpha*y to the result dtype before the addition (its
+    kernels compute ``a + alpha * b`` with the product rounded on its own, as the docs describe for half types),
+    so the result carries one more rounding, of the product's magnitude: ``tolerance.two_roundings``. Complex
+    results: a product with a complex alpha rounds each part once more, of |alpha| |y| at most."""
+    alpha = sample.kwargs.get("alpha", 1)
+    x, y = _binary_operands(sample)
+    out = _torch_result_type((x, y))
+    if alpha == 1 or out is None or out.kind not in "fcV" or not isinstance(alpha, (int, float, complex)):
+        return None
+    name = D.name_of(out)
+    with np.errstate(all="ignore"):
+        mag = abs(complex(alpha)) * np.abs(np.asarray(R._scalar_value(y)).astype(out).astype(np.complex128))
+        mag = np.broadcast_to(mag * (2 if out.kind == "c" else 1), _result_shape(sample))
+    return T.two_roundings(name, mag, why="x + alpha*y, alpha*y rounded first")
 
 
 def _sub_bool(sample, dtype):
@@ -270,56 +234,75 @@ def _sub_bool(sample, dtype):
 
 def _complex_dtype_applies(sample, dtype):
     return any(np.asarray(a).dtype.kind == "c" for a in sample.args[:2] if isinstance(a, np.ndarray)) or \
-        any(isinstance(v, complex) for v in _scalars(sample.args[:2]))
+        any(P.scalar_kind(v) == "complex" for v in _scalars(sample.args[:2]))
+
+
+#: the shortest run of elements the vectorized CPU kernels take at once, by result dtype: 128-bit vectors (the
+#: narrowest CPU vector width), two of them per step (measured on AVX2 machines: twice these)
+_VECTOR_RUN = {"float64": 4, "float32": 8, "float16": 16, "bfloat16": 16}
 
 
 def _huge_quotient(sample, dtype):
-    """Elementwise: floating operands where |x / y| overflows torch's result dtype (x finite, y finite non-zero)."""
+    """Elementwise: floating operands where |x / y| overflows the precision torch computes in (float32 for the
+    half types), x and y finite, y non-zero, in a result of at least one vector run whose arrays are contiguous
+    (or made so by the kernel: no ``strided`` layout)."""
     x, y = sample.args[:2]
     dt = _torch_result_type((x, y))
-    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
-    if dt is None or _cat(dt) != "float":
-        return np.zeros(shape, dtype=bool)
-    big = float(ml_dtypes.finfo(dt).max if D.name_of(dt) == "bfloat16" else np.finfo(dt).max)
+    shape = _result_shape(sample)
+    none = np.zeros(shape, dtype=bool)
+    if dt is None or _cat(dt) != "float" or D.name_of(dt) not in _VECTOR_RUN:
+        return none
+    if "strided" in sample.layouts or int(np.prod(shape, dtype=np.int64)) < _VECTOR_RUN[D.name_of(dt)]:
+        return none
+    big = T.biggest(T.accumulation(D.name_of(dt)))
+    xf, yf = _wide(sample, dtype)
     with np.errstate(all="ignore"):
-        xf, yf = (np.asarray(v).astype(dt).astype(np.float64) for v in (x, y))
         q = np.abs(xf / yf)
-        return np.broadcast_to(np.isfinite(xf) & np.isfinite(yf) & (yf != 0) & ~(q <= big), shape)
+        return np.isfinite(xf) & np.isfinite(yf) & (yf != 0) & ~(q <= big)
 
 
 def _opposite_zero_signs(sample, dtype):
-    x, y = (np.asarray(v) for v in sample.args[:2])
-    if x.dtype.kind not in "fcV" and y.dtype.kind not in "fcV":
+    """Elementwise: the two operands are zeros of opposite signs (a floating result)."""
+    if _kind(_binary_operands(sample)) not in ("f", "V"):
         return False
-    with np.errstate(all="ignore"):
-        xf, yf = np.broadcast_arrays(x.astype(np.complex128).real if x.dtype.kind == "c" else x.astype(np.float64),
-                                     y.astype(np.complex128).real if y.dtype.kind == "c" else y.astype(np.float64))
-    return bool(np.any((xf == 0) & (yf == 0) & (np.signbit(xf) != np.signbit(yf))))
+    xf, yf = _wide(sample, dtype)
+    return (xf == 0) & (yf == 0) & (np.signbit(xf) != np.signbit(yf))
 
 
 def _remainder_zero_sign(sample, dtype):
-    """A floating result that is zero where x and y have opposite signs (or x is -0.0 with y positive)."""
-    x, y = sample.args[:2]
-    dt = _torch_result_type((x, y))
-    if dt is None or _cat(dt) != "float":
+    """Elementwise: a floating result that is zero where x and y have opposite signs (torch and NumPy agreeing on
+    the result dtype)."""
+    if _kind(_binary_operands(sample)) not in ("f", "V") or not _same_dtype(sample):
         return False
+    xf, yf = _wide(sample, dtype)
     with np.errstate(all="ignore"):
-        xf, yf = (np.asarray(v).astype(dt).astype(np.float64) for v in (x, y))
         r = np.remainder(xf, yf)
-        return bool(np.any((r == 0) & (np.signbit(xf) != np.signbit(yf))))
+    return (r == 0) & (np.signbit(xf) != np.signbit(yf))
 
 
 def _complex_product_overflows(sample, dtype):
-    """A complex result where some partial product ar*br, ai*bi, ar*bi, ai*br is not finite in its dtype."""
-    x, y = sample.args[:2]
-    dt = _torch_result_type((x, y))
-    if dt is None or dt.kind != "c":
+    """Elementwise: a complex result (the dtypes agreeing) where a partial product ar*br, ai*bi, ar*bi or ai*br is
+    not finite in its dtype."""
+    if _kind(_binary_operands(sample)) != "c" or not _same_dtype(sample):
         return False
+    dt = _torch_result_type(_binary_operands(sample))
     big = float(np.finfo(dt).max)
+    a, b = _wide(sample, dtype)
     with np.errstate(all="ignore"):
-        a, b = (np.asarray(v).astype(dt).astype(np.complex128) for v in (x, y))
         prods = [a.real * b.real, a.imag * b.imag, a.real * b.imag, a.imag * b.real]
-        return any(bool(np.any(~(np.abs(p) <= big))) for p in prods)
+        return np.logical_or.reduce([~(np.abs(p) <= big) for p in prods])
+
+
+def _zero_part_of_result(fn):
+    """Elementwise: complex results whose NumPy value (of the operands cast to torch's result dtype) has a zero
+    part: the only elements where the sign of zero is compared."""
+    def applies(sample, dtype):
+        if _kind(_binary_operands(sample)) != "c":
+            return False
+        a, b = _wide(sample, dtype)
+        with np.errstate(all="ignore"):
+            return _zero_part_of(fn(a, b).astype(_torch_result_type(_binary_operands(sample))))
+    return applies
 
 
 def _reduced_float_one_element(sample, dtype):
@@ -355,19 +338,20 @@ def _clamp_bool_unsupported(sample, dtype):
 
 
 def _clamp_zero_tie(sample, dtype):
+    """Elementwise: a zero input tied with a zero bound of the other sign (a floating result)."""
     x = sample.args[0]
     bounds = [v for v in (sample.kwargs.get("min"), sample.kwargs.get("max")) if v is not None]
     dt = _torch_result_type([x] + bounds)
     if dt is None or _cat(dt) != "float":
         return False
+    shape = np.broadcast_shapes(*(np.shape(v) for v in [x] + bounds))
+    found = np.zeros(shape, dtype=bool)
     with np.errstate(all="ignore"):
         xf = np.asarray(x).astype(dt).astype(np.float64)
         for b in bounds:
-            bf = np.asarray(b).astype(dt).astype(np.float64)
-            xb, bb = np.broadcast_arrays(xf, bf)
-            if np.any((xb == 0) & (bb == 0) & (np.signbit(xb) != np.signbit(bb))):
-                return True
-    return False
+            bf = np.asarray(R._scalar_value(b)).astype(dt).astype(np.float64)
+            found |= np.broadcast_to((xf == 0) & (bf == 0) & (np.signbit(xf) != np.signbit(bf)), shape)
+    return found
 
 
 def _pow_negative_int_exponent(sample, dtype):
@@ -381,161 +365,194 @@ def _pow_negative_int_exponent(sample, dtype):
 # ---- pow tolerance: conditioning of exp(y * log(x)) ------------------------------------------------------------
 
 def _pow_tol(sample, dtype):
-    """Complex pow is evaluated as exp(y*log(x)): its error grows with |y*log(x)| (the condition number with
-    respect to the exponent), which the reference (complex128) does not share. Each element gets the bound
-    8 * eps * (1 + |y*log(x)|) * |x**y| on both parts; where that bound exceeds |x**y| the result carries no
-    information (its phase is rounding noise) and any value is accepted there."""
+    """Complex pow is evaluated as exp(w), w = y*log(x): the computed w carries an error dw with
+    |dw| <= d = 8 u (1 + |y*log(x)|) (the condition number with respect to the exponent; the reference, in
+    complex128, does not share it), and |exp(w + dw) - exp(w)| <= |x**y| expm1(|dw|). Each element gets that bound
+    on both parts (at least the dtype's default); where an intermediate power |x|**|Re y| or an operand cast to the
+    result dtype overflows, torch may give a non-finite value (``nonfinite``)."""
     x, y = sample.args[:2]
     out = _torch_result_type((x, y))
     if out is None or out.kind != "c":
         return None
     name = D.name_of(out)
-    eps = float(np.finfo(np.float32 if name == "complex64" else np.float64).eps)
+    u = T.unit(name)
+    big = T.biggest(name)
     with np.errstate(all="ignore"):
-        xc = np.asarray(x).astype(np.complex128)
-        yc = np.asarray(y).astype(np.complex128)
+        xc = np.asarray(R._scalar_value(x)).astype(out).astype(np.complex128)
+        yc = np.asarray(R._scalar_value(y)).astype(out).astype(np.complex128)
         kappa = np.abs(yc * np.log(xc))
         mag = np.abs(np.power(xc, yc))
-        bound = 8 * eps * (1 + kappa) * mag
-        big = float(np.finfo(np.float32 if name == "complex64" else np.float64).max)
-        # no information: the phase is rounding noise, or the result overflows (its parts' infinities then
-        # depend on the evaluation order)
-        noise = ~np.isfinite(bound) | (8 * eps * (1 + kappa) >= 1) | np.isnan(kappa) | ~(
-            mag * (1 + 8 * eps * (1 + kappa)) < big)
-        # an intermediate power |x|**|Re y| (x*x for y = -2) overflows although the result does not, or an
-        # operand itself overflows when cast to the result dtype
-        inter = ~(np.abs(xc) ** np.abs(yc.real) < big) | ~(np.abs(xc) < big) | ~(np.abs(yc) < big)
-        atol = np.where(noise, np.inf, bound)
-    rtol = {"complex64": 1.3e-6, "complex128": 1e-7}[name]
-    return {name: (rtol, np.maximum(atol, 1e-5 if name == "complex64" else 1e-7), noise | inter)}
+        bound = np.nan_to_num(mag * np.expm1(16 * u * (1 + kappa)), nan=0.0, posinf=np.finfo(np.float64).max)
+        inter = ~(np.abs(xc) ** np.abs(yc.real) < big) | ~(np.abs(xc) < big) | ~(np.abs(yc) < big) | \
+            ~(mag * (1 + 16 * u * (1 + kappa)) < big) | ~np.isfinite(kappa)
+        shape = np.broadcast_shapes(np.shape(xc), np.shape(yc))
+    base = T.default(name)
+    return T.Tolerance(base.rtol, np.broadcast_to(np.maximum(bound, base.atol), shape),
+                       nonfinite=np.broadcast_to(inter, shape), why="complex pow: exp(y log x), condition of y log x")
 
 
 def _sigmoid_tol(sample, dtype):
-    """Complex sigmoid 1/(1+exp(-z)) has poles at z = i(2k+1)pi; near them a complex64 evaluation loses
-    accuracy in proportion to |sigmoid(z)|**2 * |exp(-z)| (the error of exp(-z) amplified by the division), while
-    the reference is complex128. Each element gets that bound times 8 eps on both parts."""
+    """Complex sigmoid s = 1/(1+exp(-z)) has poles at z = i(2k+1)pi; an evaluation in the working precision loses
+    accuracy in proportion to |s|**2 |exp(-z)| = |s| |1 - s| (the error of exp(-z) amplified by the division),
+    while the reference is complex128: each element gets 8 u |s| |1 - s| on both parts (at least the default),
+    finite everywhere. Where exp(-z) overflows the working precision although s (about 0) does not, torch may give
+    a non-finite value (``nonfinite``; a finite one must still be about 0)."""
     if dtype not in D.COMPLEX:
         return None
-    eps = float(np.finfo(np.float32 if dtype == "complex64" else np.float64).eps)
+    u = T.unit(dtype)
     with np.errstate(all="ignore"):
         z = np.asarray(sample.args[0]).astype(np.complex128)
-        e = np.exp(-z)
-        s = 1.0 / (1.0 + e)
-        bound = 8 * eps * np.abs(s) ** 2 * np.abs(e)
-        atol = np.where(np.isfinite(bound), np.maximum(bound, 1e-5 if dtype == "complex64" else 1e-7), np.inf)
-        # exp(-z) itself overflows the working precision although the result (about 0) does not
-        overflow = ~(np.abs(e) <= float(np.finfo(np.float32 if dtype == "complex64" else np.float64).max))
-    return {dtype: ({"complex64": 1.3e-6, "complex128": 1e-7}[dtype], atol, ~np.isfinite(bound) | overflow)}
+        s = R.sigmoid(z)
+        bound = np.nan_to_num(8 * 2 * u * np.abs(s) * np.abs(1 - s), nan=0.0)
+        overflow = ~(-z.real <= np.log(T.biggest(dtype)))
+    base = T.default(dtype)
+    return T.Tolerance(base.rtol, np.maximum(bound, base.atol), nonfinite=overflow,
+                       why="complex sigmoid: conditioning near its poles")
 
 
-# ---- entries ------------------------------------------------------------------------------------------------
+# ---- records shared by several entries -------------------------------------------------------------------------
 
-#: The dtypes each op is tested on (as the dtype of its first operand). Every op gets float32, a reduced float
-#: (float16 or bfloat16), what it does with complex numbers and with integers or bools where torch or NumPy
-#: takes them, and the dtypes where a known divergence lives; across the family every dtype is covered for each
-#: kind of op, and the second operands of the binary ops range over all dtypes (``mixed_binary``'s partners).
-#: More dtypes per op would mostly repeat the same kernels: the family's CI budget goes to examples instead.
-DTYPES = {
-    "sqrt": ("float16", "float32", "complex64", "bool"),
-    "exp": ("bfloat16", "float32", "complex128", "uint8"),
-    "log": ("float16", "float64", "complex128", "int8"),
-    "log1p": ("bfloat16", "complex64", "complex128", "int64"),
-    "sin": ("float16", "float32", "complex64", "int32"),
-    "cos": ("bfloat16", "float64", "complex128", "int16"),
-    "tanh": ("float16", "float32", "complex64", "bool"),
-    "sigmoid": ("bfloat16", "float32", "complex64", "uint8"),
-    "abs": ("bool", "int8", "float16", "float32", "complex64"),
-    "neg": ("bool", "uint8", "int32", "float16", "float64", "complex64"),
-    "sign": ("bool", "int8", "float16", "float32", "complex64"),
-    "floor": ("bool", "int16", "float16", "float32", "float64"),
-    "ceil": ("uint8", "int64", "bfloat16", "float32"),
-    "round": ("bool", "int32", "bfloat16", "float32"),
-    "round_decimals": ("int64", "float16", "float32", "float64"),
-    "isnan": ("int64", "float16", "complex64"),
-    "isinf": ("bfloat16", "float64", "complex128"),
-    "isfinite": ("bool", "float32", "complex64"),
-    "add": ("bool", "uint8", "int64", "float16", "bfloat16", "float32", "complex128"),
-    "sub": ("bool", "int16", "float16", "float64", "complex64"),
-    "mul": ("int8", "int32", "float16", "bfloat16", "float32", "complex128"),
-    "div": ("bool", "uint8", "int64", "float16", "float32", "complex64"),
-    "floor_divide": ("bool", "int8", "uint8", "float16", "float32"),
-    "remainder": ("int16", "int64", "bfloat16", "float32", "float64"),
-    "fmod": ("uint8", "int32", "float16", "float64"),
-    "maximum": ("bool", "uint8", "float16", "float32", "complex64"),
-    "minimum": ("int64", "bfloat16", "float64", "complex128"),
-    "pow": ("bool", "uint8", "int64", "float16", "bfloat16", "float32", "complex64", "complex128"),
-    "clamp": ("bool", "uint8", "float16", "bfloat16", "float32"),
-    "where": ("bool", "int32", "float16", "float32", "complex64"),
-}
+def _no_kernel(op, what, applies, example, counterexample, dtypes_):
+    """Partial support: torch has a kernel for some operand forms of ``dtypes_`` only, and raises
+    NotImplementedError on the others (where NumPy computes)."""
+    return Divergence(
+        id=f"{op}-{what}-no-kernel", op=op, condition=applies.__doc__.strip(),
+        torch_behaviour="raises NotImplementedError ('\"..._stub\" not implemented for ...'), although other operand "
+                        "forms of the same dtype compute",
+        numpy_behaviour="computes", reference=P.LIMITED_DOC, kind="unspecified", applies=applies,
+        raises=NotImplementedError, example=example, counterexample=counterexample, dtypes=dtypes_)
+
+
+def _wide_unsigned_result(sample, dtype):
+    """torch's result dtype is uint16, uint32 or uint64 (the operands' promoted dtype)"""
+    t = _torch_result_type(_binary_operands(sample))
+    return t is not None and D.name_of(t) in WIDE_UNSIGNED
+
+
+def _wide_unsigned(op):
+    return _no_kernel(op, "wide-unsigned", _wide_unsigned_result,
+                      lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([3, 4], dtype=np.uint16)), {}),
+                      lambda dtype: ((np.array([1, 2], dtype=np.uint16), 2.5), {}), ("uint16",))
+
 
 def _float_unary(name, ref, model, extra=(), **kw):
-    diverging = tuple(d for d in DTYPES[name] if d in D.INTEGRAL + D.BOOL and d != "int16")
-    ints = (_int_input(name, model, diverging),) if diverging else ()
-    return OpEntry(name, F, f"torch.{name}", ref, S.unary, DTYPES[name], method=name,
-                   inplace=f"{name}_", divergences=ints + tuple(extra), **kw)
+    return OpEntry(name, F, f"torch.{name}", ref, S.unary, method=name, inplace=f"{name}_",
+                   divergences=(_int_input(name, ref, model),) + tuple(extra), **kw)
 
 
-def _binary(name, ref, dtypes_, model, partners=D.ALL, extra=(), inputs=None, inplace=True, complex_ok=True,
-            **kw):
+def _binary(name, ref, model, partners=D.ALL, extra=(), inputs=None, inplace=True, complex_ok=True,
+            python_scalars=True, no_kernel=(), **kw):
+    """A binary op: torch's refusals to promote first (every model assumes a dtype), then the forms it has no
+    kernel for, the op's own records, and the promotion records."""
     inputs = inputs or (lambda dtype: S.mixed_binary(dtype, partners))
-    return OpEntry(name, F, f"torch.{name}", ref, inputs, dtypes_, method=name,
+    promo = P.divergences(name, model, complex_ok=complex_ok, python_scalars=python_scalars)
+    refused = tuple(d for d in promo if d.id.endswith("-promotion-unsupported"))
+    rest = tuple(d for d in promo if d not in refused)
+    return OpEntry(name, F, f"torch.{name}", ref, inputs, method=name,
                    inplace=f"{name}_" if inplace else None,
-                   divergences=tuple(extra) + _promotion(name, model, complex_ok=complex_ok), **kw)
+                   divergences=refused + tuple(no_kernel) + tuple(extra) + rest, **kw)
+
+
+#: the smallest complex tensor the vectorized neg kernel takes (complex128 on AVX2: 4 elements at a time; complex64
+#: takes 8 there, 16 with AVX-512): at least this many elements, and torch may lose the sign of a zero part
+_NEG_VECTOR = 4
+
+
+def _neg_complex_zero_applies(sample, dtype):
+    """Elementwise: the zero parts of a complex tensor of at least _NEG_VECTOR elements."""
+    z = np.asarray(sample.args[0])
+    if z.dtype.kind != "c" or z.size < _NEG_VECTOR:
+        return False
+    return _zero_part_of(z)
 
 
 def _neg_complex_zero():
     return Divergence(
-        id="neg-complex-signed-zero", op="neg", condition="complex tensors of 8 or more elements (the vectorized "
-                                                          "path)",
-        torch_behaviour="a zero real or imaginary part comes out as +0.0 whatever its sign: "
-                        "torch.neg(torch.zeros(8, dtype=torch.complex64))[0] is 0j (a 1-element tensor gives -0-0j)",
+        id="neg-complex-signed-zero", op="neg",
+        condition=f"the zero real or imaginary parts of a complex tensor of {_NEG_VECTOR} or more elements (the "
+                  "vectorized path: complex64 from 8 elements on AVX2, complex128 from 4; the scalar tail and strided "
+                  "inputs keep the sign)",
+        torch_behaviour="a zero part comes out as +0.0 whatever its sign (0 - z): "
+                        "torch.neg(torch.zeros(8, dtype=torch.complex64))[0] is 0j (a 2-element tensor gives -0-0j)",
         numpy_behaviour="-0.0 for +0.0 and +0.0 for -0.0 (IEEE negation)",
         reference="https://pytorch.org/docs/stable/generated/torch.neg.html (no issue found)", kind="bug",
-        applies=_dtype_in("complex64", "complex128"), relax_signed_zero=True,
-        example=lambda dtype: ((np.zeros(8, dtype=dtype),), {}), dtypes=("complex64", "complex128"))
+        applies=_neg_complex_zero_applies, relax_signed_zero=True,
+        example=lambda dtype: ((np.zeros(8, dtype=dtype),), {}),
+        counterexample=lambda dtype: ((np.zeros(2, dtype=dtype),), {}),
+        dtypes=("complex64", "complex128"), devices=("cpu",))
 
 
 def _log1p_extreme_imag(sample, dtype):
-    """Elementwise: complex inputs with a finite real part and an infinite imaginary part, or of modulus below
-    0.5 with a subnormal (non-zero) imaginary part."""
+    """Elementwise: complex inputs with a finite real part and an infinite imaginary part, an infinite part and a
+    NaN one, or of modulus below 0.5 with a subnormal (non-zero) imaginary part."""
     z = np.asarray(sample.args[0])
     if z.dtype.kind != "c":
-        return np.zeros(z.shape, dtype=bool)
+        return False
     tiny = float(np.finfo(z.dtype).tiny)
     z = z.astype(np.complex128)
     with np.errstate(all="ignore"):
         subnormal = np.isfinite(z) & (np.abs(z) < 0.5) & (np.abs(z.imag) < tiny) & (z.imag != 0)
-        return subnormal | (np.isfinite(z.real) & np.isinf(z.imag)) | (np.isinf(z.real) & np.isnan(z.imag))
+        return subnormal | (np.isfinite(z.real) & np.isinf(z.imag)) | (np.isinf(z.real) & np.isnan(z.imag)) | \
+            (np.isnan(z.real) & np.isinf(z.imag))
 
 
-def _log1p_edge_case(sample, dtype):
+def _log1p_zero_part(sample, dtype):
+    """Elementwise: complex inputs with a zero real or imaginary part."""
     z = np.asarray(sample.args[0])
     if z.dtype.kind != "c":
         return False
-    negzero_imag = (z.imag == 0) & np.signbit(z.imag)
-    return bool(_log1p_extreme_imag(sample, dtype).any() or negzero_imag.any())
+    return _zero_part_of(z)
 
 
 def _log1p_complex():
-    return Divergence(
-        id="log1p-complex-edge-cases", op="log1p",
-        condition="a complex input with a finite real part and an infinite imaginary part, or an infinite real part "
-                  "and a NaN imaginary part; or of modulus below 0.5 with a subnormal (non-zero) imaginary part; or "
-                  "with a -0.0 imaginary part",
-        torch_behaviour="nan+nanj for some of the first two kinds, depending on the real part's bits: "
-                        "torch.log1p(torch.tensor([0.3-infj], dtype=torch.complex128)), "
-                        "torch.log1p(torch.tensor([1e-14+1e-42j])) and "
-                        "torch.log1p(torch.tensor([1e-20+1e-310j], dtype=torch.complex128)) give nan+nanj, "
-                        "as does inf+nanj (NumPy: inf+nanj); "
-                        "and a small input's -0.0 imaginary part comes out +0.0: "
-                        "torch.log1p(torch.tensor([complex(0.01, -0.0)])) is 0.00995+0j",
-        numpy_behaviour="inf-1.5707963267948966j, about z itself (1e-14+1e-42j, 1e-20+1e-310j), 0.00995-0j",
-        reference="https://pytorch.org/docs/stable/generated/torch.log1p.html (no issue found)", kind="bug",
-        applies=_log1p_edge_case, accept_nonfinite=_log1p_extreme_imag, relax_signed_zero=True,
-        example=lambda dtype: ((np.array([1e-14 + 1e-42j, 0.25 + 0.5j], dtype=dtype)
-                                if dtype == "complex64" else
-                                np.array([complex(0.3, -np.inf), 1e-20 + 1e-310j, 0.25 + 0.5j], dtype=dtype),), {}),
-        dtypes=("complex64", "complex128"))
+    return (
+        Divergence(
+            id="log1p-complex-nonfinite", op="log1p",
+            condition="complex inputs with a finite real part and an infinite imaginary part, or an infinite part and "
+                      "a NaN one; or of modulus below 0.5 with a subnormal (non-zero) imaginary part",
+            torch_behaviour="nan+nanj for some of them, depending on the real part's bits: "
+                            "torch.log1p(torch.tensor([0.3-infj])) is nan+nanj (2-infj gives inf-1.57j), "
+                            "torch.log1p(torch.tensor([1e-14+1e-42j])) and "
+                            "torch.log1p(torch.tensor([1e-20+1e-310j], dtype=torch.complex128)) give nan+nanj, as does "
+                            "inf+nanj",
+            numpy_behaviour="inf-1.5707963267948966j, about z itself (1e-14+1e-42j, 1e-20+1e-310j), inf+nanj",
+            reference="https://pytorch.org/docs/stable/generated/torch.log1p.html (no issue found)", kind="bug",
+            applies=_log1p_extreme_imag, accept_nonfinite=_log1p_extreme_imag,
+            example=lambda dtype: ((np.array([complex(0.3, -np.inf), 0.25 + 0.5j], dtype=dtype),), {}),
+            counterexample=lambda dtype: ((np.array([complex(0.3, -1.0), 0.25 + 0.5j], dtype=dtype),), {}),
+            dtypes=("complex64", "complex128")),
+        Divergence(
+            id="log1p-complex-signed-zero", op="log1p",
+            condition="complex inputs with a zero real or imaginary part",
+            torch_behaviour="the sign of a zero part of the result follows torch's formulas, not the symmetry "
+                            "log1p(conj z) = conj log1p(z): torch.log1p(torch.tensor([complex(0.01, -0.0)])) is "
+                            "0.00995+0j (the -0.0 imaginary part lost; complex(0.6, -0.0) keeps it), "
+                            "torch.log1p(torch.tensor([complex(-0.0, 0.0)])) is -0+0j (as real log1p(-0.0))",
+            numpy_behaviour="0.00995-0j, 0+0j (log(1 + z))",
+            reference="https://pytorch.org/docs/stable/generated/torch.log1p.html (no issue found)", kind="bug",
+            applies=_log1p_zero_part, relax_signed_zero=True,
+            example=lambda dtype: ((np.array([complex(0.01, -0.0), 0.25 + 0.5j], dtype=dtype),), {}),
+            counterexample=lambda dtype: ((np.array([complex(0.01, -1e-3), 0.25 + 0.5j], dtype=dtype),), {}),
+            dtypes=("complex64", "complex128")),
+    )
+
+
+def _sigmoid_zero_part(sample, dtype):
+    """Elementwise: complex inputs whose sigmoid (NumPy's, of the input) has a zero part."""
+    z = np.asarray(sample.args[0])
+    if z.dtype.kind != "c":
+        return False
+    with np.errstate(all="ignore"):
+        return _zero_part_of(R.sigmoid(z.astype(np.complex128)).astype(z.dtype))
+
+
+def _sign_nan(sample, dtype):
+    """Elementwise: the NaNs of a floating input."""
+    x = np.asarray(sample.args[0])
+    if not D.is_floating(D.name_of(x.dtype)):
+        return False
+    with np.errstate(all="ignore"):
+        return np.isnan(x.astype(np.float64))
 
 
 def _sign_divergences():
@@ -544,115 +561,178 @@ def _sign_divergences():
         _raises("sign-complex", "sign", "a complex input",
                 "raises NotImplementedError: 'Unlike NumPy, torch.sign is not intended to support complex numbers. "
                 "Please use torch.sgn instead.'", "z/|z| (NumPy 2)", DOC.format("sgn"), "intended",
-                _dtype_in("complex64", "complex128"), NotImplementedError,
-                lambda dtype: ((np.array([1j, 3 + 4j], dtype=dtype),), {}), ("complex64",)),
+                lambda sample, dtype: D.is_complex(dtype), NotImplementedError,
+                lambda dtype: ((np.array([1j, 3 + 4j], dtype=dtype),), {}), ("complex64",),
+                lambda dtype: ((np.array([1.0, -3.0], dtype=np.float32),), {})),
         Divergence(
             id="sign-bool", op="sign", condition="a bool input",
             torch_behaviour="returns the input (the sign of True is True)",
             numpy_behaviour="raises: np.sign has no bool loop", reference=DOC.format("sign"), kind="unspecified",
             applies=_dtype_in("bool"), torch_ref=R.sign_torch,
-            example=lambda dtype: ((np.array([True, False]),), {}), dtypes=("bool",)),
+            example=lambda dtype: ((np.array([True, False]),), {}),
+            counterexample=lambda dtype: ((np.array([1, 0], dtype=np.uint8),), {}), dtypes=("bool",)),
         Divergence(
-            id="sign-nan", op="sign", condition="a NaN in a floating input",
+            id="sign-nan", op="sign", condition="the NaNs of a floating input",
             torch_behaviour="sign(NaN) is 0: torch.sign(torch.tensor([float('nan')])) is tensor([0.])",
             numpy_behaviour="sign(NaN) is NaN",
             reference="https://github.com/pytorch/pytorch/issues/41245", kind="bug",
-            applies=lambda sample, dtype: dtype in D.FLOATING and bool(
-                np.isnan(sample.args[0].astype(np.float64)).any()),
-            torch_ref=R.sign_torch, example=lambda dtype: ((np.array([nan, -1.0, 2.0], dtype=D.NUMPY[dtype]),), {}),
+            applies=_sign_nan, torch_ref=R.sign_torch,
+            example=lambda dtype: ((np.array([nan, -1.0, 2.0], dtype=D.NUMPY[dtype]),), {}),
+            counterexample=lambda dtype: ((np.array([-0.5, -1.0, 2.0], dtype=D.NUMPY[dtype]),), {}),
             dtypes=("float32",)),
     )
 
 
 def _maximum_like(name, model):
     doc = DOC.format(name)
-    return _binary(name, getattr(np, name), DTYPES[name], model, inplace=False, extra=(
-        _raises(f"{name}-python-scalar", name, "a Python number as the second operand",
+    return _binary(name, getattr(np, name), model, inplace=False, python_scalars=False,
+                   no_kernel=(_wide_unsigned(name),), extra=(
+        _raises(f"{name}-python-scalar", name, "a Python number (or NumPy scalar) as the second operand",
                 f"raises TypeError: '{name}(): argument 'other' (position 2) must be Tensor'",
                 "takes it (as a weak scalar)", doc, "intended",
                 lambda sample, dtype: not isinstance(sample.args[1], np.ndarray), TypeError,
-                lambda dtype: ((np.array([1.0, -2.0], dtype=D.NUMPY[dtype]), 0.5), {}), ("float32",)),
+                lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32), 0.5), {}), ("float32",),
+                lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32), np.array(0.5, dtype=np.float32)), {})),
         _raises(f"{name}-complex", name, "a complex operand",
                 f"raises RuntimeError: '{name} not implemented for complex tensors.'",
                 "orders complex numbers lexicographically", doc, "intended", _complex_dtype_applies, RuntimeError,
                 lambda dtype: ((np.array([1 + 1j, 2j], dtype=dtype), np.array([1j, 1 + 0j], dtype=dtype)), {}),
-                ("complex64",)),
+                ("complex64",),
+                lambda dtype: ((np.array([1.0, 2.0], dtype=np.float32), np.array([0.0, 3.0], dtype=np.float32)),
+                               {})),
         Divergence(
-            id=f"{name}-signed-zero", op=name, condition="the two operands are zeros of opposite signs",
+            id=f"{name}-signed-zero", op=name, condition="elements where the two operands are zeros of opposite "
+                                                         "signs",
             torch_behaviour="depends on the kernel path: a short tensor gives the first operand "
                             f"(torch.{name}(torch.tensor([-0.0]), torch.tensor([0.0])) is -0.0), a vectorized one "
                             "(16 elements and more) the second",
             numpy_behaviour=f"the second one: np.{name}(-0.0, 0.0) is 0.0",
-            reference=doc, kind="unspecified", applies=_opposite_zero_signs, torch_ref=model, native=True,
-            relax_signed_zero=True,
+            reference=doc, kind="unspecified", applies=_opposite_zero_signs, relax_signed_zero=True,
             example=lambda dtype: ((np.array([-0.0, 0.0], dtype=D.NUMPY[dtype]),
                                     np.array([0.0, -0.0], dtype=D.NUMPY[dtype])), {}),
+            counterexample=lambda dtype: ((np.array([-0.0, 0.0], dtype=D.NUMPY[dtype]),
+                                           np.array([-0.0, 0.0], dtype=D.NUMPY[dtype])), {}),
             dtypes=("float32",)),
     ))
 
 
 def _fmod_like(name, ref, model):
-    return _binary(name, ref, DTYPES[name], model, partners=D.REAL + D.BOOL, complex_ok=False, extra=(
+    big = {"float32": 3e38, "float64": 1e308}
+    return _binary(name, ref, model, partners=D.REAL + D.BOOL, complex_ok=False,
+                   no_kernel=(_wide_unsigned(name),), extra=(
         _bool_unsupported(name, other=True),
         _int_div_by_zero(name),
         Divergence(
             id=f"{name}-huge-quotient-nan", op=name,
-            condition="floating operands where |x / y| overflows (x huge, y small), contiguous and long enough for "
-                      "the vectorized kernel",
+            condition="elements where |x / y| overflows the precision torch computes in (x huge, y small), in a "
+                      "result long enough for the vectorized kernel and without strided operands",
             torch_behaviour=f"NaN: torch.{name}(torch.full((32,), 1e308, dtype=torch.float64), 0.5) is NaN "
                             "(Sleef's fmod); a short tensor, a strided one or the tail of a long one gives the exact "
                             "remainder",
             numpy_behaviour="the exact remainder (0.0 here)",
             reference="https://github.com/pytorch/pytorch/issues/193753", kind="bug",
-            applies=lambda sample, dtype: bool(_huge_quotient(sample, dtype).any()),
-            accept_nonfinite=_huge_quotient, torch_ref=model, native=True,
-            example=lambda dtype: ((np.full(32, 1e308 if dtype == "float64" else 3e38, dtype=dtype),
-                                    np.full(32, 0.5, dtype=dtype)), {}),
-            dtypes=("float32", "float64")),
+            applies=_huge_quotient, accept_nonfinite=_huge_quotient,
+            example=lambda dtype: ((np.full(32, big[dtype], dtype=dtype), np.full(32, 0.5, dtype=dtype)), {}),
+            counterexample=lambda dtype: ((np.full(2, big[dtype], dtype=dtype), np.full(2, 0.5, dtype=dtype)), {}),
+            dtypes=("float32", "float64"), devices=("cpu",)),
     ) + ((Divergence(
         id="remainder-zero-sign", op="remainder",
-        condition="a zero result (x a multiple of y) with x and y of opposite signs",
+        condition="elements of a zero result (x a multiple of y) with x and y of opposite signs",
         torch_behaviour="the zero takes the sign of the dividend x: torch.remainder(torch.tensor([-1.0]), 1.0) is -0.0",
         numpy_behaviour="the zero takes the sign of the divisor, as Python's %: 0.0 (the torch docs say so too)",
         reference="https://github.com/pytorch/pytorch/issues/193755", kind="bug",
-        applies=_remainder_zero_sign, torch_ref=model, native=True,
+        applies=_remainder_zero_sign, relax_signed_zero=True,
         example=lambda dtype: ((np.array([-1.0, 2.0], dtype=dtype), np.array([1.0, -1.0], dtype=dtype)), {}),
+        counterexample=lambda dtype: ((np.array([-1.0, 2.0], dtype=dtype), np.array([-1.0, 1.0], dtype=dtype)), {}),
         dtypes=("float32",)),) if name == "remainder" else ()))
 
+
+def _mul_float8_scalar(sample, dtype):
+    """a float8 result whose second operand is a Python number, a NumPy scalar or a zero-dim tensor"""
+    x, y = _binary_operands(sample)
+    t = _torch_result_type((x, y))
+    return t is not None and D.name_of(t) in D.FLOAT8 and np.ndim(y) == 0
+
+
+def _pow_float8(sample, dtype):
+    """a float8 result whose exponent is not a Python 0 or 1 (which torch answers without computing)"""
+    x, y = _binary_operands(sample)
+    t = _torch_result_type((x, y))
+    trivial = not isinstance(y, np.ndarray) and P.scalar_kind(y) in ("bool", "int", "float") and y in (0, 1)
+    return t is not None and D.name_of(t) in D.FLOAT8 and not trivial
+
+
+def _pow_wide_unsigned(sample, dtype):
+    """a uint16, uint32 or uint64 result with a tensor exponent"""
+    return _wide_unsigned_result(sample, dtype) and isinstance(sample.args[1], np.ndarray)
+
+
+def _clamp_wide_unsigned(sample, dtype):
+    """a uint16, uint32 or uint64 result (integer or tensor bounds)"""
+    t = _torch_result_type([sample.args[0], sample.kwargs.get("min"), sample.kwargs.get("max")])
+    return t is not None and D.name_of(t) in WIDE_UNSIGNED
+
+
+def _sub_alpha_zero(sample, dtype):
+    """Elementwise: alpha=0, a floating result, x -0.0."""
+    if sample.kwargs.get("alpha") != 0 or _kind(sample.args[:2]) not in ("f", "V"):
+        return False
+    xf, _ = _wide(sample, dtype)
+    return (xf == 0) & np.signbit(xf)
+
+
+_CLAMP_PROMOTION = P.divergences("clamp", R.clamp_torch,
+                                 operands=lambda s: [s.args[0], s.kwargs.get("min"), s.kwargs.get("max")],
+                                 example_args=lambda x, b: ((x,), {"min": b}), complex_ok=False)
+
+# ---- entries ------------------------------------------------------------------------------------------------
 
 ENTRIES = [
     _float_unary("sqrt", np.sqrt, R.sqrt_torch, grad=True),
     _float_unary("exp", np.exp, R.exp_torch, grad=True),
     _float_unary("log", np.log, R.log_torch, grad=True),
-    _float_unary("log1p", R.log1p, R.log1p_torch, extra=(_log1p_complex(),), grad=True),
+    _float_unary("log1p", R.log1p, R.log1p_torch, extra=_log1p_complex(), grad=True),
     _float_unary("sin", np.sin, R.sin_torch, grad=True),
     _float_unary("cos", np.cos, R.cos_torch, grad=True),
     _float_unary("tanh", np.tanh, R.tanh_torch, grad=True),
     _float_unary("sigmoid", R.sigmoid, R.sigmoid_torch, tol_fn=_sigmoid_tol, grad=True,
                  extra=(Divergence(
-                     id="sigmoid-complex-signed-zero", op="sigmoid", condition="a complex input",
+                     id="sigmoid-complex-signed-zero", op="sigmoid",
+                     condition="complex inputs whose sigmoid has a zero part",
                      torch_behaviour="the sign of a zero part follows torch's complex division",
                      numpy_behaviour="1 / (1 + exp(-z)) with NumPy's complex division: the sign of a zero part can "
                                      "differ", reference=DOC.format("sigmoid"), kind="unspecified",
-                     applies=_dtype_in("complex64", "complex128"), relax_signed_zero=True),)),
-    # abs_ (in-place) refuses complex tensors: covered by the bespoke pointwise tests, not by test_variants
-    OpEntry("abs", F, "torch.abs", np.abs, S.unary, DTYPES["abs"], method="abs", grad=True,
-            divergences=(_bool_unsupported("abs"),)),
-    OpEntry("neg", F, "torch.neg", np.negative, S.unary, DTYPES["neg"], method="neg", inplace="neg_", grad=True,
+                     applies=_sigmoid_zero_part, relax_signed_zero=True),)),
+    # abs_ (in place) refuses complex tensors: the bespoke pointwise tests pin it (abs has no inplace variant here)
+    OpEntry("abs", F, "torch.abs", np.abs, S.unary, method="abs", grad=True,
+            divergences=(_bool_unsupported("abs"), Divergence(
+                id="abs-float8-negative-zero", op="abs",
+                condition="the -0.0 elements of a float8_e4m3fn or float8_e5m2 tensor of at least "
+                          f"{_FLOAT8_ABS_RUN} elements without a strided layout (the vectorized path; the formats "
+                          "without a negative zero are not concerned)",
+                torch_behaviour="abs(-0.0) is -0.0: torch.abs(torch.full((64,), -0.0).to(torch.float8_e4m3fn)) "
+                                "keeps the sign bit (64 elements at a time; the tail, short and strided tensors give "
+                                "+0.0)",
+                numpy_behaviour="+0.0", reference="https://pytorch.org/docs/stable/generated/torch.abs.html (no issue "
+                                                  "found)",
+                kind="bug", applies=_abs_float8_negative_zero, relax_signed_zero=True,
+                example=lambda dtype: ((np.full(64, -0.0, dtype=D.NUMPY[dtype]),), {}),
+                counterexample=lambda dtype: ((np.full(2, -0.0, dtype=D.NUMPY[dtype]),), {}),
+                dtypes=("float8_e4m3fn", "float8_e5m2"), devices=("cpu",)))),
+    OpEntry("neg", F, "torch.neg", np.negative, S.unary, method="neg", inplace="neg_", grad=True,
             divergences=(_neg_complex_zero(),)),
-    OpEntry("sign", F, "torch.sign", np.sign, S.unary, DTYPES["sign"], method="sign", inplace="sign_",
+    OpEntry("sign", F, "torch.sign", np.sign, S.unary, method="sign", inplace="sign_",
             divergences=_sign_divergences()),
-    OpEntry("floor", F, "torch.floor", np.floor, S.unary, DTYPES["floor"], method="floor", inplace="floor_",
+    OpEntry("floor", F, "torch.floor", np.floor, S.unary, method="floor", inplace="floor_",
             divergences=(_bool_unsupported("floor"),)),
-    OpEntry("ceil", F, "torch.ceil", np.ceil, S.unary, DTYPES["ceil"], method="ceil", inplace="ceil_",
+    OpEntry("ceil", F, "torch.ceil", np.ceil, S.unary, method="ceil", inplace="ceil_",
             divergences=(_bool_unsupported("ceil"),)),
-    OpEntry("round", F, "torch.round", np.round, S.unary, DTYPES["round"], method="round", inplace="round_",
+    OpEntry("round", F, "torch.round", np.round, S.unary, method="round", inplace="round_",
             divergences=(_bool_unsupported("round"),)),
     # round(decimals=d) is defined by rounding in the input's precision (NumPy: rint(x * 10**d) / 10**d in the
-    # input's dtype), so its reference is not computed in float64. bfloat16 is left to ``round`` (d = 0): NumPy has
-    # no bfloat16 arithmetic and its float16 stand-in overflows where bfloat16 does not.
+    # input's dtype), so its reference is not computed in float64.
     OpEntry("round_decimals", F, "torch.round", np.round, lambda dtype: S.unary(dtype, decimals=S.decimals()),
-            DTYPES["round_decimals"], method="round", inplace="round_", upcast=False,
+            method="round", inplace="round_", upcast=False,
             divergences=(
                 _raises("round-integer-decimals", "round_decimals",
                         "an integer or bool input with decimals= given (even 0)",
@@ -662,49 +742,68 @@ ENTRIES = [
                         DOC.format("round"), "unspecified",
                         lambda sample, dtype: dtype in D.INTEGRAL + D.BOOL and "decimals" in sample.kwargs,
                         NotImplementedError,
-                        lambda dtype: ((np.array([15, 25, -35], dtype=dtype),), {"decimals": -1}), ("int32",)),
+                        lambda dtype: ((np.array([15, 25, -35], dtype=np.int32),), {"decimals": -1}), ("int32",),
+                        lambda dtype: ((np.array([15, 25, -35], dtype=np.int32),), {})),
                 Divergence(
-                    id="round-decimals-float16-in-float32", op="round_decimals",
-                    condition="a float16 input with decimals= given",
-                    torch_behaviour="computed in float32 (on CPU), then rounded to float16: "
+                    id="round-decimals-half-in-float32", op="round_decimals",
+                    condition="a float16 or bfloat16 input with decimals= given",
+                    torch_behaviour="computed in float32 (on CPU), then rounded to the input's dtype: "
                                     "torch.round(torch.tensor([10000.], dtype=torch.float16), decimals=3) is 10000 "
                                     "(the torch docs give inf as an example of this algorithm's overflow)",
-                    numpy_behaviour="computed in float16: x * 10**3 overflows, inf",
+                    numpy_behaviour="computed in the input's dtype: x * 10**3 overflows, inf",
                     reference=DOC.format("round"), kind="unspecified",
-                    applies=lambda sample, dtype: dtype == "float16" and "decimals" in sample.kwargs,
+                    applies=lambda sample, dtype: dtype in ("float16", "bfloat16") and "decimals" in sample.kwargs,
                     torch_ref=R.round_torch, native=True,
                     example=lambda dtype: ((np.array([10000.0, 1.25], dtype=np.float16),), {"decimals": 3}),
-                    dtypes=("float16",)),
+                    counterexample=lambda dtype: ((np.array([10000.0, 1.25], dtype=np.float16),), {}),
+                    dtypes=("float16",), devices=("cpu",)),
             )),
-    OpEntry("isnan", F, "torch.isnan", np.isnan, S.unary, DTYPES["isnan"], method="isnan"),
-    OpEntry("isinf", F, "torch.isinf", np.isinf, S.unary, DTYPES["isinf"], method="isinf"),
-    OpEntry("isfinite", F, "torch.isfinite", np.isfinite, S.unary, DTYPES["isfinite"], method="isfinite"),
-    _binary("add", R.add, DTYPES["add"], R.add_torch, extra=(_complex_alpha("add", R.add_torch),
-                                                       _float_alpha_with_ints("add")),
-            inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), grad=True),
-    _binary("sub", R.sub, DTYPES["sub"], R.sub_torch, extra=(
+    OpEntry("isnan", F, "torch.isnan", np.isnan, S.unary, method="isnan"),
+    OpEntry("isinf", F, "torch.isinf", np.isinf, S.unary, method="isinf"),
+    OpEntry("isfinite", F, "torch.isfinite", np.isfinite, S.unary, method="isfinite", divergences=(Divergence(
+        id="isfinite-float8-e8m0-nan", op="isfinite", condition="the NaNs of a float8_e8m0fnu tensor",
+        torch_behaviour="True: torch.isfinite(torch.tensor([float('nan')]).to(torch.float8_e8m0fnu)) is [True] (the "
+                        "format has no infinity, and torch checks for infinities only)",
+        numpy_behaviour="False (NaN is not finite)", reference="https://pytorch.org/docs/stable/generated/"
+                                                                "torch.isfinite.html (no issue found)",
+        kind="bug", applies=_e8m0_nan, torch_ref=R.isfinite_without_nan_check,
+        example=lambda dtype: ((np.array([np.nan, 1.0], dtype=D.NUMPY["float8_e8m0fnu"]),), {}),
+        counterexample=lambda dtype: ((np.array([2.0, 1.0], dtype=D.NUMPY["float8_e8m0fnu"]),), {}),
+        dtypes=("float8_e8m0fnu",)),)),
+    _binary("add", R.add, R.add_torch, no_kernel=(_wide_unsigned("add"),),
+            extra=(_complex_alpha("add", R.add_torch), _float_alpha_with_ints("add")),
+            inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
+    _binary("sub", R.sub, R.sub_torch, no_kernel=(_wide_unsigned("sub"),), extra=(
         _raises("sub-bool", "sub", "a bool operand (a tensor or a Python bool)",
                 "raises RuntimeError: 'Subtraction, the `-` operator, with a bool tensor is not supported.'",
                 "subtracts (bool - bool raises too; bool with a number promotes)", DOC.format("sub"), "intended",
                 _sub_bool, RuntimeError,
-                lambda dtype: ((np.array([1.5, 2.0], dtype=dtype), np.array([True, False])), {}), ("float32",)),
+                lambda dtype: ((np.array([1.5, 2.0], dtype=np.float32), np.array([True, False])), {}), ("float32",),
+                lambda dtype: ((np.array([1.5, 2.0], dtype=np.float32), np.array([1, 0], dtype=np.uint8)), {})),
         _complex_alpha("sub", R.sub_torch), _float_alpha_with_ints("sub"),
         Divergence(
-            id="sub-alpha-zero-signed-zero", op="sub", condition="alpha=0 and a floating result",
+            id="sub-alpha-zero-signed-zero", op="sub",
+            condition="alpha=0, a floating result: the elements where x is -0.0",
             torch_behaviour="computes x + (-alpha)*y, so an x of -0.0 gives +0.0: "
                             "torch.sub(torch.tensor([-0.0]), 1.0, alpha=0) is 0.0",
             numpy_behaviour="x - 0*y keeps -0.0", reference=DOC.format("sub"), kind="unspecified",
-            applies=lambda sample, dtype: sample.kwargs.get("alpha") == 0 and _kind(sample.args[:2]) in ("f", "V"),
-            torch_ref=R.sub_torch, native=True,
+            applies=_sub_alpha_zero, relax_signed_zero=True,
             example=lambda dtype: ((np.array([-0.0, 1.0], dtype=D.NUMPY[dtype]),
                                     np.array([1.0, 2.0], dtype=D.NUMPY[dtype])), {"alpha": 0}),
+            counterexample=lambda dtype: ((np.array([0.0, 1.0], dtype=D.NUMPY[dtype]),
+                                           np.array([1.0, 2.0], dtype=D.NUMPY[dtype])), {"alpha": 0}),
             dtypes=("float32",))),
-            inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), grad=True),
-    _binary("mul", np.multiply, DTYPES["mul"], R.mul_torch, grad=True, extra=(
+            inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
+    _binary("mul", np.multiply, R.mul_torch, grad=True, no_kernel=(
+        _no_kernel("mul", "float8-scalar", _mul_float8_scalar,
+                   lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 2.0), {}),
+                   lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),
+                                   np.array([2.0, 0.5], dtype=D.NUMPY["float8_e4m3fn"])), {}),
+                   ("float8_e4m3fn",)),), extra=(
         Divergence(
             id="mul-complex-overflow", op="mul",
-            condition="a complex result where a partial product (ar*br, ai*bi, ar*bi or ai*br) overflows or is not "
-                      "finite",
+            condition="elements of a complex result where a partial product (ar*br, ai*bi, ar*bi or ai*br) "
+                      "overflows or is not finite",
             torch_behaviour="each partial product is rounded on its own: (-3.4e38+1.29j)*(inf+10.7j) in complex64 "
                             "gives -inf+nanj (-3.4e38*10.7 overflows to -inf before 1.29*inf is added)",
             numpy_behaviour="-inf+infj (its loop fuses the multiply and the add, so the finite product does not "
@@ -713,6 +812,8 @@ ENTRIES = [
             applies=_complex_product_overflows, torch_ref=R.mul_torch, native=True,
             example=lambda dtype: ((np.array([complex(-3.4e38, 1.29)], dtype=dtype),
                                     np.array([complex(np.inf, 10.7)], dtype=dtype)), {}),
+            counterexample=lambda dtype: ((np.array([complex(-3.4e30, 1.29)], dtype=dtype),
+                                           np.array([complex(3.0, 10.7)], dtype=dtype)), {}),
             dtypes=("complex64",)),
         Divergence(
             id="mul-reduced-float-one-element-operand", op="mul",
@@ -726,26 +827,35 @@ ENTRIES = [
             reference=DOC.format("mul"), kind="unspecified", applies=_reduced_float_one_element,
             torch_ref=R.mul_torch, native=True,
             example=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.array([100000], dtype=np.int32)), {}),
+            counterexample=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.array([100], dtype=np.int8)), {}),
             dtypes=("float16",)),
     )),
-    _binary("div", R.div, DTYPES["div"], R.div_torch, extra=(
+    _binary("div", R.div, R.div_torch, extra=(
         _raises("div-bool-rounding", "div", "bool operands with a rounding_mode",
                 "raises NotImplementedError: no bool kernel for 'trunc' or 'floor'",
                 "promotes bool to int8 and divides", DOC.format("div"), "unspecified",
                 lambda sample, dtype: sample.kwargs.get("rounding_mode") is not None and
                 _torch_result_type(sample.args[:2]) == np.bool_, NotImplementedError,
                 lambda dtype: ((np.array([True, False]), np.array([True, True])), {"rounding_mode": "floor"}),
-                ("bool",)),
+                ("bool",),
+                lambda dtype: ((np.array([True, False]), np.array([True, True])), {})),
         _int_div_by_zero("div", {"rounding_mode": "trunc"}),
+        _raises("div-complex32-no-kernel", "div", "a complex32 result (a float16 tensor with a Python complex "
+                                                   "number or a zero-dim complex tensor)",
+                "raises NotImplementedError: '\"div_cpu\" not implemented for 'ComplexHalf''",
+                "divides in complex64", DOC.format("div"), "unspecified",
+                lambda sample, dtype: R.torch_gives_complex32(*sample.args[:2]), NotImplementedError,
+                lambda dtype: ((np.array([1.5, 2.0], dtype=np.float16), 2j), {}), ("float16",),
+                lambda dtype: ((np.array([1.5, 2.0], dtype=np.float16), 2.0), {})),
         Divergence(
-            id="div-complex-signed-zero", op="div", condition="a complex result",
+            id="div-complex-signed-zero", op="div", condition="elements of a complex result with a zero part",
             torch_behaviour="the sign of a zero part follows torch's division algorithm (its vectorized kernel "
                             "scales by the larger part of the divisor): (-3+0j) / (1e-30+1e30j) in a 16-element "
                             "complex64 tensor has real part +0.0",
             numpy_behaviour="Smith's algorithm: the sign of a zero part can differ", reference=DOC.format("div"),
-            kind="unspecified", applies=lambda sample, dtype: _result_is(sample, _binary_operands, "c"),
-            torch_ref=R.div_torch, native=True, relax_signed_zero=True,
+            kind="unspecified", applies=_zero_part_of_result(np.divide), relax_signed_zero=True,
             example=lambda dtype: ((np.full(16, -3 + 0j, dtype=dtype), np.full(16, 1e-30 + 1e30j, dtype=dtype)), {}),
+            counterexample=lambda dtype: ((np.full(16, 4 + 2j, dtype=dtype), np.full(16, 1 + 1j, dtype=dtype)), {}),
             dtypes=("complex64",)),
         Divergence(
             id="div-integer-true-division", op="div",
@@ -755,27 +865,45 @@ ENTRIES = [
             applies=lambda sample, dtype: sample.kwargs.get("rounding_mode") is None and
             _kind(sample.args[:2]) in ("i", "u", "b"),
             torch_ref=R.div_torch, native=True,
-            example=lambda dtype: ((np.array([1, 7], dtype=dtype), np.array([3, 2], dtype=dtype)), {}),
+            example=lambda dtype: ((np.array([1, 7], dtype=np.int64), np.array([3, 2], dtype=np.int64)), {}),
+            counterexample=lambda dtype: ((np.array([1, 7], dtype=np.int64), np.array([3, 2], dtype=np.int64)),
+                                          {"rounding_mode": "floor"}),
             dtypes=("int64",)),
     ), inputs=lambda dtype: S.mixed_binary(dtype, rounding_mode=S.rounding_modes()), grad=True),
-    _binary("floor_divide", np.floor_divide, DTYPES["floor_divide"], R.floor_divide_torch, partners=D.REAL + D.BOOL,
-            complex_ok=False,
+    _binary("floor_divide", np.floor_divide, R.floor_divide_torch, partners=D.REAL + D.BOOL, complex_ok=False,
+            no_kernel=(_wide_unsigned("floor_divide"),),
             extra=(_bool_unsupported("floor_divide", other=True), _int_div_by_zero("floor_divide"))),
     _fmod_like("remainder", np.remainder, R.remainder_torch),
     _fmod_like("fmod", np.fmod, R.fmod_torch),
     _maximum_like("maximum", R.maximum_torch),
     _maximum_like("minimum", R.minimum_torch),
-    _binary("pow", np.power, DTYPES["pow"], R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, extra=(
+    _binary("pow", np.power, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, no_kernel=(
+        _no_kernel("pow", "float8", _pow_float8,
+                   lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 2), {}),
+                   lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 1), {}),
+                   ("float8_e4m3fn",)),
+        _no_kernel("pow", "wide-unsigned", _pow_wide_unsigned,
+                   lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([2, 3], dtype=np.uint16)), {}),
+                   lambda dtype: ((np.array([1, 2], dtype=np.uint16), 2.5), {}), ("uint16",)),
+    ), extra=(
         _bool_unsupported("pow", exc=NotImplementedError, other=True),
+        _raises("pow-complex32-no-kernel", "pow", "a complex32 result (a float16 tensor with a Python complex "
+                                                   "number or a zero-dim complex tensor)",
+                "raises NotImplementedError: '\"pow\" not implemented for 'ComplexHalf''",
+                "computes in complex64", DOC.format("pow"), "unspecified",
+                lambda sample, dtype: R.torch_gives_complex32(*sample.args[:2]), NotImplementedError,
+                lambda dtype: ((np.array([1.5, 2.0], dtype=np.float16), 2j), {}), ("float16",),
+                lambda dtype: ((np.array([1.5, 2.0], dtype=np.float16), 2.0), {})),
         Divergence(
-            id="pow-complex-signed-zero", op="pow", condition="a complex result",
+            id="pow-complex-signed-zero", op="pow", condition="elements of a complex result with a zero part",
             torch_behaviour="computed as exp(y*log(x)): a zero part takes the sign that formula gives: "
                             "torch.pow(torch.tensor([-3.4e-08-1.5e-10j]), torch.tensor([False])) is 1-0j",
             numpy_behaviour="1+0j (x**0 is exactly 1)", reference=DOC.format("pow"), kind="unspecified",
-            applies=lambda sample, dtype: _result_is(sample, _binary_operands, "c"), torch_ref=R.pow_torch,
-            relax_signed_zero=True,
+            applies=_zero_part_of_result(np.power), relax_signed_zero=True,
             example=lambda dtype: ((np.array([complex(-3.449577e-08, -1.4732883e-10)], dtype=dtype),
                                     np.array([False])), {}),
+            counterexample=lambda dtype: ((np.array([complex(-3.449577e-08, -1.4732883e-10)], dtype=dtype),
+                                           np.array([True])), {}),
             dtypes=("complex64",)),
         Divergence(
             id="pow-int-negative-exponent-tensor", op="pow",
@@ -785,31 +913,41 @@ ENTRIES = [
             numpy_behaviour="raises ValueError: 'Integers to negative integer powers are not allowed.'",
             reference=DOC.format("pow"), kind="unspecified", applies=_pow_negative_int_exponent,
             torch_ref=R.pow_torch, native=True,
-            example=lambda dtype: ((np.array([2, 1, -1, 0], dtype=dtype), np.array([-1, -2, -3, 2], dtype=dtype)),
-                                   {}),
+            example=lambda dtype: ((np.array([2, 1, -1, 0], dtype=np.int64),
+                                    np.array([-1, -2, -3, 2], dtype=np.int64)), {}),
+            counterexample=lambda dtype: ((np.array([2, 1, -1, 0], dtype=np.int64),
+                                           np.array([1, 2, 3, 2], dtype=np.int64)), {}),
             dtypes=("int64",)),
     )),
-    OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, DTYPES["clamp"], method="clamp", inplace="clamp_",
-            divergences=(
+    OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, method="clamp", inplace="clamp_",
+            divergences=tuple(d for d in _CLAMP_PROMOTION if d.id.endswith("-promotion-unsupported")) + (
+                _no_kernel("clamp", "wide-unsigned", _clamp_wide_unsigned,
+                           lambda dtype: ((np.array([1, 2], dtype=np.uint16),), {"min": 1}),
+                           lambda dtype: ((np.array([1, 2], dtype=np.uint16),), {"min": 1.5}), ("uint16",)),
                 _raises("clamp-no-bound", "clamp", "neither min nor max",
                         "raises RuntimeError: 'torch.clamp: At least one of 'min' or 'max' must not be None'",
                         "np.clip(x) returns the input", DOC.format("clamp"), "intended",
                         lambda sample, dtype: not sample.kwargs, RuntimeError,
-                        lambda dtype: ((np.array([1.0, -2.0], dtype=dtype),), {}), ("float32",)),
+                        lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32),), {}), ("float32",),
+                        lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32),), {"min": 0.0})),
                 _raises("clamp-tensor-and-number", "clamp",
                         "one bound a tensor with dims and the other a Python number",
                         "raises TypeError: no overload takes a Tensor and a Number (a zero-dim tensor passes as "
                         "a number)",
                         "clips with both", DOC.format("clamp"), "intended",
                         _clamp_tensor_and_number, TypeError,
-                        lambda dtype: ((np.array([1.0, -2.0], dtype=dtype),),
-                                       {"min": np.array([0.0], dtype=dtype), "max": 1}), ("float32",)),
+                        lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32),),
+                                       {"min": np.array([0.0], dtype=np.float32), "max": 1}), ("float32",),
+                        lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32),),
+                                       {"min": np.array([0.0], dtype=np.float32),
+                                        "max": np.array([1.0], dtype=np.float32)})),
                 _raises("clamp-bool", "clamp", "a bool input with a Python bool bound, or with both bounds tensors",
                         "raises NotImplementedError: no bool kernel for them (one tensor bound, or a zero-dim "
                         "tensor bound, works)",
                         "clips", DOC.format("clamp"), "unspecified",
                         _clamp_bool_unsupported, NotImplementedError,
-                        lambda dtype: ((np.array([True, False]),), {"min": True}), ("bool",)),
+                        lambda dtype: ((np.array([True, False]),), {"min": True}), ("bool",),
+                        lambda dtype: ((np.array([True, False]),), {"min": np.array([True, False])})),
                 Divergence(
                     id="clamp-zero-dim-bound-as-number", op="clamp",
                     condition="one bound a zero-dim tensor and the other a Python number",
@@ -821,24 +959,24 @@ ENTRIES = [
                     applies=_clamp_zero_dim_with_number, torch_ref=R.clamp_torch, native=True,
                     example=lambda dtype: ((np.array([True, False]),), {"min": np.array(5, dtype=np.uint8),
                                                                         "max": 0}),
+                    counterexample=lambda dtype: ((np.array([True, False]),), {"min": np.array(5, dtype=np.uint8)}),
                     dtypes=("bool",)),
                 Divergence(
-                    id="clamp-signed-zero", op="clamp", condition="a zero input tied with a zero bound of the other "
-                                                                  "sign",
+                    id="clamp-signed-zero", op="clamp",
+                    condition="elements where a zero input is tied with a zero bound of the other sign",
                     torch_behaviour="a tie keeps the input (torch.clamp(torch.tensor([-0.0]), min=0) is -0.0), "
                                     "except with tensor bounds in the vectorized kernel (16 elements and more), where "
                                     "it gives the bound",
                     numpy_behaviour="a tie gives the bound: np.clip(-0.0, 0, None) is 0.0",
                     reference=DOC.format("clamp"), kind="unspecified", applies=_clamp_zero_tie,
-                    torch_ref=R.clamp_torch, native=True, relax_signed_zero=True,
+                    relax_signed_zero=True,
                     example=lambda dtype: ((np.array([-0.0, 1.0], dtype=D.NUMPY[dtype]),), {"min": 0}),
+                    counterexample=lambda dtype: ((np.array([0.0, 1.0], dtype=D.NUMPY[dtype]),), {"min": 0}),
                     dtypes=("float32",)),
-            ) + _promotion("clamp", R.clamp_torch,
-                           operands=lambda s: [s.args[0], s.kwargs.get("min"), s.kwargs.get("max")],
-                           example_args=lambda x, b: ((x,), {"min": b}), complex_ok=False)),
-    OpEntry("where", F, "torch.where", np.where, S.where_args, DTYPES["where"],
-            divergences=_promotion("where", R.where_torch, operands=lambda s: list(s.args[1:]),
-                                   example_args=lambda x, y: ((np.array([True, False, True])[:x.size], x, y), {}))),
+            ) + tuple(d for d in _CLAMP_PROMOTION if not d.id.endswith("-promotion-unsupported"))),
+    OpEntry("where", F, "torch.where", np.where, S.where_args,
+            divergences=P.divergences("where", R.where_torch, operands=lambda s: list(s.args[1:]),
+                                      example_args=lambda x, y: ((np.ones(np.shape(x), dtype=bool), x, y), {}))),
 ]
 
 

@@ -16,46 +16,85 @@ from __future__ import annotations
 
 import numpy as np
 
-_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
+# categories, lowest first: 0 bool, 1 integral, 2 floating, 3 complex (literals, not module constants: these
+# functions are pasted into reproduction snippets, which carry functions only)
 
 
 def _category(dt):
     dt = np.dtype(dt)
     if dt == np.bool_:
-        return _BOOL
+        return 0
     if dt.kind in "iu":
-        return _INT
+        return 1
     if dt.kind == "c":
-        return _COMPLEX
-    return _FLOAT  # float16, float32, float64 and ml_dtypes' bfloat16 (kind "V")
+        return 3
+    return 2  # float16, float32, float64 and ml_dtypes' bfloat16 and float8 formats (kind "V")
+
+
+def _is_bf16(dt):
+    return np.dtype(dt).name == "bfloat16"
+
+
+def _is_float8(dt):
+    return np.dtype(dt).name.startswith("float8_")
+
+
+def _is_wide_unsigned(dt):
+    return np.dtype(dt).name in ("uint16", "uint32", "uint64")
 
 
 def _promote(a, b):
-    """torch.promote_types of two dtypes (either may be None)."""
+    """torch.promote_types of two dtypes (either may be None). Raises TypeError where torch refuses to promote:
+    a float8 format with any other dtype, uint16 / uint32 / uint64 with any other integer, bool or complex
+    dtype."""
     if a is None or b is None:
         return b if a is None else a
     a, b = np.dtype(a), np.dtype(b)
     if a == b:
         return a
+    if _is_float8(a) or _is_float8(b):
+        raise TypeError("Promotion for Float8 Types is not supported")
+    if (_is_wide_unsigned(a) and _category(b) != 2) or (_is_wide_unsigned(b) and _category(a) != 2):
+        raise TypeError("Promotion for uint16, uint32, uint64 types is not supported")
     ca, cb = _category(a), _category(b)
-    if ca == cb == _FLOAT and "bfloat16" in (a.name, b.name):
-        return np.dtype(np.float64) if np.float64 in (a, b) else np.dtype(np.float32)
+    if ca == cb == 2 and (_is_bf16(a) or _is_bf16(b)):
+        other = b if _is_bf16(a) else a
+        return np.result_type(np.float32, other)  # with float16 or float32: float32; with float64: float64
     if ca == cb:
         return np.result_type(a, b)
     hi, lo = (a, b) if ca > cb else (b, a)
-    if _category(hi) == _COMPLEX and _category(lo) == _FLOAT and lo == np.float64:
-        return np.dtype(np.complex128)
+    if _category(hi) == 3 and _category(lo) == 2:
+        lo_size = 4 if _is_bf16(lo) else lo.itemsize
+        return np.dtype(np.complex128) if max(hi.itemsize // 2, lo_size) == 8 else hi
     return hi
 
 
 def _scalar_dtype(v):
-    if isinstance(v, (bool, np.bool_)):
+    """The dtype a Python number stands for; torch takes a NumPy scalar as a number of its kind, except a NumPy
+    bool and a NumPy complex64, which it takes as floats (the imaginary part dropped: see :func:`_scalar_value`)."""
+    if isinstance(v, np.bool_) or (isinstance(v, np.complexfloating) and not isinstance(v, complex)):
+        return np.dtype(np.float32)
+    if isinstance(v, bool):
         return np.dtype(np.bool_)
-    if isinstance(v, int):
+    if isinstance(v, (int, np.integer)):
         return np.dtype(np.int64)
-    if isinstance(v, float):
+    if isinstance(v, (float, np.floating)):
         return np.dtype(np.float32)  # the default dtype
-    return np.dtype(np.complex64)
+    return np.dtype(np.complex64)  # the default complex dtype
+
+
+def _scalar_value(v):
+    """The number torch reads from a scalar: a NumPy complex64 loses its imaginary part."""
+    if isinstance(v, np.complexfloating) and not isinstance(v, complex):
+        return float(v.real)
+    return v
+
+
+def _to_complex(dt):
+    dt = np.dtype(dt)
+    if _is_float8(dt):
+        raise TypeError(f"Unknown Complex ScalarType for {dt.name}")
+    return np.dtype(np.complex128) if dt == np.float64 else np.dtype(np.complex64)
 
 
 def _combine(higher, lower):
@@ -63,21 +102,21 @@ def _combine(higher, lower):
     if higher is None or lower is None:
         return lower if higher is None else higher
     ch, cl = _category(higher), _category(lower)
-    if ch == _COMPLEX:
+    if ch == 3:
         return higher
-    if cl == _COMPLEX:
-        if ch == _FLOAT:  # the complex counterpart of the floating dtype
-            return np.dtype(np.complex128) if higher == np.float64 else np.dtype(np.complex64)
-        return lower
-    if ch == _FLOAT:
+    if cl == 3:
+        return _to_complex(higher) if ch == 2 else lower
+    if ch == 2:
         return higher
-    if ch == _BOOL or cl == _FLOAT:
+    if ch == 0 or cl == 2:
         return _promote(higher, lower)
     return higher
 
 
 def torch_common_dtype(x, y):
-    """The dtype torch casts ``x`` and ``y`` (NumPy arrays standing for tensors, or Python scalars) to."""
+    """The dtype torch casts ``x`` and ``y`` (NumPy arrays standing for tensors, or scalars) to: the model of
+    conformance.references.pointwise.torch_result_type (kept whole here: reproduction snippets paste a
+    reference with the helpers of its own module)."""
     tiers = [None, None, None]  # dims, zero-dim, Python scalars
     for v in (x, y):
         if isinstance(v, np.ndarray):
@@ -88,6 +127,15 @@ def torch_common_dtype(x, y):
     return _combine(tiers[0], _combine(tiers[1], tiers[2]))
 
 
+def torch_promotion_error(x, y):
+    """The message of the error torch raises when it cannot promote ``x`` and ``y``, else None."""
+    try:
+        torch_common_dtype(x, y)
+    except TypeError as exc:
+        return str(exc)
+    return None
+
+
 def _as(dt, v):
     with np.errstate(all="ignore"):
         return np.asarray(v).astype(dt)
@@ -96,7 +144,7 @@ def _as(dt, v):
 def compare_torch(fn, x, y):
     """``fn`` (np.equal, np.less, ...) after casting both operands to torch's common dtype."""
     dt = torch_common_dtype(x, y)
-    return fn(_as(dt, x), _as(dt, y))
+    return fn(_as(dt, x), _as(dt, _scalar_value(y)))
 
 
 def eq_torch(x, y):

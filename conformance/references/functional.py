@@ -5,6 +5,8 @@ naive formula breaks down: softmax and log_softmax subtract the maximum first (s
 gelu and silu take their limits at infinities (gelu(-inf) = silu(-inf) = -0.0, gelu(+inf) = silu(+inf) = +inf)
 instead of the ``-inf * 0`` of the formula. A 0-d input counts as one element along dim 0 / -1, as in torch.
 
+``softmax`` and ``log_softmax`` take torch's ``dtype=`` (the input cast to it first, as torch documents).
+
 Only ``numpy`` is used (``math.erf`` is imported inside the one function that needs it): these functions are
 pasted into reproduction snippets.
 """
@@ -21,25 +23,40 @@ def _axis(x, dim):
     return dim % n
 
 
-def softmax(x, dim):
-    """exp(x - max) / sum(exp(x - max)) along ``dim``."""
+def _cast_first(x, dtype):
+    """The input cast to ``dtype`` first (torch's ``dtype=``: "the input tensor is casted to dtype before the
+    operation"), then evaluated in float64 (the result is NumPy's ``dtype``)."""
+    if dtype is None:
+        return x, x.dtype
+    target = np.dtype(dtype)
+    with np.errstate(all="ignore"):
+        cast = np.asarray(x).astype(target)
+    return cast.astype(np.float64) if cast.dtype.itemsize < 8 else cast, target
+
+
+def softmax(x, dim, dtype=None):
+    """exp(x - max) / sum(exp(x - max)) along ``dim`` (``dtype``: the input cast to it first)."""
+    x, want = _cast_first(x, dtype)
     axis = _axis(x, dim)
     x1 = x.reshape(1) if x.ndim == 0 else x
     if x1.size == 0:
-        return x.copy()
+        return x.astype(want) if dtype is not None else x.copy()
     shifted = x1 - np.max(x1, axis=axis, keepdims=True)
     e = np.exp(shifted)
-    return (e / np.sum(e, axis=axis, keepdims=True)).reshape(x.shape)
+    out = (e / np.sum(e, axis=axis, keepdims=True)).reshape(x.shape)
+    return out.astype(want) if dtype is not None else out
 
 
-def log_softmax(x, dim):
-    """(x - max) - log(sum(exp(x - max))) along ``dim``."""
+def log_softmax(x, dim, dtype=None):
+    """(x - max) - log(sum(exp(x - max))) along ``dim`` (``dtype``: the input cast to it first)."""
+    x, want = _cast_first(x, dtype)
     axis = _axis(x, dim)
     x1 = x.reshape(1) if x.ndim == 0 else x
     if x1.size == 0:
-        return x.copy()
+        return x.astype(want) if dtype is not None else x.copy()
     shifted = x1 - np.max(x1, axis=axis, keepdims=True)
-    return (shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))).reshape(x.shape)
+    out = (shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))).reshape(x.shape)
+    return out.astype(want) if dtype is not None else out
 
 
 def one_hot(idx, num_classes=-1):
@@ -115,19 +132,21 @@ def gelu_nan_at_neginf(x, approximate="none"):
     return np.where(np.isneginf(x), np.nan, out).astype(out.dtype)
 
 
-def gelu_vectorized_float32(x, approximate="none"):
-    """torch's vectorized float32 gelu: NaN at both infinities, and +inf for x above half of float32's largest
-    value (x * (1 + erf(x / sqrt 2)) overflows before the halving)."""
-    out = gelu(x, approximate)
-    out = np.where(np.isinf(x), np.nan, out)
-    return np.where(np.isfinite(x) & (x > 3.4028234663852886e38 / 2), np.inf, out).astype(out.dtype)
+def normalize_eps_in_dtype(x, p=2.0, dim=1, eps=1e-12):
+    """torch's normalize where eps does not survive the input's dtype: ``x / max(norm, eps)`` with ``eps``
+    converted to the input's dtype first (a Python scalar takes the tensor's dtype: 1e-12 is 0 in float16), so
+    a zero slice gives 0 / 0 = NaN. Takes the inputs in their own dtypes (native)."""
+    eps_t = float(np.asarray(eps).astype(x.dtype).astype(np.float64))
+    out = normalize(x.astype(np.float64), p, dim, eps_t)
+    with np.errstate(all="ignore"):
+        return out.astype(x.dtype)
 
 
-def gelu_vectorized_bfloat16(x, approximate="none"):
-    """torch's vectorized bfloat16 gelu: as :func:`gelu_vectorized_float32`, with bfloat16's largest value."""
-    out = gelu(x, approximate)
-    out = np.where(np.isinf(x), np.nan, out)
-    return np.where(np.isfinite(x) & (x > 3.3895313892515355e38 / 2), np.inf, out).astype(out.dtype)
+def normalize_infinite_norm(x, p=2.0, dim=1, eps=1e-12):
+    """torch's normalize where the norm overflows (``sum |x|^p`` beyond the accumulation type's range, or the
+    norm beyond the result's): ``x / inf``, i.e. signed zeros (NaN for an infinite element)."""
+    with np.errstate(all="ignore"):
+        return np.asarray(x) / np.inf
 
 
 def silu_nan_at_neginf(x):

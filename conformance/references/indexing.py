@@ -1,6 +1,6 @@
-"""NumPy references of the indexing, gather/scatter and view ops, with torch's argument names and order.
+"""NumPy references of the indexing and gather/scatter ops, with torch's argument names and order.
 
-Where NumPy has the op (``np.take``, ``np.take_along_axis``, ``np.diagonal``, ...) the reference is a thin
+Where NumPy has the op (``np.take``, ``np.take_along_axis``, ...) the reference is a thin
 wrapper that renames the arguments; gather/scatter and the ``index_*`` ops, which NumPy lacks, are written from
 torch's documentation with NumPy's fancy indexing and unbuffered ``ufunc.at`` (``np.add.at``, ``np.multiply.at``,
 ``np.maximum.at``, ``np.minimum.at``), which apply every duplicate index one by one. Functions whose name ends in
@@ -13,8 +13,6 @@ A 0-d input of the dim-taking ops is treated as a 1-element 1-D one, as torch do
 Only ``numpy`` and ``math`` are used: these functions are pasted into reproduction snippets.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -60,6 +58,13 @@ def index_select_torch(x, dim, index):
 
 def take_along_dim(x, indices, dim=None):
     return np.take_along_axis(x, indices, axis=dim)
+
+
+def take_along_dim_wrapped_torch(x, indices, dim=None):
+    """torch.take_along_dim with a dim, as it behaves (a recorded bug): every index is taken modulo the input's
+    size along the dim, so out-of-range indices wrap around instead of raising."""
+    d = _axis(dim, x.ndim)
+    return np.take_along_axis(x, np.mod(indices, x.shape[d]), axis=d)
 
 
 def take_along_dim_flat_torch(x, indices, dim=None):
@@ -186,7 +191,7 @@ def _source(source, out, d, n):
     return src
 
 
-def index_add(x, dim, index, source, alpha=1):
+def index_add(x, dim, index, source, *, alpha=1):
     """torch.index_add: ``out[..., index[i], ...] += alpha * source[..., i, ...]`` for every i, duplicates
     included; indices must be in ``[0, x.size(dim))``."""
     out, d, sel = _index_targets(x, dim, index)
@@ -265,6 +270,10 @@ def getitem(x, index):
 
 
 def _is_array_index(part):
+    """An advanced index part: an array (not a 0-d integer one, which torch takes as an integer) or a Python list
+    of ints."""
+    if isinstance(part, list):
+        return True
     return isinstance(part, np.ndarray) and not (part.ndim == 0 and part.dtype.kind in "iu")
 
 
@@ -273,6 +282,7 @@ def getitem_torch(x, index):
     array indices are then applied to what is left, so only they count when deciding whether the advanced
     indices are adjacent (NumPy counts the integers as advanced indices too); and an Ellipsis that stands for
     no dim does not separate them (in NumPy it always does)."""
+    index = tuple(np.asarray(p) if isinstance(p, list) else p for p in index)
     basic = []
     for part in index:
         if _is_array_index(part):
@@ -303,110 +313,3 @@ def setitem(x, index, value):
     out = x.copy()
     out[index] = value
     return out
-
-
-# ---- views --------------------------------------------------------------------------------------------------
-
-def squeeze(x, dim=None):
-    return np.squeeze(x, axis=dim)
-
-
-def squeeze_torch(x, dim=None):
-    """torch.squeeze with ``dim``: dims of size 1 among ``dim`` are removed, the others are left as they are."""
-    if x.ndim == 0:
-        return x.copy()
-    dims = dim if isinstance(dim, tuple) else (dim,)
-    axes = tuple(sorted({_axis(d, x.ndim) for d in dims}))
-    return np.squeeze(x, axis=tuple(a for a in axes if x.shape[a] == 1))
-
-
-def flatten(x, start_dim=0, end_dim=-1):
-    """torch.flatten: dims ``start_dim..end_dim`` merged into one (a 0-d input gives a 1-element 1-D one)."""
-    if x.ndim == 0:
-        _axis(start_dim, 0)
-        _axis(end_dim, 0)
-        return x.reshape(1)
-    s, e = _axis(start_dim, x.ndim), _axis(end_dim, x.ndim)
-    if s > e:
-        raise ValueError("start_dim cannot come after end_dim")
-    return x.reshape(x.shape[:s] + (math.prod(x.shape[s:e + 1]),) + x.shape[e + 1:])
-
-
-def transpose(x, dim0, dim1):
-    return np.swapaxes(x, dim0, dim1)
-
-
-def transpose_torch(x, dim0, dim1):
-    """torch.transpose of a 0-d tensor: dims 0 and -1 are valid and nothing moves."""
-    _axis(dim0, 0)
-    _axis(dim1, 0)
-    return x.copy()
-
-
-def expand(x, sizes):
-    """Tensor.expand: new leading dims, size-1 dims broadcast to ``sizes``, -1 keeps a dim's size."""
-    sizes = tuple(sizes)
-    lead = len(sizes) - x.ndim
-    if lead < 0:
-        raise ValueError("expand: fewer sizes than dims")
-    shape = []
-    for i, s in enumerate(sizes):
-        if s == -1:
-            if i < lead:
-                raise ValueError("expand: -1 is not allowed for a new leading dim")
-            s = x.shape[i - lead]
-        shape.append(s)
-    return np.broadcast_to(x, tuple(shape))
-
-
-def broadcast_to_torch(x, shape):
-    """torch.broadcast_to is ``x.expand(shape)``: -1 keeps the size of an existing dim."""
-    return expand(x, shape)
-
-
-def matrix_transpose(x):
-    return np.swapaxes(x, -1, -2)
-
-
-def identity_torch(x):
-    """What torch gives for a 0-d input here: the input itself."""
-    return x.copy()
-
-
-def narrow(x, dim, start, length):
-    """torch.narrow: ``length`` elements from ``start`` along ``dim`` (a negative start counts from the end)."""
-    if x.ndim == 0:
-        raise IndexError("narrow of a 0-d array")
-    d = _axis(dim, x.ndim)
-    n = x.shape[d]
-    if not -n <= start <= n:
-        raise IndexError("start out of range")
-    start = start % n if start < 0 else start
-    if length < 0 or start + length > n:
-        raise IndexError("start + length exceeds the dimension")
-    return x[(slice(None),) * d + (slice(start, start + length),)]
-
-
-def select(x, dim, index):
-    """torch.select: the slice at ``index`` along ``dim`` (negative indices count from the end)."""
-    if x.ndim == 0:
-        raise IndexError("select of a 0-d array")
-    return np.take(x, index, axis=dim)
-
-
-def unfold(x, dimension, size, step):
-    """Tensor.unfold: all slices of ``size`` elements along ``dimension``, ``step`` apart, as a new last dim
-    (a 0-d input is a 1-element 1-D one and gives a 1-D result)."""
-    if step <= 0 or size < 0:
-        raise ValueError("unfold needs step > 0 and size >= 0")
-    xx = x.reshape(1) if x.ndim == 0 else x
-    d = _axis(dimension, x.ndim)
-    n = xx.shape[d]
-    if size > n:
-        raise ValueError("unfold: size is larger than the dimension")
-    count = (n - size) // step + 1
-    starts = np.arange(count) * step
-    pieces = [np.take(xx, np.arange(s, s + size), axis=d) for s in starts]
-    out = np.stack(pieces, axis=d) if pieces else np.zeros(xx.shape[:d] + (0, size) + xx.shape[d + 1:], xx.dtype)
-    out = np.moveaxis(out, d + 1, -1)
-    return out.reshape(size) if x.ndim == 0 else out

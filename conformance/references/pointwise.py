@@ -11,8 +11,12 @@ when its category is higher than every higher-priority operand's; Python floats 
 tensor operand). Within one category the result holds every operand's dtype (int8 with uint8 gives int16,
 float16 with bfloat16 gives float32). NumPy 2 (NEP 50) differs: zero-dim arrays count like any array, a Python
 float with an integer array gives float64, and a float array with an integer array is widened as needed
-(float16 with int16 gives float32). The ``*_promoted`` functions compute an op the way torch does: every
-operand is first cast to torch's result dtype.
+(float16 with int16 gives float32). NumPy scalars (``np.float32(1.5)``) count in torch as Python numbers of
+their kind; in NumPy 2 they are strong (a float16 array with ``np.float32(1.5)`` gives float32). A float16 tensor
+with a complex operand of lower priority gives complex32, which NumPy has no counterpart for:
+:func:`torch_result_type` gives complex64 there (the dtype that holds complex32's values) and
+:func:`torch_gives_complex32` says so. The ``*_torch`` functions compute an op the way torch does: every operand
+is first cast to torch's result dtype (a Python int out of that dtype's range wraps around, as torch casts it).
 """
 from __future__ import annotations
 
@@ -74,9 +78,12 @@ def _promote_pair(a, b):
 
 
 def _to_complex(dt):
-    """The complex dtype of a floating one's precision. (torch gives complex32 for float16; the suite's strategies
-    never form that pair, and where float16 stands in for bfloat16 complex64 is the right answer.)"""
+    """The complex dtype of a floating one's precision: complex128 for float64, complex64 otherwise (for float16
+    torch gives complex32, whose values complex64 holds: see torch_gives_complex32). A float8 format has none:
+    torch raises ('Unknown Complex ScalarType')."""
     dt = np.dtype(dt)
+    if _is_float8(dt):
+        raise TypeError(f"Unknown Complex ScalarType for {dt.name}")
     if dt == np.float64:
         return np.dtype(np.complex128)
     return np.dtype(np.complex64)
@@ -100,18 +107,22 @@ def _combine(higher, lower):
 
 
 def _scalar_dtype(v):
-    if isinstance(v, (bool, np.bool_)):
+    """The dtype a Python number (or a NumPy scalar, which torch takes as a number of its kind) stands for.
+    torch takes a NumPy bool and a NumPy complex64 scalar as floats (the complex64's imaginary part dropped)."""
+    if isinstance(v, np.bool_) or (isinstance(v, np.complexfloating) and not isinstance(v, complex)):
+        return np.dtype(np.float32)
+    if isinstance(v, bool):
         return np.dtype(np.bool_)
-    if isinstance(v, int):
+    if isinstance(v, (int, np.integer)):
         return np.dtype(np.int64)
-    if isinstance(v, float):
+    if isinstance(v, (float, np.floating)):
         return np.dtype(np.float32)  # the default dtype
     return np.dtype(np.complex64)  # the default complex dtype
 
 
-def torch_result_type(*operands):
-    """The dtype torch gives an elementwise op on ``operands`` (NumPy arrays standing for tensors, Python
-    scalars, or None for an absent optional operand)."""
+def _tiers(operands):
+    """torch's three priority tiers of ``operands``: the promoted dtypes of the tensors with dims, of the
+    zero-dim tensors and of the Python numbers (None where a tier is empty)."""
     dim = zero = wrapped = None
     for x in operands:
         if x is None:
@@ -123,7 +134,38 @@ def torch_result_type(*operands):
                 zero = _promote_pair(zero, x.dtype)
         else:
             wrapped = _promote_pair(wrapped, _scalar_dtype(x))
+    return dim, zero, wrapped
+
+
+def torch_result_type(*operands):
+    """The dtype torch gives an elementwise op on ``operands`` (NumPy arrays standing for tensors, Python
+    scalars, or None for an absent optional operand)."""
+    dim, zero, wrapped = _tiers(operands)
     return _combine(dim, _combine(zero, wrapped))
+
+
+def _gives_complex32(higher, lower):
+    return (higher is not None and lower is not None and np.dtype(higher) == np.float16 and
+            _category(lower) == 3)
+
+
+def torch_gives_complex32(*operands):
+    """Whether torch's result dtype for ``operands`` is complex32: a float16 tier combined with a complex operand
+    of lower priority (a float16 tensor with a Python complex number or a zero-dim complex tensor)."""
+    try:
+        dim, zero, wrapped = _tiers(operands)
+        if _gives_complex32(zero, wrapped):
+            inner = True
+        else:
+            inner = False
+        lower = _combine(zero, wrapped)
+    except TypeError:
+        return False
+    if dim is None:
+        return inner
+    if _gives_complex32(dim, lower):
+        return True
+    return inner and _category(dim) < 2  # an integer or bool tensor keeps the complex32 of the lower tiers
 
 
 def torch_promotion_error(*operands):
@@ -145,8 +187,19 @@ def _cast_all(dt, operands):
             with np.errstate(all="ignore"):
                 out.append(x.astype(dt))
         else:
-            out.append(np.asarray(x).astype(dt))
+            with np.errstate(all="ignore"):
+                out.append(np.asarray(_scalar_value(x)).astype(dt))
     return out
+
+
+def _scalar_value(v):
+    """The number torch takes a scalar operand for (a NumPy bool as 0.0 / 1.0, a NumPy complex64 as its real
+    part; see _scalar_dtype)."""
+    if isinstance(v, np.bool_):
+        return float(v)
+    if isinstance(v, np.complexfloating) and not isinstance(v, complex):
+        return float(v.real)
+    return v
 
 
 def _to_float32_if_integral(dt):
@@ -154,9 +207,18 @@ def _to_float32_if_integral(dt):
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)), in the float dtype NumPy's exp gives the input (integers and bools are converted to it
+    first: negating them would wrap around)."""
+    x = np.asarray(x)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.exp(np.zeros(0, dtype=x.dtype)).dtype)
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(-x))
+
+
+def isfinite_without_nan_check(x):
+    """Finite means not infinite: NaN counts as finite."""
+    return ~np.isinf(np.asarray(x).astype(np.float64))
 
 
 def log1p(x):

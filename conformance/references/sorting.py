@@ -173,21 +173,32 @@ def histc_ref(x, bins=100, min=0, max=0):
     return np.histogram(x, bins=bins, range=rng)[0]
 
 
+def histc_bins(v, bins, lo, hi):
+    """The bin of each value ``v`` in [lo, hi] as torch's kernel computes it: int((v - lo) * bins / (hi - lo))
+    in ``v``'s dtype (a non-finite quotient lands in bin 0), the last bin also taking ``hi``."""
+    dt = v.dtype.type
+    with np.errstate(all="ignore"):
+        left, right = dt(lo), dt(hi)
+        q = (v - left) * dt(bins) / (right - left)
+        pos = np.where(np.isfinite(q), q, 0).astype(np.int64)
+    pos[pos >= bins] = bins - 1
+    return pos
+
+
 def histc_torch(x, bins=100, min=0, max=0):
     """torch.histc as its kernel computes it: the range is [min, max], or the data's when min == max (0 and 0
     included); a range [a, a] is widened to the next representable values or [a - 1, a + 1], whichever is wider;
     the bin edges are a linspace in the input's dtype (its last edge is NaN when the step overflows, which then
-    keeps every value out); an element in the range goes to bin int((x - min) * bins / (max - min)) computed in
-    the input's dtype (a non-finite quotient lands in bin 0), the last bin also taking max; the counts have the
-    input's dtype."""
+    keeps every value out); an element in the range goes to the bin :func:`histc_bins` gives. The counts are
+    given as int64, as the catalogue compares them (their dtype is a divergence of its own)."""
     dt = x.dtype.type
-    big = np.finfo(x.dtype).max
+    big = dt(np.inf)
     lo, hi = float(min), float(max)
     if lo == hi and x.size:
         lo, hi = float(np.min(x)), float(np.max(x))
     if lo == hi:
-        lo = float(np.minimum(np.nextafter(dt(lo), dt(-big)), lo - 1.0))
-        hi = float(np.maximum(np.nextafter(dt(hi), dt(big)), hi + 1.0))
+        lo = float(np.minimum(np.nextafter(dt(lo), -big), lo - 1.0))
+        hi = float(np.maximum(np.nextafter(dt(hi), big), hi + 1.0))
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"range of [{lo}, {hi}] is not finite")
     if not lo < hi:
@@ -197,10 +208,8 @@ def histc_torch(x, bins=100, min=0, max=0):
         if not np.isfinite((right - left) / dt(bins)):
             right = dt(np.nan)
         inside = x[(x >= left) & (x <= right)]
-        q = (inside - left) * dt(bins) / (right - left)
-        pos = np.where(np.isfinite(q), q, 0).astype(np.int64)
-    pos[pos == bins] = bins - 1
-    return np.bincount(pos, minlength=bins).astype(x.dtype)
+    return np.bincount(histc_bins(inside, bins, left, right), minlength=bins).astype(np.int64)
+
 
 def searchsorted_sorted_ref(boundaries, values, out_int32=False, right=False, side=None):
     """:func:`searchsorted_ref` on ``boundaries`` sorted along the last dim (NaN last)."""

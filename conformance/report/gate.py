@@ -5,10 +5,22 @@ A case is a test id without the directory it ran from (:func:`conformance.result
 When a file holds one case several times (a merged file with GPUs of different models, or several torch
 versions), the records are paired by device model and torch version.
 
-Exit codes: 0 no regression; 1 a case that passed in the baseline (or held its recorded divergence) now fails
-or errors (a pinned divergence that no longer holds is a failure too: torch diverges differently, or not at
-all); 2 a results file that is missing, corrupt or of the wrong schema, or two files with no case in common
-(a wrong baseline), with one line on stderr.
+Each changed case is sorted into one kind of change:
+
+* **torch change** — the same examples (the same suite code, and the same digest of drawn examples where both
+  runs recorded one), another verdict: a case that passed (or held its recorded divergence) fails now. These are
+  the regressions the gate exists for;
+* **suite change** — the suite's code or the examples it drew differ between the runs: a changed verdict says
+  nothing about torch, so it is reported apart, never counted as a regression, with the hint to rebuild the
+  baseline with this suite on the baseline's torch;
+* **support change** — a cell that was ``unsupported`` works now, or one that worked is unsupported now (a dtype
+  torch stopped supporting on that device is a regression too).
+
+A pinned divergence that no longer holds (torch now agrees with NumPy, or behaves a third way) is listed by its
+id with both recorded behaviours and what the test saw.
+
+Exit codes: 0 no regression; 1 a torch change or a lost support; 2 a results file that is missing, corrupt or of
+the wrong schema, or two files with no case in common (a wrong baseline), with one line on stderr.
 """
 from __future__ import annotations
 
@@ -67,17 +79,40 @@ def _pair(bs: list[dict], cs: list[dict]):
     return pairs, bs, cs
 
 
+def suite_of(doc: dict) -> str | None:
+    """The digest of the suite's code that made a results file (None for files written before it was recorded)."""
+    runs = doc.get("runs") if isinstance(doc.get("runs"), list) and doc.get("runs") else [doc.get("environment")]
+    found = {str(((r or {}).get("suite") or {}).get("digest")) for r in runs if ((r or {}).get("suite") or {}).get("digest")}
+    return found.pop() if len(found) == 1 else (None if not found else "several")
+
+
+def _suite_changed(b: dict, c: dict, same_suite: bool) -> bool:
+    """Whether a case may have been judged on other examples or by other code in the two runs."""
+    if not same_suite:
+        return True
+    db, dc = b.get("examples_digest"), c.get("examples_digest")
+    return bool(db and dc and db != dc)
+
+
 def compare(baseline: dict, current: dict) -> dict:
     """The comparison, as lists of (baseline record or None, current record or None)."""
     b_index = _index(_records(baseline))
     c_index = _index(_records(current))
-    out = {k: [] for k in ("regressions", "fixed", "still_failing", "new_failing", "now_skipped", "unchanged",
-                           "only_baseline", "only_current")}
+    sb, sc = suite_of(baseline), suite_of(current)
+    same_suite = sb is not None and sb == sc and sb != "several"
+    out = {k: [] for k in ("regressions", "suite_changes", "support_lost", "support_gained", "fixed",
+                           "still_failing", "new_failing", "now_skipped", "unchanged", "only_baseline",
+                           "only_current")}
+    out["same_suite"] = same_suite
     for key in sorted(set(b_index) | set(c_index)):
         pairs, b_only, c_only = _pair(b_index.get(key, []), c_index.get(key, []))
         for b, c in pairs:
             bo, co = b["outcome"], c["outcome"]
-            if bo in R.GOOD and co in R.BAD:
+            if bo != co and "unsupported" in (bo, co):
+                out["support_lost" if co == "unsupported" else "support_gained"].append((b, c))
+            elif bo != co and _suite_changed(b, c, same_suite) and (bo in R.BAD or co in R.BAD):
+                out["suite_changes"].append((b, c))
+            elif bo in R.GOOD and co in R.BAD:
                 out["regressions"].append((b, c))
             elif bo in R.BAD and co in R.GOOD:
                 out["fixed"].append((b, c))
@@ -132,6 +167,21 @@ def _describe(path, doc: dict) -> str:
             f"{len(doc['results'])} cases")
 
 
+def _divergence_changes(out, rows, current: dict) -> None:
+    """Pinned divergences that no longer hold, by id, with both recorded behaviours and what the test saw."""
+    catalogue = {d.get("id"): d for d in current.get("divergences") or [] if isinstance(d, dict)}
+    found = [(b, c) for b, c in rows if c is not None and c.get("divergence") and c["outcome"] in R.BAD]
+    if not found:
+        return
+    print(f"divergences that no longer hold ({len(found)}):", file=out)
+    for b, c in found[:SHOW]:
+        d = catalogue.get(c["divergence"], {})
+        print(f"  {c['divergence']}  [{c.get('device')}, {c.get('dtype')}]", file=out)
+        print(f"      recorded: torch {d.get('torch_behaviour', '?')}; NumPy {d.get('numpy_behaviour', '?')}",
+              file=out)
+        print(f"      now:      {_first_line(c.get('message'))}", file=out)
+
+
 def _load_current(paths) -> dict:
     docs = [R.read(Path(p)) for p in paths]
     if len(docs) == 1:
@@ -155,7 +205,8 @@ def run_gate(baseline_path, current_path, out=None, err=None) -> int:
         return 2
     cur_name = ", ".join(str(p) for p in currents)
     diff = compare(baseline, current)
-    matched = sum(len(diff[k]) for k in ("regressions", "fixed", "still_failing", "now_skipped", "unchanged")) + \
+    matched = sum(len(diff[k]) for k in ("regressions", "suite_changes", "support_lost", "support_gained", "fixed",
+                                         "still_failing", "now_skipped", "unchanged")) + \
         sum(1 for b, c in diff["new_failing"] if b is not None)
     if baseline["results"] and current["results"] and matched == 0:
         print(f"conformance gate: error: {baseline_path} and {cur_name} have no test case in common "
@@ -163,7 +214,15 @@ def run_gate(baseline_path, current_path, out=None, err=None) -> int:
         return 2
     print(f"baseline: {_describe(baseline_path, baseline)}", file=out)
     print(f"current:  {_describe(cur_name, current)}", file=out)
-    _section(out, "REGRESSIONS: passed in the baseline, fail now", diff["regressions"], show_message=True)
+    _section(out, "REGRESSIONS (torch changes): the same examples passed in the baseline and fail now",
+             diff["regressions"], show_message=True)
+    _divergence_changes(out, diff["regressions"] + diff["suite_changes"], current)
+    _section(out, "SUPPORT LOST: worked in the baseline, unsupported now", diff["support_lost"], show_message=True)
+    _section(out, "support gained: unsupported in the baseline, works now", diff["support_gained"])
+    if diff["suite_changes"]:
+        _section(out, "suite changes (not gated): other suite code or other examples than the baseline's, so these "
+                      "changed verdicts say nothing about torch", diff["suite_changes"], show_message=True)
+        print("  hint: rebuild the baseline with this suite on the baseline's torch, then gate again", file=out)
     _section(out, "new failures not gated (no passing baseline for them)", diff["new_failing"], show_message=True)
     _section(out, "fixed: failed in the baseline, pass now", diff["fixed"])
     _section(out, "passed in the baseline, skipped now", diff["now_skipped"])
@@ -171,8 +230,10 @@ def run_gate(baseline_path, current_path, out=None, err=None) -> int:
     _section(out, "only in the current run", diff["only_current"], before=False)
     if diff["still_failing"]:
         print(f"still failing (as in the baseline): {len(diff['still_failing'])}", file=out)
-    n = len(diff["regressions"])
-    summary = (f"{n} regression{'s' if n != 1 else ''}, {len(diff['fixed'])} fixed, "
+    n = len(diff["regressions"]) + len(diff["support_lost"])
+    summary = (f"{len(diff['regressions'])} torch change{'s' if len(diff['regressions']) != 1 else ''} "
+               f"(regressions), {len(diff['support_lost'])} support lost, {len(diff['support_gained'])} support "
+               f"gained, {len(diff['suite_changes'])} suite changes (not gated), {len(diff['fixed'])} fixed, "
                f"{len(diff['still_failing'])} still failing, {len(diff['new_failing'])} new failures not gated, "
                f"{len(diff['only_baseline'])} only in the baseline, {len(diff['only_current'])} only in the "
                f"current run; {matched} cases compared")

@@ -28,8 +28,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 FAILURE_DETAILS = 300
 FAILURE_LINES = 3000
 SLOWEST = 25
-OUTCOME_ORDER = ("failed", "error", "divergence", "passed", "skipped")
+OUTCOME_ORDER = ("failed", "error", "divergence", "passed", "unsupported", "skipped")
 OUTCOME_LABEL = {"passed": "passed", "failed": "failed", "divergence": "known divergence", "skipped": "skipped",
+                 "unsupported": "unsupported",
                  "error": "error", "na": "not applicable"}
 NO_DTYPE = "(any)"
 
@@ -53,6 +54,8 @@ def cell_status(counts: dict, hits: int = 0) -> str:
         return "divergence"
     if counts.get("passed"):
         return "passed"
+    if counts.get("unsupported"):
+        return "unsupported"
     return "skipped"
 
 
@@ -288,6 +291,7 @@ def render(merged, title: str = "Conformance report") -> str:
                   "records": [{"outcome": r["outcome"], "source": merged.runs[r["_run"]].env.get("source")
                                or merged.runs[r["_run"]].path, "headline": _first_line(r.get("message"), 200)}
                               for r in c["records"]]} for c in merged.conflicts]
+    divergences = _divergences(merged)
     env = _environment()
     script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
@@ -298,11 +302,38 @@ def render(merged, title: str = "Conformance report") -> str:
         runs=runs, totals=totals, total=len(merged.records), grids=_grids(merged),
         failures=detailed, failure_lines=lines, n_failures=n_bad,
         n_hidden_failures=max(0, n_bad - len(detailed) - len(lines)),
-        divergences=_divergences(merged), columns=labels, slowest=slow, conflicts=conflicts,
+        divergences=divergences, columns=labels, slowest=slow, conflicts=conflicts,
+        coverage=_coverage(merged), findings=_findings(merged, divergences),
         duplicates=merged.duplicates, dropped=merged.dropped, outcome_order=OUTCOME_ORDER,
         outcome_label=OUTCOME_LABEL,
         data_json=_json_for_script(_data(merged, labels, {f["i"] for f in detailed})),
         script=script, css=css, script_hash=script_hash)
+
+
+def _coverage(merged) -> dict | None:
+    """The coverage totals recorded by the first run that has them."""
+    for run in merged.runs:
+        found = (run.env or {}).get("coverage")
+        if isinstance(found, dict) and found:
+            return found
+    return None
+
+
+def _findings(merged, divergences) -> list[dict]:
+    """The bug reports the runs recorded (one per root cause), with the status of their divergences here."""
+    status = {d["id"]: d for d in divergences}
+    seen, out = set(), []
+    for run in merged.runs:
+        for f in (run.env or {}).get("findings") or []:
+            if not isinstance(f, dict) or f.get("root_cause") in seen:
+                continue
+            seen.add(f.get("root_cause"))
+            states = [s.get("text") for i in f.get("ids") or [] for s in status.get(i, {}).get("statuses", [])
+                      if s.get("text")]
+            changed = [t for t in states if t and t not in ("still diverging", "not run", "skipped")]
+            out.append({**f, "status": (changed[0] if changed else (states[0] if states else "")),
+                        "status_class": "failed" if changed else "divergence"})
+    return out
 
 
 def write(path: Path, merged, title: str = "Conformance report") -> None:

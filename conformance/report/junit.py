@@ -37,7 +37,7 @@ def write(path: Path, merged) -> None:
         recs = by_col.get(col.index, [])
         counts = {"tests": len(recs), "failures": sum(r["outcome"] == "failed" for r in recs),
                   "errors": sum(r["outcome"] == "error" for r in recs),
-                  "skipped": sum(r["outcome"] == "skipped" for r in recs),
+                  "skipped": sum(r["outcome"] in ("skipped", "unsupported") for r in recs),
                   "time": sum(float(r.get("duration_s") or 0) for r in recs)}
         env = merged.runs[col.runs[0]].env if col.runs else {}
         suite = ET.SubElement(root, "testsuite", name=_x(f"conformance · {col.label}"),
@@ -94,8 +94,8 @@ def _case(suite, rec: dict, conflict: bool) -> None:
         el = ET.SubElement(case, "failure" if outcome == "failed" else "error", message=_x(first[:500]),
                            type=outcome)
         el.text = _x("\n\n".join(body))
-    elif outcome == "skipped":
-        ET.SubElement(case, "skipped", message=_x(first[:500]))
+    elif outcome in ("skipped", "unsupported"):
+        ET.SubElement(case, "skipped", message=_x(first[:500]), type=outcome)
     notes = []
     if outcome == "divergence":
         notes.append(f"known divergence {rec.get('divergence')} still holds")

@@ -282,7 +282,32 @@ def _abs(original):
     return planted
 
 
+# ---- tanh: a float64 gradient scaled by (1 + 1e-4): a numerical bug, not a structural one -------------------------
+
+def _tanh(original):
+    class TanhScaledGradient(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = original(x)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            (y,) = ctx.saved_tensors
+            return g * (1 - y * y) * (1 + 1e-4)  # a constant off by 1e-4 relative
+
+    @functools.wraps(original)
+    def planted(x, *args, **kwargs):
+        if args or kwargs or not _wants_grad(x) or x.dtype != torch.float64:
+            return original(x, *args, **kwargs)
+        return TanhScaledGradient.apply(x)
+    return planted
+
+
 BUGS = [
+    PlantedBug("grad-tanh-float64-scaled", F, "tanh's gradient in float64 is (1 + 1e-4) times too large",
+               "torch.tanh", _tanh, "test_gradient and tanh- and float64", MODULES),
     PlantedBug("grad-expand-not-summed", F, "expand's gradient takes the first slice along the broadcast dims "
                "instead of summing over them", "torch.Tensor.expand", _expand,
                "test_closed_form_views and expand", MODULES),

@@ -64,7 +64,7 @@ def run(names=None, workers: int = 2, out=print) -> int:
 
 
 def main(args) -> int:
-    from conformance.cli import UsageError
+    from conformance.errors import UsageError
 
     if args.list:
         for b in selfcheck.bugs():

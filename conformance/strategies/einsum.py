@@ -5,7 +5,8 @@ letters (the implicit output orders upper case first); labels repeated within an
 labels shared between operands (contractions), labels that appear once and are summed out (explicit outputs that
 leave them out); an ellipsis in some operands, covering 0 to 2 dims whose sizes broadcast (1 against n); a
 label's dim of size 1 in one operand against n in another (broadcasting, which NumPy and torch both allow);
-size-0 and size-1 dims; implicit (``'ij,jk'``) and explicit (``'ij,jk->ki'``) outputs, the explicit ones in any
+size-0 and size-1 dims; one label now and then of a medium or long length (16 to 3,001, a vector tail
+included: :func:`_lengthen`), the others small; implicit (``'ij,jk'``) and explicit (``'ij,jk->ki'``) outputs, the explicit ones in any
 order, with or without the ellipsis.
 
 About one equation in fourteen is invalid on purpose (``Equation.flaw`` says how): an output label that no
@@ -26,7 +27,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from conformance.strategies.cases import ArraySpec, Case
-from conformance.strategies.shapes import seeds
+from conformance.strategies.shapes import LONG_SIDES, MEDIUM_SIDES, seeds
 
 #: labels: lower and upper case (upper case sorts first in an implicit output)
 POOL = "abcdeXY"
@@ -105,6 +106,7 @@ def equations(draw, min_operands: int = 1, max_operands: int = 4, invalid: bool 
         terms.append(term)
         shapes.append(shape)
     used = sorted({x for t in terms for x in t if x != ELLIPSIS})
+    _lengthen(draw, terms, shapes, size)
     output = None
     if draw(st.booleans()):
         output = list(draw(st.permutations(draw(st.lists(st.sampled_from(used), unique=True))))) if used else []
@@ -118,6 +120,30 @@ def equations(draw, min_operands: int = 1, max_operands: int = 4, invalid: bool 
         made, terms, output, shapes = _break(draw, terms, output, shapes, used)
     return Equation(tuple(tuple(t) for t in terms), None if output is None else tuple(output),
                     tuple(tuple(s) for s in shapes), made)
+
+
+#: the length of one label: its own small size most of the time, else one of the size classes' medium and long
+#: lengths (a vector tail included), so that the kernels' vectorized and blocked loops are reached
+LENGTHS = st.sampled_from((None,) * 27 + MEDIUM_SIDES + MEDIUM_SIDES[::2] + LONG_SIDES[:8])
+
+
+def _lengthen(draw, terms, shapes, size):
+    """Gives one label that no operand repeats (a diagonal of a long label would be a square of it) a length
+    from :data:`LENGTHS`, in every operand where it is not broadcast (size 1). The other labels stay small: the
+    cost of an einsum is the product of its labels' sizes."""
+    length = draw(LENGTHS)
+    single = sorted({x for t in terms for x in t if x != ELLIPSIS} -
+                    {x for t in terms for x in t if x != ELLIPSIS and t.count(x) > 1})
+    if length is None or not single:
+        return
+    label = draw(st.sampled_from(single))
+    if size[label] in (0, 1):
+        return  # an empty or broadcast label stays so (its dims cannot be told from broadcast ones)
+    for t, shape in zip(terms, shapes):
+        for x, d in label_dims(t, len(shape)):
+            if x == label and shape[d] == size[label]:
+                shape[d] = length
+    size[label] = length
 
 
 def _break(draw, terms, output, shapes, used, start=None):

@@ -8,12 +8,13 @@ of :mod:`conformance.strategies.shapes` (size classes from 0-d and size-0 to row
 that shrinking still goes to the simplest shape); pairs and triples broadcast with dims dropped on the left and
 dims of size 1 on either side, 0-d operands included.
 
-Promotion. :func:`mixed_binary` gives the first operand the dtype under test (the test id's dtype) and the second
-one the same dtype, another dtype (``partners``: int8 with uint8, float16 with float32, an integer with a float,
-a real with a complex, ...) or a Python scalar of any kind (bool, int, float, complex). Python ints stay within the
-first operand's range (both libraries reject or wrap out-of-range ones differently, which is not promotion).
-float16 tensors do not meet Python complex scalars, nor a float16 tensor with dims a zero-dim complex one (or the
-other way round): torch gives complex32 there, a dtype outside this suite (the bespoke pointwise tests pin it).
+Promotion. :func:`mixed_binary` gives the first operand the dtype under test (strategies are drawn for the
+representative of each kind and retargeted to every dtype of it) and the second one the same dtype, any other
+dtype (``partners``), a Python number of any kind (bool, int, float, complex) or a NumPy scalar of any kind
+(``np.float32(1.5)``, ``np.int64(-3)``, ``np.bool_(True)``, ...). Python ints come in and out of the range of
+the first operand's dtype (small ones, and 300, -1, 40000, 2**31, 2**40, -2**63...: a value drawn for uint8 or
+int16 is out of range for some dtypes of the kind and in range for others once retargeted). Every pair happens,
+float16 with a complex operand (complex32 in torch) included.
 """
 from __future__ import annotations
 
@@ -54,32 +55,41 @@ def shape_triples():
 
 # ---- Python scalars -----------------------------------------------------------------------------------------
 
-FLOAT_SCALARS = (0.0, 1.0, -1.5, 0.5, 2.0, -0.0, 3.25, -7.0, 1e3, 1e-3, float("inf"), float("-inf"),
+FLOAT_SCALARS = (0.0, 1.0, -1.5, 0.5, 2.0, -0.0, 3.25, -7.0, 1e3, 1e-3, 1e5, -1e40, float("inf"), float("-inf"),
                  float("nan"))
 COMPLEX_SCALARS = (1j, 1.5 - 1j, -0.5 + 2j, complex(0.0, -0.0), 3 + 0j, complex(-2.0, 0.5))
-SCALAR_KINDS = ("bool", "int", "float", "complex")
+#: Python ints outside the range of some integer dtype (and of float16's): torch casts them, wrapping around
+WIDE_INTS = (300, -1, 255, 256, 40000, -40000, 2 ** 31, -2 ** 31 - 1, 2 ** 40, 2 ** 63 - 1, -2 ** 63)
+#: NumPy scalars of every kind (torch takes them as Python numbers of their kind; NumPy 2 as their own dtype)
+NUMPY_SCALARS = (np.float64(2.5), np.float32(-1.5), np.float16(0.5), np.int64(-3), np.int8(7), np.uint8(200),
+                 np.int32(40000), np.bool_(True), np.complex128(1 - 2j), np.complex64(0.5 + 1j))
+SCALAR_KINDS = ("bool", "int", "float", "complex", "numpy")
 
 
 def int_range(dtype: str) -> tuple[int, int]:
     """Python ints that a tensor of ``dtype`` holds (small ones: results stay readable)."""
-    if dtype == "uint8":
+    if dtype in ("bool", "uint8") or dtype in D.UNSIGNED:
         return 0, 20
     return -20, 20
 
 
 @functools.lru_cache(maxsize=None)
-def python_scalars(dtype: str, kinds=SCALAR_KINDS):
-    """A Python scalar to combine with a tensor of ``dtype``: of each kind in ``kinds``."""
+def python_scalars(dtype: str, kinds=SCALAR_KINDS, wide_ints: bool = True):
+    """A scalar to combine with a tensor of ``dtype``: of each kind in ``kinds`` ("numpy": a NumPy scalar);
+    ``wide_ints``: Python ints out of the dtype's range too (a fifth of them)."""
     options = []
     for kind in kinds:
         if kind == "bool":
             options.append(st.booleans())
         elif kind == "int":
-            options.append(st.integers(*int_range(dtype)))
+            ints = st.integers(*int_range(dtype))
+            options.append(st.one_of(ints, ints, ints, ints, st.sampled_from(WIDE_INTS)) if wide_ints else ints)
         elif kind == "float":
             options.append(st.sampled_from(FLOAT_SCALARS))
-        elif kind == "complex" and dtype != "float16":  # float16 + complex -> complex32 (not in the suite)
+        elif kind == "complex":
             options.append(st.sampled_from(COMPLEX_SCALARS))
+        elif kind == "numpy":
+            options.append(st.sampled_from(NUMPY_SCALARS))
     return st.one_of(*options)
 
 
@@ -101,21 +111,12 @@ _FORMS = st.sampled_from(("arrays", "arrays", "scalar"))
 _ARRAYS_ONLY = st.just("arrays")
 
 
-def _no_complex32(s0, s1, d0, d1):
-    """float16 with complex where only one of the two is zero-dim gives complex32 (outside the suite): the
-    zero-dim one is given shape (1,) then, which broadcasts the same way."""
-    if {d0, d1} & {"float16"} and {d0, d1} & set(D.COMPLEX) and (s0 == ()) != (s1 == ()):
-        return (s0 or (1,)), (s1 or (1,))
-    return s0, s1
-
-
 @st.composite
 def _mixed_binary(draw, dtype, partners, kinds, domain, other_domain, scalar_domain, kwargs):
     form = draw(_FORMS if kinds else _ARRAYS_ONLY)
     if form == "arrays":
         s0, s1 = draw(shape_pairs())
         other = draw(_other_dtypes(dtype, partners))
-        s0, s1 = _no_complex32(s0, s1, dtype, other)
         dom = other_domain(other) if callable(other_domain) else other_domain
         args = (ArraySpec(s0, dtype, domain=domain), ArraySpec(s1, other, domain=dom))
     else:
@@ -206,7 +207,6 @@ def _pow_case(draw, dtype, partners):
         dom = ("int", -3, 3)
     else:
         dom = _pow_exponent_domain(other)
-    s0, s1 = _no_complex32(s0, s1, dtype, other)
     return Case((ArraySpec(s0, dtype), ArraySpec(s1, other, domain=dom)), (), draw(seeds))
 
 
@@ -225,15 +225,15 @@ def _clamp_case(draw, dtype, partners):
     if form == "scalars":
         kinds = ("int", "float") if dtype != "bool" else ("bool",)
         x = ArraySpec(draw(shapes()), dtype)
-        lo = draw(python_scalars(dtype, kinds)) if which != "max" else _OMIT
-        hi = draw(python_scalars(dtype, kinds)) if which != "min" else _OMIT
+        lo = draw(python_scalars(dtype, kinds, False)) if which != "max" else _OMIT
+        hi = draw(python_scalars(dtype, kinds, False)) if which != "min" else _OMIT
     else:
         s0, s1, s2 = draw(shape_triples())
         x = ArraySpec(s0, dtype)
         lo = ArraySpec(s1, draw(_other_dtypes(dtype, partners))) if which != "max" else _OMIT
         hi = ArraySpec(s2, draw(_other_dtypes(dtype, partners))) if which != "min" else _OMIT
         if form == "mixed":  # one tensor bound and one Python number
-            hi = draw(python_scalars(dtype, ("int",)))
+            hi = draw(python_scalars(dtype, ("int",), False))
             if lo is _OMIT:
                 lo = ArraySpec(s1, dtype)
     return Case((x,), _kw([("min", lo), ("max", hi)]), draw(seeds))
@@ -256,7 +256,6 @@ def _where_case(draw, dtype, partners, kinds):
         y = draw(python_scalars(dtype, kinds))
     else:
         other = draw(_other_dtypes(dtype, partners))
-        s1, s2 = _no_complex32(s1, s2, dtype, other)
         x = ArraySpec(s1, dtype)
         y = ArraySpec(s2, other)
     return Case((cond, x, y), (), draw(seeds))

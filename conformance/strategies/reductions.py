@@ -1,28 +1,35 @@
-"""Argument strategies for reductions, comparisons and sorting: ``dim`` (absent, an int, a tuple), ``keepdim``,
-the ``dtype=`` argument, extra keyword arguments, and tie-heavy values.
+"""Argument strategies for reductions: ``dim`` (absent, an int, a tuple; keyword or positional), ``keepdim``, the
+``dtype=`` argument, extra keyword arguments, and tie-heavy or NaN-heavy values; and the inputs of each reduction
+of the catalogue (``sum_inputs`` ...).
 
 Every strategy here draws structure only (a shape, the arguments, a value domain and a seed): values come from
-the case's seeded fills, as everywhere in the suite.
+the case's seeded fills, as everywhere in the suite. Strategies are written for the kind representatives (bool,
+uint8, int16, float32, complex64); the drawn case is retargeted to every dtype of the kind.
 
+* Shapes come from the size classes of :mod:`conformance.strategies.shapes` (0-d, size-0 and size-1 edges, small,
+  medium with a vector tail, long rows of thousands): the reduced dim is the last one more often than not, so the
+  blocked and vectorized reduction kernels are reached on every dtype, half types included.
 * ``dim`` is drawn among the kinds an op accepts: absent (``none``: reduce everything), ``None`` given
   explicitly (``None``), an int (negative ones included; ``-1`` and ``0`` on 0-d inputs), a tuple of distinct dims
   (the empty tuple included), and, rarely, an invalid one (out of range, or the same dim twice as
-  ``(0, -ndim)``), on which torch and NumPy must both raise. ``keepdim`` is absent, False or True, whatever the
+  ``(0, -ndim)``), on which torch and NumPy must both raise. An int ``dim`` is given positionally one time in four
+  where the op takes it second (``torch.sum(x, 1)``). ``keepdim`` is absent, False or True, whatever the
   ``dim`` (NumPy accepts ``keepdims`` without ``axis``).
 * :data:`TIES` is a value domain with five distinct values and :data:`NANS` one with three NaNs in ten values;
-  :func:`value_domains` mixes them with the ordinary fills, so that ties (for ``argmax``, ``max(dim)``,
-  ``sort(stable=True)``, ``unique``) and NaNs are frequent, while infinities and signed zeros still come from
-  the ``special`` fill.
+  :func:`value_domains` mixes them with the ordinary fills, so that ties (for ``argmax``, ``max(dim)``) and NaNs
+  are frequent, while infinities and signed zeros still come from the ``special`` fill.
 * ``dtype=`` is drawn as a ``torch.dtype`` (the reference maps it to NumPy's), absent most of the time.
 """
 from __future__ import annotations
+
+import math
 
 import torch
 from hypothesis import strategies as st
 
 from conformance import dtypes as D
 from conformance.strategies.cases import ArraySpec, Case
-from conformance.strategies.shapes import MAX_DIMS, MAX_SIDE, dim_tuples, seeds, shapes
+from conformance.strategies.shapes import MAX_DIMS, dim_tuples, seeds, shapes
 
 #: integers -2..2 (in any dtype): few distinct values, so every reduced row has ties
 TIES = ("int", -2, 3)
@@ -32,20 +39,27 @@ OMIT = object()
 
 DIM_KINDS = ("none", "None", "int", "tuple")
 
-
 #: the fills' own values, three in ten of them NaN in the special and extreme fills (floating and complex dtypes)
 NANS = ("nan", 0.3, 0)
 
+#: values near 1, so that long products stay in range (and their rounding errors are what is measured)
+NEAR_ONE = ("float", 0.9, 1.1)
 
-def value_domains(ties: bool = True, nans: bool = True):
+#: the name of the positional-``dim`` marker in a Case's keyword arguments is never passed: a positional dim is
+#: the Case's second positional argument
+POSITIONAL = st.sampled_from((False, False, False, True))
+
+
+def value_domains(ties: bool = True, nans: bool = True, extra=()):
     """The value domain of an input: the ordinary fills, :data:`TIES` (with ``ties``) or :data:`NANS` (with
-    ``nans``), in equal shares."""
-    return st.sampled_from((None,) + ((TIES,) if ties else ()) + ((NANS,) if nans else ()))
+    ``nans``), in equal shares, and any ``extra`` domains."""
+    return st.sampled_from((None,) + ((TIES,) if ties else ()) + ((NANS,) if nans else ()) + tuple(extra))
 
 
 def dim_args(ndim: int, kinds=DIM_KINDS, invalid: bool = True):
     """A ``dim`` argument for an input of ``ndim`` dims: ``OMIT`` (kind ``none``), ``None`` (kind ``None``), an int
-    or a tuple of distinct dims; with ``invalid``, now and then one that both libraries must reject."""
+    or a tuple of distinct dims; with ``invalid``, now and then one that both libraries must reject. An int dim is
+    the last dim half of the time (the one the size classes make long)."""
     n = max(ndim, 1)
     options = []
     if "none" in kinds:
@@ -53,7 +67,7 @@ def dim_args(ndim: int, kinds=DIM_KINDS, invalid: bool = True):
     if "None" in kinds:
         options.append(st.none())
     if "int" in kinds:
-        options.append(st.integers(-n, n - 1))
+        options.append(st.one_of(st.sampled_from((-1, n - 1)), st.integers(-n, n - 1)))
     if "tuple" in kinds:
         options.append(dim_tuples(ndim) if ndim else st.sampled_from(((), (0,), (-1,))))
     valid = st.one_of(*options)
@@ -85,15 +99,19 @@ def dtype_targets(dtype: str, floating=("float32", "float64"), integral=("int64"
 
 
 @st.composite
-def _reduction(draw, dtype, dim_kinds, keepdim, dtypes_arg, extra, ties, nans, min_dims, max_dims, min_side,
-               dim_name, invalid):
-    shape = tuple(draw(shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=MAX_SIDE)))
-    x = ArraySpec(shape, dtype, domain=draw(value_domains(ties, nans)))
+def _reduction(draw, dtype, dim_kinds, keepdim, dtypes_arg, extra, domains, min_dims, max_dims, min_side,
+               dim_name, invalid, positional):
+    shape = tuple(draw(shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side)))
+    x = ArraySpec(shape, dtype, domain=draw(domains))
+    args = [x]
     kwargs = []
     if dim_kinds:
         dim = draw(dim_args(len(shape), dim_kinds, invalid))
         if dim is not OMIT:
-            kwargs.append((dim_name, dim))
+            if positional and isinstance(dim, int) and draw(POSITIONAL):
+                args.append(dim)
+            else:
+                kwargs.append((dim_name, dim))
     if keepdim:
         keep = draw(st.sampled_from((OMIT, False, True)))
         if keep is not OMIT:
@@ -106,259 +124,91 @@ def _reduction(draw, dtype, dim_kinds, keepdim, dtypes_arg, extra, ties, nans, m
         value = draw(strategy)
         if value is not OMIT:
             kwargs.append((name, value))
-    return Case((x,), tuple(kwargs), draw(seeds))
-
-
-def reduction(dtype: str, *, dims=DIM_KINDS, keepdim: bool = True, dtypes_arg=(), ties: bool = False,
-              nans: bool | None = None, min_dims: int = 0, max_dims: int = MAX_DIMS, min_side: int = 0,
-              dim_name: str = "dim", invalid: bool = True, **extra):
-    """A Case strategy for ``op(x, dim=..., keepdim=..., dtype=..., **extra)``: the keyword arguments are drawn
-    (``dims``: the kinds of ``dim``, empty for none; ``extra``: strategies, ``OMIT`` leaves one out); tie-heavy
-    values with ``ties``, NaN-heavy ones with ``nans`` (by default: with ``ties``)."""
-    return _reduction(dtype, tuple(dims), keepdim, tuple(dtypes_arg), tuple(extra.items()), ties,
-                      ties if nans is None else nans, min_dims, max_dims, min_side, dim_name, invalid)
-
-
-# ---- comparison -------------------------------------------------------------------------------------------
-
-#: Python ints outside the narrow integer types' ranges: torch converts them to the tensor's dtype
-OUT_OF_RANGE_INTS = (-1, -129, 128, 255, 256, 300, -40000, 70000, 2 ** 31, -(2 ** 40))
-
-
-def comparison_scalars(dtype: str, complex_ok: bool = True):
-    """A Python scalar to compare a tensor of ``dtype`` with: bool, small ints, ints out of the narrow integer
-    ranges, floats (infinities and NaN included) and, with ``complex_ok``, complex numbers."""
-    from conformance.strategies.pointwise import COMPLEX_SCALARS, FLOAT_SCALARS, int_range
-
-    options = [st.booleans(), st.integers(*int_range(dtype)), st.sampled_from(OUT_OF_RANGE_INTS),
-               st.sampled_from(FLOAT_SCALARS)]
-    if complex_ok and dtype != "float16":  # float16 with a Python complex gives complex32, outside the suite
-        options.append(st.sampled_from(COMPLEX_SCALARS))
-    return st.one_of(*options)
-
-
-def comparison(dtype: str, partners, complex_ok: bool = True, scalars: bool = True):
-    """``op(x, y)``: ``y`` a broadcastable tensor of ``dtype`` or of a partner dtype, or a Python scalar; half
-    the cases draw both tensors' values from :data:`TIES` (so equal elements are frequent)."""
-    from conformance.strategies.pointwise import mixed_binary
-
-    kinds = ("bool", "int", "float", "complex")
-    plain = mixed_binary(dtype, partners, kinds=kinds, scalars=comparison_scalars(dtype, complex_ok))
-    tied = mixed_binary(dtype, partners, kinds=kinds, domain=TIES, other_domain=TIES,
-                        scalars=comparison_scalars(dtype, complex_ok))
-    nans = mixed_binary(dtype, partners, kinds=kinds, domain=NANS, other_domain=NANS,
-                        scalars=comparison_scalars(dtype, complex_ok))
-    if scalars:
-        return st.one_of(plain, tied, nans)
-    # Python scalars one time in six (where the op rejects them)
-    arrays = mixed_binary(dtype, partners, kinds=())
-    tied_arrays = mixed_binary(dtype, partners, kinds=(), domain=TIES, other_domain=TIES)
-    nan_arrays = mixed_binary(dtype, partners, kinds=(), domain=NANS, other_domain=NANS)
-    return st.one_of(plain, arrays, tied_arrays, tied_arrays, nan_arrays, nan_arrays)
-
-
-RTOLS = (OMIT, 0.0, 1e-5, 0.25, 1.0, float("inf"), -1.0)
-ATOLS = (OMIT, 0.0, 1e-8, 0.5, 1.0, 1.5, float("inf"), -1.0)
-EQUAL_NAN = (OMIT, False, True)
-#: the offsets of :func:`near`'s second operand: none at all, or a few units
-OFFSETS = (("int", 0, 1), ("int", -1, 2), TIES)
-
-
-def closeness(dtype: str, partners=()):
-    """``isclose``/``allclose(x, y, rtol=, atol=, equal_nan=)`` with broadcastable tensors, ``y`` of ``dtype`` or
-    (now and then) of a partner dtype; tolerances include 0, infinity and a negative value."""
-    from conformance.strategies.pointwise import shape_pairs
-
-    @st.composite
-    def _closeness(draw):
-        s0, s1 = draw(shape_pairs())
-        dom = draw(value_domains(True))
-        other = draw(st.sampled_from((dtype,) * 5 + tuple(partners))) if partners else dtype
-        kwargs = []
-        for name, pool in (("rtol", RTOLS), ("atol", ATOLS), ("equal_nan", EQUAL_NAN)):
-            # the invalid (negative) tolerance one time in about twelve
-            v = draw(st.sampled_from(pool[:-1] * 2 + pool[-1:]) if name != "equal_nan" else st.sampled_from(pool))
-            if v is not OMIT:
-                kwargs.append((name, v))
-        return Case((ArraySpec(s0, dtype, domain=dom), ArraySpec(s1, other, domain=dom)), tuple(kwargs),
-                    draw(seeds))
-    return _closeness()
-
-
-def near(dtype: str):
-    """``(x, d)`` for ``isclose(x, x + d)``: ``x`` from every fill (NaN and infinities included), ``d`` a small
-    integer offset (often 0 everywhere), so that the two operands share NaNs and infinities."""
-    from conformance.strategies.pointwise import shape_pairs
-
-    @st.composite
-    def _near(draw):
-        s0, s1 = draw(shape_pairs())
-        d = ArraySpec(s1, dtype, domain=draw(st.sampled_from(OFFSETS)))
-        x = ArraySpec(s0, dtype, domain=draw(st.sampled_from((None, NANS))))
-        kwargs = []
-        for name, pool in (("rtol", RTOLS[:-2]), ("atol", ATOLS[:-2]), ("equal_nan", EQUAL_NAN)):
-            v = draw(st.sampled_from(pool))
-            if v is not OMIT:
-                kwargs.append((name, v))
-        return Case((x, d), tuple(kwargs), draw(seeds))
-    return _near()
-
-
-def equality(dtype: str, partners=()):
-    """``torch.equal(x, y)``: same shapes most of the time, values often all equal (domains with one or two
-    values), ``y`` of ``dtype`` or of a partner dtype."""
-    from conformance.strategies.pointwise import shape_pairs, shapes as pool_shapes
-
-    @st.composite
-    def _equality(draw):
-        if draw(st.integers(0, 3)):
-            s0 = draw(pool_shapes())
-            s1 = s0
-        else:
-            s0, s1 = draw(shape_pairs())
-        dom = draw(st.sampled_from((None, ("int", 0, 1), ("int", 0, 2), NANS)))
-        other = draw(st.sampled_from((dtype, dtype) + tuple(partners)))
-        return Case((ArraySpec(s0, dtype, domain=dom), ArraySpec(s1, other, domain=dom)), (), draw(seeds))
-    return _equality()
-
-
-# ---- sorting and searching ------------------------------------------------------------------------------
-
-@st.composite
-def _along_dim(draw, dtype, extra, ties, k_arg, keepdim, descending):
-    from conformance.strategies.pointwise import shapes as pool_shapes
-
-    shape = tuple(draw(pool_shapes()))
-    x = ArraySpec(shape, dtype, domain=draw(value_domains(ties)))
-    n_dims = max(len(shape), 1)
-    dim = draw(st.sampled_from((OMIT,) + tuple(range(-n_dims, n_dims))))
-    args = [x]
-    kwargs = []
-    if k_arg is not None:
-        side = shape[dim if dim is not OMIT else -1] if shape else 1
-        valid = st.integers(k_arg, side) if side >= k_arg else st.nothing()
-        # mostly valid; now and then one below or one above the valid range
-        args.append(draw(st.one_of(valid, valid, valid, valid, st.sampled_from((k_arg - 1, side + 1)))))
-    if dim is not OMIT:
-        kwargs.append(("dim", dim))
-    if descending:
-        d = draw(st.sampled_from((OMIT, False, True)))
-        if d is not OMIT:
-            kwargs.append(("descending", d))
-    if keepdim:
-        kd = draw(st.sampled_from((OMIT, False, True)))
-        if kd is not OMIT:
-            kwargs.append(("keepdim", kd))
-    for name, strategy in extra:
-        v = draw(strategy)
-        if v is not OMIT:
-            kwargs.append((name, v))
     return Case(tuple(args), tuple(kwargs), draw(seeds))
 
 
-def along_dim(dtype: str, *, k_arg: int | None = None, keepdim: bool = False, descending: bool = False,
-              ties: bool = True, **extra):
-    """``op(x, [k,] dim=..., ...)`` for sort-like ops: ``dim`` absent or any valid one, ``k`` (when ``k_arg``,
-    its smallest valid value, 0 or 1, is given) from one below to one above its valid range; tie-heavy values
-    half the time."""
-    return _along_dim(dtype, tuple(extra.items()), ties, k_arg, keepdim, descending)
+def reduction(dtype: str, *, dims=DIM_KINDS, keepdim: bool = True, dtypes_arg=(), ties: bool = False,
+              nans: bool | None = None, domains=(), min_dims: int = 0, max_dims: int = MAX_DIMS,
+              min_side: int = 0, dim_name: str = "dim", invalid: bool = True, positional: bool = True, **extra):
+    """A Case strategy for ``op(x, dim=..., keepdim=..., dtype=..., **extra)``: the keyword arguments are drawn
+    (``dims``: the kinds of ``dim``, empty for none; ``extra``: strategies, ``OMIT`` leaves one out); tie-heavy
+    values with ``ties``, NaN-heavy ones with ``nans`` (by default: with ``ties``), and the value ``domains``
+    given. ``positional``: the op takes ``dim`` as its second positional argument."""
+    doms = value_domains(ties, ties if nans is None else nans, domains)
+    return _reduction(dtype, tuple(dims), keepdim, tuple(dtypes_arg), tuple(extra.items()), doms, min_dims,
+                      max_dims, min_side, dim_name, invalid, positional and dim_name == "dim")
 
 
-BOOLS = (OMIT, False, True)
+# ---- the catalogue's reductions ----------------------------------------------------------------------------
+
+CORRECTIONS = st.sampled_from((OMIT, 0, 1, 2))
+NORM_ORDS = st.sampled_from((2, 1, math.inf, -math.inf, 0, 3, 0.5, -1))
+TORCH_NORM_PS = st.sampled_from(("fro", 2, 1, math.inf))
 
 
-@st.composite
-def _unique(draw, dtype):
-    from conformance.strategies.pointwise import shapes as pool_shapes
-
-    shape = tuple(draw(pool_shapes()))
-    dom = draw(st.sampled_from((TIES, TIES, ("int", 0, 2), None, NANS)))
-    kwargs = []
-    for name in ("sorted", "return_inverse", "return_counts"):
-        v = draw(st.sampled_from(BOOLS))
-        if v is not OMIT:
-            kwargs.append((name, v))
-    if shape and draw(st.booleans()):
-        kwargs.append(("dim", draw(st.integers(-len(shape), len(shape) - 1))))
-    return Case((ArraySpec(shape, dtype, domain=dom),), tuple(kwargs), draw(seeds))
+def sum_inputs(dtype):
+    return reduction(dtype, dtypes_arg=dtype_targets(dtype))
 
 
-def unique_args(dtype: str):
-    """``unique(x, sorted=, return_inverse=, return_counts=, dim=)``: values with many duplicates."""
-    return _unique(dtype)
+def prod_inputs(dtype):
+    return reduction(dtype, dtypes_arg=dtype_targets(dtype), domains=(NEAR_ONE,))
 
 
-@st.composite
-def _searchsorted(draw, dtype):
-    from conformance.strategies.pointwise import shapes as pool_shapes
-
-    dom = draw(st.sampled_from((TIES, None, NANS)))
-    n = draw(st.integers(0, 6))
-    if draw(st.integers(0, 2)):  # one sequence for every value
-        seq = ArraySpec((n,), dtype, domain=dom)
-        values = draw(st.one_of(pool_shapes().map(lambda s: ArraySpec(tuple(s), dtype, domain=dom)),
-                                st.integers(-3, 3)))
-    else:  # one sequence per row of values
-        lead = tuple(draw(st.lists(st.integers(0, 3), min_size=1, max_size=2)))
-        seq = ArraySpec(lead + (n,), dtype, domain=dom)
-        values = ArraySpec(lead + (draw(st.integers(0, 4)),), dtype, domain=dom)
-    kwargs = []
-    for name, pool in (("right", BOOLS), ("side", (OMIT, "left", "right")), ("out_int32", (OMIT, False, True))):
-        v = draw(st.sampled_from(pool))
-        if v is not OMIT:
-            kwargs.append((name, v))
-    return Case((seq, values), tuple(kwargs), draw(seeds))
+def mean_inputs(dtype):
+    return reduction(dtype, dtypes_arg=("float32", "float64") if not D.is_complex(dtype) else ("complex128",))
 
 
-def searchsorted_args(dtype: str):
-    """``searchsorted(boundaries, values, right=, side=, out_int32=)``: a 1-D sequence (values of any shape, or
-    a Python int) or one sequence per row of ``values``; tie-heavy values half the time."""
-    return _searchsorted(dtype)
+def nan_inputs(dtype):
+    """nansum / nanmean: NaN-heavy inputs half of the time."""
+    return reduction(dtype, nans=True, dtypes_arg=dtype_targets(dtype))
 
 
-@st.composite
-def _bincount(draw, dtype):
-    n = draw(st.integers(0, 8))
-    shape = (n,) if draw(st.integers(0, 9)) else (n, 2)
-    dom = draw(st.sampled_from((("int", 0, 6),) * 4 + (("int", 0, 2),) * 3 + (("int", -1, 3),)))
-    args = (ArraySpec(shape, dtype, domain=dom),)
-    kwargs = []
-    w = draw(st.sampled_from((OMIT, "float32", "float64", "int32")))
-    if w is not OMIT:
-        wn = n if draw(st.integers(0, 9)) else n + 1
-        kwargs.append(("weights", ArraySpec((wn,), w)))
-    m = draw(st.sampled_from((OMIT, 0, 3, 8)))
-    if m is not OMIT:
-        kwargs.append(("minlength", m))
-    return Case(args, tuple(kwargs), draw(seeds))
+def var_inputs(dtype):
+    return reduction(dtype, correction=CORRECTIONS)
 
 
-def bincount_args(dtype: str):
-    """``bincount(x, weights=, minlength=)``: small non-negative integers (now and then a -1, a 2-D input or
-    weights of the wrong length, which both libraries reject)."""
-    return _bincount(dtype)
+def with_dim(dtype):
+    """max(dim) / min(dim) / median(dim): an int dim, tie-heavy values."""
+    return reduction(dtype, dims=("int",), ties=True)
 
 
-HISTC_RANGES = ((OMIT, OMIT), (0, 0), (-1.0, 1.0), (-2, 2), (0.5, 3.0), (1.0, 1.0), (2.0, -2.0))
+def whole(dtype):
+    """max / min / median of every element."""
+    return reduction(dtype, dims=(), keepdim=False, ties=True)
 
 
-@st.composite
-def _histc(draw, dtype):
-    from conformance.strategies.pointwise import shapes as pool_shapes
-
-    shape = tuple(draw(pool_shapes()))
-    x = ArraySpec(shape, dtype, domain=draw(value_domains(True)))
-    kwargs = []
-    bins = draw(st.sampled_from((OMIT, 1, 2, 4, 7)))
-    if bins is not OMIT:
-        kwargs.append(("bins", bins))
-    lo, hi = draw(st.sampled_from(HISTC_RANGES))
-    if lo is not OMIT:
-        kwargs += [("min", lo), ("max", hi)]
-    return Case((x,), tuple(kwargs), draw(seeds))
+def amax_inputs(dtype):
+    return reduction(dtype, ties=True)
 
 
-def histc_args(dtype: str):
-    """``histc(x, bins=, min=, max=)``: tie-heavy values (on the bin edges) half the time; the data's range,
-    ranges with values outside, an empty range and an inverted one."""
-    return _histc(dtype)
+def argmax_inputs(dtype):
+    return reduction(dtype, dims=("none", "None", "int"), ties=True)
+
+
+def all_inputs(dtype):
+    return reduction(dtype, ties=True)
+
+
+def cum_inputs(dtype):
+    return reduction(dtype, dims=("int",), keepdim=False, dtypes_arg=dtype_targets(dtype))
+
+
+def cumprod_inputs(dtype):
+    return reduction(dtype, dims=("int",), keepdim=False, dtypes_arg=dtype_targets(dtype), domains=(NEAR_ONE,))
+
+
+def logsumexp_inputs(dtype):
+    return reduction(dtype)
+
+
+def count_inputs(dtype):
+    return reduction(dtype, keepdim=False, ties=True)
+
+
+def vector_norm_inputs(dtype):
+    targets = ("float64",) if D.is_floating(dtype) else ("complex128",) if D.is_complex(dtype) else ()
+    return reduction(dtype, ord=NORM_ORDS, dtypes_arg=targets, positional=False)
+
+
+def norm_inputs(dtype):
+    return reduction(dtype, p=TORCH_NORM_PS, positional=False)

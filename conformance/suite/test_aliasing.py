@@ -6,7 +6,7 @@ on a view update its base; ``view`` raises exactly where NumPy's ``reshape(copy=
 the tensor itself, ``clone`` never aliases; ``torch.from_numpy`` and ``Tensor.numpy`` share memory.
 
 Inputs are every layout of :mod:`conformance.strategies.layouts` (transposed, step-sliced, offset, expanded with a
-zero stride); the NumPy counterpart is built with the same strides (:func:`conformance.strategies.indices.numpy_layout`)
+zero stride); the NumPy counterpart is built with the same strides (:func:`conformance.strategies.indexing.numpy_layout`)
 and filled with *labels* (the logical flat index of each element), so the elements a NumPy view maps are read
 off its values. Documented differences are the ``DIVERGENCES`` of :mod:`conformance.catalogue.views`, pinned here.
 """
@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from conformance import catalogue, dtypes
 from conformance.check import Mismatch
-from conformance.references import indexing as R
+from conformance.references import views as R
 from conformance.strategies import LAYOUTS, layouts
-from conformance.strategies import indices as I
+from conformance.strategies import indexing as I
 
 pytestmark = pytest.mark.views
 

@@ -21,7 +21,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import dtypes
+from conformance import devices, dtypes
+from conformance import tolerance as T
 from conformance.check import Mismatch
 from conformance.strategies import broadcastable_shapes, layouts, seeds, shapes
 
@@ -63,11 +64,11 @@ def unbroadcast(g, shape):
 
 def bound(abs_terms, n_terms, dtype):
     """Rounding error bound of a sum of ``n_terms`` terms, each made with at most four roundings, whose
-    absolute values sum to ``abs_terms``: gamma_{n+4} * abs_terms with the unit roundoff of ``dtype`` (doubled
-    as a margin)."""
-    u = float(np.finfo(dtypes.NUMPY[dtype]).eps)
+    absolute values sum to ``abs_terms``: gamma_{n+4} * abs_terms (Higham, sec. 3.1) in the precision torch
+    computes ``dtype`` in, plus one rounding of the result."""
     k = n_terms + 4
-    return k * u / (1 - k * u) * np.asarray(abs_terms, dtype=np.float64)
+    u = T.unit(T.accumulation(dtype))
+    return (T.gamma(k, u) + T.unit(dtype)) * np.asarray(abs_terms, dtype=np.float64)
 
 
 def check_grad(what, actual, expected, tol, dtype, device):
@@ -75,7 +76,7 @@ def check_grad(what, actual, expected, tol, dtype, device):
         raise Mismatch(f"{what}: torch gave no gradient (None)")
     if tuple(actual.shape) != np.shape(expected):
         raise Mismatch(f"{what}: shape {tuple(actual.shape)}, expected {np.shape(expected)}")
-    if actual.dtype != dtypes.TORCH[dtype] or actual.device != torch.device(device):
+    if actual.dtype != dtypes.TORCH[dtype] or not devices.same(actual.device, device):
         raise Mismatch(f"{what}: {actual.dtype} on {actual.device}, expected {dtype} on {device}")
     a = actual.detach().cpu().double().numpy()
     err = np.abs(a - expected)

@@ -36,7 +36,7 @@ import torch
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from conformance import catalogue, compare, dtypes, gradients
+from conformance import catalogue, compare, dtypes, gradients, profiles, seeding, support
 from conformance.catalogue import gradients as known
 from conformance.check import Mismatch, describe_inputs
 from conformance.references import gradients as R
@@ -50,12 +50,6 @@ FLOATS = ("float32", "float64")
 
 # ---- the generic test ------------------------------------------------------------------------------------
 
-#: entries whose gradient the ci profile also checks in float32 (the core set of the issue, by entry name)
-CORE = ("sqrt", "exp", "pow", "log", "sigmoid", "tanh", "sum", "mean", "max", "max_dim", "amax", "gather", "scatter",
-        "scatter_add", "index_select", "cat", "stack", "chunk", "split", "view", "reshape", "transpose", "expand",
-        "matmul", "einsum", "softmax", "log_softmax")
-
-
 def _profile() -> str:
     try:
         return settings.get_current_profile_name()
@@ -63,24 +57,13 @@ def _profile() -> str:
         return "dev"
 
 
-#: families whose ops only move or copy elements: their complex gradient is their real one, element by element, so
-#: the ci profile checks them in float64 only (the nightly profile adds complex128)
-MOVING = ("views", "joining")
+#: the dtypes torch differentiates: every floating and complex dtype but the float8 formats (autograd has no
+#: float8 kernels); an op without a kernel for one of them is reported unsupported there
+GRADIENT_DTYPES = tuple(d for d in dtypes.FLOATING + dtypes.COMPLEX if d not in dtypes.FLOAT8)
 
 
 def gradient_dtypes(op) -> tuple:
-    """float64 for every differentiable entry (the precise check); float32 (a float32 VJP against the float64
-    reference: a loose, rounding-bound check) for the core set, or for every entry under the nightly profile;
-    complex128 for an entry that takes complex inputs (torch's convention for complex gradients: conjugations),
-    except, under ci, the ops that only move elements. Entries often sample few dtypes in their forward tests (an
-    op that only moves elements is declared with one): their input strategies take any dtype, and these are used
-    whatever the entry declares."""
-    nightly = _profile() == "nightly"
-    out = ["float32"] if op.name in CORE or nightly else []
-    out.append("float64")
-    if any(dtypes.is_complex(d) for d in op.dtypes) and (nightly or op.family not in MOVING):
-        out.append("complex128")
-    return tuple(out)
+    return GRADIENT_DTYPES
 
 
 @functools.lru_cache(maxsize=None)
@@ -99,23 +82,28 @@ def _worth_checking(op, case) -> bool:
 
 
 @pytest.mark.ops(lambda op: op.grad, dtypes=gradient_dtypes)
-def test_gradient(op, device, dtype, record_property):
+def test_gradient(op, device, dtype, request, conformance_counts):
     """torch's VJP equals the finite-difference derivative of the NumPy reference (see the module docstring)."""
+    support.skip_if_known_unsupported(op, device, dtype)
     stats = gradients.Stats()
 
-    @settings(suppress_health_check=list(settings().suppress_health_check) + [HealthCheck.filter_too_much])
+    @settings(max_examples=profiles.examples(_profile(), kind="gradient"),
+              suppress_health_check=list(settings().suppress_health_check) + [HealthCheck.filter_too_much])
     @given(data=st.data())
     def run(data):
-        case = data.draw(op.strategy(dtype), label="case")
+        case = data.draw(op.cell_strategy(dtype), label="case")
         if not _worth_checking(op, case):
             reject()
         chosen = data.draw(_layouts(len(case.specs)), label="layouts")
         gradients.check(op, case.with_layouts(chosen).sample("ordinary", 0), device, dtype, stats)
+        conformance_counts.add(1 if stats.checked else 0, (), drawn=(case, chosen))
 
+    if _profile() in ("ci", "selfcheck"):  # this cell's own seed (conformance.seeding)
+        run._hypothesis_internal_use_seed = seeding.seed_of(seeding.test_id(request.node.nodeid))
     run()
-    record_property("gradient_coverage", stats.summary())
-    if stats.hits:
-        record_property("divergences_hit", sorted(stats.hits))
+    conformance_counts.checked = stats.checked
+    conformance_counts.hits |= stats.hits
+    request.node.user_properties.append(("gradient_coverage", stats.summary()))
     gradients.require_checked(op, device, dtype, stats)
 
 

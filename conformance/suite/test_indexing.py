@@ -21,7 +21,7 @@ from conformance import dtypes
 from conformance.check import Mismatch, describe_inputs
 from conformance.references import indexing as R
 from conformance.strategies import LAYOUTS, WRITABLE, ArraySpec, Case, seeds, shapes
-from conformance.strategies import indices as I
+from conformance.strategies import indexing as I
 from conformance.strategies.values import fill
 from conformance.suite.test_scatter import check_writes
 

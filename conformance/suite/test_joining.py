@@ -20,7 +20,7 @@ from conformance.check import Mismatch
 from conformance.compare import compare
 from conformance.references import joining as R
 from conformance.strategies import LAYOUTS
-from conformance.strategies import indices as I
+from conformance.strategies import indexing as I
 
 pytestmark = pytest.mark.joining
 

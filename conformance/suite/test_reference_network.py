@@ -15,16 +15,17 @@ import pytest
 import torch
 from hypothesis import given
 
-from conformance import compare, dtypes
+from conformance import compare, devices, dtypes
+from conformance import tolerance as T
 from conformance.check import Mismatch
 from conformance.references import network as ref
 from conformance.strategies.networks import networks
 
 pytestmark = pytest.mark.modules
 
-#: unit roundoff of float32 (round to nearest); the bound uses twice it as a margin for fused multiply-adds
-#: and blocked summation orders, which the gamma_n analysis covers only up to a small constant
-U32 = 2.0 ** -24 * 2
+#: unit roundoff of float32 (round to nearest): the gamma_n analysis of the bound holds for any summation order
+#: and blocking, with or without fused multiply-adds (Higham, sec. 3.1 and 3.5), so it needs no margin
+U32 = T.unit("float32")
 
 
 def _fail(spec, what, summary, details=""):
@@ -76,7 +77,7 @@ def test_reference_network(spec, device, dtype):
 
     out = model(x)
     want, cache = ref.network_forward(spec.plan, params, x_np)
-    if out.device != torch.device(device):
+    if not devices.same(out.device, device):
         _fail(spec, "output", f"on {out.device}, the input is on {device}")
     out.backward(g)
     grad_x, grads = ref.network_backward(spec.plan, params, cache, g_np)

@@ -21,7 +21,7 @@ from conformance import dtypes
 from conformance.check import Mismatch, describe_inputs
 from conformance.references import indexing as R
 from conformance.strategies import LAYOUTS, WRITABLE
-from conformance.strategies import indices as I
+from conformance.strategies import indexing as I
 
 pytestmark = pytest.mark.indexing
 

@@ -1,15 +1,20 @@
-"""Bespoke sorting tests: long inputs.
+"""Bespoke sorting tests: long inputs, and the dtype of histc's counts.
 
-The generic strategies keep arrays small (at most 5 per side); torch sorts long rows with other algorithms
-(a stable sort must stay stable there, with thousands of ties, NaN and both zeros). Each entry below is checked
-once on long rows through the catalogue entry itself (:func:`conformance.check.forward`: its reference and its
-known divergences), in every fill.
+The generic strategies draw long rows from the size classes now and then; torch sorts long rows with other
+algorithms (a stable sort must stay stable there, with thousands of ties, NaN and both zeros). Each entry below is
+checked on long rows, always, through the catalogue entry itself (:func:`conformance.check.forward`: its
+reference and its known divergences), in every fill, on every floating dtype.
+
+``histc`` returns its counts in the input's floating dtype on every call (the divergence ``histc-float-counts``):
+no input lies outside that condition, so the catalogue's torch callable hands the generic tests the counts as
+int64 and :func:`test_histc_float_counts` pins the dtype.
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from conformance import catalogue, check
+from conformance import catalogue, check, compare, dtypes
 from conformance.strategies import FILLS, ArraySpec, Case
 from conformance.strategies.reductions import NANS, TIES
 
@@ -34,7 +39,7 @@ def _params():
         yield pytest.param(name, shape, args, kwargs, domain, id=f"{name}-{i}", marks=pytest.mark.op(name))
 
 
-@pytest.mark.dtypes("float32")
+@pytest.mark.dtypes("float16", "bfloat16", "float32", "float64")
 @pytest.mark.parametrize(("name", "shape", "args", "kwargs", "domain"), list(_params()))
 def test_long_rows(name, shape, args, kwargs, domain, device, dtype):
     """The entry's forward check on long rows, in every fill."""
@@ -54,3 +59,23 @@ def test_searchsorted_long(side, device, dtype):
                 (("side", side),), seed=20240)
     for i, fill in enumerate(FILLS):
         check.forward(op, case.sample(fill, i), device, dtype)
+
+
+@pytest.mark.op("histc")
+@pytest.mark.divergence("histc-float-counts")
+@pytest.mark.dtypes("float16", "bfloat16", "float32", "float64")
+def test_histc_float_counts(device, dtype):
+    """torch.histc's counts have the input's dtype; np.histogram's are int64 (the values agree)."""
+    import torch
+
+    x = np.array([0.0, 1.0, 2.0, 3.0, 3.0], dtype=dtypes.NUMPY[dtype])
+    expected = np.histogram(x.astype(np.float64), bins=3)[0]
+    if expected.dtype != np.int64:
+        raise check.Mismatch(f"np.histogram now gives {expected.dtype} counts: histc-float-counts no longer holds")
+    got = torch.histc(dtypes.to_torch(x, device), bins=3)
+    if got.dtype != dtypes.TORCH[dtype]:
+        raise check.Mismatch(f"histc [{device}, {dtype}] gives {got.dtype} counts, recorded as {dtype} "
+                             "(histc-float-counts)")
+    diff = compare.compare(got, expected.astype(dtypes.NUMPY[dtype]))
+    if diff is not None:
+        raise check.Mismatch(f"histc [{device}, {dtype}] counts differ from NumPy's: {diff.summary}")

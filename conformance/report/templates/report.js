@@ -6,6 +6,7 @@
   var NAME = 0, TEST = 1, FAMILY = 2, OP = 3, DTYPE = 4, COL = 5, OUTCOME = 6, DURATION = 7, MESSAGE = 8,
       HITS = 9, DETAIL = 10;
   var LABEL = { passed: "passed", failed: "failed", divergence: "known divergence", skipped: "skipped",
+    unsupported: "unsupported",
                 error: "error" };
   var SHOW = 300;
 
