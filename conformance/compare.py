@@ -135,10 +135,11 @@ def _compare_python(actual, expected, path):
 
 
 def bad_elements(a, e, rtol, atol, signed_zero, nonfinite, free):
-    """The elements of ``a`` (torch, float64 or complex128) that are not within the bound of ``e`` (the
-    reference, same shape and type): ``|a - e| <= atol + rtol * |e|`` per real part (bool mask arrays for
-    ``signed_zero``, ``nonfinite`` and ``free``; see conformance.tolerance). Pasted as it is into reproduction
-    snippets, so it uses NumPy only."""
+    """The elements of ``a`` (torch's values, float64 or complex128) that are not within the bound of ``e`` (the
+    reference, same shape and type): ``|a - e| <= atol + rtol * |e|`` per real part; NaN only where the reference
+    has NaN, an infinity only where it has the same one, the sign of zero where ``signed_zero``; ``nonfinite``
+    marks elements where a NaN or infinity is accepted in place of a finite value, ``free`` those where any value
+    is. (Reproduction snippets paste this function as it is: NumPy only.)"""
     def bad_part(a, e):
         a_nan, e_nan = np.isnan(a), np.isnan(e)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -147,8 +148,9 @@ def bad_elements(a, e, rtol, atol, signed_zero, nonfinite, free):
         infinite = np.isinf(a) | np.isinf(e)  # an infinity matches only the same infinity
         bad = (a_nan != e_nan) | (~a_nan & ~e_nan & ~close & ~exact) | (infinite & ~exact)
         bad |= signed_zero & (a == 0) & (e == 0) & (np.signbit(a) != np.signbit(e))
-        # where an intermediate may overflow: a non-finite value for a finite one, or NaN for an infinity
-        bad &= ~(nonfinite & ((~np.isfinite(a) & np.isfinite(e)) | (a_nan & np.isinf(e))))
+        # where an intermediate may overflow: a non-finite value for a finite one, or NaN or either infinity for
+        # an infinity (an overflowed partial result has lost its sign: -inf + finite terms stays -inf)
+        bad &= ~(nonfinite & ~np.isfinite(a) & ~e_nan)
         return bad & ~free
     if np.iscomplexobj(a) or np.iscomplexobj(e):
         a, e = np.asarray(a, dtype=np.complex128), np.asarray(e, dtype=np.complex128)

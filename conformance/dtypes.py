@@ -130,6 +130,14 @@ REPRESENTATIVE = {"bool": "bool", "unsigned": "uint8", "signed": "int16", "float
                   "complex": "complex64"}
 
 
+class CellDtype(str):
+    """The dtype name a strategy is called with for the cell's own arrays: a ``str`` equal to the representative
+    (``"float32"``), told apart from a partner operand's dtype name that happens to be the same, so that
+    retargeting a case to another dtype of the kind changes the cell's arrays and leaves the partners alone (a
+    float16 cell still meets a float32 partner)."""
+    __slots__ = ()
+
+
 def representative(name: str) -> str:
     """The dtype whose drawn cases are retargeted to ``name``."""
     return REPRESENTATIVE[KIND[name]]

@@ -87,6 +87,7 @@ def pytest_pyfunc_call(pyfuncitem):
         pytest.skip(support.UNSUPPORTED + cell.reason)
     if counts is not None:
         counts.digest = cell.digest.hexdigest()  # the group's draws: the same whatever this cell's verdict
+        counts.partial |= cell.partial
     if cell.status == "passed":
         if counts is not None:
             counts.examples += cell.examples
@@ -124,5 +125,19 @@ def make_scheduler(config, log):
             if rest.startswith(GENERIC + "[") and rest.endswith("]"):
                 return nodeid.rsplit("-", 1)[0]  # ...::test_forward[op-device-dtype] -> ...[op-device
             return nodeid
+
+        def remove_node(self, node):
+            """A crashed worker's test is reported and not run again (scope scheduling would requeue it with
+            the rest of its scope, and a test that kills its worker would kill every new one)."""
+            workload = self.assigned_work.get(node)
+            crashed = None
+            if workload is not None:
+                crashed = next((nodeid for unit in workload.values() for nodeid, done in unit.items() if not done),
+                               None)
+                for unit in workload.values():
+                    if crashed in unit:
+                        unit[crashed] = True
+            found = super().remove_node(node)
+            return crashed if crashed is not None else found
 
     return GroupScheduling(config, log)

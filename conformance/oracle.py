@@ -79,7 +79,8 @@ def _numpy_dtype(ref, sample, args, kwargs, ml, had_f16):
         return _DTYPE_CACHE[key]
     probe = ref(*args, **kwargs)
     want = _result_dtype(probe, ml, had_f16)
-    if key is not None:
+    # a sequence's length may depend on values (split sizes, chunk counts): only single results are cached
+    if key is not None and not isinstance(want, (tuple, list)):
         _DTYPE_CACHE[key] = want
     return want
 

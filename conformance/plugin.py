@@ -252,6 +252,8 @@ class Counts:
         self.hits: set = set()
         self._digest = Digest()
         self.digest = None
+        #: forms of the call torch has no kernel for in this cell's dtype (while it has for others)
+        self.partial: set = set()
 
     def add(self, checked: int, hits=(), drawn=None) -> None:
         """One example: ``checked`` cases, the divergences met, and what was drawn (for the digest)."""
@@ -450,7 +452,8 @@ def pytest_runtest_makereport(item, call):
     counts = getattr(item, "_conformance_counts", None)
     if counts is not None and call.when == "call":
         meta.update(examples=counts.examples, checked_cases=counts.checked,
-                    examples_digest=counts.final_digest(passed=rep.passed))
+                    examples_digest=counts.final_digest(passed=rep.passed),
+                    unsupported_forms=sorted(counts.partial) or None)
         if counts.hits:
             rep.user_properties.append(("divergences_hit", sorted(counts.hits)))
     exc = call.excinfo.value if call.excinfo is not None else None
@@ -502,7 +505,7 @@ def _new_record(state, nodeid: str, meta: dict) -> dict:
             **{k: meta.get(k) for k in ("test", "family", "op", "dtype", "device", "divergence")},
             "outcome": None, "duration_s": 0.0, "message": None, "inputs": None, "repro": None,
             "falsifying_example": None, "divergences_hit": [], "examples": None, "checked_cases": None,
-            "examples_digest": None, "rerun": _rerun(state, nodeid, meta)}
+            "examples_digest": None, "unsupported_forms": None, "rerun": _rerun(state, nodeid, meta)}
 
 
 def _crash_meta(nodeid: str) -> dict:
@@ -563,7 +566,7 @@ def pytest_runtest_logreport(report):
             outcome = "unsupported" if rec["message"].startswith(UNSUPPORTED) else "skipped"
         else:
             outcome = "error" if meta.get("timed_out") else "failed"
-        for key in ("examples", "checked_cases", "examples_digest"):
+        for key in ("examples", "checked_cases", "examples_digest", "unsupported_forms"):
             if meta.get(key) is not None:
                 rec[key] = meta[key]
     elif report.failed:  # teardown

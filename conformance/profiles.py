@@ -31,11 +31,26 @@ settings.register_profile("selfcheck", max_examples=EXAMPLES["ci"], derandomize=
 GRADIENT_EXAMPLES = {"dev": 12, "ci": 12, "selfcheck": 12, "nightly": 200}
 
 
+#: examples of the generic out= test per cell: its rules do not depend on values, so few shapes do
+OUT_EXAMPLES = {"dev": 10, "ci": 10, "selfcheck": 10, "nightly": 100}
+
+
+def current() -> str:
+    from hypothesis import settings
+
+    try:
+        return settings.get_current_profile_name()
+    except Exception:  # noqa: BLE001 - older Hypothesis
+        return "dev"
+
+
 def examples(name: str, kind: str = "test") -> int:
     """Examples per test under a profile: ``test`` (any test; a group run of the generic tests, whose every
     example checks each dtype of the op in every fill and layout), ``gradient`` (a generic gradient cell)."""
     if kind == "gradient":
         return GRADIENT_EXAMPLES.get(name, GRADIENT_EXAMPLES["ci"])
+    if kind == "out":
+        return OUT_EXAMPLES.get(name, OUT_EXAMPLES["ci"])
     return EXAMPLES.get(name, EXAMPLES["ci"])
 
 

@@ -9,21 +9,31 @@ Schema (``schema_version`` 1)::
         "torch_cuda": null | "12.4", "numpy": "2.4.6", "hypothesis": "6.170.17",
         "devices": {"cpu": "<CPU model>", "cuda:0": "<GPU model>"}, "skipped_devices": {"cuda": "<reason>"},
         "profile": "ci", "seed": "derandomized" | "<int>", "command": "...",
-        "started": "<ISO 8601>", "finished": "<ISO 8601>" | null, "duration_s": 12.3
+        "started": "<ISO 8601>", "finished": "<ISO 8601>" | null, "duration_s": 12.3,
+        "suite": {"version": "0.2.0", "digest": "<digest of the suite's code>", "hypothesis_local_constants": "off"},
+        "precision": {"flags": {...}, "overrides": {...}, "accelerators": [{"device", "name", "compute_capability",
+                      "cuda", "driver", ...}]},
+        "coverage": {"torch": {"shared", "in_scope", "covered"}, "linalg": {...}, "fft": {...}},
+        "findings": [{"root_cause", "ids", "title", "snippet", "expected", "actual", "source", "versions"}]
       },
       "results": [
         {"nodeid": "...", "test": "test_forward", "family": "pointwise", "op": "sqrt",
          "dtype": "float32" | null, "device": "cpu" | null,
-         "outcome": "passed" | "failed" | "divergence" | "skipped" | "error",
+         "outcome": "passed" | "failed" | "divergence" | "unsupported" | "skipped" | "error",
          "duration_s": 0.05, "message": null | "...", "inputs": null | "...", "repro": null | "...",
          "falsifying_example": null | "...", "divergence": null | "<id>", "divergences_hit": ["<id>", ...],
+         "examples": 50, "checked_cases": 450, "examples_digest": null | "<digest of the first examples drawn>",
+         "unsupported_forms": null | ["<kernel> not implemented for <dtype>", ...],
          "rerun": "pytest ... '<nodeid>'"}
       ],
       "divergences": [{"id", "op", "family", "condition", "torch_behaviour", "numpy_behaviour",
                        "reference", "kind"}]
     }
 
-Records may also carry ``module`` (the dotted test module, e.g. ``conformance.suite.test_catalogue``); merged
+``unsupported`` is a cell torch has no kernel for at all on that device (found by trying); ``unsupported_forms``
+are forms of a call torch has no kernel for in a cell it otherwise supports. ``examples`` are the Hypothesis
+examples a test ran and ``checked_cases`` the cases they checked, so a run's own cases per second can be read from
+its results. Records may also carry ``module`` (the dotted test module, e.g. ``conformance.suite.test_catalogue``); merged
 files (``conformance report a.json b.json -o DIR``) carry ``runs`` (the environment of each merged run) and, on
 each record, ``run`` (its index in ``runs``). The environment of a run that was interrupted has
 ``"interrupted": true``.

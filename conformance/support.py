@@ -17,6 +17,8 @@ from __future__ import annotations
 import random
 import warnings
 
+import re
+
 from conformance import oracle
 
 #: probes per cell: inputs drawn from the op's strategy with these seeds (ordinary values, contiguous)
@@ -64,6 +66,28 @@ def _numpy_computes(op, sample) -> bool:
         return True
     except Exception:  # noqa: BLE001
         return False
+
+
+#: torch's message for a kernel its dispatch has no instance of for a dtype: ``"add_stub" not implemented for
+#: 'UInt16'`` (AT_DISPATCH): an explicit "not supported", not a wrong result
+_MISSING = re.compile(r"""["']?(\w+)["']? not implemented for ['"](\w+)['"]""")
+
+
+class PartialSupport(Exception):
+    """torch has no kernel for this dtype on this form of the call (while it has one for other forms): a
+    support fact about the cell, recorded with its result, not a conformance failure."""
+
+    def __init__(self, form: str):
+        super().__init__(form)
+        self.form = form
+
+
+def missing_kernel(exc: BaseException | None) -> str | None:
+    """The missing kernel an exception names (``"add_stub" not implemented for 'UInt16'``), else None."""
+    if not isinstance(exc, (NotImplementedError, RuntimeError)):
+        return None
+    found = _MISSING.search(str(exc))
+    return f"{found.group(1)} not implemented for {found.group(2)}" if found else None
 
 
 def _key(op, device, dtype):
@@ -120,4 +144,7 @@ def skip_if_unsupported(op, device: str, dtype: str, exc: BaseException) -> None
     supported, reason = decide(op, device, dtype, exc)
     if not supported:
         pytest.skip(UNSUPPORTED + reason)
+    form = missing_kernel(exc)
+    if form is not None:
+        raise PartialSupport(form)
 

@@ -84,8 +84,9 @@ class Tolerance:
     """The allowed difference of each element: ``|a - e| <= atol + rtol * |e|``.
 
     ``atol`` is a number or an array broadcastable to the result (an elementwise bound); ``nonfinite`` (a bool
-    array or None) marks elements where torch may give NaN or an infinity in place of a finite reference (an
-    intermediate of the working precision may overflow there), and NaN in place of an infinite one; ``free`` marks
+    array or None) marks elements where torch may give NaN or an infinity in place of the reference's value,
+    finite or infinite (an intermediate of the working precision may overflow there, and an overflowed sum has
+    lost the sign of the exact infinity); a finite torch value must still be within the bound; ``free`` marks
     elements where any value is documented to be acceptable (only where an input that contributes is not finite,
     or the exact result is not representable); ``why`` names the derivation, for failure messages."""
     rtol: float
@@ -235,8 +236,8 @@ def sum_of_products(result: str, magnitude, terms, factors: int = 2, *, device: 
     tol = summation(result, np.asarray(magnitude) * (math.sqrt(2.0) if cplx else 1.0),
                     np.maximum(np.asarray(terms), 1), device=device, pairwise=False,
                     extra_roundings=(factors - 1) * (2 if cplx else 1), why="sum of products")
-    if np.all(np.asarray(amplification) == 1.0):
-        return tol
+    # each product that underflows is off by up to half the accumulation type's smallest subnormal, times what
+    # multiplying it further can make of it (``amplification``)
     with np.errstate(invalid="ignore", over="ignore"):
         extra = np.maximum(np.asarray(terms), 1) * factors * eta(accumulation(result, device)) * np.asarray(
             amplification, dtype=np.float64)
@@ -254,7 +255,8 @@ def product(result: str, log2_big, log2_small, count, has_zero, *, device: str =
     acc = accumulation(result, device)
     ua = unit(acc)
     n = np.maximum(np.asarray(count, dtype=np.float64), 1)
-    g = gamma(n - 1 + (2 if D.is_complex(result) else 0), ua)
+    # a complex multiplication is good to sqrt(2) gamma(2) < 3u relative (Higham, sec. 3.6): three roundings each
+    g = gamma((n - 1) * (3 if D.is_complex(result) else 1), ua)
     hi, lo = np.asarray(log2_big, dtype=np.float64), np.asarray(log2_small, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         mag = np.where(has_zero, 0.0, np.exp2(np.minimum(hi + lo, 4000.0)))

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from conformance.compare import TOLERANCES, compare
+from conformance import tolerance as T
+from conformance.compare import Carried, compare
 
 
 def t(values, dtype=torch.float32):
@@ -16,7 +17,7 @@ def test_equal_values_pass():
 
 
 def test_tolerance_rule_is_atol_plus_rtol_times_expected():
-    rtol, atol = TOLERANCES["float32"]
+    rtol, atol = T.TABLE["float32"]
     e = np.array([1000.0], dtype=np.float32)
     inside = float(e[0]) + 0.9 * (atol + rtol * 1000.0)
     outside = float(e[0]) + 3.0 * (atol + rtol * 1000.0)
@@ -74,6 +75,7 @@ def test_message_names_counts_first_index_and_errors():
     assert "2 of 6 elements" in text
     assert "first mismatch at index (0, 1): torch 0.25, NumPy 0.0" in text
     assert "greatest absolute difference: 0.5 at index (1, 2)" in text
+    assert "worst element at index (1, 2)" in text and "allowed)" in text, "the bound at the worst element"
 
 
 def test_python_results():
@@ -83,23 +85,89 @@ def test_python_results():
     assert compare(True, 1).kind == "type"
 
 
-@pytest.mark.parametrize("override", [{"float32": (0.1, 0.0)}])
-def test_per_op_override(override):
-    assert compare(t([1.05]), np.array([1.0], np.float32), tol=override) is None
+def test_a_tolerance_by_dtype():
+    assert compare(t([1.05]), np.array([1.0], np.float32), tol={"float32": T.Tolerance(0.1)}) is None
+    assert compare(t([1.05]), np.array([1.0], np.float32), tol=T.Tolerance(0.01)).kind == "values"
+
+
+def test_legacy_tuples_are_refused():
+    with pytest.raises(TypeError):
+        compare(t([1.0]), np.array([1.0], np.float32), tol=(0.1, 0.0))
 
 
 def test_elementwise_atol_bounds_each_element():
     e = np.array([1.0, 1.0], dtype=np.float32)
-    atol = np.array([0.5, 1e-6])
-    assert compare(t([1.4, 1.0]), e, tol={"float32": (0.0, atol)}) is None
-    diff = compare(t([1.0, 1.4]), e, tol={"float32": (0.0, atol)})
-    assert diff.kind == "values" and diff.atol == 1e-6
+    tol = T.Tolerance(0.0, np.array([0.5, 1e-6]))
+    assert compare(t([1.4, 1.0]), e, tol=tol) is None
+    diff = compare(t([1.0, 1.4]), e, tol=tol)
+    assert diff.kind == "values" and diff.tol is tol
 
 
-def test_may_overflow_accepts_only_non_finite_values_where_marked():
+def test_nonfinite_accepted_only_where_marked():
     e = np.array([1.0, 1.0], dtype=np.float32)
-    marked = np.array([True, False])
-    tol = {"float32": (1e-6, 1e-6, marked)}
+    tol = T.Tolerance(1e-6, 1e-6, nonfinite=np.array([True, False]))
     assert compare(t([np.inf, 1.0]), e, tol=tol) is None
     assert compare(t([1.0, np.inf]), e, tol=tol).kind == "values"
     assert compare(t([3.0, 1.0]), e, tol=tol).kind == "values", "a finite value must still be within the bound"
+
+
+def test_signed_zero_mask_relaxes_only_its_elements():
+    e = np.array([-0.0, -0.0], dtype=np.float32)
+    assert compare(t([0.0, -0.0]), e, signed_zero=np.array([False, True])) is None
+    assert compare(t([-0.0, 0.0]), e, signed_zero=np.array([False, True])).kind == "signed_zero"
+
+
+def test_a_complex32_result_is_compared_through_its_carrier():
+    values = np.array([1.5 + 2j], dtype=np.complex64)
+    assert compare(torch.tensor([1.5 + 2j], dtype=torch.complex32), Carried(values, "complex32")) is None
+    assert compare(torch.tensor([1.5 + 2j], dtype=torch.complex64), Carried(values, "complex32")).kind == "dtype"
+    assert compare(torch.tensor([1.5 + 2j], dtype=torch.complex32), values).kind == "dtype"
+
+
+# ---- the derived bounds ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32", "float64"])
+@pytest.mark.parametrize("n", [1, 2, 256, 2048, 4096, 100_000])
+def test_sum_bounds_stay_finite_and_use_the_accumulation_precision(dtype, n):
+    tol = T.summation(dtype, np.array([float(n)]), n)
+    assert np.isfinite(tol.atol).all() and tol.free is None
+    acc = T.accumulation(dtype)
+    # the half types accumulate in float32: their bound is float32's, not their own roundoff times n
+    # (plus the float64 reference's own error, gamma_64(n) S)
+    want = (T.gamma(T.depth(n), T.unit(acc)) + T.gamma(n, T.U64)) * n * (1 + T.unit(dtype)) + 2 * T.eta(dtype)
+    assert float(tol.atol[0]) <= want * (1 + 1e-12)
+
+
+def test_a_wrong_half_sum_fails_the_derived_bound():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(4096).astype(np.float16)
+    exact = float(np.sum(x.astype(np.float64)))
+    tol = T.summation("float16", np.array(float(np.sum(np.abs(x.astype(np.float64))))), x.size)
+    for wrong in (0.0, np.nan, exact * 1.25 + 1.0):
+        assert compare(torch.tensor(wrong, dtype=torch.float16), np.asarray(exact, dtype=np.float16),
+                       tol=tol) is not None, wrong
+    assert compare(torch.from_numpy(x).sum(), np.asarray(exact, dtype=np.float16), tol=tol) is None
+
+
+def test_a_long_float32_sum_dropping_a_term_or_biased_fails():
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(20_000).astype(np.float32)
+    exact = np.asarray(np.sum(x.astype(np.float64)), dtype=np.float32)
+    tol = T.summation("float32", np.array(float(np.sum(np.abs(x.astype(np.float64))))), x.size)
+    right = torch.from_numpy(x).sum()
+    assert compare(right, exact, tol=tol) is None
+    dropped = right - float(x[np.argmax(np.abs(x))])
+    assert compare(dropped, exact, tol=tol) is not None
+    biased = right + x.size * float(np.spacing(np.float32(abs(float(right)))))
+    assert compare(biased, exact, tol=tol) is not None
+
+
+def test_depth_is_pairwise_above_the_leaf():
+    assert T.depth(1) == 0 and T.depth(T.LEAF) == T.LEAF - 1
+    assert T.depth(2 ** 20) == T.LEAF - 1 + 15
+
+
+def test_unbounded_elements_are_found():
+    tol = T.Tolerance(1e-6, np.array([1.0, np.inf]), free=np.array([False, False]))
+    assert T.check_bounded(tol, (2,), True, np.array([True, True])).tolist() == [False, True]
+    assert not T.check_bounded(tol, (2,), False, np.array([True, True])).any(), "non-finite inputs: no rule"

@@ -37,14 +37,15 @@ def _rec(doc, op):
 def test_identical_runs_pass():
     code, out, err = _gate(BASELINE, BASELINE)
     assert code == 0 and err == ""
-    assert "gate: PASS: 0 regressions" in out
+    assert "gate: PASS: 0 torch changes (regressions)" in out
     assert "still failing (as in the baseline): 2" in out
 
 
 def test_new_failure_fails_the_gate():
     code, out, _ = _gate(BASELINE, DATA / "gate_current.json")
     assert code == 1
-    head, _, rest = out.partition("REGRESSIONS: passed in the baseline, fail now (1):")
+    head, _, rest = out.partition("REGRESSIONS (torch changes): the same examples passed in the baseline and fail "
+                                  "now (1):")
     assert "torch 2.12.0+cpu" in head and "torch 2.13.0+cpu" in head
     assert "conformance.suite.test_catalogue::test_forward[sqrt-cpu-float32]   (baseline: passed)" in rest
     assert "values differ at 3 of 8 elements" in rest  # the message, so the log says why
@@ -52,7 +53,7 @@ def test_new_failure_fails_the_gate():
     assert "fixed: failed in the baseline, pass now (1):" in out and "test_forward[exp-cpu-float32]" in out
     assert "only in the baseline (1):" in out and "test_forward[tanh-cpu-float32]" in out
     assert "only in the current run (1):" in out and "test_forward[cosh-cpu-float32]" in out
-    assert out.rstrip().splitlines()[-1].startswith("gate: FAIL: 1 regression, 1 fixed")
+    assert out.rstrip().splitlines()[-1].startswith("gate: FAIL: 1 torch change (regressions), 0 support lost")
 
 
 def test_a_fix_alone_passes(tmp_path):
@@ -78,7 +79,8 @@ def test_an_error_is_a_regression_and_a_skip_is_not(tmp_path):
         _rec(d, "tanh").update(outcome="skipped", message="not on this device")
     code, out, _ = _gate(BASELINE, _variant(tmp_path, "c.json", change))
     assert code == 1
-    assert "REGRESSIONS: passed in the baseline, fail now (1):\n  error      " in out
+    assert "REGRESSIONS (torch changes): the same examples passed in the baseline and fail now (1):\n  error      " \
+        in out
     assert "passed in the baseline, skipped now (1):" in out
 
 
@@ -180,3 +182,62 @@ def test_run_with_a_bad_baseline_stops_before_running(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "baseline" in err[0] and "not valid JSON" in err[0]
     assert not (tmp_path / "r").exists()
+
+
+# ---- what changed: torch, the suite, or support ------------------------------------------------------------
+
+def _with_suite(doc, digest, examples=None):
+    doc["environment"]["suite"] = {"version": "0.2.0", "digest": digest}
+    for rec in doc["results"]:
+        rec["examples_digest"] = examples(rec) if examples else "e-" + rec["nodeid"][-12:]
+
+
+def test_a_changed_verdict_on_the_same_examples_is_a_torch_change(tmp_path):
+    base = _variant(tmp_path, "b.json", lambda d: _with_suite(d, "s1"))
+
+    def change(d):
+        _with_suite(d, "s1")
+        _rec(d, "sqrt").update(outcome="failed", message="sqrt: values differ")
+    code, out, _ = _gate(base, _variant(tmp_path, "c.json", change))
+    assert code == 1
+    assert "REGRESSIONS (torch changes)" in out and "suite changes (not gated):" not in out
+
+
+def test_other_examples_are_a_suite_change_not_a_regression(tmp_path):
+    base = _variant(tmp_path, "b.json", lambda d: _with_suite(d, "s1"))
+
+    def change(d):
+        _with_suite(d, "s1")
+        _rec(d, "sqrt").update(outcome="failed", message="sqrt: values differ", examples_digest="other")
+    code, out, _ = _gate(base, _variant(tmp_path, "c.json", change))
+    assert code == 0, out
+    assert "suite changes (not gated)" in out and "test_forward[sqrt-cpu-float32]" in out
+    assert "rebuild the baseline" in out
+    assert out.rstrip().splitlines()[-1].startswith("gate: PASS: 0 torch changes (regressions), 0 support lost, "
+                                                    "0 support gained, 1 suite changes (not gated)")
+
+
+def test_another_suite_version_is_a_suite_change(tmp_path):
+    base = _variant(tmp_path, "b.json", lambda d: _with_suite(d, "s1"))
+
+    def change(d):
+        _with_suite(d, "s2")
+        _rec(d, "sqrt").update(outcome="failed", message="sqrt: values differ")
+    code, out, _ = _gate(base, _variant(tmp_path, "c.json", change))
+    assert code == 0 and "1 suite changes" in out
+
+
+def test_support_lost_fails_and_support_gained_is_reported(tmp_path):
+    def change(d):
+        _rec(d, "sqrt").update(outcome="unsupported", message="unsupported: torch has no float32 kernel")
+    code, out, _ = _gate(BASELINE, _variant(tmp_path, "lost.json", change))
+    assert code == 1 and "SUPPORT LOST" in out and "1 support lost" in out
+    base = _variant(tmp_path, "base2.json", change)
+    code, out, _ = _gate(base, BASELINE)
+    assert code == 0 and "support gained" in out and "1 support gained" in out
+
+
+def test_a_divergence_that_stops_holding_is_named_with_both_behaviours():
+    code, out, _ = _gate(BASELINE, DATA / "gate_divergence_changed.json")
+    assert "divergences that no longer hold (1):" in out
+    assert "floor_divide-int-by-zero" in out and "recorded: torch" in out and "now:" in out

@@ -57,9 +57,9 @@ def _out_of_range_int(s) -> bool:
 
 
 def _beyond_int64(s) -> bool:
-    """A Python int outside int64's range (torch reads a Python int as an int64)."""
+    """A Python int below int64's range or beyond uint64's (torch cannot read it as a number)."""
     y = s.args[1]
-    return isinstance(y, int) and not isinstance(y, bool) and not -2 ** 63 <= y < 2 ** 63
+    return isinstance(y, int) and not isinstance(y, bool) and not -2 ** 63 <= y < 2 ** 64
 
 
 def _numpy_common_dtype(x, y):
@@ -95,10 +95,15 @@ def _complex_operand(s) -> bool:
 
 def _numpy_complex64(s) -> bool:
     y = s.args[1]
-    return isinstance(y, np.complexfloating) and not isinstance(y, complex)
+    return isinstance(y, np.complexfloating) and not isinstance(y, complex) and y.imag != 0
 
 
-def _promotion_raises(op: str):
+def _promotion_raises(op: str, same_shape: bool = False):
+    def applies(s, d):
+        x, y = s.args[0], s.args[1]
+        if same_shape and np.shape(x) != np.shape(y):
+            return False  # torch.equal answers False for other shapes before it promotes
+        return R.torch_promotion_error(x, y) is not None
     return Divergence(
         id=f"{op}-promotion-raises", op=op,
         condition="a float8 tensor with a tensor of another dtype, or a uint16 / uint32 / uint64 tensor with an "
@@ -108,15 +113,42 @@ def _promotion_raises(op: str):
         numpy_behaviour="promotes both to a common dtype and compares",
         reference="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (limited support of the "
                   "float8 and the wide unsigned types)", kind="intended",
-        applies=lambda s, d: R.torch_promotion_error(s.args[0], s.args[1]) is not None,
-        raises=(RuntimeError, TypeError),
+        applies=applies, raises=(RuntimeError, TypeError),
         example=lambda d: ((_arr([1, 2], d), np.array([1, 3], dtype=np.int8)), {}),
         counterexample=lambda d: ((_arr([1, 2], d), np.array([1, 3], dtype=np.float32)), {}),
         dtypes=("uint16",))
 
 
+WIDE_UNSIGNED = ("uint16", "uint32", "uint64")
+
+
+def _computes_in_wide_unsigned(s) -> bool:
+    """torch's common dtype of the operands is uint16, uint32 or uint64 (no promotion to a float)."""
+    x, y = s.args[0], s.args[1]
+    if R.torch_promotion_error(x, y) is not None:
+        return False
+    return D.name_of(R.torch_common_dtype(x, y)) in WIDE_UNSIGNED
+
+
+def _wide_unsigned_no_kernel(op: str, kernel: str):
+    return Divergence(
+        id=f"{op}-wide-unsigned-no-kernel", op=op,
+        condition="operands whose common dtype is uint16, uint32 or uint64",
+        torch_behaviour=f"raises NotImplementedError (\"{kernel}\" not implemented for 'UInt16'); with a floating "
+                        "operand, which the wide unsigned type promotes to, it computes",
+        numpy_behaviour="computes",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (uint16, uint32 and uint64 "
+                  "have limited operator support)", kind="intended",
+        applies=lambda s, d: _computes_in_wide_unsigned(s), raises=NotImplementedError,
+        example=lambda d: ((_arr([1, 2], d), _arr([2, 2], d)), {}),
+        counterexample=lambda d: ((_arr([1, 2], d), np.array([2, 2], dtype=np.float32)), {}),
+        dtypes=("uint16",))
+
+
 def _comparison_divs(op: str, torch_ref, ordering: bool):
     divs = [_promotion_raises(op)]
+    if ordering:
+        divs.append(_wide_unsigned_no_kernel(op, f"{op}_cpu"))
     if ordering:
         divs.append(Divergence(
             id=f"{op}-complex-raises", op=op,
@@ -132,8 +164,9 @@ def _comparison_divs(op: str, torch_ref, ordering: bool):
     divs += [
         Divergence(
             id=f"{op}-int-scalar-beyond-int64-raises", op=op,
-            condition="a Python int outside int64's range",
-            torch_behaviour="raises RuntimeError / OverflowError (a Python int is read as an int64)",
+            condition="a Python int below -2**63 or from 2**64 on",
+            torch_behaviour="raises OverflowError (int too big to convert; a Python int is read as an int64, or "
+                            "a uint64 from 2**63 to 2**64 - 1)",
             numpy_behaviour="compares the values (NEP 50: an out-of-range Python int is compared exactly)",
             reference="https://github.com/pytorch/pytorch/issues/101653", kind="intended",
             applies=lambda s, d: _beyond_int64(s), raises=(RuntimeError, OverflowError),
@@ -154,13 +187,14 @@ def _comparison_divs(op: str, torch_ref, ordering: bool):
             dtypes=("uint8",)),
         Divergence(
             id=f"{op}-numpy-complex64-scalar", op=op,
-            condition="a NumPy complex64 scalar as the second operand",
+            condition="a NumPy complex64 scalar with a nonzero imaginary part as the second operand",
             torch_behaviour="takes it as a float: the imaginary part is dropped (with a ComplexWarning)",
             numpy_behaviour="compares with the complex value",
             reference="https://github.com/pytorch/pytorch/issues/ (no upstream issue found)", kind="bug",
             applies=lambda s, d: _numpy_complex64(s), torch_ref=torch_ref,
-            example=lambda d: ((_arr([1, 2], d), np.complex64(1 + 1j)), {}),
-            counterexample=lambda d: ((_arr([1, 2], d), np.complex128(1 + 1j)), {}),
+            # (a value each op answers otherwise for the complex number than for its real part)
+            example=lambda d: ((_arr([1, 2], d), np.complex64(1 - 1j if op in ("le", "gt") else 1 + 1j)), {}),
+            counterexample=lambda d: ((_arr([1, 2], d), np.float32(1.0)), {}),
             dtypes=("float32",)),
         Divergence(
             id=f"{op}-promotion", op=op,
@@ -221,6 +255,24 @@ def _mixed(s) -> bool:
     return s.arrays[0].dtype != s.arrays[1].dtype
 
 
+def _integers_in_float32(op: str, torch_ref):
+    near = op.endswith("_near")
+    return Divergence(
+            id=f"{op}-integers-in-float32", op=op,
+            condition="integer inputs beyond 2**24 in magnitude, with a nonzero tolerance",
+            torch_behaviour="converts integers to the default dtype, float32, before comparing: distinct "
+                            "integers that round to the same float32 are close even with atol=0.5",
+            numpy_behaviour="converts integers to float64 (exact up to 2**53)",
+            reference="https://github.com/pytorch/pytorch/issues/61412", kind="bug",
+            applies=lambda s, d: _big_integers(s), torch_ref=torch_ref,
+            example=(lambda d: ((_arr([16777217, 3], d), _arr([-1, 0], d)), {"rtol": 0.0, "atol": 0.5})) if near
+            else (lambda d: ((_arr([16777217, 3], d), _arr([16777216, 3], d)), {"rtol": 0.0, "atol": 0.5})),
+            counterexample=(lambda d: ((_arr([16777215, 3], d), _arr([-1, 0], d)), {"rtol": 0.0, "atol": 0.5}))
+            if near else
+            (lambda d: ((_arr([16777215, 3], d), _arr([16777214, 3], d)), {"rtol": 0.0, "atol": 0.5})),
+            dtypes=("int32",))
+
+
 def _close_divs(op: str, torch_ref, elementwise: bool):
     doc = f"https://pytorch.org/docs/stable/generated/torch.{op}.html"
     return (
@@ -244,17 +296,7 @@ def _close_divs(op: str, torch_ref, elementwise: bool):
             example=lambda d: ((_arr([1, 2], d), np.array([1, 2], dtype=np.float64)), {}),
             counterexample=lambda d: ((_arr([1, 2], d), _arr([1, 2], d)), {}),
             dtypes=("float32",)),
-        Divergence(
-            id=f"{op}-integers-in-float32", op=op,
-            condition="integer inputs beyond 2**24 in magnitude, with a nonzero tolerance",
-            torch_behaviour="converts integers to the default dtype, float32, before comparing: distinct "
-                            "integers that round to the same float32 are close even with atol=0.5",
-            numpy_behaviour="converts integers to float64 (exact up to 2**53)",
-            reference="https://github.com/pytorch/pytorch/issues/61412", kind="bug",
-            applies=lambda s, d: _big_integers(s), torch_ref=torch_ref,
-            example=lambda d: ((_arr([16777217, 3], d), _arr([16777216, 3], d)), {"rtol": 0.0, "atol": 0.5}),
-            counterexample=lambda d: ((_arr([16777215, 3], d), _arr([16777214, 3], d)), {"rtol": 0.0, "atol": 0.5}),
-            dtypes=("int32",)),
+        _integers_in_float32(op, torch_ref),
         Divergence(
             id=f"{op}-infinite-tolerance", op=op,
             condition="rtol or atol infinite, with an infinite operand" +
@@ -305,6 +347,7 @@ def _fm_divs(op: str, torch_ref):
             counterexample=lambda d: ((_arr([1, np.nan], d), _arr(2.0, d)), {}),
             dtypes=("float32",)),
         _promotion_raises(op),
+        _wide_unsigned_no_kernel(op, "maximum_cpu" if op == "fmax" else "minimum_cpu"),
         Divergence(
             id=f"{op}-promotion", op=op,
             condition="a zero-dim tensor with a tensor that has dims (of a wider dtype of the same category), or "
@@ -327,13 +370,16 @@ ENTRIES = [
     _cmp("le", np.less_equal, R.le_torch, method=False, ordering=True),
     _cmp("gt", np.greater, R.gt_torch, method=False, ordering=True),
     _cmp("ge", np.greater_equal, R.ge_torch, method=False, ordering=True),
-    OpEntry("equal", F, "torch.equal", np.array_equal, S.equality, method="equal", upcast=False),
+    OpEntry("equal", F, "torch.equal", np.array_equal, S.equality, method="equal", upcast=False,
+            divergences=(_promotion_raises("equal", same_shape=True),)),
     OpEntry("isclose", F, "torch.isclose", np.isclose, lambda d: S.closeness(d, ("float64", "int64")),
             method="isclose", divergences=_close_divs("isclose", R.isclose_torch, True), upcast=False),
     OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: S.closeness(d, ("float32", "int32")),
             method="allclose", divergences=_close_divs("allclose", R.allclose_torch, False), upcast=False),
-    OpEntry("isclose_near", F, isclose_near, R.isclose_near, S.near, upcast=False),
-    OpEntry("allclose_near", F, allclose_near, R.allclose_near, S.near, upcast=False),
+    OpEntry("isclose_near", F, isclose_near, R.isclose_near, S.near, upcast=False,
+            divergences=(_integers_in_float32("isclose_near", R.isclose_near_torch),)),
+    OpEntry("allclose_near", F, allclose_near, R.allclose_near, S.near, upcast=False,
+            divergences=(_integers_in_float32("allclose_near", R.allclose_near_torch),)),
     # signed_zero=False on fmax/fmin: of -0.0 and 0.0 either is the maximum (IEEE 754 maxNum leaves it open)
     OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, method="fmax", signed_zero=False,
             divergences=_fm_divs("fmax", R.fmax_torch), grad=True, upcast=False),

@@ -88,4 +88,18 @@ DIVERGENCES = [_default_float(op) for op in DEFAULT_FLOAT_OPS] + [
                         "dtype=torch.float16) raises)",
         numpy_behaviour="converts it (inf, the integer minimum, the real part), or raises OverflowError for a Python "
                         "int out of range", reference=DOC.format("full"), kind="intended"),
+    Divergence(
+        id="float8-e4m3fn-conversion-saturates", op="tensor", family="creation",
+        condition="a value beyond float8_e4m3fn's range (448), or an infinity, converted to float8_e4m3fn",
+        torch_behaviour="saturates to +-448: torch.tensor([1e6, float('inf')], dtype=torch.float8_e4m3fn) is "
+                        "[448, 448]",
+        numpy_behaviour="ml_dtypes' conversion gives NaN (the format has no infinity)",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types)", kind="unspecified"),
+    Divergence(
+        id="float8-e8m0fnu-conversion", op="tensor", family="creation",
+        condition="zero or a negative value converted to float8_e8m0fnu (powers of two, without zero or sign)",
+        torch_behaviour="zero becomes the smallest value 2**-127, a negative value its magnitude: "
+                        "torch.tensor([0.0, -4.0], dtype=torch.float8_e8m0fnu) is [5.9e-39, 4.0]",
+        numpy_behaviour="ml_dtypes' conversion gives NaN for both",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types)", kind="unspecified"),
 ]

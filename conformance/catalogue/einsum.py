@@ -149,8 +149,11 @@ def _einsum_tol(sample, dtype):
     # intermediates rounded to a half type: the pairwise results before the last, and each presummed operand
     intermediates = max(m - 2, 0) + len(presummed) if m >= 2 else 0
     if intermediates and T.unit(name) > T.unit(acc):
+        # each rounding of the result's precision relative to the magnitudes, and an intermediate that underflows
+        # there (its eta, not the accumulation type's) multiplied by the other operands
         with np.errstate(over="ignore", invalid="ignore"):
-            extra = T.gamma(intermediates, T.unit(name)) * np.asarray(scale)
+            extra = T.gamma(intermediates, T.unit(name)) * np.asarray(scale) + (
+                intermediates * T.eta(name) * np.asarray(amplification))
         tol = tol.widened_by(T.Tolerance(0.0, np.asarray(extra, dtype=np.float64),
                                          why=f"{intermediates} intermediates rounded to {name}"))
     return tol

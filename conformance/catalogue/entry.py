@@ -22,7 +22,8 @@ def resolve(path: str):
 _PROBLEMS: list[str] = []
 
 #: the expectations a divergence record can hold torch to, exactly one per record of a catalogue op
-MODES = ("raises", "torch_ref", "expected_dtype", "relax_signed_zero", "accept_nonfinite")
+MODES = ("raises", "torch_ref", "expected_dtype", "relax_signed_zero", "accept_nonfinite", "tolerance",
+         "accept_any")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -41,7 +42,12 @@ class Divergence:
     * ``expected_dtype(sample, numpy_dtype)`` — the result dtype torch gives instead;
     * ``relax_signed_zero`` — the sign of zero is not compared on the elements of the (elementwise) condition;
     * ``accept_nonfinite`` — torch may give NaN or an infinity in place of the reference's finite value on the
-      elements of the (elementwise) condition; a finite torch value must still be within the bound.
+      elements of the (elementwise) condition; a finite torch value must still be within the bound;
+    * ``tolerance(sample, dtype)`` — torch computes in a lower precision than the suite expects (a half-type
+      accumulation): the bound derived for that precision (a :class:`~conformance.tolerance.Tolerance` built with
+      conformance.tolerance) replaces the op's;
+    * ``accept_any`` — records of kind ``bug`` only, elementwise: torch's value on those elements is known to be
+      wrong in a way nothing bounds (memory read out of bounds); every other element is compared as usual.
 
     ``example(dtype)`` returns ``(args, kwargs)`` of NumPy arrays and Python values on which torch shows the
     difference; ``counterexample(dtype)`` an input just outside the condition on which torch agrees with NumPy.
@@ -72,6 +78,10 @@ class Divergence:
     #: ``(sample, dtype) -> bool mask`` over the result: where True, torch may give NaN or an infinity in place of
     #: the reference's finite value (a known bug whose reach depends on the kernel path, vectorized or not)
     accept_nonfinite: Callable | None = None
+    #: ``(sample, dtype) -> Tolerance``: the bound of the precision torch is known to compute in
+    tolerance: Callable | None = None
+    #: the elements where torch's value is known to be wrong beyond any bound (kind ``bug`` only)
+    accept_any: bool = False
     dtypes: tuple = ()
     devices: tuple = ()
     #: records that share one root cause in torch (one upstream report: ``conformance list --bugs``)
@@ -89,6 +99,8 @@ class Divergence:
                              f"{', '.join(MODES)}; it has {', '.join(modes) or 'none'}")
         if self.applies is None and modes:
             raise ValueError(f"divergence {self.id}: {', '.join(modes)} without a condition (applies)")
+        if self.accept_any and self.kind != "bug":
+            raise ValueError(f"divergence {self.id}: accept_any is for recorded bugs only")
         if self.native and self.torch_ref is None:
             raise ValueError(f"divergence {self.id}: native=True is about a torch_ref, and there is none")
 
@@ -98,7 +110,7 @@ class Divergence:
     @property
     def elementwise(self) -> bool:
         """Whether the expectation relaxes elements (its condition must then be elementwise)."""
-        return bool(self.relax_signed_zero or self.accept_nonfinite is not None)
+        return bool(self.relax_signed_zero or self.accept_nonfinite is not None or self.accept_any)
 
     def holds_on(self, device: str) -> bool:
         return not self.devices or device_type(device) in self.devices
@@ -207,11 +219,17 @@ class OpEntry:
         return self.inputs(dtype)
 
     @functools.lru_cache(maxsize=None)
+    def kind_strategy(self, rep: str):
+        """The op's strategy for a kind's representative, told which arrays are the cell's own
+        (:class:`conformance.dtypes.CellDtype`): what group runs draw."""
+        return self.inputs(_dtypes.CellDtype(rep))
+
+    @functools.lru_cache(maxsize=None)
     def cell_strategy(self, dtype: str):
         """Cases for a cell: drawn for the representative of ``dtype``'s kind and retargeted to ``dtype``, exactly
         as the shared draws of a group run (:mod:`conformance.engine`) are."""
         rep = _dtypes.representative(dtype)
-        base = self.strategy(rep)
+        base = self.kind_strategy(rep)
         return base if rep == dtype else base.map(lambda case: case.retarget(rep, dtype))
 
     def tolerance(self, sample, dtype: str):

@@ -2,18 +2,16 @@
 
 References are in ``conformance.references.functional`` (softmax and log_softmax subtract the maximum first, so
 large inputs are compared, not skipped; normalize scales by the largest magnitude, so its float64 reference is
-accurate for any input). ``dim`` arguments include negative ones, tuples (normalize) and 0-d inputs (dim 0 or -1).
+accurate for any input); strategies in ``conformance.strategies.functional``.
 
-**Tolerances**, derived per sample (``u``: the dtype's unit roundoff, ``n``: the length along ``dim``):
+**Tolerances**, derived per sample in the precision torch computes in (``conformance.tolerance``):
 
-* softmax: ``u (|x - max| + 2 n + 4) * softmax`` per element — ``exp`` amplifies the rounding of ``x - max`` by its
-  condition number ``|x - max|``; the sum of ``n`` positive terms (whose own such errors weigh at most ``n / e``)
-  and the division add the rest; plus ``u`` relative for the final rounding;
-* log_softmax: ``u |x - max|`` (the rounding of ``x - max``) plus ``(2 n + 4) u`` (the log of that sum);
-* normalize: the textbook ``(sum |x|^p)^(1/p)`` gives ``u ((2 n + 2) / p + 2 + |ln S| / p)`` relative, the last term
-  from the rounded exponent ``1/p`` (none for p = 1, 2; p = inf is exact); where ``S = sum |x|^p`` leaves the dtype's
-  range the computed norm is not the norm and the slice is not compared;
-* linear: the sum-of-products bound of ``conformance.catalogue.linalg`` over ``in + 1`` terms (the bias adds one);
+* softmax / log_softmax: :func:`conformance.tolerance.softmax` (the rounding of ``x - max`` amplified by ``exp``,
+  the sum of ``n`` positive terms in any order, the division or the logarithm);
+* normalize: the p-norm ``(sum |x|^p)^(1/p)`` in the accumulation type (``gamma(n + 1)`` for the powers and the
+  sum, ``n eta`` where the powers underflow, the root and its rounded exponent ``1/p``, the norm rounded to the
+  result dtype), carried through ``x / max(norm, eps)`` as the range of quotients it allows (:func:`_normalize_tol`);
+* linear: the sum-of-products bound over ``in + 1`` terms (the bias adds one), as the linalg products;
 * relu, gelu, silu (elementwise): the default table.
 """
 from __future__ import annotations
@@ -21,261 +19,354 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 
 from conformance import dtypes as D
+from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
-from conformance.catalogue.linalg import (UNIT, _finfo, finite_abs, linear_ieee, nonfinite_mask,
-                                          sum_of_products_tolerance)
+from conformance.catalogue.linalg import finite_abs, is_wide, linear_ieee, nonfinite_mask, product_tolerance
 from conformance.references import functional as R
-from conformance.strategies import ArraySpec, Case, seeds, shapes
-from conformance.strategies import layouts as _layouts
+from conformance.references.linalg import layout_strides, row_major
+from conformance.strategies import functional as S
 
 F = "functional"
 
 
-# ---- strategies --------------------------------------------------------------------------------------------
+# ---- torch callables ---------------------------------------------------------------------------------------
 
-def _dim(ndim):
-    n = max(ndim, 1)
-    return st.integers(-n, n - 1)
-
-
-def along_dim(dtype: str, **kwargs):
-    """One array (0-d to 4-d, size-0 dims included) and a ``dim`` (negative ones included), plus ``kwargs``."""
-    def build(shape, dim, extra, seed):
-        return Case((ArraySpec(shape, dtype),), (("dim", dim),) + tuple(extra), seed)
-    return shapes().flatmap(lambda shp: st.builds(
-        build, st.just(shp), _dim(len(shp)),
-        st.tuples(*[st.tuples(st.just(k), v) for k, v in kwargs.items()]), seeds))
+def softmax_call(x, *args, dtype=None, **kwargs):
+    """``torch.nn.functional.softmax``; ``dtype`` given by name (a Case holds no torch dtype)."""
+    if dtype is not None:
+        kwargs["dtype"] = D.TORCH[dtype]
+    return torch.nn.functional.softmax(x, *args, **kwargs)
 
 
-def _no_dim(case: Case) -> Case:
-    """The case without its ``dim`` (for elementwise ops drawn with :func:`along_dim`)."""
-    return Case(case.args, tuple((k, v) for k, v in case.kwargs if k != "dim"), case.seed)
+def log_softmax_call(x, *args, dtype=None, **kwargs):
+    """``torch.nn.functional.log_softmax``; ``dtype`` given by name."""
+    if dtype is not None:
+        kwargs["dtype"] = D.TORCH[dtype]
+    return torch.nn.functional.log_softmax(x, *args, **kwargs)
 
 
-def normalize_case(dtype: str):
-    """``normalize(x, p, dim, eps)``: p in 1, 2, 3, inf; dim an int or a tuple of distinct dims; eps 1e-12 (the
-    default) or 0.5 (so that it matters for more than zero vectors)."""
-    def dims_for(ndim):
-        n = max(ndim, 1)
-        single = st.integers(-n, n - 1)
-        if ndim < 2:
-            return single
-        return st.one_of(single, single, st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim,
-                                                  unique=True).map(lambda ds: tuple(d - ndim if d % 2 else d
-                                                                                    for d in ds)))
+# ---- arguments of a sample ------------------------------------------------------------------------------------
 
-    def build(shape, dim, p, eps, seed):
-        return Case((ArraySpec(shape, dtype),), (("p", p), ("dim", dim), ("eps", eps)), seed)
-    return shapes().flatmap(lambda shp: st.builds(
-        build, st.just(shp), dims_for(len(shp)), st.sampled_from((2.0, 1.0, 3.0, math.inf)),
-        st.sampled_from((1e-12, 0.5)), seeds))
+def _kw(sample, name, position, default):
+    if len(sample.args) > position:
+        return sample.args[position]
+    return sample.kwargs.get(name, default)
 
 
-def one_hot_case(dtype: str):
-    """``one_hot(idx, num_classes)``: class values in [0, k) (sometimes one below 0 or one at k), num_classes -1,
-    k, k + 2, or k - 1 (too small: raises), shapes 0-d to 3-d (size-0 dims included)."""
-    def build(shape, k, low, high, classes, seed):
-        spec = ArraySpec(shape, dtype, domain=("int", low, k + high))
-        n = {"infer": -1, "exact": k, "more": k + 2, "fewer": max(k - 1, 0)}[classes]
-        return Case((spec, n), (), seed)
-    return st.builds(build, shapes(max_dims=3), st.integers(0, 5), st.sampled_from((0, 0, 0, -1)),
-                     st.sampled_from((0, 0, 0, 1)), st.sampled_from(("infer", "exact", "more", "fewer")), seeds)
+def _axes(x, dim):
+    """``dim`` (an int or a tuple) as non-negative axes of ``x`` (a 0-d input has one), or None when invalid."""
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    n = max(x.ndim, 1)
+    if any(not -n <= d < n for d in dims):
+        return None
+    axes = tuple(d % n for d in dims)
+    return axes if len(set(axes)) == len(axes) else None
 
 
-def linear_case(dtype: str):
-    """``linear(x, weight, bias)``: x (*, in) with 0 to 2 batch dims, weight (out, in) or (in,), bias None, (out,)
-    or 0-d; sometimes x's last dim disagrees with weight's (raises)."""
-    @st.composite
-    def build(draw):
-        batch = draw(st.lists(st.integers(0, 3), max_size=2))
-        n_in = draw(st.sampled_from((3, 1, 0, 2, 5, 16)))
-        n_out = draw(st.integers(0, 4))
-        w_shape = (n_in,) if draw(st.integers(0, 4)) == 0 else (n_out, n_in)
-        x_in = n_in if draw(st.integers(0, 7)) else n_in + 1
-        args = [ArraySpec(tuple(batch) + (x_in,), dtype), ArraySpec(w_shape, dtype)]
-        bias = draw(st.sampled_from(("none", "vector", "vector", "scalar")))
-        if bias == "vector":
-            args.append(ArraySpec(w_shape[:-1], dtype))
-        elif bias == "scalar":
-            args.append(ArraySpec((), dtype))
-        return Case(tuple(args), (), draw(seeds))
-    return build()
+def _result(sample):
+    x = sample.arrays[0]
+    cast = sample.kwargs.get("dtype")
+    return cast if cast is not None else D.name_of(x.dtype)
 
 
 # ---- tolerances -------------------------------------------------------------------------------------------
 
-def _length_along(sample):
-    x = sample.arrays[0]
-    dim = dict(sample.kwargs).get("dim", 1)
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    if x.ndim == 0:
-        return 1
-    try:
-        return int(np.prod([x.shape[d] for d in dims]))
-    except IndexError:
-        return 1
-
-
 def _softmax_tol(log: bool = False):
-    """softmax: per element ``u (|x - max| + 2 n + 4) * softmax`` (the rounding of ``x - max`` is amplified by
-    ``exp``, whose condition number is ``|x - max|``; the sum of ``n`` terms, whose own such errors weigh at most
-    ``n / e``; the division) plus the final rounding ``u``; log_softmax: ``u |x - max|`` relative (its rounding) and
-    ``(2 n + 4) u`` absolute (the log of the sum). Plus ``(n + 4)`` subnormals for underflow."""
+    """:func:`conformance.tolerance.softmax` of each element, from its shift ``|x - max|``, its slice's weighted
+    shift and length (the input cast to ``dtype=`` first, as torch does)."""
     def tol_fn(sample, dtype):
-        if dtype not in UNIT:
+        name = _result(sample)
+        if not D.is_floating(name):
             return None
         x = sample.arrays[0]
-        dim = dict(sample.kwargs).get("dim")
-        n = _length_along(sample)
-        u = UNIT[dtype]
-        eta = float(_finfo(dtype).smallest_subnormal)
-        if x.size == 0:
-            return {dtype: (u, 0.0)}
-        try:
-            x64 = x.astype(np.float64).reshape(x.shape or (1,))
-            with np.errstate(all="ignore"):
-                gap = np.abs(x64 - np.max(x64, axis=dim % x64.ndim, keepdims=True))
-                if log:
-                    return {dtype: (u, (2 * n + 4) * u + u * np.where(np.isfinite(gap), gap, 0).reshape(x.shape))}
-                value = R.softmax(x64, dim)
-                spread = np.where(value > 0, u * (gap + 2 * n + 4) * value, 0.0)
-        except (IndexError, ValueError):
+        axes = _axes(x, _kw(sample, "dim", 1, None))
+        if axes is None or x.size == 0:
             return None
-        return {dtype: (u, spread.reshape(x.shape) + (n + 4) * eta)}
+        with np.errstate(all="ignore"):
+            x64 = x.astype(D.NUMPY[name]).astype(np.float64).reshape(x.shape or (1,))
+            axis = axes[0]
+            gap = np.abs(x64 - np.max(x64, axis=axis, keepdims=True))
+            gap = np.where(np.isfinite(gap), gap, 0.0)
+            e = np.exp(-gap)
+            weighted = np.sum(e * gap, axis=axis, keepdims=True) / np.maximum(np.sum(e, axis=axis, keepdims=True),
+                                                                              1.0)
+            value = (R.log_softmax if log else R.softmax)(x64, axis)
+        n = x64.shape[axis]
+        return T.softmax(name, value.reshape(x.shape), gap.reshape(x.shape),
+                         np.broadcast_to(weighted, x64.shape).reshape(x.shape), n, log=log)
     return tol_fn
 
 
-def _normalize_tol(sample, dtype):
-    """The textbook p-norm ``(sum |x|^p)^(1/p)`` computed in the dtype: the sum of powers is good to about
-    ``(2 n + 2) u`` relative (powers round once or twice, then ``n`` additions), the root divides that by ``p`` and
-    adds ``|ln S| * u / p`` from the rounded exponent ``1/p`` (none for p = 1, 2, inf, whose ``1/p`` is exact), and
-    the division ``x / norm`` one more ``u``: the same relative bound for every element of a slice, as an absolute
-    one per element. Where the sum of powers leaves the dtype's range (it overflows, or underflows below its
-    smallest normal while the norm still exceeds ``eps``), the norm computed in the dtype is not the norm, and the
-    element is not compared."""
-    if dtype not in UNIT:
-        return None
+def _norm_parts(sample):
+    """(x, p, axes, eps, eps in the input's dtype), or None for a sample both libraries reject."""
     x = sample.arrays[0]
-    kw = dict(sample.kwargs)
-    p, dim, eps = kw.get("p", 2.0), kw.get("dim", 1), kw.get("eps", 1e-12)
-    n = _length_along(sample)
-    u = UNIT[dtype]
-    info = _finfo(dtype)
-    eta = (n + 4) * float(info.smallest_subnormal)
-    if x.size == 0:
-        return None
-    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-    try:
-        x64 = x.astype(np.float64)
-        with np.errstate(all="ignore"):
-            expected = np.abs(R.normalize(x64, p, dim, eps))
-            mag = finite_abs(x64.reshape(1) if x.ndim == 0 else x64)
-            axes = tuple(d % max(x.ndim, 1) for d in dims)
-            powers = np.sum(mag ** p, axis=axes, keepdims=True) if p != math.inf else np.max(mag, axis=axes,
-                                                                                               keepdims=True)
-            exponent = 0.0 if p in (1.0, 2.0, math.inf) else np.abs(np.log(np.where(powers > 0, powers, 1.0))) / p
-            rel = 2 * u if p == math.inf else u * ((2 * n + 2) / p + 2 + exponent)  # inf: max is exact
-            norm = powers ** (1.0 / p) if p != math.inf else powers
-    except (ValueError, IndexError):
+    p, dim, eps = _kw(sample, "p", 1, 2.0), _kw(sample, "dim", 2, 1), _kw(sample, "eps", 3, 1e-12)
+    axes = _axes(x, dim)
+    if axes is None:
         return None
     with np.errstate(all="ignore"):
-        atol = np.broadcast_to(rel, mag.shape).reshape(x.shape) * np.where(np.isfinite(expected), expected, 0) + eta
-    atol = np.where(np.isnan(atol), np.inf, atol)  # an infinite |ln S| (S = 0 or inf) and a zero value
-    if p == math.inf:
-        return {dtype: (u, atol)}
-    out_of_range = (powers >= float(info.max) / 2) | ((powers < float(info.tiny)) & (norm >= eps) & (powers > 0))
-    free = np.broadcast_to(out_of_range, mag.shape).reshape(x.shape)
-    return {dtype: (u, np.where(free, np.inf, atol), free)}
+        eps_t = float(np.asarray(eps).astype(x.dtype).astype(np.float64))
+    return x, float(p), axes, float(eps), eps_t
+
+
+def _norm_range(sample):
+    """(N, N_lo, N_hi, over) per slice (keepdims): the exact p-norm, the range torch's norm can take (see
+    :func:`_normalize_tol`), and the slices whose norm certainly overflows the accumulation or the result type."""
+    x, p, axes, eps, eps_t = _norm_parts(sample)
+    name = D.name_of(x.dtype)
+    acc = T.accumulation(name)
+    ua, ur = T.unit(acc), T.unit(name)
+    x64 = x.astype(np.float64).reshape(x.shape or (1,))
+    mag = finite_abs(x64)
+    n = int(np.prod([x64.shape[a] for a in axes]))
+    with np.errstate(all="ignore"):
+        big = np.max(mag, axis=axes, keepdims=True, initial=0.0)
+        safe = np.where(big > 0, big, 1.0)
+        if p == math.inf:
+            norm = big
+            return norm, norm, norm, np.zeros(norm.shape, dtype=bool)
+        # log2 of S = sum |x|^p, scaled by the largest magnitude (S itself may leave float64's range)
+        scaled = np.sum((mag / safe) ** p, axis=axes, keepdims=True)
+        log2_s = np.where(big > 0, p * np.log2(safe) + np.log2(np.where(scaled > 0, scaled, 1.0)), -np.inf)
+        norm = np.where(big > 0, safe * scaled ** (1.0 / p), 0.0)
+        powers = 0 if p == 1.0 else (1 if p == 2.0 else 2)  # roundings of |x|^p: none, one product, pow
+        g = T.gamma(n - 1 + powers, ua) + T.gamma(n + 2, T.U64)
+        # the powers that underflow: n eta absolutely, relative to S
+        d = n * T.eta(acc) * np.exp2(-np.maximum(log2_s, -2000.0))
+        root = 0.0 if p == 1.0 else (ua if p == 2.0 else 2 * ua + ua * abs(math.log(2)) * np.abs(log2_s) / p)
+        hi = norm * (1 + g + d) ** (1 / p) * (1 + root) * (1 + ur)
+        lo = norm * np.maximum(1 - g - d, 0.0) ** (1 / p) * (1 - root) * (1 - ur)
+        # (a slice with a NaN or an infinity has a NaN or infinite norm in both libraries)
+        finite = np.all(np.isfinite(x64), axis=axes, keepdims=True)
+        over = finite & ((log2_s + np.log2(np.maximum(1 - g, 0.5)) > math.log2(T.biggest(acc))) |
+                         (lo > T.biggest(name)))
+        hi = np.where(log2_s + np.log2(1 + g + d) >= math.log2(T.biggest(acc)), np.inf, hi)
+    return norm, lo, hi, over
+
+
+def _normalize_tol(sample, dtype):
+    """``x / max(N', eps)`` where torch's norm ``N'`` lies in ``[N_lo, N_hi]`` around the exact norm ``N``:
+    ``N_hi = N (1 + g + d)^(1/p) (1 + r) (1 + u_r)`` and ``N_lo`` likewise below, with ``g = gamma_a(n + 1)``
+    (the powers and the sum of ``n`` terms in any order), ``d = n eta_a / S`` (powers that underflow), ``r`` the
+    root (``u_a`` for a square root, ``2 u_a + |ln S| u_a / p`` for ``pow`` with the rounded exponent ``1/p``)
+    and ``u_r`` the norm's rounding to the result dtype. The element's bound is the largest distance from
+    ``x / max(N, eps)`` to ``x / max(N', eps_r)`` over that range (``eps_r``: eps in the input's dtype), plus the
+    final rounding of the division; it stays finite where the sum of powers underflows (the range reaches
+    ``x / eps``). Where the sum may overflow the accumulation type, ``N_hi`` is infinite (the quotient may be 0);
+    where it certainly does, the divergence ``normalize-norm-overflow`` holds torch to ``x / inf`` exactly."""
+    name = D.name_of(sample.arrays[0].dtype)
+    if not D.is_floating(name) or sample.arrays[0].size == 0 or _norm_parts(sample) is None:
+        return None
+    x, p, axes, eps, eps_t = _norm_parts(sample)
+    norm, lo, hi, over = _norm_range(sample)
+    with np.errstate(all="ignore"):
+        x64 = np.abs(x.astype(np.float64).reshape(x.shape or (1,)))
+        ref = 1.0 / np.maximum(norm, eps)
+        spread = np.maximum(np.abs(1.0 / np.maximum(lo, eps_t) - ref), np.abs(ref - 1.0 / np.maximum(hi, eps_t)))
+        bound = np.where(np.isfinite(x64), x64 * spread, 0.0)
+        bound = np.where(np.broadcast_to(over, x64.shape) | ~np.isfinite(bound), 0.0, bound)
+    return T.absolute(name, bound.reshape(x.shape), why=f"normalize (p={p:g})")
 
 
 def _linear_tol(sample, dtype):
-    if dtype not in UNIT:
-        return None
     x, w = sample.arrays[:2]
+    name = D.name_of(x.dtype)
+    if not D.is_inexact(name):
+        return None
     b = sample.arrays[2] if len(sample.arrays) > 2 else None
+    wide = is_wide(name)
     with np.errstate(over="ignore", invalid="ignore"):
-        scale = np.matmul(finite_abs(x), finite_abs(w).T)
-        nonfinite = (np.matmul(nonfinite_mask(x), np.ones(w.shape).T) + np.matmul(np.ones(x.shape),
-                                                                                nonfinite_mask(w).T)) > 0
+        products = np.matmul(finite_abs(x, wide), finite_abs(w, wide).T)
+        scale = products
+        reach = (np.matmul(nonfinite_mask(x).astype(float), np.ones(w.shape).T) +
+                 np.matmul(np.ones(x.shape), nonfinite_mask(w).astype(float).T)) > 0
         if b is not None:
-            scale = scale + finite_abs(b)
-            nonfinite = nonfinite | (nonfinite_mask(b) > 0)
-    return sum_of_products_tolerance(dtype, scale, x.shape[-1] + 1, 2, nonfinite)
+            scale = scale + finite_abs(b, wide)
+            reach = reach | nonfinite_mask(b)
+    tol = product_tolerance(name, scale, x.shape[-1] + 1, 2, reach)
+    if b is not None and T.unit(name) > T.unit(T.accumulation(name)):
+        # outside the fused addmm path (an input of other than 2 dims) torch rounds x @ w.T to the half type
+        # before it adds the bias: one more rounding of the result's precision, relative to the products
+        ur = T.unit(name)
+        with np.errstate(over="ignore", invalid="ignore"):
+            extra = np.asarray(ur * (1 + ur) * products, dtype=np.float64)
+        tol = tol.widened_by(T.Tolerance(0.0, extra, why=f"x @ w.T rounded to {name} before the bias"))
+    return tol
 
 
 # ---- divergences --------------------------------------------------------------------------------------------
 
-def _has(pred):
+def _floating(sample):
+    return D.is_floating(D.name_of(sample.arrays[0].dtype))
+
+
+def _elements(pred):
+    """An elementwise condition: the floating input's elements where ``pred`` holds."""
     def applies(sample, dtype):
         x = sample.arrays[0]
-        return dtype in D.FLOATING and x.size > 0 and bool(pred(x.astype(np.float64)).any())
+        if not _floating(sample) or x.size == 0:
+            return False
+        return pred(x.astype(np.float64))
     return applies
 
 
-def _gelu_vectorized_path(sample, dtype):
-    """float32 / bfloat16, approximate="none", a contiguous tensor of at least 2 elements (the vectorized,
-    oneDNN-backed kernel; a single element or a strided tensor takes the scalar path), holding a +inf or a value
-    above half the dtype's largest."""
-    if dtype not in ("float32", "bfloat16") or dict(sample.kwargs).get("approximate", "none") != "none":
-        return False
-    x = sample.arrays[0]
-    if x.size < 2 or not (x.astype(np.float64) > float(_finfo(dtype).max) / 2).any():
-        return False
-    return _layouts.make(x, sample.layouts[0]).is_contiguous()
+#: the dtypes torch's softmax kernels take; others only with ``dtype=`` (the input is cast first)
+SOFTMAX_DTYPES = ("float16", "bfloat16", "float32", "float64")
 
 
-def _gelu_vectorized(dtype):
+def _softmax_non_floating(op):
     return Divergence(
-        id=f"gelu-vectorized-{dtype}-infinity", op="gelu",
-        condition=f"approximate='none', {dtype}, a contiguous input of 2 or more elements holding +inf or a value "
-                  "above half the dtype's largest",
-        torch_behaviour="returns NaN for +inf, and +inf for a finite x above max / 2 (the vectorized erf / oneDNN "
-                        "path); the scalar path (one element, strided input), float16 and float64 return x",
-        numpy_behaviour="(the reference, the documented formula x * Phi(x)) gives +inf for +inf and x for large x",
-        reference="https://github.com/pytorch/pytorch/issues/185770",
-        kind="bug", applies=lambda sample, dt: dt == dtype and _gelu_vectorized_path(sample, dt),
-        torch_ref=R.gelu_vectorized_float32 if dtype == "float32" else R.gelu_vectorized_bfloat16,
-        example=lambda dt: ((np.array([np.inf, 3e38, 1.0], dtype=np.float32).astype(D.NUMPY[dt]),),
-                            {"approximate": "none"}),
-        dtypes=(dtype,),
+        id=f"{op}-non-floating-raises", op=op,
+        condition="a non-empty input that is not float16, bfloat16, float32 or float64 (bool, integer, float8, "
+                  "complex), without dtype=",
+        torch_behaviour=f"raises RuntimeError (\"{op}_lastdim_kernel_impl\" not implemented for 'Long'); with "
+                        "dtype= the input is cast first and the op works",
+        numpy_behaviour="exp(x - max) / sum(exp(x - max)) computes in float64 for integer and bool inputs",
+        reference="https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html",
+        kind="unspecified",
+        applies=lambda sample, dtype: (D.name_of(sample.arrays[0].dtype) not in SOFTMAX_DTYPES and
+                                       sample.kwargs.get("dtype") is None and sample.arrays[0].size > 0),
+        raises=RuntimeError,
+        example=lambda dtype: ((np.array([1, 2], dtype=dtype), 0), {}),
+        counterexample=lambda dtype: ((np.array([1, 2], dtype=dtype), 0), {"dtype": "float64"}),
+        dtypes=("int64",),
     )
 
 
+def _gelu_vectorized_elements(sample, dtype):
+    """float32 / bfloat16, approximate="none", a contiguous tensor of at least 2 elements (the vectorized,
+    oneDNN-backed kernel on CPUs with AVX-512; a single element or a strided tensor takes the scalar path): the
+    elements that are +inf or above half the dtype's largest value."""
+    name = D.name_of(sample.arrays[0].dtype)
+    if name not in ("float32", "bfloat16") or sample.kwargs.get("approximate", "none") != "none":
+        return False
+    x = sample.arrays[0]
+    if x.size < 2 or not _contiguous(x.shape, sample.layouts[0]):
+        return False
+    x64 = x.astype(np.float64)
+    large = x64 > T.biggest(name) / 2
+    # a -inf element of the same call gives NaN (gelu-neginf-nan, which this record shadows there)
+    return (large | np.isneginf(x64)) if large.any() else False
+
+
+def _contiguous(shape, layout) -> bool:
+    """Whether a tensor of ``shape`` in one of the suite's layouts is contiguous (torch's rule: the strides of
+    the dims longer than 1 are row-major)."""
+    want, got = row_major(tuple(shape)), layout_strides(tuple(shape), layout)
+    return all(s <= 1 or a == b for s, a, b in zip(shape, want, got))
+
+
+GELU_VECTORIZED = Divergence(
+    id="gelu-vectorized-infinity", op="gelu",
+    condition="approximate='none', float32 or bfloat16, a contiguous input of 2 or more elements: its +inf "
+              "elements and those above half the dtype's largest value (and, in the same call, its -inf elements, "
+              "which give NaN as gelu-neginf-nan records)",
+    torch_behaviour="on CPUs with AVX-512 (the vectorized erf / oneDNN path) returns NaN for +inf and +inf for a "
+                    "finite x above max / 2; on AVX2 (and the scalar path: one element, a strided input; float16, "
+                    "float64) it returns x: either is accepted on exactly these elements, a finite value must be x",
+    numpy_behaviour="(the reference, the documented formula x * Phi(x)) gives +inf for +inf and x for large x",
+    reference="https://github.com/pytorch/pytorch/issues/185770",
+    kind="bug", applies=_gelu_vectorized_elements, accept_nonfinite=_gelu_vectorized_elements,
+    example=None,  # the behaviour depends on the CPU: pinned by a bespoke test (suite/test_functional.py)
+    devices=("cpu",),
+)
+
 GELU_NEGINF = Divergence(
     id="gelu-neginf-nan", op="gelu",
-    condition="a -inf element (both approximations)",
+    condition="the -inf elements (both approximations)",
     torch_behaviour="returns NaN (the formula's -inf * 0)",
     numpy_behaviour="(the reference) gives the limit, -0.0",
     reference="https://github.com/pytorch/pytorch/pull/192318",
-    kind="bug", applies=_has(np.isneginf), torch_ref=R.gelu_nan_at_neginf,
+    kind="bug", applies=_elements(np.isneginf), torch_ref=R.gelu_nan_at_neginf,
     example=lambda dtype: ((np.array([-np.inf, 1.0], dtype=dtype),), {"approximate": "tanh"}),
+    counterexample=lambda dtype: ((np.array([-1e30, 1.0], dtype=dtype),), {"approximate": "tanh"}),
     dtypes=("float32",),
 )
 
 SILU_NEGINF = Divergence(
     id="silu-neginf-nan", op="silu",
-    condition="a -inf element",
+    condition="the -inf elements",
     torch_behaviour="returns NaN (-inf * sigmoid(-inf) = -inf * 0)",
     numpy_behaviour="(the reference) gives the limit, -0.0",
     reference="https://pytorch.org/docs/stable/generated/torch.nn.SiLU.html",
-    kind="unspecified", applies=_has(np.isneginf), torch_ref=R.silu_nan_at_neginf,
+    kind="unspecified", applies=_elements(np.isneginf), torch_ref=R.silu_nan_at_neginf,
     example=lambda dtype: ((np.array([-np.inf, 1.0], dtype=dtype),), {}),
+    counterexample=lambda dtype: ((np.array([-1e30, 1.0], dtype=dtype),), {}),
     dtypes=("float32",),
 )
 
 RELU_NEGATIVE_ZERO = Divergence(
     id="relu-negative-zero", op="relu",
-    condition="a -0.0 element",
+    condition="the -0.0 elements",
     torch_behaviour="returns -0.0 (relu is clamp_min(x, 0), which keeps x when x >= 0)",
     numpy_behaviour="np.maximum(-0.0, 0) is +0.0",
     reference="https://github.com/pytorch/pytorch/pull/196039",
     kind="unspecified", relax_signed_zero=True,
-    applies=lambda sample, dtype: dtype in D.FLOATING and bool(
-        ((sample.arrays[0] == 0) & np.signbit(sample.arrays[0].astype(np.float64))).any()),
+    applies=_elements(lambda x: (x == 0) & np.signbit(x)),
     example=lambda dtype: ((np.array([-0.0, 1.0], dtype=dtype),), {}),
+    counterexample=lambda dtype: ((np.array([0.0, -1.0], dtype=dtype),), {}),
+    dtypes=("float32",),
+)
+
+
+def _eps_lost(sample, dtype):
+    """The elements of slices whose norm is below eps, where eps does not survive the input's dtype."""
+    if not _floating(sample) or sample.arrays[0].size == 0:
+        return False
+    parts = _norm_parts(sample)
+    if parts is None:
+        return False
+    x, p, axes, eps, eps_t = parts
+    if eps_t == eps:
+        return False
+    norm, _, _, _ = _norm_range(sample)
+    with np.errstate(all="ignore"):
+        small = norm < max(eps, eps_t)
+    return np.broadcast_to(small, x.reshape(x.shape or (1,)).shape).reshape(x.shape)
+
+
+NORMALIZE_EPS = Divergence(
+    id="normalize-eps-in-input-dtype", op="normalize",
+    condition="the elements of slices whose norm is below eps, where eps changes when converted to the input's "
+              "dtype (1e-12 is 0 in float16 and the float8 formats)",
+    torch_behaviour="clamps the norm with eps converted to the input's dtype (a Python scalar takes the tensor's "
+                    "dtype), so eps=1e-12 is 0 in float16 and a zero slice gives 0 / 0 = NaN; NumPy evaluating "
+                    "x / np.maximum(norm, 1e-12) on a float16 array does the same (NEP 50)",
+    numpy_behaviour="(the reference, evaluated in float64 with eps exact) gives 0 (-0.0) for a zero slice",
+    reference="https://pytorch.org/docs/stable/generated/torch.nn.functional.normalize.html",
+    kind="intended", applies=_eps_lost, torch_ref=R.normalize_eps_in_dtype, native=True,
+    example=lambda dtype: ((np.zeros((2, 3), dtype=dtype),), {"p": 2.0, "dim": 1, "eps": 1e-12}),
+    counterexample=lambda dtype: ((np.ones((2, 3), dtype=dtype),), {"p": 2.0, "dim": 1, "eps": 1e-12}),
+    dtypes=("float16",),
+)
+
+
+def _norm_overflows(sample, dtype):
+    """The elements of slices whose sum of powers certainly overflows the accumulation type, or whose norm the
+    result type (float16: a norm above 65504)."""
+    if not _floating(sample) or sample.arrays[0].size == 0 or _norm_parts(sample) is None:
+        return False
+    x = sample.arrays[0]
+    _, _, _, over = _norm_range(sample)
+    return np.broadcast_to(over, x.reshape(x.shape or (1,)).shape).reshape(x.shape)
+
+
+NORMALIZE_OVERFLOW = Divergence(
+    id="normalize-norm-overflow", op="normalize",
+    condition="the elements of slices whose sum |x|^p overflows the accumulation type (float32 for the half "
+              "types: |x| above about 1.8e19 for p=2 in float32 and bfloat16) or whose norm overflows the result "
+              "dtype (float16: a norm above 65504)",
+    torch_behaviour="computes the norm without scaling, as np.linalg.norm does in the input's dtype: it is inf, "
+                    "and x / inf is 0 (torch.nn.functional.normalize(torch.tensor([[1e20, 1e20]])) is [[0, 0]])",
+    numpy_behaviour="(the reference, which scales by the largest magnitude) gives x / ||x|| ([[0.7071, 0.7071]])",
+    reference="https://pytorch.org/docs/stable/generated/torch.nn.functional.normalize.html",
+    kind="unspecified", applies=_norm_overflows, torch_ref=R.normalize_infinite_norm,
+    example=lambda dtype: ((np.full((1, 2), 1e20, dtype=dtype),), {"p": 2.0, "dim": 1, "eps": 1e-12}),
+    counterexample=lambda dtype: ((np.full((1, 2), 1e18, dtype=dtype),), {"p": 2.0, "dim": 1, "eps": 1e-12}),
     dtypes=("float32",),
 )
 
@@ -291,19 +382,36 @@ LINEAR_VECTOR_WEIGHT_BIAS = Divergence(
     sample.arrays[1].ndim == 1,
     raises=RuntimeError,
     example=lambda dtype: ((np.ones((2, 3), dtype=dtype), np.ones(3, dtype=dtype), np.ones((), dtype=dtype)), {}),
+    counterexample=lambda dtype: ((np.ones((2, 3), dtype=dtype), np.ones(3, dtype=dtype)), {}),
     dtypes=("float32",),
 )
 
+
+def _classes(sample):
+    return _kw(sample, "num_classes", 1, -1)
+
+
+def _class_out_of_range(sample) -> bool:
+    """A class below 0, or at or above an explicit num_classes: a device-side assert off CPU."""
+    idx = sample.arrays[0]
+    if idx.size == 0 or idx.dtype.kind not in "iu":
+        return False
+    n = _classes(sample)
+    return int(idx.min()) < 0 or (n != -1 and int(idx.max()) >= n)
+
+
 ONE_HOT_NEGATIVE = Divergence(
     id="one_hot-negative-class", op="one_hot",
-    condition="a negative class value",
-    torch_behaviour="raises RuntimeError (Class values must be non-negative)",
+    condition="a negative class value (int64)",
+    torch_behaviour="raises RuntimeError (Class values must be non-negative), checked on the host on CPU",
     numpy_behaviour="np.eye(n)[idx] counts a negative index from the end (-1 is the last class)",
     reference="https://pytorch.org/docs/stable/generated/torch.nn.functional.one_hot.html",
-    applies=lambda sample, dtype: sample.arrays[0].size > 0 and int(sample.arrays[0].min()) < 0,
+    applies=lambda sample, dtype: sample.arrays[0].dtype == np.int64 and sample.arrays[0].size > 0 and
+    int(sample.arrays[0].min()) < 0,
     raises=RuntimeError,
     example=lambda dtype: ((np.array([-1, 1], dtype=dtype), 3), {}),
-    dtypes=("int64",),
+    counterexample=lambda dtype: ((np.array([0, 1], dtype=dtype), 3), {}),
+    dtypes=("int64",), devices=("cpu",),
 )
 
 ONE_HOT_EMPTY = Divergence(
@@ -314,42 +422,43 @@ ONE_HOT_EMPTY = Divergence(
     numpy_behaviour="np.eye(0)[idx] is an empty array of shape (*, 0)",
     reference="https://pytorch.org/docs/stable/generated/torch.nn.functional.one_hot.html",
     kind="unspecified",
-    applies=lambda sample, dtype: sample.arrays[0].size == 0 and sample.args[1] == 0, raises=RuntimeError,
+    applies=lambda sample, dtype: sample.arrays[0].dtype == np.int64 and sample.arrays[0].size == 0 and
+    _classes(sample) == 0,
+    raises=RuntimeError,
     example=lambda dtype: ((np.zeros((0,), dtype=dtype), 0), {}),
+    counterexample=lambda dtype: ((np.zeros((0,), dtype=dtype), 2), {}),
     dtypes=("int64",),
 )
 
 ONE_HOT_INDEX_DTYPE = Divergence(
     id="one_hot-int64-only", op="one_hot",
-    condition="class values of an integer dtype other than int64",
+    condition="class values of a dtype other than int64 (int32 and every other integer, bool)",
     torch_behaviour="raises RuntimeError (one_hot is only applicable to index tensor of type LongTensor)",
     numpy_behaviour="np.eye(n)[idx] indexes with any integer dtype",
     reference="https://pytorch.org/docs/stable/generated/torch.nn.functional.one_hot.html",
-    applies=lambda sample, dtype: dtype != "int64", raises=RuntimeError,
+    applies=lambda sample, dtype: sample.arrays[0].dtype != np.int64, raises=RuntimeError,
     example=lambda dtype: ((np.array([0, 2], dtype=dtype), 3), {}),
+    counterexample=lambda dtype: ((np.array([0, 2], dtype=np.int64), 3), {}),
     dtypes=("int32",),
 )
 
 
-#: the reduced-precision type whose CPU kernels differ most (bfloat16: vectorized paths), float32, float64
-FLOATS = ("bfloat16", "float32", "float64")
-
 ENTRIES = [
-    OpEntry("softmax", F, "torch.nn.functional.softmax", R.softmax, along_dim, FLOATS, tol_fn=_softmax_tol(),
-            grad=True),
-    OpEntry("log_softmax", F, "torch.nn.functional.log_softmax", R.log_softmax, along_dim, FLOATS,
-            tol_fn=_softmax_tol(log=True), signed_zero=False, grad=True),
-    OpEntry("one_hot", F, "torch.nn.functional.one_hot", R.one_hot, one_hot_case, ("int32", "int64"),
-            divergences=(ONE_HOT_INDEX_DTYPE, ONE_HOT_NEGATIVE, ONE_HOT_EMPTY)),
-    OpEntry("relu", F, "torch.nn.functional.relu", R.relu, lambda dtype: along_dim(dtype).map(_no_dim),
-            ("int64", "float32"), method="relu", inplace="relu_", divergences=(RELU_NEGATIVE_ZERO,), grad=True),
+    OpEntry("softmax", F, softmax_call, R.softmax, S.softmax_case, tol_fn=_softmax_tol(),
+            divergences=(_softmax_non_floating("softmax"),), covers=("torch.nn.functional.softmax",), grad=True),
+    OpEntry("log_softmax", F, log_softmax_call, R.log_softmax, S.softmax_case, tol_fn=_softmax_tol(log=True),
+            divergences=(_softmax_non_floating("log_softmax"),), covers=("torch.nn.functional.log_softmax",),
+            signed_zero=False, grad=True),
+    OpEntry("one_hot", F, "torch.nn.functional.one_hot", R.one_hot, S.one_hot_case,
+            divergences=(ONE_HOT_INDEX_DTYPE, ONE_HOT_NEGATIVE, ONE_HOT_EMPTY), unsafe_off_cpu=_class_out_of_range),
+    OpEntry("relu", F, "torch.nn.functional.relu", R.relu, S.elementwise, method="relu", inplace="relu_",
+            divergences=(RELU_NEGATIVE_ZERO,), grad=True),
     OpEntry("gelu", F, "torch.nn.functional.gelu", R.gelu,
-            lambda dtype: along_dim(dtype, approximate=st.sampled_from(("none", "tanh"))).map(_no_dim), FLOATS,
-            divergences=(_gelu_vectorized("float32"), _gelu_vectorized("bfloat16"), GELU_NEGINF), grad=True),
-    OpEntry("silu", F, "torch.nn.functional.silu", R.silu, lambda dtype: along_dim(dtype).map(_no_dim),
-            ("float16", "float32"), divergences=(SILU_NEGINF,), grad=True),
-    OpEntry("normalize", F, "torch.nn.functional.normalize", R.normalize, normalize_case,
-            ("float16", "float32", "float64"), tol_fn=_normalize_tol, grad=True),
-    OpEntry("linear", F, linear_ieee, R.linear, linear_case, FLOATS, tol_fn=_linear_tol, signed_zero=False,
-            divergences=(LINEAR_VECTOR_WEIGHT_BIAS,), grad=True),
+            lambda dtype: S.elementwise(dtype, approximate=st.sampled_from((None, "none", "tanh"))),
+            divergences=(GELU_VECTORIZED, GELU_NEGINF), grad=True),
+    OpEntry("silu", F, "torch.nn.functional.silu", R.silu, S.elementwise, divergences=(SILU_NEGINF,), grad=True),
+    OpEntry("normalize", F, "torch.nn.functional.normalize", R.normalize, S.normalize_case, tol_fn=_normalize_tol,
+            divergences=(NORMALIZE_EPS, NORMALIZE_OVERFLOW), grad=True),
+    OpEntry("linear", F, linear_ieee, R.linear, S.linear_case, tol_fn=_linear_tol, signed_zero=False,
+            divergences=(LINEAR_VECTOR_WEIGHT_BIAS,), covers=("torch.nn.functional.linear",), grad=True),
 ]

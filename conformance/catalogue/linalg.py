@@ -238,7 +238,9 @@ def _one_d_only(op, numpy_behaviour, message):
         numpy_behaviour=numpy_behaviour,
         reference=f"https://pytorch.org/docs/stable/generated/torch.{op}.html",
         applies=_not_1d, raises=RuntimeError,
-        example=lambda dtype: ((np.ones((2, 2), dtype=dtype), np.ones(2 if op != "outer" else 3, dtype=dtype)), {}),
+        # NumPy computes there: dot a matrix-vector product, vdot and outer the flattened operands
+        example=lambda dtype: ((np.ones((2, 2), dtype=dtype), np.ones({"dot": 2, "vdot": 4}.get(op, 3), dtype=dtype)),
+                               {}),
         counterexample=lambda dtype: ((np.ones(2, dtype=dtype), np.ones(2, dtype=dtype)), {}),
         dtypes=("float32",),
     )
@@ -392,7 +394,7 @@ TRACE_BOOL = Divergence(
     reference="https://pytorch.org/docs/stable/generated/torch.trace.html",
     kind="unspecified", applies=lambda sample, dtype: _of(sample, "bool"), raises=RuntimeError,
     example=lambda dtype: ((np.eye(2, dtype=bool),), {}),
-    counterexample=lambda dtype: ((np.eye(2, dtype=np.uint8),), {}),
+    counterexample=lambda dtype: ((np.eye(2, dtype=np.int8),), {}),
     dtypes=("bool",), devices=("cpu",),
 )
 
@@ -431,8 +433,8 @@ ENTRIES = [
             divergences=(KRON_NONCONTIGUOUS, _complex_zero_sign("kron", np.kron)), grad=True),
     OpEntry("trace", F, "torch.trace", R.trace, S.trace_case, method="trace",
             tol_fn=_trace_tol, divergences=(TRACE_UNSIGNED, TRACE_BOOL), **SUM_OF_PRODUCTS),
-    OpEntry("tril", F, "torch.tril", np.tril, S.triangle_case,
+    OpEntry("tril", F, "torch.tril", R.tril, S.triangle_case,
             method="tril", inplace="tril_", divergences=(_triangle_divergence("tril"),), grad=True),
-    OpEntry("triu", F, "torch.triu", np.triu, S.triangle_case,
+    OpEntry("triu", F, "torch.triu", R.triu, S.triangle_case,
             method="triu", inplace="triu_", divergences=(_triangle_divergence("triu"),), grad=True),
 ]

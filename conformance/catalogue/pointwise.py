@@ -44,7 +44,7 @@ def _same_dtype(sample) -> bool:
     """torch and NumPy agree on the result dtype (an elementwise record's model must give NumPy's dtype; where
     they differ, a promotion record holds torch to its model on the whole result)."""
     ops = _binary_operands(sample)
-    return _torch_result_type(ops) is not None and not _differs(ops)
+    return _torch_result_type(ops) is not None and not _differs(ops) and not R.torch_gives_complex32(*ops)
 
 
 def _result_is(sample, operands, kinds) -> bool:
@@ -66,7 +66,16 @@ def _wide(sample, dtype) -> np.ndarray:
 def _zero_part_of(values) -> np.ndarray:
     """Elements with a zero real or imaginary part."""
     values = np.asarray(values)
-    return (values.real == 0) | (values.imag == 0)
+    return np.asarray((values.real == 0) | (values.imag == 0))
+
+
+def _elementwise(fn):
+    """A condition that gives a mask over the result (an array even for a zero-dim result), or False."""
+    def applies(sample, dtype):
+        found = fn(sample, dtype)
+        return found if found is False else np.asarray(found, dtype=bool)
+    applies.__doc__ = fn.__doc__
+    return applies
 
 
 def _raises(id_, op, condition, torch_behaviour, numpy_behaviour, reference, kind, applies, exc, example,
@@ -76,8 +85,13 @@ def _raises(id_, op, condition, torch_behaviour, numpy_behaviour, reference, kin
                       raises=exc, example=example, counterexample=counterexample, dtypes=dtypes_, devices=devices)
 
 
+def _input_dtype(sample) -> str:
+    """The dtype of the first argument (the sample's, not the cell's: a pinned counterexample may have another)."""
+    return D.name_of(np.asarray(sample.args[0]).dtype)
+
+
 def _dtype_in(*names):
-    return lambda sample, dtype: dtype in names
+    return lambda sample, dtype: _input_dtype(sample) in names
 
 
 def _numpy_float_of(ref, dtype: str) -> np.dtype:
@@ -91,7 +105,8 @@ def _int_input(op, ref, model):
     picks the smallest float that holds the integers (float16 for 8-bit ones and bool, float32 for 16-bit ones,
     float64 for wider ones). The record applies wherever the two differ, whatever the integer dtype."""
     def applies(sample, dtype):
-        return (dtype == "bool" or dtype in D.INTEGRAL) and _numpy_float_of(ref, dtype) != np.float32
+        name = _input_dtype(sample)
+        return (name == "bool" or name in D.INTEGRAL) and _numpy_float_of(ref, name) != np.float32
     return Divergence(
         id=f"{op}-integer-input", op=op,
         condition="an integer or bool input for which NumPy's result dtype is not float32 (every integer dtype "
@@ -112,13 +127,15 @@ def _bool_unsupported(op, exc=NotImplementedError, other=False):
             isinstance(v, bool) for v in _scalars(sample.args[:2]))
         numpy = "promotes bool to int8 and computes"
         example = lambda dtype: ((np.array([True, False]), np.array([True, True])), {})  # noqa: E731
+        counter = lambda dtype: ((np.array([True, False]), np.array([1, 1], dtype=np.int8)), {})  # noqa: E731
     else:
         applies = _dtype_in("bool")
         numpy = "returns a bool array (the input's values)"
         example = lambda dtype: ((np.array([True, False]),), {})  # noqa: E731
+        counter = lambda dtype: ((np.array([1, 0], dtype=np.int8),), {})  # noqa: E731
     return _raises(f"{op}-bool", op, "bool operands" if other else "a bool input",
                    f"raises {exc.__name__}: no bool kernel", numpy, DOC.format(op), "unspecified", applies, exc,
-                   example, ("bool",))
+                   example, ("bool",), counter)
 
 
 def _int_div_by_zero(op, op_kwargs=None):
@@ -191,7 +208,7 @@ def _complex_alpha(op, model):
         example=lambda dtype: ((np.array([1.24 - 1j, 2 + 1j], dtype=dtype),
                                 np.array([complex(nan, inf), 1 + 1j], dtype=dtype)), {}),
         counterexample=lambda dtype: ((np.array([1.24 - 1j, 2 + 1j], dtype=dtype),
-                                       np.array([complex(3.0, inf), 1 + 1j], dtype=dtype)), {}),
+                                       np.array([2 + 3j, 1 + 1j], dtype=dtype)), {}),
         dtypes=("complex64", "complex128"))
 
 
@@ -242,6 +259,7 @@ def _complex_dtype_applies(sample, dtype):
 _VECTOR_RUN = {"float64": 4, "float32": 8, "float16": 16, "bfloat16": 16}
 
 
+@_elementwise
 def _huge_quotient(sample, dtype):
     """Elementwise: floating operands where |x / y| overflows the precision torch computes in (float32 for the
     half types), x and y finite, y non-zero, in a result of at least one vector run whose arrays are contiguous
@@ -261,6 +279,7 @@ def _huge_quotient(sample, dtype):
         return np.isfinite(xf) & np.isfinite(yf) & (yf != 0) & ~(q <= big)
 
 
+@_elementwise
 def _opposite_zero_signs(sample, dtype):
     """Elementwise: the two operands are zeros of opposite signs (a floating result)."""
     if _kind(_binary_operands(sample)) not in ("f", "V"):
@@ -269,6 +288,7 @@ def _opposite_zero_signs(sample, dtype):
     return (xf == 0) & (yf == 0) & (np.signbit(xf) != np.signbit(yf))
 
 
+@_elementwise
 def _remainder_zero_sign(sample, dtype):
     """Elementwise: a floating result that is zero where x and y have opposite signs (torch and NumPy agreeing on
     the result dtype)."""
@@ -280,17 +300,35 @@ def _remainder_zero_sign(sample, dtype):
     return (r == 0) & (np.signbit(xf) != np.signbit(yf))
 
 
+@_elementwise
 def _complex_product_overflows(sample, dtype):
-    """Elementwise: a complex result (the dtypes agreeing) where a partial product ar*br, ai*bi, ar*bi or ai*br is
-    not finite in its dtype."""
-    if _kind(_binary_operands(sample)) != "c" or not _same_dtype(sample):
+    """Elementwise: a complex result where a partial product ar*br, ai*bi, ar*bi or ai*br (of the operands in
+    torch's result dtype: complex32's parts are float16) is not finite there."""
+    if _kind(_binary_operands(sample)) != "c":
         return False
+    half = R.torch_gives_complex32(*_binary_operands(sample))
     dt = _torch_result_type(_binary_operands(sample))
-    big = float(np.finfo(dt).max)
+    big = T.biggest("float16" if half else D.name_of(dt))
     a, b = _wide(sample, dtype)
+    if half:
+        with np.errstate(all="ignore"):
+            a, b = (v.real.astype(np.float16) + 1j * v.imag.astype(np.float16).astype(np.float64)
+                    if np.iscomplexobj(v) else v.astype(np.float16).astype(np.complex128) for v in (a, b))
     with np.errstate(all="ignore"):
         prods = [a.real * b.real, a.imag * b.imag, a.real * b.imag, a.imag * b.real]
         return np.logical_or.reduce([~(np.abs(p) <= big) for p in prods])
+
+
+@_elementwise
+def _float8_e4m3fn_overflow(sample, dtype):
+    """Elementwise: a float8_e4m3fn product (of two float8_e4m3fn tensors) beyond the format's range (its
+    rounding to 448 ends at 464), infinities included."""
+    x, y = _binary_operands(sample)
+    if not all(isinstance(v, np.ndarray) and D.name_of(v.dtype) == "float8_e4m3fn" for v in (x, y)):
+        return False
+    with np.errstate(all="ignore"):
+        p = np.multiply(x.astype(np.float32), y.astype(np.float32)).astype(np.float64)
+    return ~np.isnan(p) & ~(np.abs(p) < 464.0)
 
 
 def _zero_part_of_result(fn):
@@ -337,6 +375,7 @@ def _clamp_bool_unsupported(sample, dtype):
         _kind([sample.args[0]] + bounds) == "b")
 
 
+@_elementwise
 def _clamp_zero_tie(sample, dtype):
     """Elementwise: a zero input tied with a zero bound of the other sign (a floating result)."""
     x = sample.args[0]
@@ -397,6 +436,7 @@ def _sigmoid_tol(sample, dtype):
     while the reference is complex128: each element gets 8 u |s| |1 - s| on both parts (at least the default),
     finite everywhere. Where exp(-z) overflows the working precision although s (about 0) does not, torch may give
     a non-finite value (``nonfinite``; a finite one must still be about 0)."""
+    dtype = _input_dtype(sample)
     if dtype not in D.COMPLEX:
         return None
     u = T.unit(dtype)
@@ -432,7 +472,22 @@ def _wide_unsigned_result(sample, dtype):
 def _wide_unsigned(op):
     return _no_kernel(op, "wide-unsigned", _wide_unsigned_result,
                       lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([3, 4], dtype=np.uint16)), {}),
-                      lambda dtype: ((np.array([1, 2], dtype=np.uint16), 2.5), {}), ("uint16",))
+                      lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([2.5, 1.0], dtype=np.float32)), {}),
+                      ("uint16",))
+
+
+def _float8_result(sample, dtype):
+    """torch's result dtype is a float8 format"""
+    t = _torch_result_type(_binary_operands(sample))
+    return t is not None and D.name_of(t) in D.FLOAT8
+
+
+def _float8(op):
+    f8 = D.NUMPY["float8_e4m3fn"]
+    return _no_kernel(op, "float8", _float8_result,
+                      lambda dtype: ((np.array([1.0, 2.0], dtype=f8), np.array([0.5, 2.0], dtype=f8)), {}),
+                      lambda dtype: ((np.array([1.0, 2.0], dtype=np.float16), np.array([0.5, 2.0], dtype=np.float16)),
+                                     {}), ("float8_e4m3fn",))
 
 
 def _float_unary(name, ref, model, extra=(), **kw):
@@ -441,16 +496,34 @@ def _float_unary(name, ref, model, extra=(), **kw):
 
 
 def _binary(name, ref, model, partners=D.ALL, extra=(), inputs=None, inplace=True, complex_ok=True,
-            python_scalars=True, no_kernel=(), **kw):
-    """A binary op: torch's refusals to promote first (every model assumes a dtype), then the forms it has no
-    kernel for, the op's own records, and the promotion records."""
+            python_scalars=True, no_kernel=(), float8=True, complex32=True, int_out_of_range="wraps",
+            promotion_example=None, **kw):
+    """A binary op: torch's refusals to promote first (every model assumes a dtype), then the op's own records,
+    the forms it has no kernel for (``float8``: none for a float8 result, unless the op says otherwise), and the
+    promotion records."""
     inputs = inputs or (lambda dtype: S.mixed_binary(dtype, partners))
-    promo = P.divergences(name, model, complex_ok=complex_ok, python_scalars=python_scalars)
+    promo = P.divergences(name, model, complex_ok=complex_ok, python_scalars=python_scalars, complex32=complex32,
+                          int_out_of_range=int_out_of_range, example_args=promotion_example)
     refused = tuple(d for d in promo if d.id.endswith("-promotion-unsupported"))
     rest = tuple(d for d in promo if d not in refused)
+    if float8:
+        no_kernel = tuple(no_kernel) + (_float8(name),)
+    # relaxations widen the comparison with NumPy's reference: a promotion record, which holds torch to its model
+    # on the whole result, comes first, and the relaxations compose with it (check.more_relaxations)
     return OpEntry(name, F, f"torch.{name}", ref, inputs, method=name,
                    inplace=f"{name}_" if inplace else None,
-                   divergences=refused + tuple(no_kernel) + tuple(extra) + rest, **kw)
+                   divergences=_ordered(extra, refused, no_kernel, rest), **kw)
+
+
+def _ordered(extra, refused, no_kernel, promotion):
+    """The records of an op in the order they are tried: the op's own refusals (an argument form it does not
+    take) before torch's refusals to promote (every model assumes a dtype), then the forms without a kernel, the
+    op's other records, the promotion records, and last the relaxations, which widen the comparison with NumPy's
+    reference and compose with whatever record applies first (check.more_relaxations)."""
+    raising = tuple(d for d in extra if d.raises is not None)
+    relaxations = tuple(d for d in extra if d.elementwise)
+    others = tuple(d for d in extra if d not in raising and d not in relaxations)
+    return raising + tuple(refused) + tuple(no_kernel) + others + tuple(promotion) + relaxations
 
 
 #: the smallest complex tensor the vectorized neg kernel takes (complex128 on AVX2: 4 elements at a time; complex64
@@ -458,6 +531,7 @@ def _binary(name, ref, model, partners=D.ALL, extra=(), inputs=None, inplace=Tru
 _NEG_VECTOR = 4
 
 
+@_elementwise
 def _neg_complex_zero_applies(sample, dtype):
     """Elementwise: the zero parts of a complex tensor of at least _NEG_VECTOR elements."""
     z = np.asarray(sample.args[0])
@@ -482,6 +556,7 @@ def _neg_complex_zero():
         dtypes=("complex64", "complex128"), devices=("cpu",))
 
 
+@_elementwise
 def _log1p_extreme_imag(sample, dtype):
     """Elementwise: complex inputs with a finite real part and an infinite imaginary part, an infinite part and a
     NaN one, or of modulus below 0.5 with a subnormal (non-zero) imaginary part."""
@@ -496,6 +571,7 @@ def _log1p_extreme_imag(sample, dtype):
             (np.isnan(z.real) & np.isinf(z.imag))
 
 
+@_elementwise
 def _log1p_zero_part(sample, dtype):
     """Elementwise: complex inputs with a zero real or imaginary part."""
     z = np.asarray(sample.args[0])
@@ -537,6 +613,32 @@ def _log1p_complex():
     )
 
 
+#: the shortest float8 tensor whose abs takes the vectorized path (64 elements at a time on AVX2; half that for
+#: narrower vectors)
+_FLOAT8_ABS_RUN = 32
+
+
+@_elementwise
+def _abs_float8_negative_zero(sample, dtype):
+    """Elementwise: -0.0 inputs of a float8_e4m3fn / float8_e5m2 tensor long enough for the vectorized path."""
+    x = np.asarray(sample.args[0])
+    if D.name_of(x.dtype) not in ("float8_e4m3fn", "float8_e5m2") or x.size < _FLOAT8_ABS_RUN or \
+            "strided" in sample.layouts:
+        return False
+    xf = x.astype(np.float64)
+    return (xf == 0) & np.signbit(xf)
+
+
+@_elementwise
+def _e8m0_nan(sample, dtype):
+    """Elementwise: the NaNs of a float8_e8m0fnu input."""
+    x = np.asarray(sample.args[0])
+    if D.name_of(x.dtype) != "float8_e8m0fnu":
+        return False
+    return np.isnan(x.astype(np.float64))
+
+
+@_elementwise
 def _sigmoid_zero_part(sample, dtype):
     """Elementwise: complex inputs whose sigmoid (NumPy's, of the input) has a zero part."""
     z = np.asarray(sample.args[0])
@@ -546,6 +648,7 @@ def _sigmoid_zero_part(sample, dtype):
         return _zero_part_of(R.sigmoid(z.astype(np.complex128)).astype(z.dtype))
 
 
+@_elementwise
 def _sign_nan(sample, dtype):
     """Elementwise: the NaNs of a floating input."""
     x = np.asarray(sample.args[0])
@@ -561,7 +664,7 @@ def _sign_divergences():
         _raises("sign-complex", "sign", "a complex input",
                 "raises NotImplementedError: 'Unlike NumPy, torch.sign is not intended to support complex numbers. "
                 "Please use torch.sgn instead.'", "z/|z| (NumPy 2)", DOC.format("sgn"), "intended",
-                lambda sample, dtype: D.is_complex(dtype), NotImplementedError,
+                lambda sample, dtype: D.is_complex(_input_dtype(sample)), NotImplementedError,
                 lambda dtype: ((np.array([1j, 3 + 4j], dtype=dtype),), {}), ("complex64",),
                 lambda dtype: ((np.array([1.0, -3.0], dtype=np.float32),), {})),
         Divergence(
@@ -585,7 +688,7 @@ def _sign_divergences():
 
 def _maximum_like(name, model):
     doc = DOC.format(name)
-    return _binary(name, getattr(np, name), model, inplace=False, python_scalars=False,
+    return _binary(name, getattr(np, name), model, inplace=False, python_scalars=False, complex32=False,
                    no_kernel=(_wide_unsigned(name),), extra=(
         _raises(f"{name}-python-scalar", name, "a Python number (or NumPy scalar) as the second operand",
                 f"raises TypeError: '{name}(): argument 'other' (position 2) must be Tensor'",
@@ -648,10 +751,30 @@ def _fmod_like(name, ref, model):
 
 
 def _mul_float8_scalar(sample, dtype):
-    """a float8 result whose second operand is a Python number, a NumPy scalar or a zero-dim tensor"""
+    """a non-empty float8 result whose second operand is a number or has one element (torch takes it as a
+    number), or whose operands are both broadcast from one value"""
     x, y = _binary_operands(sample)
     t = _torch_result_type((x, y))
-    return t is not None and D.name_of(t) in D.FLOAT8 and np.ndim(y) == 0
+    if t is None or D.name_of(t) not in D.FLOAT8 or int(np.prod(_result_shape(sample), dtype=np.int64)) == 0:
+        return False
+    stride0 = len(sample.layouts) == 2 and all(lay == "expanded" for lay in sample.layouts)
+    return np.size(y) == 1 or stride0
+
+
+def _div_wide_unsigned_rounding(sample, dtype):
+    """a uint16, uint32 or uint64 result with a rounding_mode ('trunc' or 'floor')"""
+    return sample.kwargs.get("rounding_mode") is not None and _wide_unsigned_result(sample, dtype)
+
+
+@_elementwise
+def _pow_rsqrt_negative_zero(sample, dtype):
+    """Elementwise: -0.0 bases of a floating result with the Python exponent -0.5"""
+    x, y = _binary_operands(sample)
+    if isinstance(y, np.ndarray) or P.scalar_kind(y) != "float" or y != -0.5 or not _same_dtype(sample) or \
+            _kind((x, y)) not in ("f", "V"):
+        return False
+    xf, _ = _wide(sample, dtype)
+    return (xf == 0) & np.signbit(xf)
 
 
 def _pow_float8(sample, dtype):
@@ -663,8 +786,13 @@ def _pow_float8(sample, dtype):
 
 
 def _pow_wide_unsigned(sample, dtype):
-    """a uint16, uint32 or uint64 result with a tensor exponent"""
-    return _wide_unsigned_result(sample, dtype) and isinstance(sample.args[1], np.ndarray)
+    """a uint16, uint32 or uint64 result whose exponent is not a Python 0 or 1 (which torch answers without
+    computing)"""
+    y = sample.args[1]
+    number = not isinstance(y, np.ndarray) and P.scalar_kind(y) in ("bool", "int", "float")
+    trivial = number and y in (0, 1)
+    negative_int = number and P.scalar_kind(y) == "int" and y < 0  # refused by both (integers to negative powers)
+    return _wide_unsigned_result(sample, dtype) and not trivial and not negative_int
 
 
 def _clamp_wide_unsigned(sample, dtype):
@@ -673,6 +801,7 @@ def _clamp_wide_unsigned(sample, dtype):
     return t is not None and D.name_of(t) in WIDE_UNSIGNED
 
 
+@_elementwise
 def _sub_alpha_zero(sample, dtype):
     """Elementwise: alpha=0, a floating result, x -0.0."""
     if sample.kwargs.get("alpha") != 0 or _kind(sample.args[:2]) not in ("f", "V"):
@@ -683,7 +812,55 @@ def _sub_alpha_zero(sample, dtype):
 
 _CLAMP_PROMOTION = P.divergences("clamp", R.clamp_torch,
                                  operands=lambda s: [s.args[0], s.kwargs.get("min"), s.kwargs.get("max")],
-                                 example_args=lambda x, b: ((x,), {"min": b}), complex_ok=False)
+                                 example_args=lambda x, b: ((x,), {"min": b}), complex_ok=False,
+                                 int_out_of_range="raises")
+
+def _clamp_number_out_of_range(sample, dtype):
+    """a Python number bound that torch's checked conversion to the result dtype refuses"""
+    ops = [sample.args[0], sample.kwargs.get("min"), sample.kwargs.get("max")]
+    t = _torch_result_type(ops)
+    return t is not None and any(
+        isinstance(b, (int, float)) and not isinstance(b, bool) and not R._number_fits(b, t) for b in ops[1:])
+
+
+def _clamp_float8(sample, dtype):
+    """a non-empty result that is float8, or has a float8_e8m0fnu tensor bound"""
+    ops = [sample.args[0], sample.kwargs.get("min"), sample.kwargs.get("max")]
+    t = _torch_result_type(ops)
+    shape = np.broadcast_shapes(*(np.shape(v) for v in ops if isinstance(v, np.ndarray)))
+    e8m0 = any(isinstance(v, np.ndarray) and D.name_of(v.dtype) == "float8_e8m0fnu" for v in ops[1:])
+    return t is not None and (D.name_of(t) in D.FLOAT8 or e8m0) and int(np.prod(shape, dtype=np.int64)) > 0
+
+
+def _where_float8_conversion(sample, dtype):
+    """a float8_e4m3fn or float8_e8m0fnu result with an operand of another dtype (converted to it)"""
+    ops = list(sample.args[1:])
+    t = _torch_result_type(ops)
+    return (t is not None and D.name_of(t) in ("float8_e4m3fn", "float8_e8m0fnu") and
+            any(not (isinstance(v, np.ndarray) and v.dtype == t) for v in ops))
+
+
+def _where_divergences():
+    promo = P.divergences("where", R.where_torch, operands=lambda s: list(s.args[1:]),
+                          example_args=lambda x, y: ((np.ones(np.shape(x), dtype=bool), x, y), {}),
+                          int_out_of_range="raises")
+    e4 = D.NUMPY["float8_e4m3fn"]
+    conversion = Divergence(
+        id="where-float8-conversion", op="where",
+        condition="a float8_e4m3fn or float8_e8m0fnu result with an operand of another dtype, converted to it",
+        torch_behaviour="torch's conversion: float8_e4m3fn saturates beyond its range (1e6 and inf become 448), "
+                        "float8_e8m0fnu takes a negative value's magnitude and zero to 2**-127: "
+                        "torch.where(torch.tensor([True]), torch.tensor(1.0).to(torch.float8_e8m0fnu), -7.0) is 8",
+        numpy_behaviour="ml_dtypes' conversion gives NaN there",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types)", kind="unspecified",
+        applies=_where_float8_conversion, torch_ref=R.where_torch_float8, native=True,
+        example=lambda dtype: ((np.array([True, False]), np.array([1.0, 2.0], dtype=e4), 1e6), {}),
+        counterexample=lambda dtype: ((np.array([True, False]), np.array([1.0, 2.0], dtype=e4),
+                                       np.array([4.0, 8.0], dtype=e4)), {}),
+        dtypes=("float8_e4m3fn",))
+    refused = tuple(d for d in promo if d.id.endswith("-promotion-unsupported"))
+    return refused + (conversion,) + tuple(d for d in promo if d not in refused)
+
 
 # ---- entries ------------------------------------------------------------------------------------------------
 
@@ -740,7 +917,8 @@ ENTRIES = [
                         "torch.round of the same tensor without decimals works",
                         "rounds (integers unchanged for decimals >= 0, to tens, hundreds... below)",
                         DOC.format("round"), "unspecified",
-                        lambda sample, dtype: dtype in D.INTEGRAL + D.BOOL and "decimals" in sample.kwargs,
+                        lambda sample, dtype: _input_dtype(sample) in D.INTEGRAL + D.BOOL and
+                        "decimals" in sample.kwargs,
                         NotImplementedError,
                         lambda dtype: ((np.array([15, 25, -35], dtype=np.int32),), {"decimals": -1}), ("int32",),
                         lambda dtype: ((np.array([15, 25, -35], dtype=np.int32),), {})),
@@ -752,7 +930,8 @@ ENTRIES = [
                                     "(the torch docs give inf as an example of this algorithm's overflow)",
                     numpy_behaviour="computed in the input's dtype: x * 10**3 overflows, inf",
                     reference=DOC.format("round"), kind="unspecified",
-                    applies=lambda sample, dtype: dtype in ("float16", "bfloat16") and "decimals" in sample.kwargs,
+                    applies=lambda sample, dtype: _input_dtype(sample) in ("float16", "bfloat16") and
+                    "decimals" in sample.kwargs,
                     torch_ref=R.round_torch, native=True,
                     example=lambda dtype: ((np.array([10000.0, 1.25], dtype=np.float16),), {"decimals": 3}),
                     counterexample=lambda dtype: ((np.array([10000.0, 1.25], dtype=np.float16),), {}),
@@ -794,7 +973,7 @@ ENTRIES = [
                                            np.array([1.0, 2.0], dtype=D.NUMPY[dtype])), {"alpha": 0}),
             dtypes=("float32",))),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
-    _binary("mul", np.multiply, R.mul_torch, grad=True, no_kernel=(
+    _binary("mul", np.multiply, R.mul_torch, grad=True, float8=False, no_kernel=(
         _no_kernel("mul", "float8-scalar", _mul_float8_scalar,
                    lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 2.0), {}),
                    lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),
@@ -805,16 +984,32 @@ ENTRIES = [
             condition="elements of a complex result where a partial product (ar*br, ai*bi, ar*bi or ai*br) "
                       "overflows or is not finite",
             torch_behaviour="each partial product is rounded on its own: (-3.4e38+1.29j)*(inf+10.7j) in complex64 "
-                            "gives -inf+nanj (-3.4e38*10.7 overflows to -inf before 1.29*inf is added)",
+                            "gives -inf+nanj (-3.4e38*10.7 overflows to -inf before 1.29*inf is added): a NaN or an "
+                            "infinity where NumPy has another non-finite or a finite value",
             numpy_behaviour="-inf+infj (its loop fuses the multiply and the add, so the finite product does not "
                             "overflow first)",
             reference=f"{DOC.format('mul')} ; https://github.com/pytorch/pytorch/issues/36469", kind="unspecified",
-            applies=_complex_product_overflows, torch_ref=R.mul_torch, native=True,
+            applies=_complex_product_overflows, accept_nonfinite=_complex_product_overflows,
             example=lambda dtype: ((np.array([complex(-3.4e38, 1.29)], dtype=dtype),
                                     np.array([complex(np.inf, 10.7)], dtype=dtype)), {}),
             counterexample=lambda dtype: ((np.array([complex(-3.4e30, 1.29)], dtype=dtype),
                                            np.array([complex(3.0, 10.7)], dtype=dtype)), {}),
             dtypes=("complex64",)),
+        Divergence(
+            id="mul-float8-e4m3fn-saturates", op="mul",
+            condition="elements of a float8_e4m3fn product beyond the format's range (infinite products included)",
+            torch_behaviour="the product saturates to +-448, the largest finite value: "
+                            "torch.mul(torch.tensor([36.]).to(torch.float8_e4m3fn), torch.tensor([-20.]).to("
+                            "torch.float8_e4m3fn)) is -448 (as torch's conversion to float8_e4m3fn does: "
+                            "torch.tensor([1e6]).to(torch.float8_e4m3fn) is 448)",
+            numpy_behaviour="NaN (ml_dtypes' conversion: a format without infinities overflows to NaN)",
+            reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types: conversions)",
+            kind="unspecified", applies=_float8_e4m3fn_overflow, torch_ref=R.mul_float8_saturating, native=True,
+            example=lambda dtype: ((np.array([36.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),
+                                    np.array([-20.0, 3.0], dtype=D.NUMPY["float8_e4m3fn"])), {}),
+            counterexample=lambda dtype: ((np.array([18.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),
+                                           np.array([-20.0, 3.0], dtype=D.NUMPY["float8_e4m3fn"])), {}),
+            dtypes=("float8_e4m3fn",)),
         Divergence(
             id="mul-reduced-float-one-element-operand", op="mul",
             condition="a float16 or bfloat16 result and a one-element second operand of another dtype (an integer "
@@ -827,7 +1022,7 @@ ENTRIES = [
             reference=DOC.format("mul"), kind="unspecified", applies=_reduced_float_one_element,
             torch_ref=R.mul_torch, native=True,
             example=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.array([100000], dtype=np.int32)), {}),
-            counterexample=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.array([100], dtype=np.int8)), {}),
+            counterexample=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.full(5, 100, dtype=np.int8)), {}),
             dtypes=("float16",)),
     )),
     _binary("div", R.div, R.div_torch, extra=(
@@ -838,8 +1033,15 @@ ENTRIES = [
                 _torch_result_type(sample.args[:2]) == np.bool_, NotImplementedError,
                 lambda dtype: ((np.array([True, False]), np.array([True, True])), {"rounding_mode": "floor"}),
                 ("bool",),
-                lambda dtype: ((np.array([True, False]), np.array([True, True])), {})),
+                lambda dtype: ((np.array([1, 0], dtype=np.int8), np.array([1, 1], dtype=np.int8)),
+                               {"rounding_mode": "floor"})),
         _int_div_by_zero("div", {"rounding_mode": "trunc"}),
+        _no_kernel("div", "wide-unsigned-rounding", _div_wide_unsigned_rounding,
+                   lambda dtype: ((np.array([7, 8], dtype=np.uint16), np.array([2, 3], dtype=np.uint16)),
+                                  {"rounding_mode": "floor"}),
+                   lambda dtype: ((np.array([7, 8], dtype=np.uint16), np.array([2.0, 3.0], dtype=np.float32)),
+                                  {"rounding_mode": "floor"}),
+                   ("uint16",)),
         _raises("div-complex32-no-kernel", "div", "a complex32 result (a float16 tensor with a Python complex "
                                                    "number or a zero-dim complex tensor)",
                 "raises NotImplementedError: '\"div_cpu\" not implemented for 'ComplexHalf''",
@@ -869,7 +1071,11 @@ ENTRIES = [
             counterexample=lambda dtype: ((np.array([1, 7], dtype=np.int64), np.array([3, 2], dtype=np.int64)),
                                           {"rounding_mode": "floor"}),
             dtypes=("int64",)),
-    ), inputs=lambda dtype: S.mixed_binary(dtype, rounding_mode=S.rounding_modes()), grad=True),
+    ), inputs=lambda dtype: S.mixed_binary(dtype, rounding_mode=S.rounding_modes()), grad=True, complex32=False,
+            # the promotion records are pinned with rounding_mode="floor": true division of integers is a record
+            # of its own (div-integer-true-division)
+            promotion_example=lambda *a: (a, {} if any(isinstance(v, complex) for v in a) else
+                                          {"rounding_mode": "floor"})),
     _binary("floor_divide", np.floor_divide, R.floor_divide_torch, partners=D.REAL + D.BOOL, complex_ok=False,
             no_kernel=(_wide_unsigned("floor_divide"),),
             extra=(_bool_unsupported("floor_divide", other=True), _int_div_by_zero("floor_divide"))),
@@ -877,14 +1083,15 @@ ENTRIES = [
     _fmod_like("fmod", np.fmod, R.fmod_torch),
     _maximum_like("maximum", R.maximum_torch),
     _maximum_like("minimum", R.minimum_torch),
-    _binary("pow", np.power, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, no_kernel=(
+    _binary("pow", np.power, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, float8=False,
+            complex32=False, int_out_of_range="raises", no_kernel=(
         _no_kernel("pow", "float8", _pow_float8,
                    lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 2), {}),
                    lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 1), {}),
                    ("float8_e4m3fn",)),
         _no_kernel("pow", "wide-unsigned", _pow_wide_unsigned,
                    lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([2, 3], dtype=np.uint16)), {}),
-                   lambda dtype: ((np.array([1, 2], dtype=np.uint16), 2.5), {}), ("uint16",)),
+                   lambda dtype: ((np.array([1, 2], dtype=np.uint16), 1), {}), ("uint16",)),
     ), extra=(
         _bool_unsupported("pow", exc=NotImplementedError, other=True),
         _raises("pow-complex32-no-kernel", "pow", "a complex32 result (a float16 tensor with a Python complex "
@@ -906,6 +1113,17 @@ ENTRIES = [
                                            np.array([True])), {}),
             dtypes=("complex64",)),
         Divergence(
+            id="pow-negative-zero-rsqrt", op="pow",
+            condition="a -0.0 base with the Python exponent -0.5 (a floating result)",
+            torch_behaviour="-inf: torch computes x ** -0.5 as 1 / sqrt(x), and sqrt(-0.0) is -0.0: "
+                            "torch.pow(torch.tensor([-0.0]), -0.5) is -inf (an exponent tensor of -0.5 gives inf)",
+            numpy_behaviour="inf (IEEE 754 pow(-0, y) for y < 0 not an odd integer)",
+            reference=f"{DOC.format('pow')} (no issue found)", kind="bug", applies=_pow_rsqrt_negative_zero,
+            torch_ref=R.rsqrt_power, native=True,
+            example=lambda dtype: ((np.array([-0.0, 4.0], dtype=np.float32), -0.5), {}),
+            counterexample=lambda dtype: ((np.array([0.0, 4.0], dtype=np.float32), -0.5), {}),
+            dtypes=("float32",)),
+        Divergence(
             id="pow-int-negative-exponent-tensor", op="pow",
             condition="integer tensors to a tensor of negative integer powers",
             torch_behaviour="computes: 1 for base 1, +-1 for base -1, 0 otherwise (a Python int exponent raises, "
@@ -920,10 +1138,7 @@ ENTRIES = [
             dtypes=("int64",)),
     )),
     OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, method="clamp", inplace="clamp_",
-            divergences=tuple(d for d in _CLAMP_PROMOTION if d.id.endswith("-promotion-unsupported")) + (
-                _no_kernel("clamp", "wide-unsigned", _clamp_wide_unsigned,
-                           lambda dtype: ((np.array([1, 2], dtype=np.uint16),), {"min": 1}),
-                           lambda dtype: ((np.array([1, 2], dtype=np.uint16),), {"min": 1.5}), ("uint16",)),
+            divergences=_ordered(extra=(
                 _raises("clamp-no-bound", "clamp", "neither min nor max",
                         "raises RuntimeError: 'torch.clamp: At least one of 'min' or 'max' must not be None'",
                         "np.clip(x) returns the input", DOC.format("clamp"), "intended",
@@ -941,6 +1156,14 @@ ENTRIES = [
                         lambda dtype: ((np.array([1.0, -2.0], dtype=np.float32),),
                                        {"min": np.array([0.0], dtype=np.float32),
                                         "max": np.array([1.0], dtype=np.float32)})),
+                _raises("clamp-number-out-of-range", "clamp",
+                        "a Python number bound outside the range of torch's result dtype (1e5 for float16, an "
+                        "infinity or NaN for an integer dtype)",
+                        "raises RuntimeError: 'value cannot be converted to type c10::Half without overflow'",
+                        "clips (the bound converted: inf, or the comparison done in a wider dtype)",
+                        DOC.format("clamp"), "intended", _clamp_number_out_of_range, RuntimeError,
+                        lambda dtype: ((np.array([1.0, 2.0], dtype=np.float16),), {"max": 1e5}), ("float16",),
+                        lambda dtype: ((np.array([1.0, 2.0], dtype=np.float16),), {"max": 6e4})),
                 _raises("clamp-bool", "clamp", "a bool input with a Python bool bound, or with both bounds tensors",
                         "raises NotImplementedError: no bool kernel for them (one tensor bound, or a zero-dim "
                         "tensor bound, works)",
@@ -973,10 +1196,19 @@ ENTRIES = [
                     example=lambda dtype: ((np.array([-0.0, 1.0], dtype=D.NUMPY[dtype]),), {"min": 0}),
                     counterexample=lambda dtype: ((np.array([0.0, 1.0], dtype=D.NUMPY[dtype]),), {"min": 0}),
                     dtypes=("float32",)),
-            ) + tuple(d for d in _CLAMP_PROMOTION if not d.id.endswith("-promotion-unsupported"))),
+            ), refused=tuple(d for d in _CLAMP_PROMOTION if d.id.endswith("-promotion-unsupported")),
+                no_kernel=(
+                    _no_kernel("clamp", "wide-unsigned", _clamp_wide_unsigned,
+                               lambda dtype: ((np.array([1, 2], dtype=np.uint16),), {"min": 1}),
+                               lambda dtype: ((np.array([1, 2], dtype=np.uint16),),
+                                              {"min": np.array([1.5, 0.5], dtype=np.float32)}), ("uint16",)),
+                    _no_kernel("clamp", "float8", _clamp_float8,
+                               lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),), {"max": 1.0}),
+                               lambda dtype: ((np.array([1.0, 2.0], dtype=np.float16),), {"max": 1.0}),
+                               ("float8_e4m3fn",))),
+                promotion=tuple(d for d in _CLAMP_PROMOTION if not d.id.endswith("-promotion-unsupported")))),
     OpEntry("where", F, "torch.where", np.where, S.where_args,
-            divergences=P.divergences("where", R.where_torch, operands=lambda s: list(s.args[1:]),
-                                      example_args=lambda x, y: ((np.ones(np.shape(x), dtype=bool), x, y), {}))),
+            divergences=_where_divergences()),
 ]
 
 
@@ -997,12 +1229,4 @@ DIVERGENCES = [
         torch_behaviour="raises RuntimeError: 'In-place abs is not supported for complex tensors.'",
         numpy_behaviour="np.abs(z, out=z) writes |z| (a real value) into the complex array",
         reference=DOC.format("abs"), kind="intended"),
-    Divergence(
-        id="float16-with-complex-gives-complex32", op="add", family=F,
-        condition="a float16 tensor with a Python complex number (or with a zero-dim complex tensor)",
-        torch_behaviour="the result is complex32 (ComplexHalf, 'experimental'), the complex type of float16's "
-                        "precision",
-        numpy_behaviour="complex64 (NumPy has no complex32)",
-        reference=f"{PROMOTION_DOC} ; https://pytorch.org/docs/stable/generated/torch.set_default_dtype.html",
-        kind="intended"),
 ]

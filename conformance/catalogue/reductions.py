@@ -117,6 +117,12 @@ def _input(sample, name):
 
 # ---- tolerances ------------------------------------------------------------------------------------------
 
+def _no_zero(name: str) -> bool:
+    """A format without a zero (float8_e8m0fnu): an empty sum or norm, exactly 0, is not representable in it."""
+    with np.errstate(all="ignore"):
+        return bool(np.asarray(0.0).astype(D.NUMPY[name]).astype(np.float64) != 0.0)
+
+
 def sum_tol(mean: bool = False, nan: bool = False):
     """tol_fn of sum / nansum (and of mean / nanmean with ``mean``)."""
     def tol(sample, dtype):
@@ -133,15 +139,45 @@ def sum_tol(mean: bool = False, nan: bool = False):
         a = np.where(np.isfinite(a), a, 0.0)
         with np.errstate(all="ignore"):
             s = np.sum(a, axis=axis, keepdims=keep)
-            n = np.sum(~np.isnan(_wide(x)), axis=axis, keepdims=keep) if nan else np.asarray(_count(x, axis))
+            # nansum adds every term (a NaN as 0): the roundings are those of all of them; nanmean divides by the
+            # count of the others
+            n = np.asarray(_count(x, axis), dtype=np.float64)
+            count = np.sum(~np.isnan(_wide(x)), axis=axis, keepdims=keep) if nan else n
         if not mean:
-            return T.summation(name, s, n, why="nansum" if nan else "sum")
-        found = T.summation(name, s, n, divide=np.maximum(n, 1), why="mean")
-        if nan:  # nansum rounded to the result dtype, then divided: one more rounding of the result dtype
+            found = T.summation(name, s, n, why="nansum" if nan else "sum")
+        elif not nan:
+            found = T.summation(name, s, n, divide=max(float(n), 1.0), why="mean")
+        else:
+            # nansum rounded to the result dtype, then divided by the count: one more rounding of the accumulation
+            # type and one of the result dtype
+            with np.errstate(all="ignore"):
+                found = T.summation(name, s / np.maximum(count, 1), n, extra_roundings=1, why="nanmean")
             found = dataclasses.replace(found, rtol=found.rtol + T.unit(name) * (1 + T.unit(name)),
                                         why="nanmean: nansum / count")
-        return found
+        free = ~np.isfinite(s)  # the float64 reference overflows itself (terms near float64's largest value)
+        if _no_zero(name):
+            free = free | (count == 0)
+        return dataclasses.replace(found, free=np.broadcast_to(free, np.shape(s)))
     return tol
+
+
+def _nansum_overflows(s, d):
+    """nanmean: the elements whose nansum (the finite terms' exact sum) is beyond the result dtype's largest
+    finite value, where torch's nansum, rounded to the result dtype before the division, overflows."""
+    name = _result_dtype(s)
+    if name is None:
+        return False
+    x = s.arrays[0]
+    try:
+        axis = _axis(x, _dim(s))
+    except ValueError:
+        return False
+    w = _wide(_input(s, name))
+    with np.errstate(all="ignore"):
+        total = np.abs(np.nansum(np.where(np.isfinite(w), w, np.nan), axis=axis,
+                                 keepdims=s.kwargs.get("keepdim", False)))
+        # within the rounding of the sum: the accumulation type's error bound, and the final rounding
+        return np.asarray(total * (1 + 4 * T.unit(name)) >= T.biggest(name))
 
 
 def cumsum_tol(sample, dtype):
@@ -215,15 +251,18 @@ def var_tol(std: bool = False):
             return None
         keep = sample.kwargs.get("keepdim", False)
         c = sample.kwargs.get("correction", 1)
+        n = _count(x, axis)
         a = _magnitudes(sample)
+        w = _wide(x)
         with np.errstate(all="ignore"):
             q = np.sum(a * a, axis=axis, keepdims=keep)
-            exact = None
-            if std:
-                w = _wide(x)
-                exact = np.real(np.mean(np.abs(w - np.mean(w, axis=axis, keepdims=True)) ** 2, axis=axis,
-                                        keepdims=keep)) * max(_count(x, axis), 1) / max(abs(_count(x, axis) - c), 1)
-        return T.variance(name, q, _count(x, axis), c, exact=exact)
+            dev = np.abs(w - np.mean(w, axis=axis, keepdims=True)) ** 2
+            exact = np.sum(dev, axis=axis, keepdims=keep) / max(abs(n - c), 1)
+            finite = np.all(np.isfinite(w), axis=axis, keepdims=keep)
+        found = T.variance(name, q, n, c, exact=exact if std else None)
+        # the float64 reference itself overflows (squared deviations beyond float64's range): the exact result is
+        # not representable in float64, nor in the result dtype
+        return dataclasses.replace(found, free=finite & ~np.isfinite(exact))
     return tol
 
 
@@ -262,7 +301,18 @@ def norm_tol(ord_name: str):
         acc = T.accumulation(name)
         a = np.abs(_wide(x))  # a dtype= argument widens (exactly): the magnitudes are the same
         found = T.relative(name, (n + 4) * max(1.0, 1.0 / abs(p)), why=f"{p}-norm of {n} terms")
+        extra = 0.0
+        if math.frexp(1.0 / p)[0] != 0.5:
+            # the exponent 1/p is rounded (1/3): r ** (1/p (1 + d)) is off by a relative |d ln S| / |p| = |d ln r|
+            with np.errstate(all="ignore"):
+                r = np.asarray(R.vector_norm_ref(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64),
+                                                 p, axis, keep))
+                extra = np.where(np.isfinite(r) & (r > 0), T.unit(acc) * np.abs(r * np.log(np.where(r > 0, r, 1.0))),
+                                 0.0)
+        found = dataclasses.replace(found, atol=found.atol + extra)
         with np.errstate(all="ignore"):
+            if _no_zero(name):
+                found = dataclasses.replace(found, free=np.asarray(n == 0 or x.size == 0))
             if p > 0:
                 top = np.max(a, axis=axis, keepdims=keep, initial=0.0)
                 over = p * np.log2(np.where(top > 0, top, 1.0)) + math.log2(n) + 1 >= math.log2(T.biggest(acc))
@@ -364,7 +414,8 @@ def _keepdim_without_dim(op: str, dtype: str = "float32"):
 
 
 def _raises_for_integers(op: str, what: str, source: str, dtype: str, exc=RuntimeError, even_with_dtype=False,
-                         **kw):
+                         counter_kw=None, **kw):
+    counter_kw = counter_kw or {}
     return Divergence(
         id=f"{op}-integer-input-raises", op=op,
         condition="a bool or integer input" + ("" if even_with_dtype else " without a floating dtype="),
@@ -374,7 +425,7 @@ def _raises_for_integers(op: str, what: str, source: str, dtype: str, exc=Runtim
         applies=lambda s, d: not D.is_inexact(_name(s)) and (even_with_dtype or s.kwargs.get("dtype") is None),
         raises=exc,
         example=lambda d: ((_arr([1, 2, 4], d),), kw),
-        counterexample=lambda d: ((_arr([1, 2, 4], "float32"),), kw),
+        counterexample=lambda d: ((_arr([1, 2, 4], "float32"),), {**kw, **counter_kw}),
         dtypes=(dtype,))
 
 
@@ -400,13 +451,14 @@ def _leading_negative_zeros(s, d):
     """cumsum: the elements of a leading run of -0.0 along dim (per part for complex inputs): torch starts the
     scan from +0.0, so each of them is +0.0."""
     x = s.arrays[0]
-    if not D.is_inexact(_name(s)) or x.ndim == 0 or x.size == 0:
+    if _result_dtype(s) is None or x.ndim == 0 or x.size == 0:
         return False
     try:
         axis = _dim(s) % x.ndim
     except TypeError:
         return False
-    w = _wide(x)
+    name = _result_dtype(s)
+    w = _wide(_input(s, name) if name is not None else x)
     parts = (w.real, w.imag) if np.iscomplexobj(w) else (w,)
     found = np.zeros(x.shape, dtype=bool)
     for p in parts:
@@ -427,7 +479,7 @@ def _zero_parts(ref):
                 out = np.asarray(ref(_wide(args[0]), *args[1:], **kwargs)).astype(D.NUMPY[name])
         except Exception:  # noqa: BLE001 - the call raises (an invalid dim)
             return False
-        return (out.real == 0) | (out.imag == 0)
+        return np.asarray((out.real == 0) | (out.imag == 0))
     return applies
 
 
@@ -474,9 +526,55 @@ def _uint8_logical(op: str, torch_ref, values):
         dtypes=("uint8",))
 
 
-def _reduced_dims(s) -> int:
+LIMITED_SUPPORT = ("https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (the float8 formats and "
+                   "uint16 / uint32 / uint64 have limited operator support)")
+WIDE_UNSIGNED = ("uint16", "uint32", "uint64")
+
+
+def _no_kernel(op: str, names: tuple, works, where: str, example, counterexample, dtype: str, kernel: str):
+    """torch has no kernel of ``op`` for ``names``; the calls ``works(sample)`` describes take a path that needs
+    none (a dtype= conversion first, an empty or trivial reduction)."""
+    return Divergence(
+        id=f"{op}-no-kernel", op=op,
+        condition=f"a {'/'.join(sorted({n.split('_')[0] if n.startswith('float8') else n for n in names}))} input "
+                  f"other than {where}",
+        torch_behaviour=f"raises NotImplementedError (\"{kernel}\" not implemented for the dtype); {where} needs no "
+                        "kernel of that dtype and computes",
+        numpy_behaviour="computes (ml_dtypes arithmetic for the float8 formats)",
+        reference=LIMITED_SUPPORT, kind="intended",
+        applies=lambda s, d: _name(s) in names and not works(s),
+        # an invalid argument makes torch raise another error first (IndexError, TypeError): a raise either way
+        raises=(NotImplementedError, RuntimeError, IndexError, TypeError),
+        example=example, counterexample=counterexample, dtypes=(dtype,))
+
+
+def _with_dtype_or_empty(s) -> bool:
+    return "dtype" in s.kwargs or s.arrays[0].size == 0
+
+
+def _along_one(s) -> bool:
+    """argmax/argmin along a dim of size 1 (a selection without comparisons)."""
+    x = s.arrays[0]
+    dim = _dim(s)
+    return isinstance(dim, int) and x.ndim > 0 and -x.ndim <= dim < x.ndim and x.shape[dim] == 1
+
+
+def _float8_needs_dtype(op: str, kernel: str, empty_works: bool = True, zero_d_works: bool = False, **kw):
+    import torch
+
+    works = ((lambda s: "dtype" in s.kwargs or s.arrays[0].size == 0 or (zero_d_works and s.arrays[0].ndim == 0))
+             if empty_works else (lambda s: "dtype" in s.kwargs))
+    where = "dtype= given" + (" or an empty input" if empty_works else "") + (" or a 0-d one" if zero_d_works else "")
+    return _no_kernel(op, D.FLOAT8, works, where,
+                      example=lambda d: ((_arr([1.0, 2.0], d),), kw),
+                      counterexample=lambda d: ((_arr([1.0, 2.0], d),), {"dtype": torch.float32, **kw}),
+                      dtype="float8_e4m3fn", kernel=kernel)
+
+
+def _numpy_axes(s) -> int:
+    """The number of axes np.linalg.norm reduces over for the sample's dim (every axis for None, none for ())."""
     x, dim = s.arrays[0], _dim(s)
-    if dim is None or dim == ():
+    if dim is None:
         return x.ndim
     return len(dim) if isinstance(dim, tuple) else 1
 
@@ -489,12 +587,14 @@ def _median_dim_size(s) -> int:
 ENTRIES = [
     OpEntry("sum", F, "torch.sum", R.sum_ref, S.sum_inputs, method="sum", tol_fn=sum_tol(),
             grad=True, divergences=(
+                _float8_needs_dtype("sum", "sum_cpu"),
                 _keepdim_without_dim("sum"),
                 _unsigned_int64("sum", R.sum_torch),
                 _empty_tuple("sum", R.sum_torch),
                 _zero_d("sum", R.sum_torch),
             )),
     OpEntry("prod", F, "torch.prod", R.prod_ref, S.prod_inputs, tol_fn=prod_tol(), grad=True, divergences=(
+        _float8_needs_dtype("prod", "prod_out_cpu"),
         Divergence(
             id="prod-dim-tuple-raises", op="prod",
             condition="dim given as a tuple",
@@ -534,6 +634,7 @@ ENTRIES = [
     )),
     OpEntry("mean", F, "torch.mean", R.mean_ref, S.mean_inputs, tol_fn=sum_tol(mean=True), grad=True,
             divergences=(
+                _float8_needs_dtype("mean", "sum_cpu", empty_works=False),
                 _keepdim_without_dim("mean"),
                 _raises_for_integers("mean", "mean(): could not infer output dtype: give a floating dtype=",
                                      "https://pytorch.org/docs/stable/generated/torch.mean.html", "int64"),
@@ -542,23 +643,40 @@ ENTRIES = [
             )),
     OpEntry("nansum", F, "torch.nansum", R.nansum_ref, S.nan_inputs, tol_fn=sum_tol(nan=True), grad=True,
             divergences=(
+                _float8_needs_dtype("nansum", "nansum_cpu"),
                 _unsigned_int64("nansum", R.nansum_torch),
                 _empty_tuple("nansum", R.nansum_torch),
                 _zero_d("nansum", R.nansum_torch),
             )),
     OpEntry("nanmean", F, "torch.nanmean", R.nanmean_ref, S.nan_inputs, tol_fn=sum_tol(mean=True, nan=True),
             grad=True, divergences=(
+                _float8_needs_dtype("nanmean", "nansum_cpu", empty_works=False),
                 _raises_for_integers("nanmean", "nanmean(): expected input to have floating point dtype",
                                      "https://pytorch.org/docs/stable/generated/torch.nanmean.html", "int32",
                                      even_with_dtype=True),
                 _empty_tuple("nanmean", R.nanmean_torch),
                 _zero_d("nanmean", R.nanmean_torch),
+                Divergence(
+                    id="nanmean-sum-overflows", op="nanmean",
+                    condition="a nansum beyond the result dtype's largest finite value (those elements), whose mean "
+                              "is finite",
+                    torch_behaviour="nanmean is nansum(x) / count with the nansum rounded to the result dtype first: "
+                                    "it overflows to inf (a float16 nanmean of a hundred 1000.0 is inf), where mean "
+                                    "accumulates in float32 and gives 1000",
+                    numpy_behaviour="np.nanmean accumulates in float64 (float32 for float16: it casts back the "
+                                    "mean): 1000.0",
+                    reference="https://pytorch.org/docs/stable/generated/torch.nanmean.html", kind="bug",
+                    applies=_nansum_overflows, accept_nonfinite=_nansum_overflows,
+                    example=lambda d: ((np.full((100,), 1000.0, dtype=D.NUMPY[d]),), {}),
+                    counterexample=lambda d: ((np.full((60,), 1000.0, dtype=D.NUMPY[d]),), {}),
+                    dtypes=("float16",)),
             )),
     OpEntry("var", F, "torch.var", R.var_ref, S.var_inputs, method="var", tol_fn=var_tol(), grad=True,
             divergences=(
                 _no_dof_complex("var", R.var_torch),
                 _raises_for_integers("var", "std and var only support floating point and complex dtypes",
-                                     "https://pytorch.org/docs/stable/generated/torch.var.html", "int32"),
+                                     "https://pytorch.org/docs/stable/generated/torch.var.html", "int32",
+                             counter_kw={"correction": 1}),
                 _default_correction("var", R.var_torch, "float32"),
                 _empty_tuple("var", R.var_torch, correction=0),
                 _zero_d("var", R.var_torch, ints=True, correction=0),
@@ -566,7 +684,8 @@ ENTRIES = [
     OpEntry("std", F, "torch.std", R.std_ref, S.var_inputs, tol_fn=var_tol(std=True), grad=True, divergences=(
         _no_dof_complex("std", R.std_torch),
         _raises_for_integers("std", "std and var only support floating point and complex dtypes",
-                             "https://pytorch.org/docs/stable/generated/torch.std.html", "int32"),
+                             "https://pytorch.org/docs/stable/generated/torch.std.html", "int32",
+                             counter_kw={"correction": 1}),
         _default_correction("std", R.std_torch, "float64"),
         _empty_tuple("std", R.std_torch, correction=0),
         _zero_d("std", R.std_torch, ints=True, correction=0),
@@ -586,6 +705,10 @@ ENTRIES = [
         _zero_d("amin", R.amin_torch),
     )),
     OpEntry("argmax", F, "torch.argmax", R.argmax_ref, S.argmax_inputs, method="argmax", divergences=(
+        _no_kernel("argmax", D.FLOAT8 + WIDE_UNSIGNED, _along_one, "a reduction along a dim of size 1",
+                   example=lambda d: ((_arr([1, 3, 2], d),), {"dim": 0}),
+                   counterexample=lambda d: ((_arr([[1, 3, 2]], d),), {"dim": 0}),
+                   dtype="uint16", kernel="argmax_cpu"),
         Divergence(
             id="argmax-bool-raises", op="argmax",
             condition="a bool input",
@@ -598,9 +721,14 @@ ENTRIES = [
             counterexample=lambda d: ((_arr([0, 1, 1], "uint8"),), {}),
             dtypes=("bool",)),
     )),
-    OpEntry("argmin", F, "torch.argmin", R.argmin_ref, S.argmax_inputs),
+    OpEntry("argmin", F, "torch.argmin", R.argmin_ref, S.argmax_inputs, divergences=(
+    _no_kernel("argmin", D.FLOAT8 + WIDE_UNSIGNED, _along_one, "a reduction along a dim of size 1",
+               example=lambda d: ((_arr([1, 3, 2], d),), {"dim": 0}),
+               counterexample=lambda d: ((_arr([[1, 3, 2]], d),), {"dim": 0}),
+               dtype="uint16", kernel="argmin_cpu"),
+    )),
     OpEntry("all", F, "torch.all", R.all_ref, S.all_inputs, divergences=(
-        _zero_d("all", R.all_torch, dtype="uint8"),
+        _zero_d("all", R.all_torch, dtype="bool"),
         _uint8_logical("all", R.all_torch, [1, 2, 0]),
     )),
     OpEntry("any", F, "torch.any", R.any_ref, S.all_inputs, divergences=(
@@ -609,6 +737,7 @@ ENTRIES = [
     )),
     OpEntry("cumsum", F, "torch.cumsum", R.cumsum_ref, S.cum_inputs, method="cumsum", tol_fn=cumsum_tol,
             grad=True, divergences=(
+                _float8_needs_dtype("cumsum", "cumsum_out_cpu", zero_d_works=True, dim=0),
                 _unsigned_int64("cumsum", R.cumsum_torch, dim=0),
                 _cum_0d("cumsum", R.cumsum_torch),
                 Divergence(
@@ -625,6 +754,7 @@ ENTRIES = [
             )),
     OpEntry("cumprod", F, "torch.cumprod", R.cumprod_ref, S.cumprod_inputs, tol_fn=prod_tol(cumulative=True),
             grad=True, divergences=(
+                _float8_needs_dtype("cumprod", "cumprod_out_cpu", zero_d_works=True, dim=0),
                 _unsigned_int64("cumprod", R.cumprod_torch, dim=0),
                 _cum_0d("cumprod", R.cumprod_torch),
                 Divergence(
@@ -711,11 +841,12 @@ ENTRIES = [
                     dtypes=("int32",)),
                 Divergence(
                     id="median-lower", op="median",
-                    condition="an even number of elements, or an integer input",
+                    condition="a non-empty input with an even number of elements, or an integer input",
                     torch_behaviour="returns the lower of the two middle values, in the input's dtype",
                     numpy_behaviour="returns the mean of the two middle values, as float64 for integers",
                     reference="https://pytorch.org/docs/stable/generated/torch.median.html", kind="intended",
-                    applies=lambda s, d: s.arrays[0].size % 2 == 0 or not D.is_inexact(_name(s)),
+                    applies=lambda s, d: (s.arrays[0].size > 0 and s.arrays[0].size % 2 == 0) or
+                    not D.is_inexact(_name(s)),
                     torch_ref=R.median_torch,
                     example=lambda d: ((_arr([1, 2, 4, 8], d),), {}),
                     counterexample=lambda d: ((_arr([1, 2, 4], "float32"),), {}),
@@ -758,6 +889,10 @@ ENTRIES = [
     )),
     OpEntry("vector_norm", F, "torch.linalg.vector_norm", R.vector_norm_ref, S.vector_norm_inputs,
             tol_fn=norm_tol("ord"), grad=True, divergences=(
+                _no_kernel("vector_norm", ("float8_e8m0fnu",), lambda s: s.arrays[0].size == 0, "an empty input",
+                           example=lambda d: ((_arr([1.0, 2.0], d),), {"ord": 2}),
+                           counterexample=lambda d: ((np.zeros((0,), dtype=D.NUMPY[d]),), {"ord": 1}),
+                           dtype="float8_e8m0fnu", kernel="abs"),
                 Divergence(
                     id="vector_norm-empty-raises", op="vector_norm",
                     condition="ord=inf or a negative finite ord over an empty reduction",
@@ -779,6 +914,10 @@ ENTRIES = [
                 _zero_d("vector_norm", R.vector_norm_torch),
             )),
     OpEntry("norm", F, "torch.norm", R.norm_ref, S.norm_inputs, tol_fn=norm_tol("p"), grad=True, divergences=(
+        _no_kernel("norm", ("float8_e8m0fnu",), lambda s: s.arrays[0].size == 0, "an empty input",
+                   example=lambda d: ((_arr([1.0, 2.0], d),), {"p": 2}),
+                   counterexample=lambda d: ((np.zeros((0,), dtype=D.NUMPY[d]),), {"p": 1}),
+                   dtype="float8_e8m0fnu", kernel="abs"),
         Divergence(
             id="norm-inf-empty-raises", op="norm",
             condition="p=inf over an empty reduction",
@@ -793,21 +932,38 @@ ENTRIES = [
         Divergence(
             id="norm-vector-over-any-dims", op="norm",
             condition="a 0-d input, p='fro' over other than two dims, or a numeric p over other than one "
-                      "dim (dim=None included)",
+                      "dim (dim=None included, and dim=(), which torch takes as every dim)",
             torch_behaviour="the vector norm of all the reduced elements ('fro' is the 2-norm)",
             numpy_behaviour="np.linalg.norm: a matrix norm over two axes (ord 1, inf: largest column, row "
                             "sum; 2: largest singular value), and it raises over three or more axes or "
                             "for 'fro' over one",
             reference="https://pytorch.org/docs/stable/generated/torch.norm.html", kind="intended",
-            applies=lambda s, d: s.arrays[0].ndim == 0 or ((_reduced_dims(s) != 2)
+            applies=lambda s, d: s.arrays[0].ndim == 0 or ((_numpy_axes(s) != 2)
                                                             if s.kwargs.get("p", "fro") == "fro"
-                                                            else (_reduced_dims(s) != 1)),
+                                                            else (_numpy_axes(s) != 1)),
             torch_ref=R.norm_torch,
             example=lambda d: ((_arr([[1, -2], [3, 4]], d),), {"p": 1}),
             counterexample=lambda d: ((_arr([[1, -2], [3, 4]], d),), {"p": 1, "dim": 1}),
             dtypes=("float32",)),
     )),
     OpEntry("count_nonzero", F, "torch.count_nonzero", R.count_nonzero_ref, S.count_inputs, divergences=(
+        _no_kernel("count_nonzero", D.FLOAT8 + WIDE_UNSIGNED, lambda s: _has_dim(s) and _dim(s) not in (None, ()),
+                   "a count along given dims", example=lambda d: ((_arr([1, 0, 2], d),), {}),
+                   counterexample=lambda d: ((_arr([1, 0, 2], d),), {"dim": 0}), dtype="uint16",
+                   kernel="nonzero_count_cpu"),
+        Divergence(
+            id="count_nonzero-e8m0-smallest-is-zero", op="count_nonzero",
+            condition="a float8_e8m0fnu input holding its smallest value, 2**-127 (the format has no zero)",
+            torch_behaviour="converts 0 to the bits of 2**-127 and counts that value as zero",
+            numpy_behaviour="ml_dtypes converts 0 to NaN (the format has no zero): every element is nonzero",
+            reference="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (float8_e8m0fnu: no "
+                      "zero, no sign)", kind="unspecified",
+            applies=lambda s, d: _name(s) == "float8_e8m0fnu" and bool(np.any(
+                s.arrays[0].view(np.uint8) == 0)),
+            torch_ref=R.count_nonzero_e8m0_torch, native=True,
+            example=lambda d: ((_arr([2.0 ** -127, 1.0, 2.0], d),), {"dim": 0}),
+            counterexample=lambda d: ((_arr([0.5, 1.0, 2.0], d),), {"dim": 0}),
+            dtypes=("float8_e8m0fnu",)),
         _empty_tuple("count_nonzero", R.count_nonzero_torch),
         _zero_d("count_nonzero", R.count_nonzero_torch),
     )),
@@ -815,6 +971,32 @@ ENTRIES = [
 
 #: pinned by bespoke tests in conformance/suite/test_reductions.py
 DIVERGENCES = [
+    Divergence(
+        id="median_dim-zero-stride-garbage", op="median_dim",
+        condition="torch.median(x, dim) (and nanmedian) on an input with a zero stride (an expanded tensor)",
+        torch_behaviour="returns values that are not elements of the input, read from outside it (the median of "
+                        "torch.full((1,), 5.0).expand(8) along dim 0 is 4.6e-41; of a (3, 4) tensor expanded from "
+                        "(1, 4) [0, 1, 2, 3] along dim 0 it is [1, 2, 3, 3]); torch.median(x) without dim is right",
+        numpy_behaviour="np.median of the same values: 5.0, [0, 1, 2, 3]",
+        reference="no upstream issue found (torch 2.13.0, CPU)", kind="bug", family=F),
+    Divergence(
+        id="prod-half-accumulation", op="prod",
+        condition="prod (and cumprod) of a float16 or bfloat16 tensor",
+        torch_behaviour="accumulates the product in the half type itself, where sum accumulates in float32: the "
+                        "product of 200 values 1.01 is 4.4375 in bfloat16 (6 % off) and 6.918 in float16 (1 % off)",
+        numpy_behaviour="the exact product 4.7419 rounded once (4.75 in bfloat16, 6.984 in float16)",
+        reference="https://github.com/pytorch/pytorch/pull/60387 (16-bit float reductions moved to 32-bit "
+                  "accumulators for sums only)", kind="bug", family=F),
+    Divergence(
+        id="nansum-noncontiguous-half-accumulation", op="nansum",
+        condition="nansum (and nanmean) of a float16 or bfloat16 tensor that is not contiguous, over several dims",
+        torch_behaviour="accumulates partial sums in the half type itself (bfloat16 nansum of 2048 values 0.1 in a "
+                        "step-2 view of a (4, 8, 8, 16) tensor gives 472, float16 402.5, where the sum is 410), and "
+                        "overflows float16 where the sum does not; torch.sum of the same view accumulates in float32",
+        numpy_behaviour="np.nansum is accurate to the pairwise bound (410)",
+        reference="https://github.com/pytorch/pytorch/pull/60387 (partial sums of non-contiguous reductions kept "
+                  "in the output's 16-bit type; https://github.com/pytorch/pytorch/pull/103956 fixed sum only)",
+        kind="bug", family=F),
     Divergence(
         id="cumsum_-dtype-raises", op="cumsum",
         condition="the in-place x.cumsum_(dim, dtype=d) with d other than x's dtype",

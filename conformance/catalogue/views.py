@@ -16,6 +16,7 @@ import numpy as np
 from conformance import dtypes as D
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.references import views as R
+from conformance.strategies import indexing as I
 from conformance.strategies import views as S
 
 F = "views"
@@ -60,6 +61,28 @@ def _squeeze_non_one(sample, dtype):
 
 def _zero_d(sample, dtype):
     return sample.args[0].ndim == 0
+
+
+#: dtypes torch has few kernels for
+SHELL_DTYPES = ("uint16", "uint32", "uint64") + D.FLOAT8
+
+
+def _flip_kernel(sample, dtype):
+    """flip of a uint16/32/64 or float8 tensor on the path that needs the flip kernel: some flipped dim of more
+    than one element and a nonzero stride, and no dim of stride 1 (and more than one element) left unflipped
+    (where there is one, torch copies with an index instead). Strides are the layout's, in elements."""
+    if dtype not in SHELL_DTYPES:
+        return False
+    x, dims = sample.args[0], sample.args[1]
+    if x.size == 0 or x.ndim == 0:
+        return False
+    a = I.numpy_layout(x, sample.layouts[0])
+    strides = [st // a.itemsize for st in a.strides]
+    flipped = {d % x.ndim for d in dims}
+    moving = [d for d in flipped if x.shape[d] > 1 and strides[d] != 0]
+    if not moving:
+        return False
+    return not any(strides[d] == 1 and x.shape[d] > 1 and d not in flipped for d in range(x.ndim))
 
 
 DIM_OF_SCALAR = ("dims of a 0-d tensor wrap as for a 1-D one (maybe_wrap_dim with wrap_scalar): "
@@ -181,5 +204,19 @@ ENTRIES = [
                 example=lambda dt: ((np.array(1, D.NUMPY[dt]),), {}),
                 counterexample=lambda dt: ((np.array([[1, 2]], D.NUMPY[dt]),), {})),)),
     OpEntry("clone", F, "torch.clone", np.copy, S.one_cases, method="clone", grad=True),
-    OpEntry("flip", F, "torch.flip", np.flip, S.flip_cases, method="flip", grad=True),
+    OpEntry("flip", F, "torch.flip", np.flip, S.flip_cases, method="flip", grad=True,
+            divergences=(Divergence(
+                id="flip-shell-dtype-kernel", op="flip",
+                condition="uint16/uint32/uint64 or a float8 format, flipping a dim of more than one element on the "
+                          "path that needs the flip kernel (no unflipped dim of stride 1), e.g. any flip of a 1-D "
+                          "tensor of 3 elements",
+                torch_behaviour="raises NotImplementedError ('\"flip_cpu\" not implemented for \'UInt16\''); "
+                                "where an unflipped dim has stride 1 torch copies through an index and succeeds",
+                numpy_behaviour="np.flip returns the reversed view",
+                reference="https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (uint16, uint32, "
+                          "uint64, float8: limited support); no upstream issue found",
+                kind="bug", applies=_flip_kernel, raises=NotImplementedError, dtypes=("uint16", "float8_e4m3fn"),
+                devices=("cpu",),
+                example=lambda dt: ((np.zeros(3, D.NUMPY[dt]), (0,)), {}),
+                counterexample=lambda dt: ((np.zeros((2, 3), D.NUMPY[dt]), (0,)), {})),)),
 ]

@@ -209,3 +209,13 @@ def isclose_torch(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def allclose_torch(x, y, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(np.all(isclose_torch(x, y, rtol, atol, equal_nan)))
+
+
+def isclose_near_torch(x, d, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """:func:`isclose_torch` of ``x`` and ``x + d``, the sum computed in the inputs' dtype."""
+    with np.errstate(all="ignore"):
+        return isclose_torch(x, (x + d).astype(x.dtype), rtol, atol, equal_nan)
+
+
+def allclose_near_torch(x, d, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.all(isclose_near_torch(x, d, rtol, atol, equal_nan)))

@@ -90,8 +90,10 @@ def gelu(x, approximate="none"):
 
 
 def silu(x):
-    """x * sigmoid(x) = x / (1 + exp(-x)); the limits at -inf and +inf are -0.0 and +inf."""
+    """x * sigmoid(x) = x / (1 + exp(-x)); the limits at -inf and +inf are -0.0 and +inf (real x)."""
     out = x / (1.0 + np.exp(-x))
+    if x.dtype.kind == "c":  # no limits to take: the formula, as NumPy evaluates it
+        return out
     return np.where(np.isneginf(x), -0.0, np.where(np.isposinf(x), np.inf, out)).astype(x.dtype)
 
 

@@ -77,7 +77,8 @@ def take_along_dim_flat_torch(x, indices, dim=None):
 def gather(x, dim, index):
     """torch.gather: ``out[i][j][k] = x[index[i][j][k]][j][k]`` (dim 0). ``index`` has as many dims as ``x``
     and may be smaller than it along the other dims (``np.take_along_axis`` would broadcast instead); indices
-    must be in ``[0, x.size(dim))``."""
+    in ``[-x.size(dim), x.size(dim))``, negative ones counting from the end as NumPy's fancy indexing does
+    (torch rejects them: the gather-negative-index record)."""
     xx = x.reshape(1) if x.ndim == 0 else x
     ii = index.reshape(1) if index.ndim == 0 else index
     if ii.ndim != xx.ndim:
@@ -86,7 +87,7 @@ def gather(x, dim, index):
     for k in range(xx.ndim):
         if k != d and ii.shape[k] > xx.shape[k]:
             raise ValueError(f"index is larger than the input along dim {k}")
-    _check_bounds(ii, xx.shape[d])
+    _check_bounds(ii, xx.shape[d], negative=True)
     sel = list(np.indices(ii.shape, sparse=True))
     sel[d] = ii
     return xx[tuple(sel)].reshape(index.shape)
@@ -104,7 +105,7 @@ def _scatter_targets(x, dim, index, src):
     for k in range(out.ndim):
         if k != d and ii.shape[k] > out.shape[k]:
             raise ValueError(f"index is larger than self along dim {k}")
-    _check_bounds(ii, out.shape[d])
+    _check_bounds(ii, out.shape[d], negative=True)
     sel = list(np.indices(ii.shape, sparse=True))
     sel[d] = ii
     if isinstance(src, np.ndarray):
@@ -113,7 +114,9 @@ def _scatter_targets(x, dim, index, src):
             raise ValueError("index is larger than src")
         vals = ss[tuple(slice(0, q) for q in ii.shape)]
     else:
-        vals = np.full(ii.shape, src).astype(out.dtype)
+        one = np.empty((), dtype=out.dtype)
+        one[()] = src  # NumPy's assignment rule: a Python integer out of the dtype's range raises
+        vals = np.full(ii.shape, one)
     return out, tuple(sel), vals
 
 
@@ -193,9 +196,10 @@ def _source(source, out, d, n):
 
 def index_add(x, dim, index, source, *, alpha=1):
     """torch.index_add: ``out[..., index[i], ...] += alpha * source[..., i, ...]`` for every i, duplicates
-    included; indices must be in ``[0, x.size(dim))``."""
+    included; indices in ``[-x.size(dim), x.size(dim))`` (negative ones from the end, as ``np.add.at`` takes
+    them; torch rejects them: index_add-negative-index)."""
     out, d, sel = _index_targets(x, dim, index)
-    _check_bounds(sel[-1], out.shape[d])
+    _check_bounds(sel[-1], out.shape[d], negative=True)
     src = _source(source, out, d, sel[-1].size)
     if alpha != 1:
         # integers wrap around as in torch (a negative alpha on uint8 included)
@@ -207,7 +211,7 @@ def index_add(x, dim, index, source, *, alpha=1):
 def index_copy(x, dim, index, source):
     """torch.index_copy: ``out[..., index[i], ...] = source[..., i, ...]``."""
     out, d, sel = _index_targets(x, dim, index)
-    _check_bounds(sel[-1], out.shape[d])
+    _check_bounds(sel[-1], out.shape[d], negative=True)
     out[sel] = _source(source, out, d, sel[-1].size)
     return out.reshape(x.shape)
 
@@ -313,3 +317,43 @@ def setitem(x, index, value):
     out = x.copy()
     out[index] = value
     return out
+
+
+# ---- torch's reading of a NumPy complex64 scalar ------------------------------------------------------------
+
+def _real_part(value):
+    """A NumPy complex64 scalar as torch reads it (a recorded bug): its real part, as a float."""
+    return float(np.real(value))
+
+
+def index_fill_complex64_value_torch(x, dim, index, value):
+    return index_fill(x, dim, index, _real_part(value))
+
+
+def masked_fill_complex64_value_torch(x, mask, value):
+    return masked_fill(x, mask, _real_part(value))
+
+
+def scatter_complex64_value_torch(x, dim, index, src, reduce=None):
+    return scatter(x, dim, index, _real_part(src), reduce=reduce)
+
+
+def scatter_nothing_written_torch(x, dim, index, src, reduce=None):
+    """torch.scatter with an empty index and a scalar value: the input, the value unchecked."""
+    return x.copy()
+
+
+def scatter_reduce_mean_count_wraps_torch(x, dim, index, src, reduce, include_self=True):
+    """torch.scatter_reduce 'mean' of integers as it behaves (a recorded bug): the count of values reduced into a
+    position is kept in the tensor's own dtype, so it wraps around past the dtype's largest value (514 values in
+    uint8 count as 2) before the floor division."""
+    out, sel, vals = _scatter_targets(x, dim, index, src)
+    written = np.zeros(out.shape, dtype=bool)
+    written[sel] = True
+    if not include_self:
+        out[written] = 0
+    count = np.where(written, 1 if include_self else 0, 1).astype(np.int64)
+    np.add.at(count, sel, 1)
+    np.add.at(out, sel, vals)
+    wrapped = count.astype(out.dtype).astype(np.int64)
+    return np.floor_divide(out.astype(np.int64), wrapped).astype(out.dtype).reshape(x.shape)

@@ -92,6 +92,16 @@ def trace(a):
     return np.trace(a)
 
 
+def tril(a, diagonal=0):
+    """``np.tril`` with torch's name for its offset (NumPy's ``k``)."""
+    return np.tril(a, k=diagonal)
+
+
+def triu(a, diagonal=0):
+    """``np.triu`` with torch's name for its offset (NumPy's ``k``)."""
+    return np.triu(a, k=diagonal)
+
+
 def einsum(*args, optimize=False):
     """``np.einsum`` in either call form, evaluated as :func:`wide` does (the operands are the arrays among
     ``args``; subscripts and the equation pass through)."""
@@ -288,7 +298,7 @@ def einsum_left_to_right(*args, optimize=False):
 # strides. The functions below compute it from shapes and strides alone, step by step as ATen does
 # (aten/src/ATen/native/LinearAlgebra.cpp kron, TensorIterator::reorder_dimensions, computeStride).
 
-def _contiguous(shape):
+def row_major(shape):
     """Row-major strides (in elements) of ``shape``, as torch gives them (sizes of 0 count as 1)."""
     st, acc = [], 1
     for s in reversed(shape):
@@ -301,18 +311,18 @@ def layout_strides(shape, layout):
     """The strides a tensor of ``shape`` has in one of the suite's layouts (conformance.strategies.layouts)."""
     shape = tuple(shape)
     if layout == "transposed" and len(shape) >= 2:
-        return tuple(reversed(_contiguous(tuple(reversed(shape)))))
+        return tuple(reversed(row_major(tuple(reversed(shape)))))
     if layout == "strided":
-        return tuple(2 * s for s in _contiguous(tuple(2 * x for x in shape))) if shape else ()
+        return tuple(2 * s for s in row_major(tuple(2 * x for x in shape))) if shape else ()
     if layout == "expanded":
         axis = next((i for i, s in enumerate(shape) if s > 1), None)
         if axis is not None:
             base = list(shape)
             base[axis] = 1
-            st = list(_contiguous(tuple(base)))
+            st = list(row_major(tuple(base)))
             st[axis] = 0
             return tuple(st)
-    return _contiguous(shape)
+    return row_major(shape)
 
 
 def view_strides(oldshape, oldstride, newshape):
@@ -320,9 +330,9 @@ def view_strides(oldshape, oldstride, newshape):
     impossible (ATen's computeStride)."""
     numel = int(np.prod(oldshape, dtype=np.int64))
     if numel == 0:
-        return _contiguous(newshape) if tuple(oldshape) != tuple(newshape) else tuple(oldstride)
+        return row_major(newshape) if tuple(oldshape) != tuple(newshape) else tuple(oldstride)
     if not oldshape:
-        return _contiguous(newshape)
+        return row_major(newshape)
     newstride = [0] * len(newshape)
     view_d = len(newshape) - 1
     chunk = oldstride[-1]

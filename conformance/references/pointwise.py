@@ -216,6 +216,16 @@ def sigmoid(x):
         return 1.0 / (1.0 + np.exp(-x))
 
 
+def mul_float8_saturating(x, y):
+    """x * y for float8_e4m3fn operands: the product in float32, then converted to float8_e4m3fn saturating (a
+    value beyond the largest finite one, 448, infinities included, becomes +-448; NaN stays NaN)."""
+    x, y = np.asarray(x), np.asarray(y)
+    dt = x.dtype
+    with np.errstate(all="ignore"):
+        p = np.multiply(x.astype(np.float32), y.astype(np.float32))
+        return np.where(np.isnan(p), p, np.clip(p, -448.0, 448.0)).astype(dt)
+
+
 def isfinite_without_nan_check(x):
     """Finite means not infinite: NaN counts as finite."""
     return ~np.isinf(np.asarray(x).astype(np.float64))
@@ -471,6 +481,35 @@ def clamp_torch(x, min=None, max=None):
 def where_torch(condition, x, y):
     x, y = _cast_all(torch_result_type(x, y), (x, y))
     return np.where(condition, x, y)
+
+
+def to_float8_like_torch(values, dt):
+    """``values`` converted to the float8 dtype ``dt`` as torch converts: float8_e4m3fn saturates beyond +-448
+    (infinities included), float8_e8m0fnu (no sign, no zero) takes the magnitude and zero to 2**-127; other
+    formats as ml_dtypes."""
+    v = np.asarray(values).astype(np.float64)
+    name = np.dtype(dt).name
+    with np.errstate(all="ignore"):
+        if name == "float8_e4m3fn":
+            v = np.where(np.isnan(v), v, np.clip(v, -448.0, 448.0))
+        elif name == "float8_e8m0fnu":
+            v = np.abs(v)
+            v = np.where(v == 0, 2.0 ** -127, v)
+        return v.astype(dt)
+
+
+def where_torch_float8(condition, x, y):
+    """torch.where with a float8 result: every operand converted to it as torch converts."""
+    dt = torch_result_type(x, y)
+    x, y = (to_float8_like_torch(_scalar_value(v), dt) for v in (x, y))
+    return np.where(condition, x, y)
+
+
+def rsqrt_power(x, y):
+    """x ** -0.5 as 1 / sqrt(x), in x's dtype (y is -0.5)."""
+    x = np.asarray(x)
+    with np.errstate(all="ignore"):
+        return (1.0 / np.sqrt(x.astype(np.float64))).astype(x.dtype)
 
 
 def in_default_float(fn, x):

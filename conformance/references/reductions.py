@@ -134,10 +134,12 @@ def cumprod_ref(x, dim, dtype=None):
 def logsumexp_ref(x, dim=None, keepdim=False):
     """``log(sum(exp(x)))`` over ``dim`` with the maximum subtracted first (so large inputs do not overflow),
     as ``scipy.special.logsumexp``: integer and bool inputs give float64; an empty reduction gives -inf, a row
-    of -inf gives -inf, a +inf gives +inf, a NaN gives NaN."""
+    of -inf gives -inf, a +inf gives +inf, a NaN gives NaN; for complex inputs, the principal value of the
+    logarithm (the shift is the largest real part)."""
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)
-    m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)
+    # the shift is real (the largest real part, for complex inputs): log of the sum is then the principal value
+    m = np.max(x.real, axis=dim, keepdims=True, initial=-np.inf)
     shift = np.where(np.isfinite(m), m, np.zeros_like(m))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         s = np.sum(np.exp(x - shift), axis=dim, keepdims=keepdim)
@@ -311,6 +313,11 @@ def logsumexp_torch(x, dim=None, keepdim=False):
 
 def count_nonzero_torch(x, dim=None):
     return count_nonzero_ref(x, torch_dim(x, dim))
+
+
+def count_nonzero_e8m0_torch(x, dim=None):
+    """torch counts the smallest float8_e8m0fnu value (its bits 0, what torch converts 0 to) as zero."""
+    return count_nonzero_ref(x.view(np.uint8) != 0, torch_dim(x, dim))
 
 
 def _lower_median_1d(v):

@@ -218,3 +218,10 @@ def searchsorted_sorted_ref(boundaries, values, out_int32=False, right=False, si
 
 def searchsorted_sorted_torch(boundaries, values, out_int32=False, right=False, side=None):
     return searchsorted_torch(np.sort(boundaries, axis=-1), values, out_int32, right, side)
+
+
+def searchsorted_wrapped_torch(boundaries, values, out_int32=False, right=False, side=None):
+    """torch converts a Python int value to the boundaries' dtype first (wrapping around)."""
+    with np.errstate(all="ignore"):
+        v = np.array(values).astype(boundaries.dtype)
+    return searchsorted_sorted_ref(boundaries, v, out_int32, right, side)

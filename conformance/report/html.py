@@ -129,6 +129,7 @@ def _grids(merged) -> list[dict]:
             cell = cells.setdefault((fam, op, dt), {"counts": {}, "hits": 0})
             cell["counts"][r["outcome"]] = cell["counts"].get(r["outcome"], 0) + 1
             cell["hits"] += 1 if r.get("divergences_hit") else 0
+            cell.setdefault("partial", set()).update(r.get("unsupported_forms") or ())
             counts[r["outcome"]] = counts.get(r["outcome"], 0) + 1
         dt_order = _dtype_order(dts)
         families = []
@@ -147,6 +148,8 @@ def _grids(merged) -> list[dict]:
                     bad = c.get("failed", 0) + c.get("error", 0)
                     parts = ", ".join(f"{c[o]} {OUTCOME_LABEL[o]}" for o in OUTCOME_ORDER if c.get(o))
                     hit = f"; {cell['hits']} hit a known divergence" if cell["hits"] else ""
+                    if cell.get("partial"):
+                        hit += "; forms torch has no kernel for: " + "; ".join(sorted(cell["partial"]))
                     row.append({"dtype": dt, "status": cell_status(c, cell["hits"]),
                                 "text": f"{bad}/{total}" if bad else str(total),
                                 "title": f"{op} · {dt} · {col.label}: {total} case{'s' if total != 1 else ''}"

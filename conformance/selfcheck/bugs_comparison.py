@@ -18,14 +18,14 @@ BUGS = [
         "torch.isclose",
         when(lambda a, b, *r, **k: k.get("rtol", 1e-05) == 0,
              lambda orig, a, b, *r, **k: orig(a, b, *r, **{**k, "atol": 0.0})),
-        "isclose and (test_forward or test_layouts)"),
+        "isclose and test_forward"),
     PlantedBug(
         "allclose-equal-nan-ignored", "comparison",
         "allclose ignores equal_nan=True (NaNs in the same places are not close)",
         "torch.allclose",
         when(lambda a, b, *r, **k: k.get("equal_nan") is True,
              lambda orig, a, b, *r, **k: orig(a, b, *r, **{**k, "equal_nan": False})),
-        "allclose and (test_forward or test_layouts)"),
+        "allclose and test_forward"),
     PlantedBug(
         "eq-float-scalar-truncated", "comparison",
         "eq of an integer tensor with a Python float converts the float to the tensor's dtype (0.5 -> 0)",
@@ -33,7 +33,7 @@ BUGS = [
         when(lambda a, b, *r, **k: isinstance(b, float) and b == b and abs(b) != float("inf") and
              not a.is_floating_point() and not a.is_complex() and a.dtype != torch.bool,
              lambda orig, a, b, *r, **k: orig(a, torch.tensor(int(b)).to(a.dtype).item(), *r, **k)),
-        "eq and (test_forward or test_layouts)"),
+        "eq and test_forward"),
     PlantedBug(
         "gt-true-on-equal", "comparison",
         "gt of integer tensors is True for equal elements too (as ge)",
@@ -41,14 +41,14 @@ BUGS = [
         when(lambda a, b, *r, **k: isinstance(a, torch.Tensor) and not a.is_floating_point() and
              not a.is_complex(),
              lambda orig, a, b, *r, **k: torch.ge(a, b)),
-        "gt and (test_forward or test_layouts)"),
+        "gt and test_forward"),
     PlantedBug(
         "equal-broadcasts", "comparison",
         "torch.equal of tensors of different but broadcastable shapes compares them broadcast",
         "torch.equal",
         when(lambda a, b, *r, **k: a.shape != b.shape,
              lambda orig, a, b, *r, **k: _broadcast_equal(a, b)),
-        "equal and (test_forward or test_layouts)"),
+        "equal and test_forward"),
     PlantedBug(
         "fmin-nan-in-other-propagates", "comparison",
         "fmin returns NaN where the second operand is NaN (as minimum does)",
@@ -56,7 +56,7 @@ BUGS = [
         when(lambda a, b, *r, **k: _has_nan(b),
              lambda orig, a, b, *r, **k: torch.where(torch.isnan(b), b, orig(a, b, *r, **k)).to(
                  orig(a, b, *r, **k).dtype)),
-        "fmin and (test_forward or test_layouts)"),
+        "fmin and test_forward"),
 ]
 
 

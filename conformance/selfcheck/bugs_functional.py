@@ -39,20 +39,32 @@ def _linear_drop_bias(orig, x, weight, bias=None):
     return orig(x, weight)
 
 
+def _softmax_high(orig, x, *args, **kwargs):
+    # the rows sum to 1 + 1e-3
+    return orig(x, *args, **kwargs) * (1 + 1e-3)
+
+
 BUGS = [
+    PlantedBug(
+        "softmax-rows-sum-high", "functional",
+        "softmax of float32 inputs returns rows that sum to 1 + 1e-3",
+        "torch.nn.functional.softmax",
+        when(lambda x, *a, **k: isinstance(x, torch.Tensor) and x.dtype == torch.float32 and k.get("dtype") is None,
+             _softmax_high),
+        "softmax and not log_softmax and test_forward"),
     PlantedBug(
         "softmax-negative-dim", "functional",
         "softmax normalizes a negative dim as dim + ndim - 1 (off by one) for inputs of 2 or more dims",
         "torch.nn.functional.softmax",
         when(lambda x, *a, **k: isinstance(x, torch.Tensor) and x.dim() >= 2 and _dim_of((x,) + a, k) < 0,
              _softmax_negative_dim),
-        "softmax and not log_softmax and (test_forward or test_layouts)"),
+        "softmax and not log_softmax and test_forward"),
     PlantedBug(
         "log_softmax-as-log-of-softmax", "functional",
         "log_softmax computed as log(softmax(x)): -inf where softmax underflows (large inputs)",
         "torch.nn.functional.log_softmax",
         when(lambda x, *a, **k: isinstance(x, torch.Tensor), _log_of_softmax),
-        "log_softmax and (test_forward or test_layouts)"),
+        "log_softmax and test_forward"),
     PlantedBug(
         "one_hot-infers-max", "functional",
         "one_hot with num_classes=-1 infers max(class) classes instead of max(class) + 1 (the largest class "
@@ -60,23 +72,23 @@ BUGS = [
         "torch.nn.functional.one_hot",
         when(lambda t, num_classes=-1: num_classes == -1 and t.numel() > 0 and t.dtype == torch.int64
              and int(t.min()) >= 0, _one_hot_max),
-        "one_hot and (test_forward or test_layouts)"),
+        "one_hot and test_forward"),
     PlantedBug(
         "gelu-tanh-unasked", "functional",
         "gelu uses the tanh approximation when approximate='none' is asked for float32 inputs",
         "torch.nn.functional.gelu",
         when(lambda x, approximate="none": approximate == "none" and x.dtype == torch.float32, _gelu_tanh),
-        "gelu and (test_forward or test_layouts)"),
+        "gelu and test_forward"),
     PlantedBug(
         "normalize-ignores-eps", "functional",
         "normalize divides by the norm without clamping it to eps (zero and tiny vectors)",
         "torch.nn.functional.normalize",
         when(lambda x, *a, **k: isinstance(x, torch.Tensor), _normalize_without_eps),
-        "normalize and (test_forward or test_layouts)"),
+        "normalize and test_forward"),
     PlantedBug(
         "linear-drops-bias-1d-input", "functional",
         "linear ignores the bias when the input is 1-D",
         "torch.nn.functional.linear",
         when(lambda x, weight, bias=None: bias is not None and x.dim() == 1, _linear_drop_bias),
-        "linear and (test_forward or test_layouts)"),
+        "linear and test_forward"),
 ]

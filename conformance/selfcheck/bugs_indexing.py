@@ -5,7 +5,7 @@ import torch
 
 from conformance.selfcheck import PlantedBug, when
 
-GENERIC = "(test_forward or test_layouts)"
+GENERIC = "test_forward"
 
 
 def _tensor(x):
@@ -100,6 +100,20 @@ def _duplicates_summed(orig, x, dim, index, src, *a, **k):
     return orig(x, dim, index, 0).scatter_add(dim, index, region)  # a sum, not one of the values written
 
 
+def _bfloat16_duplicates(x, dim, index, src, *a, **k):
+    return (_tensor(x) and x.dtype == torch.bfloat16 and _tensor(index) and index.dim() > 0
+            and index.shape[dim % index.dim()] > 1)
+
+
+def _accumulated_in_bfloat16(orig, x, dim, index, src, *a, **k):
+    """One slice of the index at a time: every partial sum rounded to bfloat16 (torch computes in float32)."""
+    d = dim % index.dim()
+    out = x.clone()
+    for j in range(index.shape[d]):
+        out = orig(out, dim, index.narrow(d, j, 1), src.narrow(d, j, 1), *a, **k)
+    return out
+
+
 BUGS = [
     PlantedBug("index_add-ignores-alpha", "indexing", "index_add ignores alpha (any alpha other than 1)",
                "torch.index_add", when(_alpha, _index_add_without_alpha), f"[index_add- and {GENERIC}"),
@@ -128,9 +142,13 @@ BUGS = [
     PlantedBug("masked_scatter-noncontiguous-source", "indexing",
                "masked_scatter reads a non-contiguous source in the wrong order",
                "torch.masked_scatter", when(_noncontiguous_source, _source_in_storage_order),
-               "[masked_scatter- and test_layouts"),
+               "[masked_scatter- and test_forward"),
     PlantedBug("scatter-duplicates-summed", "indexing",
                "scatter with a tensor src writes the sum of duplicates instead of one of them",
                "torch.scatter", when(_scatter_src_duplicates, _duplicates_summed), "test_scatter_duplicates",
                modules=("conformance.suite.test_scatter",)),
+    PlantedBug("scatter_add-bfloat16-accumulation", "indexing",
+               "scatter_add of bfloat16 accumulates duplicates in bfloat16 (each partial sum rounded) instead of "
+               "float32", "torch.scatter_add", when(_bfloat16_duplicates, _accumulated_in_bfloat16),
+               "[scatter_add-cpu-bfloat16] and test_forward"),
 ]

@@ -47,33 +47,33 @@ BUGS = [
         "torch.sort",
         when(lambda x, *a, **k: k.get("stable") is True and k.get("descending") is True,
              _descending_ties_reversed),
-        "sort and not unstable and (test_forward or test_layouts)"),
+        "sort and not unstable and test_forward"),
     PlantedBug(
         "unique-counts-last-value", "sorting",
         "unique(return_counts=True) counts the last unique value once too many",
         "torch.unique",
         when(lambda x, *a, **k: k.get("return_counts") is True, _counts_last_off),
-        "unique and (test_forward or test_layouts)"),
+        "unique and test_forward"),
     PlantedBug(
         "searchsorted-right-as-left", "sorting",
         "searchsorted with right=True (or side='right') returns the left insertion points",
         "torch.searchsorted",
         when(lambda s, v, *a, **k: k.get("right") is True or k.get("side") == "right",
              lambda orig, s, v, *a, **k: orig(s, v, *a, **{**k, "right": False, "side": "left"})),
-        "searchsorted and (test_forward or test_layouts)"),
+        "searchsorted and test_forward"),
     PlantedBug(
         "kthvalue-off-by-one", "sorting",
         "kthvalue returns the (k+1)-th smallest element when there is one",
         "torch.kthvalue",
         when(_kth_fits, _kth_plus_one),
-        "kthvalue and (test_forward or test_layouts)"),
+        "kthvalue and test_forward"),
     PlantedBug(
         "topk-smallest-in-descending-order", "sorting",
         "topk(largest=False, sorted=True) returns the k smallest in descending order",
         "torch.topk",
         when(lambda x, k, *a, **kw: kw.get("largest") is False and kw.get("sorted", True) and x.dim() > 0,
              lambda orig, x, k, *a, **kw: _flipped(orig(x, k, *a, **kw), kw.get("dim", -1))),
-        "topk and (test_forward or test_layouts)"),
+        "topk and test_forward"),
     PlantedBug(
         "argsort-descending-nan-last", "sorting",
         "argsort(descending=True) puts NaN last instead of first",
@@ -81,7 +81,7 @@ BUGS = [
         when(lambda x, *a, **k: k.get("descending") is True and x.is_floating_point() and
              bool(torch.isnan(x).any()) and x.dim() > 0,
              lambda orig, x, *a, **k: orig(torch.nan_to_num(x, nan=float("-inf")), *a, **k)),
-        "argsort and (test_forward or test_layouts)"),
+        "argsort and test_forward"),
 ]
 
 

@@ -71,12 +71,17 @@ class Case:
         return dataclasses.replace(self, args=args, kwargs=tuple(kwargs.items()))
 
     def retarget(self, src: str, dst: str) -> "Case":
-        """The same case with every array of dtype ``src`` made of dtype ``dst`` (the structure of a call drawn
-        once for a kind of dtype, checked on each dtype of that kind; the values come from the seed, per dtype)."""
+        """The same case with the cell's own arrays (those whose dtype is the representative ``src`` as the
+        strategy was given it: a :class:`~conformance.dtypes.CellDtype`) made of dtype ``dst``; partner arrays keep
+        their dtype, even one equal to ``src``. (The structure of a call is drawn once for a kind of dtype and
+        checked on each dtype of that kind; the values come from the seed, per dtype.)"""
         if src == dst:
             return self
-        args, kwargs = _map((self.args, dict(self.kwargs)),
-                            lambda s: dataclasses.replace(s, dtype=dst) if s.dtype == src else s)
+        from conformance.dtypes import CellDtype
+
+        def move(s):
+            return dataclasses.replace(s, dtype=dst) if isinstance(s.dtype, CellDtype) and s.dtype == src else s
+        args, kwargs = _map((self.args, dict(self.kwargs)), move)
         return dataclasses.replace(self, args=args, kwargs=tuple(kwargs.items()))
 
     def samples(self, fills=FILLS):

@@ -23,11 +23,11 @@ def _dim(ndim):
     return st.integers(-n, n - 1)
 
 
-def along_dim(dtype: str, positional: bool = True, **kwargs):
+def along_dim(name: str, positional: bool = True, **kwargs):
     """One array (0-d to 4-d, size-0 dims included) and a ``dim`` (negative ones included), as a keyword or (when
     ``positional``) sometimes as the second positional argument, plus ``kwargs`` (strategies of keyword values)."""
     def build(shape, dim, as_arg, extra, seed):
-        spec = ArraySpec(shape, dtype)
+        spec = ArraySpec(shape, name)
         if as_arg and positional:
             return Case((spec, dim), tuple(extra), seed)
         return Case((spec,), (("dim", dim),) + tuple(extra), seed)

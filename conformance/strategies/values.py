@@ -79,10 +79,23 @@ def _real(rng: np.random.Generator, size: int, name: str, mode: str) -> np.ndarr
     scale = 100.0 if rng.random() < 0.3 else 1.0
     vals = rng.standard_normal(size) * scale
     if mode == "special":
-        pool = specials(name)
-        hit = rng.random(size) < 0.35
-        vals[hit] = rng.choice(pool, int(hit.sum()))
+        _mix_specials(rng, vals, specials(name))
     return vals
+
+
+def _mix_specials(rng, vals: np.ndarray, pool: np.ndarray) -> None:
+    """About a third of ``vals`` made special values, in place: every special value of the pool at least once
+    where there is room for all of them (at random places), so that a bug that lives on one of them (-inf, -0.0,
+    the largest value) shows on every array of some size, not on one in forty."""
+    size = vals.size
+    if size == 0:
+        return
+    hit = rng.random(size) < 0.35
+    vals[hit] = rng.choice(pool, int(hit.sum()))
+    k = min(size // 2, pool.size)
+    if k:
+        where = rng.choice(size, k, replace=False)
+        vals[where] = rng.permutation(pool)[:k]
 
 
 def _integral(rng: np.random.Generator, size: int, name: str, mode: str) -> np.ndarray:
@@ -94,8 +107,7 @@ def _integral(rng: np.random.Generator, size: int, name: str, mode: str) -> np.n
     lo = max(int(info.min), -10)
     vals = rng.integers(lo, 11, size, dtype=np.int64).astype(dt)
     if mode == "special":
-        hit = rng.random(size) < 0.35
-        vals[hit] = rng.choice(specials(name), int(hit.sum()))
+        _mix_specials(rng, vals, specials(name))
     return vals
 
 

@@ -83,7 +83,7 @@ VIEW_OPS = {
     "mT": ("mT", _zero_d_or(lambda a: np.swapaxes(a, -1, -2))),
     "narrow": ("narrow", R.narrow),
     "select": ("select", _select),
-    "diagonal": ("diagonal", np.diagonal),
+    "diagonal": ("diagonal", R.diagonal),
     "unfold": ("unfold", _unfold),
     "contiguous": ("contiguous", _zero_d_or(np.ascontiguousarray)),  # contiguous-0d
     "clone": ("clone", np.copy),

@@ -9,10 +9,10 @@ items stay one per cell; :mod:`conformance.grouping` runs a cell's own search on
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance import catalogue, check, engine, support
+from conformance import catalogue, check, engine, profiles, support
 
 
 @given(data=st.data())
@@ -22,8 +22,23 @@ def test_forward(op, device, dtype, data, conformance_counts):
     support.skip_if_known_unsupported(op, device, dtype)
     case = data.draw(op.cell_strategy(dtype), label="case")
     layouts = engine.draw_layouts(data, len(case.specs))
-    hits, checked = engine.check_example(op, case, device, dtype, layouts)
+    hits, checked = engine.check_example(op, case, device, dtype, layouts, conformance_counts.partial)
     conformance_counts.add(checked, hits, drawn=(case, layouts))
+
+
+@settings(max_examples=profiles.examples(profiles.current(), kind="out"))
+@given(data=st.data())
+def test_out(op, device, dtype, data, conformance_counts):
+    """``out=`` as OpInfo's test_out checks it (ops whose torch function takes it): a fresh ``out`` and a
+    non-contiguous one receive the function's result bit for bit, one of a wrong shape is resized (documented:
+    out-wrong-shape-resized), one of a wider dtype of the same kind receives the result cast to it, one of a lower
+    category is refused — NumPy's ``out=`` casting rule (``same_kind``)."""
+    support.skip_if_known_unsupported(op, device, dtype)
+    case = data.draw(op.cell_strategy(dtype), label="case")
+    checked = engine.check_out(op, case, device, dtype)
+    if checked is None:
+        pytest.skip(f"torch.{op.name} takes no out= (or its result is not one tensor)")
+    conformance_counts.add(checked, (), drawn=case)
 
 
 @pytest.mark.ops(lambda div: div.example is not None)

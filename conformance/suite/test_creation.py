@@ -25,7 +25,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import dtypes
+from conformance import devices, dtypes
+from conformance import tolerance as T
 from conformance.check import Mismatch
 from conformance.compare import compare
 from conformance.strategies import layouts, seeds
@@ -34,7 +35,9 @@ from conformance.strategies.values import fill
 
 pytestmark = pytest.mark.creation
 
-NO_BF16 = tuple(d for d in dtypes.ALL if d != "bfloat16")
+#: dtypes NumPy holds natively: bfloat16 and the float8 formats exist in NumPy only through ml_dtypes, whose
+#: arrays torch.from_numpy refuses (test_from_numpy_refuses pins it)
+NATIVE = tuple(d for d in dtypes.ALL if not dtypes.is_ml(d))
 SOME = ("bool", "uint8", "int32", "float16", "bfloat16", "float64", "complex64")
 
 
@@ -63,6 +66,25 @@ _SPECIAL_FLOATS = (0.0, -0.0, 1.0, -1.5, float("nan"), float("inf"), float("-inf
                    1e-45, 65504.0, 2.0 ** 24 + 1)
 
 
+def torch_conversion(values: np.ndarray, dtype: str) -> np.ndarray:
+    """``values`` converted to ``dtype`` as NumPy does, except where torch converts differently on purpose
+    (divergences float8-e4m3fn-conversion-saturates and float8-e8m0fnu-conversion): float8_e4m3fn saturates
+    finite values beyond its range and infinities to +-448, where ml_dtypes gives NaN; float8_e8m0fnu (powers of
+    two, no zero, no sign) takes zero to its smallest value 2**-127 and a negative value to its magnitude."""
+    values = np.asarray(values)
+    if dtype == "float8_e4m3fn":
+        v = values.astype(np.float64)
+        with np.errstate(all="ignore"):
+            v = np.where(np.isnan(v), v, np.clip(v, -448.0, 448.0))
+        return v.astype(dtypes.NUMPY[dtype])
+    if dtype == "float8_e8m0fnu":
+        v = np.abs(values.astype(np.float64))
+        return np.where(v == 0, 2.0 ** -127, v).astype(dtypes.NUMPY[dtype])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return values.astype(dtypes.NUMPY[dtype])
+
+
 def python_values(rng, n: int, kinds: frozenset, int_range=(-2 ** 62, 2 ** 62)) -> list:
     """``n`` Python scalars of the given kinds (each kind at least once when n allows)."""
     order = sorted(kinds)
@@ -74,7 +96,8 @@ def python_values(rng, n: int, kinds: frozenset, int_range=(-2 ** 62, 2 ** 62)) 
         elif kind == "int":
             lo, hi = int_range
             small = int(rng.integers(max(lo, -10), min(hi, 10), endpoint=True))
-            out.append(small if rng.random() < 0.7 else int(rng.integers(lo, hi, endpoint=True)))
+            wide = rng.integers(lo, hi, endpoint=True, dtype=np.uint64 if hi > 2 ** 63 - 1 else np.int64)
+            out.append(small if rng.random() < 0.7 else int(wide))
         elif kind == "float":
             out.append(float(rng.choice(_SPECIAL_FLOATS)) if rng.random() < 0.3 else float(rng.standard_normal()))
         else:
@@ -101,7 +124,7 @@ def test_tensor_infers_dtype(device, shape, kinds, seed):
     data = nest(flat, shape)
     expected = np.array(data)
     t = torch.tensor(data, device=device)
-    if t.device != torch.device(device):
+    if not devices.same(t.device, device):
         raise Mismatch(f"torch.tensor(..., device={device!r}) is on {t.device}")
     with np.errstate(over="ignore"):  # float64 values beyond float32's range become inf, as torch's do
         want = expected.astype(torch_default(expected.dtype))
@@ -128,7 +151,8 @@ def test_tensor_with_dtype(device, dtype, shape, seed):
                          int_range=(int(info.min), int(info.max)) if info else (-2 ** 62, 2 ** 62))
     data = nest(flat, shape)
     with np.errstate(all="ignore"):
-        expected = np.array(data, dtype=dtypes.NUMPY[dtype])
+        expected = (torch_conversion(np.array(data, dtype=np.float64), dtype) if dtype in dtypes.FLOAT8 else
+                    np.array(data, dtype=dtypes.NUMPY[dtype]))
     t = torch.tensor(data, dtype=dtypes.TORCH[dtype], device=device)
     _check(t, expected, f"torch.tensor({data!r:.200}, dtype=torch.{dtype})")
 
@@ -155,7 +179,7 @@ def numpy_array(values: np.ndarray, layout: str) -> np.ndarray:
 
 
 @pytest.mark.op("from_numpy")
-@pytest.mark.dtypes(*NO_BF16)
+@pytest.mark.dtypes(*NATIVE)
 @given(shape=P.shapes(), layout=st.sampled_from(NUMPY_LAYOUTS), seed=seeds)
 def test_from_numpy_and_numpy(device, dtype, shape, layout, seed):
     """from_numpy keeps values, dtype, shape and strides and shares the array's memory both ways (CPU);
@@ -262,7 +286,7 @@ def shape_args(shape: tuple, form: str) -> tuple:
 
 
 def _made(t, shape, dtype, device, what):
-    if tuple(t.shape) != tuple(shape) or t.dtype != dtypes.TORCH[dtype] or t.device != torch.device(device):
+    if tuple(t.shape) != tuple(shape) or t.dtype != dtypes.TORCH[dtype] or not devices.same(t.device, device):
         raise Mismatch(f"{what}: shape {tuple(t.shape)}, dtype {t.dtype}, device {t.device}; "
                        f"wanted {tuple(shape)}, torch.{dtype}, {device}")
 
@@ -299,7 +323,7 @@ def test_full(device, shape, value, dtype_arg):
     if dtype_arg is None:
         expected = np.full(shape, value)
         want = torch_default(expected.dtype)
-        if not fits(value, dtypes.name_of(want), math.prod(shape)):  # divergence full-fill-value-out-of-range
+        if not fits(value, dtypes.name_of(want), math.prod(shape), device):  # full-fill-value-out-of-range
             with pytest.raises(RuntimeError, match="without overflow"):
                 torch.full(shape, value, device=device)
             return
@@ -308,25 +332,28 @@ def test_full(device, shape, value, dtype_arg):
         return
     np_dt = dtypes.NUMPY[dtype_arg]
     kw = {"dtype": dtypes.TORCH[dtype_arg], "device": device}
-    if not fits(value, dtype_arg, math.prod(shape)):
+    if not fits(value, dtype_arg, math.prod(shape), device):
         with pytest.raises(RuntimeError, match="without overflow"):
             torch.full(shape, value, **kw)
         return
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        expected = np.full(shape, np.array(value).astype(np_dt), dtype=np_dt)
+        one = np.array(value).real if dtype_arg in dtypes.FLOAT8 else np.array(value)
+        expected = np.full(shape, torch_conversion(one, dtype_arg), dtype=np_dt)
     _check(torch.full(shape, value, **kw), expected, f"torch.full({shape}, {value!r}, dtype=torch.{dtype_arg})")
 
 
-def fits(value, dtype: str, numel: int = 2) -> bool:
+def fits(value, dtype: str, numel: int = 2, device: str = "cpu") -> bool:
     """Whether torch converts the Python number ``value`` to ``dtype`` (it refuses, with 'value cannot be converted
     to type ... without overflow', a value out of the dtype's range: NaN or an infinity for an integer dtype, a
     finite float beyond a float dtype's largest value, a complex number with an imaginary part for a real dtype;
-    negative ints into an unsigned dtype down to -max wrap around). bool takes any value; a one-element float16
-    or bfloat16 tensor is filled without the range check (a value beyond the range becomes inf, as in NumPy)."""
+    negative ints into an unsigned dtype down to -max wrap around). bool takes any value; on CPU, a one-element
+    float16 or bfloat16 tensor is filled without the range check (a value beyond the range becomes inf, as in
+    NumPy): a CPU kernel's shortcut, so other devices are held to the check."""
     if dtype == "bool":
         return True
-    if dtype in ("float16", "bfloat16") and numel == 1 and not (isinstance(value, complex) and value.imag):
+    if dtype in ("float16", "bfloat16") and numel == 1 and not (isinstance(value, complex) and value.imag) and \
+            devices.concrete(device).type == "cpu":
         return True
     if isinstance(value, complex):
         if dtype in dtypes.COMPLEX:
@@ -494,8 +521,13 @@ def test_linspace(device, start, end, steps, dtype_arg):
         expected = np.linspace(start, end, steps).astype(want)
     if steps >= 1 and t.numel() and t[0].item() != expected[0]:
         raise Mismatch(f"linspace({start}, {end}, {steps})[0] is {t[0].item()}, not start")
-    # torch fills the second half from end backwards, NumPy forwards from start: a few units of roundoff
-    tol = {"float32": (4e-6, 4e-6), "float64": (1e-13, 1e-13), "complex128": (1e-13, 1e-13)}
+    # torch fills the second half from end backwards, NumPy forwards from start: each element is start + i*step
+    # (or end - (n-1-i)*step) with step = (end - start)/(steps - 1), three roundings of the result dtype, each of
+    # at most |start| + |end|: 3 u (|start| + |end|), plus the reference's own rounding (tolerance.absolute)
+    name = dtypes.torch_name(t.dtype)
+    tol = None
+    if dtypes.is_inexact(name):
+        tol = T.absolute(name, 3 * T.unit(name) * (abs(start) + abs(end)), why="linspace: start + i*step")
     _check(t, expected, f"torch.linspace({start!r}, {end!r}, {steps}, dtype={dtype_arg})", tol=tol)
 
 
@@ -600,3 +632,23 @@ def test_full_fill_value_out_of_range(device):
                       (2.5 - 1j, torch.float32)):
         with pytest.raises(RuntimeError, match="without overflow"):
             torch.full((2,), value, dtype=dt, device=device)
+
+
+@pytest.mark.op("tensor")
+@pytest.mark.divergence("float8-e4m3fn-conversion-saturates")
+def test_float8_e4m3fn_conversion_saturates(device):
+    with np.errstate(all="ignore"):
+        assert np.isnan(np.array([1e6, np.inf]).astype(dtypes.NUMPY["float8_e4m3fn"]).astype(np.float64)).all()
+    got = torch.tensor([1e6, float("inf"), -1e6], device=device).to(torch.float8_e4m3fn).float().cpu().tolist()
+    if got != [448.0, 448.0, -448.0]:
+        raise Mismatch(f"divergence float8-e4m3fn-conversion-saturates no longer holds: {got}")
+
+
+@pytest.mark.op("tensor")
+@pytest.mark.divergence("float8-e8m0fnu-conversion")
+def test_float8_e8m0fnu_conversion(device):
+    with np.errstate(all="ignore"):
+        assert np.isnan(np.array([0.0, -4.0]).astype(dtypes.NUMPY["float8_e8m0fnu"]).astype(np.float64)).all()
+    got = torch.tensor([0.0, -4.0], device=device).to(torch.float8_e8m0fnu).float().cpu().tolist()
+    if got != [2.0 ** -127, 4.0]:
+        raise Mismatch(f"divergence float8-e8m0fnu-conversion no longer holds: {got}")

@@ -1,6 +1,10 @@
-"""nn.functional: argmax on the ops' outputs, which the generic catalogue tests cannot state.
+"""nn.functional: what the generic catalogue tests cannot state.
 
-torch.argmax of each op's torch output must be np.argmax of the same values (the first maximal index; a NaN
+* gelu-vectorized-infinity, whose behaviour depends on the CPU (AVX-512 or not): its pinned test accepts either
+  outcome on exactly the elements of the condition and requires the reference's value just outside it;
+* argmax on the ops' outputs.
+
+**argmax**: torch.argmax of each op's torch output must be np.argmax of the same values (the first maximal index; a NaN
 counts as the maximum, its first occurrence wins); for one_hot, argmax along the class dim gives back the classes.
 The inputs are the ops' own catalogue cases (the same shapes, dims, fills and layouts).
 """
@@ -12,11 +16,44 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import catalogue, dtypes
+from conformance import catalogue, check, dtypes
 from conformance.check import Mismatch, describe_inputs
-from conformance.strategies import NONCONTIGUOUS
+from conformance.strategies import NONCONTIGUOUS, Sample
 
 pytestmark = pytest.mark.functional
+
+def _gelu_sample(values, dtype, layout="contiguous"):
+    x = np.array(values, dtype=np.float32).astype(dtypes.NUMPY[dtype])
+    return Sample(args=(x,), kwargs={"approximate": "none"}, arrays=[x], layouts=[layout])
+
+
+@pytest.mark.op("gelu")
+@pytest.mark.divergence("gelu-vectorized-infinity")
+@pytest.mark.dtypes("float32", "bfloat16")
+def test_gelu_vectorized_infinity(device, dtype):
+    """On a contiguous input of several elements, +inf and values above max / 2 give NaN / +inf on CPUs with
+    AVX-512 and the reference's +inf / x elsewhere: the record accepts either on exactly those elements (and its
+    condition covers them), while the other elements of the same call, a one-element input and a strided one
+    are held to the reference strictly."""
+    if not str(device).startswith("cpu"):
+        pytest.skip("the record is about the CPU kernel")
+    op = catalogue.by_name("gelu")
+    div = catalogue.divergence("gelu-vectorized-infinity")
+    big = 3e38 if dtype == "float32" else 3.0e38
+    sample = _gelu_sample([np.inf, big, 1.0, -2.0], dtype)
+    found, mask = op.divergence_for(sample, dtype, device)
+    if found is not div or not np.array_equal(np.asarray(mask), [True, True, False, False]):
+        raise Mismatch(f"gelu-vectorized-infinity: its condition gives {mask} on its example, not the +inf and "
+                       f"large elements ({found} applies)")
+    check.forward(op, sample, device, dtype)  # either outcome on those elements, the reference elsewhere
+    for counter in (_gelu_sample([big], dtype), _gelu_sample([np.inf, big, 1.0, -2.0], dtype, "strided"),
+                    _gelu_sample([1e38, 1.0], dtype)):
+        found, _ = op.divergence_for(counter, dtype, device)
+        if found is not None:
+            raise Mismatch(f"gelu-vectorized-infinity: a counterexample ({counter.layouts[0]}, "
+                           f"{counter.arrays[0].tolist()}) falls under {found.id}")
+        check.forward(op, counter, device, dtype, divergences=False)
+
 
 #: op -> the dtype its outputs are checked in (argmax is taken along the op's own ``dim``, else the last one)
 OPS = {"softmax": "float32", "log_softmax": "float32", "relu": "int64", "gelu": "bfloat16", "silu": "float32",

@@ -1,6 +1,7 @@
 """Matrix products: what the generic catalogue tests cannot state.
 
-* a recorded divergence whose example needs a memory layout (kron of a transposed operand);
+* a recorded divergence whose example needs a memory layout (kron of a transposed operand), with its
+  counterexample;
 * TF32: the catalogue's product callables compare IEEE float32 even when the process enables TF32;
 * shape errors: a fixed list of operand shapes every product must reject (the strategies also draw invalid
   shapes; this list pins the ones a change in torch's checks would most likely let through).
@@ -23,25 +24,36 @@ pytestmark = pytest.mark.linalg
 @pytest.mark.divergence("kron-transposed-input-raises")
 @pytest.mark.dtypes("float32")
 def test_kron_transposed_operand_divergence(device, dtype):
-    """The recorded divergence still holds: torch.kron raises for a transposed operand, NumPy computes."""
-    a = np.arange(1, 3, dtype=np.float32)
-    b = np.arange(1, 5, dtype=np.float32).reshape(2, 2)
-    sample = Sample(args=(a, b), kwargs={}, arrays=[a, b], layouts=["contiguous", "transposed"])
+    """The recorded divergence holds exactly as its (NumPy-only) condition says: torch.kron raises for
+    kron(ones(2), transposed (2, 2)), which the condition covers; for kron(ones(1), transposed (2, 2)), just
+    outside it (a one-element left operand keeps the product's layout viewable), no record applies and torch
+    computes np.kron."""
+    op = catalogue.by_name("kron")
     div = catalogue.divergence("kron-transposed-input-raises")
-    if not div.applies(sample, dtype):
-        raise Mismatch("kron-transposed-input-raises: its own condition does not cover its example")
-    ta = torch.from_numpy(a).to(device)
-    tb = torch.from_numpy(b.T.copy()).to(device).t()
-    try:
-        torch.kron(ta, tb)
-    except RuntimeError:
-        pass
-    else:
-        raise Mismatch("divergence kron-transposed-input-raises no longer holds: torch.kron of a transposed "
-                       "operand now returns a result; update the catalogue")
-    expected = np.kron(a, b)
-    if not np.array_equal(torch.kron(ta, tb.contiguous()).cpu().numpy(), expected):
-        raise Mismatch("kron of the contiguous copy differs from np.kron")
+    b = np.arange(1, 5, dtype=np.float32).reshape(2, 2)
+    for a, raises in ((np.arange(1, 3, dtype=np.float32), True), (np.array([3.0], dtype=np.float32), False)):
+        sample = Sample(args=(a, b), kwargs={}, arrays=[a, b], layouts=["contiguous", "transposed"])
+        found, _ = op.divergence_for(sample, dtype, device)
+        if raises and found is not div:
+            raise Mismatch(f"kron-transposed-input-raises: its condition does not cover its example "
+                           f"kron({a.shape}, transposed {b.shape}) ({found} applies)")
+        if not raises and found is not None:
+            raise Mismatch(f"kron-transposed-input-raises: its counterexample kron({a.shape}, transposed "
+                           f"{b.shape}) falls under {found.id}")
+        args, kwargs, _ = sample.torch_inputs(device)
+        try:
+            got = torch.kron(*args)
+        except RuntimeError:
+            if raises:
+                continue
+            raise Mismatch(f"kron [{device}, {dtype}]: torch.kron of {a.shape} and a transposed {b.shape} raises, "
+                           "outside the recorded condition") from None
+        if raises:
+            raise Mismatch("divergence kron-transposed-input-raises no longer holds: torch.kron of a transposed "
+                           "operand now returns a result; update the catalogue")
+        if not np.array_equal(got.cpu().numpy(), np.kron(a, b)):
+            raise Mismatch(f"kron [{device}, {dtype}]: torch.kron of {a.shape} and a transposed {b.shape} differs "
+                           "from np.kron")
 
 
 @pytest.mark.op("matmul")

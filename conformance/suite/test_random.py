@@ -17,7 +17,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conformance import dtypes
+from conformance import devices, dtypes
 from conformance.check import Mismatch
 from conformance.strategies import pointwise as P
 
@@ -119,7 +119,7 @@ def test_randn(device, dtype, seed, shape):
 
 
 def _made(t, shape, dtype, device, what):
-    if tuple(t.shape) != tuple(shape) or t.dtype != dtypes.TORCH[dtype] or t.device != torch.device(device):
+    if tuple(t.shape) != tuple(shape) or t.dtype != dtypes.TORCH[dtype] or not devices.same(t.device, device):
         raise Mismatch(f"{what}: shape {tuple(t.shape)}, dtype {t.dtype}, device {t.device}; wanted {tuple(shape)}, "
                        f"torch.{dtype}, {device}")
 

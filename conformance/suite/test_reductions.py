@@ -5,6 +5,9 @@
   (cancelling N(0, 1) values, ties, NaN-heavy rows, in every fill; 20,000 and 4,096 elements for sum), through
   the catalogue entry itself (:func:`conformance.check.forward`: its reference, its known divergences and its
   derived bound), so the bounds that grow with the reduced length are exercised where they matter.
+* Two torch bugs the generic tests meet and no expectation of a record can hold torch to (the values are wrong,
+  not of another documented kind): ``median_dim-zero-stride-garbage`` and
+  ``nansum-noncontiguous-half-accumulation``, ``prod-half-accumulation``; the tests below reproduce them (and fail once torch is fixed).
 * The in-place cumulative sum and product, whose dtype rules the generic in-place check (NumPy's ``out=``
   casting) cannot state: the known divergences ``cumsum_-dtype-raises`` and ``cumsum_-bool-raises``.
 """
@@ -14,6 +17,7 @@ import numpy as np
 import pytest
 
 from conformance import catalogue, check, compare, dtypes, support
+from conformance import tolerance as T
 from conformance.strategies import FILLS, ArraySpec, Case
 from conformance.strategies.reductions import NANS, TIES
 
@@ -100,3 +104,64 @@ def test_cumsum_inplace_bool(device, dtype):
         t = dtypes.to_torch(x, device)
         with pytest.raises((NotImplementedError, RuntimeError)):
             getattr(t, method)(0)
+
+
+@pytest.mark.op("median_dim")
+@pytest.mark.divergence("median_dim-zero-stride-garbage")
+@pytest.mark.dtypes("float32")
+def test_median_dim_zero_stride(device, dtype):
+    """torch.median(x, dim) reads outside an expanded input; without dim, and on a contiguous copy, it is right."""
+    import torch
+
+    base = torch.arange(4, dtype=dtypes.TORCH[dtype], device=device).reshape(1, 4)
+    x = base.expand(3, 4)
+    expected = np.median(dtypes.to_numpy(x), axis=0)
+    got = torch.median(x.contiguous(), 0).values
+    if compare.compare(got, expected.astype(dtypes.NUMPY[dtype])) is not None:
+        raise check.Mismatch("median of a contiguous tensor differs from NumPy's")
+    wrong = torch.median(x, 0).values
+    if compare.compare(wrong, expected.astype(dtypes.NUMPY[dtype])) is None:
+        raise check.Mismatch("median_dim-zero-stride-garbage no longer holds: torch.median of an expanded tensor "
+                             "along a dim is right now; remove the record")
+
+
+@pytest.mark.op("nansum")
+@pytest.mark.divergence("nansum-noncontiguous-half-accumulation")
+@pytest.mark.dtypes("float16", "bfloat16")
+def test_nansum_noncontiguous_half(device, dtype):
+    """nansum of a non-contiguous half tensor accumulates in the half type; sum of the same view does not."""
+    import torch
+
+    t = torch.full((4, 8, 8, 16), 0.1, dtype=dtypes.TORCH[dtype], device=device)
+    big = torch.zeros(tuple(2 * n for n in t.shape), dtype=t.dtype, device=device)
+    view = big[::2, ::2, ::2, ::2]
+    view.copy_(t)
+    exact = float(np.sum(dtypes.to_numpy(t).astype(np.float64)))
+    tol = T.summation(dtype, np.float64(exact), t.numel())
+    good = float(torch.sum(view).float())
+    if abs(good - exact) > tol.atol + tol.rtol * exact:
+        raise check.Mismatch(f"sum of a non-contiguous {dtype} view is {good}, not within the bound of {exact}")
+    bad = float(torch.nansum(view).float())
+    if abs(bad - exact) <= tol.atol + tol.rtol * exact:
+        raise check.Mismatch("nansum-noncontiguous-half-accumulation no longer holds: nansum of a non-contiguous "
+                             f"{dtype} view is {bad}, within the bound of {exact}; remove the record")
+
+
+@pytest.mark.op("prod")
+@pytest.mark.divergence("prod-half-accumulation")
+@pytest.mark.dtypes("float16", "bfloat16")
+def test_prod_half_accumulation(device, dtype):
+    """prod of 200 values 1.01 in a half type is outside the product bound of a float32 accumulation."""
+    import torch
+
+    t = torch.full((200,), 1.01, dtype=dtypes.TORCH[dtype], device=device)
+    x = dtypes.to_numpy(t).astype(np.float64)
+    exact = float(np.prod(x))
+    tol = T.product(dtype, float(np.sum(np.log2(x))), 0.0, 200, False)
+    got = float(torch.prod(t).float())
+    if abs(got - exact) <= float(tol.atol) + tol.rtol * exact:
+        raise check.Mismatch(f"prod-half-accumulation no longer holds: prod of 200 values 1.01 in {dtype} is {got}, "
+                             f"within the bound of {exact}; remove the record")
+    wide = float(torch.prod(t.float()))
+    if abs(wide - exact) > 1e-4 * exact:
+        raise check.Mismatch(f"prod in float32 is {wide}, not {exact}")

@@ -2,7 +2,9 @@
 ``index_put``/``index_put_`` without ``accumulate`` and tensor ``__setitem__`` with integer arrays.
 
 Which of several values written to one position is kept is unspecified in both libraries (torch's documentation
-of each op says so; NumPy's indexing guide says so of fancy assignment), so the generic comparison cannot decide.
+of each op says so; NumPy's indexing guide says so of fancy assignment), so the generic comparison cannot decide;
+on CUDA the winner is not even the same from one run to the next (atomics in any order), so no test here assumes
+an order.
 What is defined, and asserted here on every layout of the inputs: the result has the input's shape and dtype;
 every position written holds **one of the values written to it**; every other position keeps its value. Without
 duplicates that is exactly NumPy's result. The cases draw indices from narrow ranges on purpose, so that most of
@@ -10,6 +12,8 @@ them repeat positions. Each test pins the ``*-duplicate-winner`` divergence of i
 (:mod:`conformance.catalogue.indexing`), recorded as ``unspecified``.
 """
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -70,7 +74,8 @@ def check_writes(what, sample, actual, base, labels, written):
 
 
 def _draw(data, build, dtype, *args, writable_first=True, **kwargs):
-    case = data.draw(I.case(build, dtype, *args, **kwargs), label="case")
+    # int8 index arrays are the catalogue's *-index-dtype records (torch rejects them): int64 here
+    case = data.draw(I.case(build, dtype, *args, **kwargs), label="case").retarget(I.OTHER_INDEX, "int64")
     n = len(case.specs)
     first = data.draw(st.sampled_from(WRITABLE if writable_first else LAYOUTS), label="layout of self")
     rest = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n - 1, max_size=n - 1), label="layouts")
@@ -116,10 +121,9 @@ def test_index_copy_duplicates(device, dtype, data):
 
 
 def _index_copy_args(rng, dtype):
-    while True:
-        args = I.index_args(rng, dtype)
-        if args[2].dtype == "int64":  # index_copy takes int64 indices only (index_copy-int32-index)
-            return args
+    x, dim, index, source = I.index_args(rng, dtype)
+    # index_copy takes int64 indices only (index_copy-index-dtype)
+    return x, dim, dataclasses.replace(index, dtype="int64"), source
 
 
 @pytest.mark.op("index_put")

@@ -1,5 +1,6 @@
-"""The index strategies produce what they document: valid and repeated indices, empty index arrays, gather and
-scatter shapes torch accepts, split arguments, reshape targets, and NumPy arrays with the strides of each layout."""
+"""The indexing, joining and views strategies produce what they document: valid and repeated indices, empty index
+arrays, gather and scatter shapes torch accepts, split arguments, reshape targets, NumPy arrays with the strides of
+each layout, and sizes from the size classes (medium and long rows, few empty cases)."""
 import math
 import random
 
@@ -8,8 +9,12 @@ import pytest
 import torch
 from hypothesis import given, settings
 
+from conformance.catalogue import indexing as catalogue_indexing
 from conformance.strategies import LAYOUTS, layouts
-from conformance.strategies import indices as I
+from conformance.strategies import indexing as I
+from conformance.strategies import joining as J
+from conformance.strategies import views as V
+from conformance.support import draw
 
 
 def _rngs(n=400):
@@ -32,7 +37,7 @@ def test_index_values_in_range_and_repeated():
         repeated += v.size > np.unique(v).size
         negative += bool(v.size and v.min() < 0)
         empty += v.size == 0
-    assert repeated > 100 and negative > 40 and empty > 10
+    assert repeated > 100 and negative > 40 and empty > 5
 
 
 def test_unique_cases_never_repeat_a_position():
@@ -59,17 +64,17 @@ def test_gather_and_scatter_shapes_are_accepted_by_torch():
 def test_split_arguments():
     for rng in _rngs():
         n = rng.randint(0, 7)
-        sizes = I.split_sizes(rng, n)
+        sizes = J.split_sizes(rng, n)
         assert sum(sizes) == n and all(s >= 0 for s in sizes) and 1 <= len(sizes) <= 4
-        assert all(-n - 2 <= p <= n + 2 for p in I.split_indices(rng, n))
+        assert all(-n - 2 <= p <= n + 2 for p in J.split_indices(rng, n))
 
 
 def test_reshape_and_split_targets():
     for rng in _rngs():
         shp = I.shape(rng)
-        target = I.reshape_target(rng, shp)
+        target = V.reshape_target(rng, shp)
         np.reshape(np.zeros(shp), target)
-        viewable = I.split_target(rng, shp)
+        viewable = V.split_target(rng, shp)
         for layout in LAYOUTS:
             assert I.viewable(np.zeros(shp), layout, viewable), (shp, layout, viewable)
 
@@ -100,3 +105,30 @@ def test_case_strategy_draws_one_integer():
     run()
     assert len({repr(c) for c in seen}) > 20
     assert all(isinstance(c.seed, int) for c in seen)
+
+
+def test_index_dtypes_include_int32_and_another_integer():
+    seen = {I.index_dtype(rng, 5) for rng in _rngs()}
+    assert seen == {"int64", "int32", I.OTHER_INDEX}
+    assert {I.index_dtype(rng, 1000) for rng in _rngs()} == {"int64", "int32"}  # int8 cannot hold the indices
+
+
+def _elements(case):
+    return max((math.prod(s.shape) for s in case.specs), default=0)
+
+
+def test_sizes_come_from_the_size_classes():
+    """Under the drawn rank, at least 30 % of gather cases have 16+ elements, 10 % 256+, at most 10 % are empty."""
+    sizes = [_elements(draw(catalogue_indexing.ENTRIES[3].strategy("float32"), seed)) for seed in range(300)]
+    assert catalogue_indexing.ENTRIES[3].name == "gather"
+    n = len(sizes)
+    assert sum(s >= 16 for s in sizes) >= 0.3 * n
+    assert sum(s >= 256 for s in sizes) >= 0.1 * n
+    assert sum(s == 0 for s in sizes) <= 0.1 * n
+
+
+def test_rank_shrinks_to_the_simplest_shape():
+    """The first shape of a case is picked by the drawn rank: rank 0 is the simplest (size 0) shape."""
+    rng = I.Draw(7, 0.0)
+    assert math.prod(I.sized_shape(rng)) == 0
+    assert rng.rank is None  # used once
