@@ -187,12 +187,14 @@ def _normal(rng: np.random.Generator, shape, complex_: bool) -> np.ndarray:
 
 # ---- known divergences -----------------------------------------------------------------------------------
 
-def divergence_for(op: OpEntry, sample: Sample, dtype: str):
-    """The known gradient divergence (:mod:`conformance.catalogue.gradients`) that applies to this sample."""
+def divergence_for(op: OpEntry, sample: Sample, dtype: str, device: str = "cpu"):
+    """The known gradient divergence that applies to this sample: a record of the op's own with
+    ``about="gradient"``, or one of :mod:`conformance.catalogue.gradients` naming the op."""
     from conformance.catalogue import gradients as known
 
-    for div in known.DIVERGENCES:
-        if div.op == op.name and div.applies is not None and div.applies(sample, dtype):
+    own = [d for d in op.divergences if d.about == "gradient"]
+    for div in own + [d for d in known.DIVERGENCES if d.op == op.name]:
+        if div.applies is not None and div.holds_on(device) and div.applies(sample, dtype):
             return div
     return None
 
@@ -247,7 +249,7 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     if div is not None and div.raises:
         stats.skip("known divergence: torch raises")
         return False
-    gdiv = divergence_for(op, sample, dtype)
+    gdiv = divergence_for(op, sample, dtype, device)
     if gdiv is not None:
         stats.hits.add(gdiv.id)
         if gdiv.raises:

@@ -86,6 +86,9 @@ class Divergence:
     devices: tuple = ()
     #: records that share one root cause in torch (one upstream report: ``conformance list --bugs``)
     root_cause: str = ""
+    #: ``"forward"`` (the op's result) or ``"gradient"`` (its vector-Jacobian product: the gradient tests hold
+    #: torch to it, with ``raises`` for a backward that raises, or leave the sample to a pinned bespoke test)
+    about: str = "forward"
 
     def __post_init__(self):
         if self.kind not in ("intended", "bug", "unspecified"):
@@ -93,7 +96,7 @@ class Divergence:
         modes = self.modes()
         # gradient records (family autograd) hold torch to raising in backward, or leave the sample to a
         # bespoke test that pins the documented gradient
-        gradient = self.family == "autograd"
+        gradient = self.family == "autograd" or self.about == "gradient"
         if self.applies is not None and len(modes) != 1 and not (gradient and len(modes) <= 1):
             _PROBLEMS.append(f"divergence {self.id}: a record with a condition holds torch to exactly one of "
                              f"{', '.join(MODES)}; it has {', '.join(modes) or 'none'}")
@@ -200,7 +203,7 @@ class OpEntry:
         if bad:
             raise ValueError(f"op {self.name}: unknown dtypes {bad}")
         for div in self.divergences:
-            object.__setattr__(div, "family", self.family)
+            object.__setattr__(div, "family", "autograd" if div.about == "gradient" else self.family)
 
     @property
     def fn(self) -> Callable:
@@ -245,7 +248,7 @@ class OpEntry:
         """``(divergence, condition)`` of the first record that holds on ``device`` and applies to the sample
         (``condition``: True, or the mask of the elements it applies to), else ``(None, False)``."""
         for div in self.divergences:
-            if div.applies is None or not div.holds_on(device):
+            if div.applies is None or not div.holds_on(device) or div.about != "forward":
                 continue
             found = div.condition_mask(sample, dtype)
             if found is not False:
