@@ -12,6 +12,8 @@ FAMILIES = {
     "sorting": "sort, argsort, topk, unique, searchsorted",
     "linalg": "dot, matmul, tensordot and friends",
     "einsum": "einsum on generated equations",
+    "decompositions": "torch.linalg's solvers, decompositions and matrix functions against numpy.linalg",
+    "fft": "torch.fft against numpy.fft: every transform, norm mode, length and dim form",
     "functional": "torch.nn.functional",
     "autograd": "gradients and backward semantics",
     "modules": "torch.nn.Module semantics and hooks",

@@ -110,6 +110,7 @@ class Stats:
     nonfinite_accepted: int = 0
     worst: float = 0.0        # the largest |difference| / tolerance seen
     hits: set = dataclasses.field(default_factory=set)   # known gradient divergences met
+    partial: set = dataclasses.field(default_factory=set)  # forms torch has no kernel for (support facts)
     skipped: dict = dataclasses.field(default_factory=dict)
 
     def skip(self, why: str) -> None:
@@ -134,7 +135,8 @@ def require_checked(op: OpEntry, device: str, dtype: str, stats: Stats) -> None:
 
 def differentiable(op: OpEntry, sample: Sample) -> list[int]:
     """Positions in ``sample.arrays`` of the arguments to differentiate."""
-    inexact = [i for i, a in enumerate(sample.arrays) if dtypes.is_inexact(dtypes.name_of(a.dtype))]
+    inexact = [i for i, a in enumerate(sample.arrays) if dtypes.is_inexact(dtypes.name_of(a.dtype))
+               and dtypes.name_of(a.dtype) not in dtypes.FLOAT8]  # float8: no finite differences (partners too)
     chosen = getattr(op, "grad_args", None)
     if chosen is None:
         return inexact
@@ -236,6 +238,21 @@ class _Out:
     big: float = np.inf           # values beyond this are out of range (for the dtype under test and its own)
 
 
+def _neither_computes(op: OpEntry, sample: Sample, device: str, dtype: str) -> None:
+    """NumPy refuses the sample; if torch refuses it too, the cell may be one that neither library computes (rfft
+    of a complex signal): skipped as unsupported when the support probes say so (else nothing happens)."""
+    from conformance import support
+
+    args, kwargs, _ = sample.torch_inputs(device)
+    try:
+        op.call(args, kwargs)
+    except Exception as exc:  # noqa: BLE001
+        try:
+            support.skip_if_unsupported(op, device, dtype, exc)
+        except support.PartialSupport:
+            pass
+
+
 def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | None = None,
           directions: int | None = None, ref=None) -> bool:
     """Checks torch's VJP on one sample against finite differences of the NumPy reference (rule: module
@@ -269,6 +286,7 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     try:
         y0 = _evaluate(ref, sample, {})
     except Exception:  # noqa: BLE001 - NumPy rejects the sample: the forward tests judge that
+        _neither_computes(op, sample, device, dtype)
         stats.skip("NumPy reference raises")
         return False
     ts = [{i: _normal(rng, x[i].shape, np.iscomplexobj(x[i])) * (1.0 + np.abs(x[i])) for i in diff_idx}
@@ -283,7 +301,10 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
         _forward_raised(op, sample, device, dtype, exc)
         from conformance import support
 
-        support.skip_if_unsupported(op, device, dtype, exc)  # no kernel for this dtype at all: unsupported
+        try:
+            support.skip_if_unsupported(op, device, dtype, exc)  # no kernel for this dtype at all: unsupported
+        except support.PartialSupport as gap:  # no kernel for this form (a partner's dtype): a support fact
+            stats.partial.add(gap.form)
         stats.skip("torch raises (forward)")
         return False
     outs_t = _flatten(result)

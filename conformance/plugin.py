@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from conformance import dtypes as _dtypes
+
+if sys.version_info < (3, 11):  # pragma: no cover - Hypothesis brings the backport there
+    from exceptiongroup import BaseExceptionGroup
 from conformance.families import FAMILIES
 
 SUITE = "conformance.suite"
@@ -292,7 +295,7 @@ def pytest_collection_finish(session):
     session.config._conformance_groups = groups
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if getattr(config, "_conformance", None) is None or config.getvalue("dist") != "load":
         return None
@@ -439,7 +442,7 @@ def _seed_for_profile(state, item) -> None:
         return
     from conformance import seeding
 
-    test._hypothesis_internal_use_seed = seeding.seed_of(seeding.test_id(item.nodeid))
+    test._hypothesis_internal_use_seed = seeding.seed_of(seeding.test_id(item))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -465,6 +468,11 @@ def pytest_runtest_makereport(item, call):
             item.config._conformance.broken_devices.setdefault(device, item.nodeid)
         from conformance.check import Mismatch
 
+        more = 0
+        if isinstance(exc, BaseExceptionGroup):  # Hypothesis found several distinct failures: the first is shown
+            leaves = _leaves(exc)
+            exc = next((e for e in leaves if isinstance(e, Mismatch)), leaves[0] if leaves else exc)
+            more = len(leaves) - 1
         notes = [n for n in getattr(exc, "__notes__", []) if n]
         meta["falsifying_example"] = "\n".join(notes) or None
         if isinstance(exc, TimeLimitExceeded):
@@ -475,7 +483,16 @@ def pytest_runtest_makereport(item, call):
         else:
             text = f"{type(exc).__name__}: {exc}"
             meta["message"] = text if len(text) < 4000 else text[:4000] + " ..."
+        if more:
+            meta["message"] += f"\n(and {more} more distinct failure{'s' * (more > 1)} of this test: see its log)"
     rep.user_properties.append(("conformance", meta))
+
+
+def _leaves(group) -> list:
+    out = []
+    for e in group.exceptions:
+        out += _leaves(e) if isinstance(e, BaseExceptionGroup) else [e]
+    return out
 
 
 def _state():

@@ -212,3 +212,37 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
     else:
         lines += [""] + bound_check_lines(problem, problem.shape)
     return "\n".join(lines) + "\n"
+
+
+_SAME_BITS = ("def same_bits(a, b):\n"
+              "    a, b = a.detach().cpu().resolve_conj(), b.detach().cpu().resolve_conj()\n"
+              "    return (a.dtype == b.dtype and a.shape == b.shape and\n"
+              "            torch.equal(a.contiguous().reshape(-1).view(torch.uint8),\n"
+              "                        b.contiguous().reshape(-1).view(torch.uint8)))\n")
+
+
+def variant_snippet(*, title: str, sample, device: str, torch_fn, method: str, inplace: bool,
+                    within=None) -> str:
+    """The reproduction of a method or in-place variant that differs from the function: both on the same
+    inputs, compared bit for bit (``within``: the op's bound, for an in-place result whose memory layout may
+    select another kernel path; a :class:`~conformance.tolerance.Tolerance`)."""
+    lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}"]
+    names: dict[int, str] = {}
+    for i, (a, lay) in enumerate(zip(sample.arrays, sample.layouts)):
+        lines.append(f"x{i} = {array_literal(a)}")
+        lines += layouts.source(f"t{i}", f"x{i}", a, lay)
+        names[id(a)] = f"t{i}"
+    fsrc, defs = callable_source(torch_fn, set())
+    first, rest = sample.args[0], sample.args[1:]
+    lines += [""] + [d + "\n" for d in defs] + [_SAME_BITS]
+    lines.append(f"want = {call(fsrc, sample.args, sample.kwargs, names)}")
+    if inplace:
+        lines.append(f"want = want.to({render(first, names)}.dtype)  # what the input receives")
+    lines.append(f"got = {call(f'{render(first, names)}.{method}', rest, sample.kwargs, names)}")
+    lines += ["print('function:', want)", f"print('{method}:', got)"]
+    if within is not None and (within.rtol or np.any(within.atol)):
+        lines.append(f"torch.testing.assert_close(got, want, rtol={within.rtol!r}, atol={float(np.max(within.atol))!r},"
+                     " equal_nan=True)")
+    else:
+        lines.append(f"assert same_bits(got, want), 'the {method} variant differs from the function'")
+    return "\n".join(lines) + "\n"

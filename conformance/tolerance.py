@@ -524,3 +524,212 @@ def softmax(result: str, value, shift, weighted_shift, count, *, log: bool = Fal
         rel = gamma(y + w + n + 5, ua) + gamma(y + w + n + 5, U64)
         bound = np.where(v > 0, rel * v, 0.0) + (n + 2) * ea
     return absolute(result, bound, device=device, why=f"softmax over {int(np.max(n))} terms")
+
+
+# ---- appended builders (fft family) --------------------------------------------------------------------------
+
+def fft_stages(n: int) -> int:
+    """The radix-2 stages whose error a fast transform of length ``n`` is bounded by (see :func:`fft`): ``log2 n``
+    for a power of two, ``3 ceil(log2 4n) + 2`` for any other length (a length-1 transform is exact)."""
+    n = int(n)
+    if n <= 1:
+        return 0
+    if n & (n - 1) == 0:
+        return n.bit_length() - 1
+    return 3 * math.ceil(math.log2(4 * n)) + 2
+
+
+def fft(result: str, input_norm, lengths, *, exponent=0, real: bool = False, hermitian: bool = False,
+        scale=1.0, input_rounding: bool = False, device: str = "cpu") -> Tolerance:
+    """A discrete Fourier transform over dims whose (full, unhalved) lengths are ``lengths`` (an n-dim transform:
+    one 1-dim transform per dim), computed by a fast algorithm in torch's accumulation type and rounded to
+    ``result``. ``input_norm * 2**exponent``: the 2-norm of each element's input slice over the transformed dims
+    (broadcastable to the result; the exponent keeps float64's range for inputs near its largest value);
+    ``real``: a real-to-complex or complex-to-real transform; ``hermitian``: the input is a half spectrum
+    (complex-to-real); ``scale``: the ``norm`` factor applied (1, ``1/sqrt N`` or ``1/N``, ``N`` the product of
+    ``lengths``); ``input_rounding``: the input was converted to the accumulation type first (integers: torch
+    computes their transforms in float32).
+
+    Derivation (Higham, *Accuracy and Stability*, sec. 24.1, Theorem 24.2). A radix-2 Cooley-Tukey FFT of length
+    ``n = 2**t`` with computed weights ``|w^ - w| <= mu`` gives ``y^ = fl(F x)`` with
+
+        ``||y^ - y||_2 <= t eta / (1 - t eta) ||y||_2,   eta = mu + gamma_4 (sqrt 2 + mu)``,
+
+    ``u`` the unit roundoff of the accumulation type; the weights are taken good to one ulp, ``mu = 2u``. The
+    bound is on the 2-norm of the error, so it bounds every element (``|y^_k - y_k| <= ||y^ - y||_2``): the
+    per-element absolute bound used here. Other lengths: a mixed-radix pass of a prime radix ``p`` computes
+    ``p``-point DFTs, each output a sum of ``p`` twiddled terms, good to ``mu + gamma_{p+2} (sqrt p + mu)`` relative
+    in the 2-norm (the radix-2 ``eta`` for ``p = 2``), which is at most ``3 log2 p`` radix-2 stages for every
+    ``p <= 19``; a length with a larger prime factor goes through Bluestein's algorithm (a chirp product, a
+    convolution of length ``m < 4n`` by two transforms and a precomputed one, a chirp product) or Rader's (a
+    cyclic convolution of length ``n - 1`` the same way). Every such length is therefore bounded by
+    ``3 ceil(log2 4n) + 2`` radix-2 stages (:func:`fft_stages`), and an n-dim transform (one pass of 1-dim
+    transforms per dim) by the sum of its dims' stages; a real transform adds one pass (the split of a
+    half-length complex transform into the real spectrum, or its inverse).
+
+    The norm the stages act on is that of each pass's input, which the (unnormalized) DFT multiplies by
+    ``sqrt n`` per dim: ``||y||_2 = sqrt N ||x_used||_2 <= sqrt N ||x||_2`` (truncation drops elements, padding
+    adds zeros). A half spectrum's Hermitian extension counts each element at most twice: ``sqrt 2`` more for a
+    complex-to-real transform. (The bound is taken from the input, not from the result: a complex-to-real pass
+    discards the imaginary parts of its DC and Nyquist inputs, whose rounding errors the passes before it have
+    spread over the parts that are kept.) So every element is within ``rel * scale * sqrt N * g * ||x||_2``
+    (``g = sqrt 2`` for a Hermitian input, else 1), with ``rel`` the sum of
+
+    * ``t eta / (1 - t eta)`` for the ``t`` stages in the accumulation type, and the same with ``u = 2**-53`` for
+      the float64 reference;
+    * ``2u`` for the ``norm`` scaling (a rounded factor, a rounded product);
+    * ``sqrt 2 u`` for an integer input rounded to the accumulation type (a relative perturbation ``u`` of the
+      signal, carried by the transform like the signal itself);
+
+    plus ``4 t N eta_a`` for products that underflow (each off by at most the accumulation type's smallest
+    subnormal per part, through stages of gain at most ``sqrt 2``), and the final rounding to ``result`` (the
+    rtol of two roundings). Elements whose working-precision intermediates may overflow (``4 N`` times the
+    unscaled result's norm bound, which bounds every partial transform and every Bluestein intermediate, reaching
+    the largest finite value of the accumulation or of the result type) are ``nonfinite``; the bound itself stays
+    finite."""
+    acc = accumulation(result, device)
+    ua = unit(acc)
+    stages = sum(fft_stages(n) for n in lengths) + (1 if real else 0)
+    count = float(np.prod([max(int(n), 1) for n in lengths])) if len(lengths) else 1.0
+
+    def relative_error(u):
+        e = stages * (2 * u + 4 * u / (1 - 4 * u) * (math.sqrt(2.0) + 2 * u))  # t eta, eta = mu + gamma_4 (...)
+        return e / (1 - e)
+
+    rel = relative_error(ua) + relative_error(U64) + 2 * ua + (math.sqrt(2.0) * ua if input_rounding else 0.0)
+    gain = math.sqrt(count) * (math.sqrt(2.0) if hermitian else 1.0)
+    norm = np.asarray(input_norm, dtype=np.float64)
+    k = np.asarray(exponent)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        atol = np.ldexp(rel * float(scale) * gain * norm, k) + 4 * max(stages, 1) * count * eta(acc)
+        reach = np.log2(np.maximum(norm * 4 * count * gain, tiny("float64"))) + k
+        nonfinite = reach >= min(math.log2(biggest(acc)), math.log2(biggest(result)))
+    return absolute(result, atol, device=device,
+                    why=f"fft over lengths {tuple(int(n) for n in lengths)}: {stages} radix-2 stages") \
+        .accepting_nonfinite(nonfinite)
+
+
+# ---- appended builders (decompositions family) ---------------------------------------------------------------
+
+#: the constant ``c`` of Higham's ``gamma~_k = c k u / (1 - c k u)`` for the normwise backward error of the LAPACK
+#: factorizations built from orthogonal transformations (Householder QR, the SVD, the symmetric and nonsymmetric
+#: eigenvalue problems): Higham, Thm 19.4 (QR: ``gamma~_{mn}``), Golub & Van Loan, sec. 5.1, 8.3 and 8.6 (``p(n) u``
+#: with ``p`` a modest function of the size); Cholesky and LU have the explicit ``gamma_{3n}`` (Higham, Thm 10.3,
+#: Thm 9.3), which ``c = 8`` covers as well
+FACTORIZATION_C = 8
+
+
+def factorization(result: str, m, n, *, device: str = "cpu") -> float:
+    """The normwise relative backward error ``||dA||_F / ||A||_F`` of a backward stable factorization of an
+    ``m x n`` matrix computed in torch's precision for ``result``: ``gamma_a(c m n)`` (:data:`FACTORIZATION_C`),
+    plus the same for the float64 reference the suite compares with (a residual measured from NumPy's float64
+    factorization is itself of that size). A residual of the factorization's defining identity (``||QR - A|| /
+    ||A||``), an orthogonality defect (``||Q^H Q - I||``, which a product of ``n`` rounded reflections keeps within
+    the same ``gamma~``: Higham, Lemma 19.3), and by Weyl's theorem the error of each eigenvalue or singular value
+    relative to ``||A||_F`` (Golub & Van Loan, Thm 8.1.4 and Cor. 8.6.2) are bounded by it."""
+    k = FACTORIZATION_C * max(float(m), 1.0) * max(float(n), 1.0)
+    return float(gamma(k, unit(accumulation(result, device))) + gamma(k, U64))
+
+
+def lu_backward(result: str, n, lu_magnitude, *, device: str = "cpu"):
+    """``gamma_a(3n) || |L| |U| ||_F`` (and the float64 reference's own ``gamma_64(3n)``): the normwise bound of
+    ``dA`` for an LU factorization with partial pivoting, ``(A + dA) = L U`` with ``|dA| <= gamma_{3n} |L| |U|``
+    (Higham, Thm 9.3); the solves with the triangles add ``gamma_n`` each (Thm 9.4), inside ``gamma_{3n}``."""
+    ua = unit(accumulation(result, device))
+    k = 3 * max(float(n), 1.0)
+    return (gamma(k, ua) + gamma(k, U64)) * np.asarray(lu_magnitude, dtype=np.float64)
+
+
+def forward_from_backward(delta):
+    """The relative forward error of an inverse or a solve whose backward error, scaled by the inverse's norm, is
+    ``delta = ||dA|| ||A^-1||`` (Higham, Thm 7.2: ``||dX|| / ||X|| <= delta / (1 - delta)``), where ``delta < 1/2``;
+    elsewhere (an ill-conditioned matrix, for which no forward bound exists) NaN: the caller leaves those
+    elements to the backward error."""
+    d = np.asarray(delta, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(d < 0.5, d / (1 - d), np.nan)
+
+
+def determinant(result: str, n, norm, eps, *, device: str = "cpu") -> Tolerance:
+    """The determinant of an ``n x n`` matrix of Frobenius norm ``norm`` computed from a factorization with
+    normwise backward error ``eps = ||dA||_F``: ``|det(A + dA) - det(A)| <= n eps ||A||_2^(n-1) (1 + eps /
+    ||A||_2)^(n-1)`` (Ipsen and Rehman, "Perturbation bounds for determinants and characteristic polynomials",
+    SIAM J. Matrix Anal. Appl. 30 (2008), Cor. 2.14; ``||A||_2 <= ||A||_F``), evaluated in logarithms (the powers
+    leave float64's range before the bound does), plus the final rounding. Where the bound or the determinant's
+    scale ``||A||^n`` reaches the largest value of the result type, the factorization's product may overflow:
+    ``nonfinite``."""
+    n = np.maximum(np.asarray(n, dtype=np.float64), 1.0)
+    a = np.asarray(norm, dtype=np.float64)
+    e = np.asarray(eps, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        log_bound = np.log(n) + np.log(e) + (n - 1) * (np.log(a) + np.log1p(e / np.where(a > 0, a, 1.0)))
+        log_bound = np.where((a > 0) & (e > 0), log_bound, -np.inf)
+        atol = np.exp(np.minimum(log_bound, 709.0))
+        scale = n * np.log(np.where(a > 0, a, 1.0))
+        over = (log_bound >= np.log(biggest(result))) | (scale >= np.log(biggest(result)))
+    return Tolerance(rounded_twice(result), atol + 2 * eta(result), over, why="determinant (Ipsen-Rehman)")
+
+
+# ---- appended builders (reductions family, wave 2) -----------------------------------------------------------
+
+def sequential_product(result: str, log2_big, log2_small, count, has_zero, *, precision: str | None = None,
+                       device: str = "cpu", why: str = "product") -> Tolerance:
+    """:func:`product` for a product whose every partial product is rounded to ``precision`` (by default the
+    result dtype itself: a half-type product accumulated in the half type) rather than to torch's accumulation
+    type; the arguments are :func:`product`'s.
+
+    Derivation (Higham, sec. 3.1, without the first-order truncation). With ``u`` the unit roundoff of
+    ``precision``, each of the ``count - 1`` multiplications rounds once, ``p_k = p_{k-1} x_k (1 + d_k)``,
+    ``|d_k| <= u``, so the computed product is the exact one times ``prod (1 + d_k)``, within a relative
+    ``(1 + u)^(count - 1) - 1`` of it (finite for every length, where ``gamma(count - 1)`` is not once
+    ``(count - 1) u >= 1``). A partial product that rounds into the subnormal range of ``precision`` adds at most
+    ``eta_p`` times what the remaining factors can make of it (``2**log2_big``), at most ``count`` times; one that
+    may overflow ``precision`` marks the element ``nonfinite``. Against the float64 reference rounded once to
+    ``result``: its own ``gamma_64(count)``, the two roundings of ``result`` and ``2 eta`` for subnormal
+    results."""
+    p = precision or D.real_of(result)
+    u = unit(p)
+    n = np.maximum(np.asarray(count, dtype=np.float64), 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        growth = np.expm1((n - 1) * np.log1p(u))
+        hi, lo = np.asarray(log2_big, dtype=np.float64), np.asarray(log2_small, dtype=np.float64)
+        mag = np.where(has_zero, 0.0, np.exp2(np.minimum(hi + lo, 4000.0)))
+        may_under = lo < math.log2(tiny(p)) + 1
+        under = np.where(may_under, n * eta(p) * np.exp2(np.minimum(hi, 4000.0)), 0.0)
+        atol = (growth + gamma(n, U64)) * mag + under + 2 * eta(result)
+        over = hi + 1 > math.log2(biggest(p))
+    return Tolerance(rounded_twice(result), atol, _nonfinite_where(mag * (1 + growth), result, p, over),
+                     why=f"{why}: partial products rounded to {p}")
+
+
+def complex_log_sum_exp(result: str, count, cancellation, *, device: str = "cpu") -> Tolerance:
+    """:func:`log_sum_exp` of complex inputs: ``m + log(sum_i exp(z_i - m))`` with ``m`` the largest real part,
+    the logarithm the principal value; ``cancellation`` = ``kappa = sum_i |exp(z_i - m)| / |sum_i exp(z_i - m)|``
+    of each result element (broadcastable to it; 1 for real inputs).
+
+    Derivation. The terms ``w_i = exp(z_i - m)`` have magnitudes ``exp(Re z_i - m) <= 1``, the largest 1, so
+    ``A = sum |w_i| >= 1``; but the complex sum ``s`` may cancel: ``|s| = A / kappa``. Each term is computed to
+    the relative error of :func:`log_sum_exp`'s terms (the rounded shift, the exponential) and the sum of ``n``
+    complex terms to ``gamma_a(depth(n))`` relative to ``A`` per part: ``|s^ - s| <= e A`` with
+    ``e = u (ln n + 3) + gamma_a(depth(n)) + gamma_64(n)`` (the float64 reference's own error), i.e. a relative
+    ``r = kappa e`` of ``s``. For ``r < 1/2``, ``|log s^ - log s| <= -ln(1 - r) <= r / (1 - r)`` (real part:
+    the log of the modulus; imaginary part: the argument, which moves by at most ``asin(r)``, within the same
+    bound), plus the logarithm's own rounding ``2 u |ln|s||`` with ``|ln|s|| <= ln n + ln kappa``. For
+    ``r >= 1/2`` the sum may cancel to anything from 0 (``log 0 = -inf``: ``nonfinite``) to ``3 e A``; a
+    finite ``s^`` of the accumulation type is at least its smallest subnormal ``eta_a``, so both real parts lie in
+    ``[ln eta_a, ln(3 e A)]`` (the exact one below ``ln(3 e A)`` too) and the arguments in ``[-pi, pi]``: the
+    bound ``ln(3 e A / eta_a) + 2 pi``. The final addition of ``m`` is the final rounding (rtol)."""
+    acc = accumulation(result, device)
+    u = unit(result)
+    n = max(float(count), 1.0)
+    ln_n = math.log(n)
+    e = u * (ln_n + 3) + float(gamma(depth(n), unit(acc))) + float(gamma(3 * n + 4, U64))
+    k = np.maximum(np.asarray(cancellation, dtype=np.float64), 1.0)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        r = k * e
+        small = r < 0.5
+        near = r / np.where(small, 1 - r, 1.0) + 2 * u * (ln_n + np.log(k))
+        far = np.log(3 * e * n / eta(acc)) + 2 * math.pi
+        bound = np.where(small, near, far)
+    tol = absolute(result, bound, device=device, why=f"complex logsumexp of {int(n)} terms")
+    return dataclasses.replace(tol, nonfinite=~small)

@@ -132,3 +132,42 @@ def test_rank_shrinks_to_the_simplest_shape():
     rng = I.Draw(7, 0.0)
     assert math.prod(I.sized_shape(rng)) == 0
     assert rng.rank is None  # used once
+
+
+def test_long_indices_makes_other_index_dtypes_int64():
+    for seed in range(200):  # the specs of scatter_args: x, index, src
+        case = draw(I.case(I.scatter_args, "int8"), seed)
+        if case.specs[1].dtype == I.OTHER_INDEX:
+            break
+    assert case.specs[1].dtype == I.OTHER_INDEX
+    moved = I.long_indices(case)
+    assert moved.specs[1].dtype == "int64"
+    assert [s.dtype for s in moved.specs if s.domain is None] == [s.dtype for s in case.specs if s.domain is None]
+
+
+def test_put_without_accumulate_writes_each_position_once():
+    for rng in _rngs():
+        (x, index, source), kwargs = I._put(rng, "float32")
+        assert math.prod(index.shape) <= 1
+        assert not kwargs.get("accumulate", False)
+
+
+def test_new_view_strategies_draw_valid_calls_mostly():
+    """diag, roll, rot90, tile, meshgrid, vander: most drawn calls are accepted by NumPy (a few are invalid on
+    purpose), and square results stay small."""
+    from conformance.references import views as R
+
+    for build, ref in ((V._diag, R.diag), (V._roll, R.roll), (V._rot90, R.rot90), (V._tile, R.tile),
+                       (V._meshgrid, R.meshgrid), (V._vander, R.vander)):
+        ok = 0
+        for rng in _rngs(150):
+            made = build(rng, "float32")
+            args, kwargs = made if len(made) == 2 and isinstance(made[1], dict) else (made, {})
+            arrays = [np.zeros(a.shape, a.dtype) if hasattr(a, "shape") else a for a in args]
+            try:
+                out = ref(*arrays, **kwargs)
+                ok += 1
+                assert sum(np.size(o) for o in (out if isinstance(out, tuple) else (out,))) <= 200_000
+            except (ValueError, IndexError, TypeError):
+                pass
+        assert ok >= 120, build.__name__

@@ -145,8 +145,44 @@ def _wide_unsigned_no_kernel(op: str, kernel: str):
         dtypes=("uint16",))
 
 
+def _e8m0_scalar_differs(s) -> bool:
+    """A float8_e8m0fnu tensor with a (non-complex) scalar that torch converts to another value of the format than
+    ml_dtypes does (zero, a negative number, a magnitude below 2**-127)."""
+    x, y = s.args[0], s.args[1]
+    if _beyond_int64(s):
+        return False  # torch cannot read the int (the record of that raises)
+    if isinstance(y, np.ndarray) and y.ndim == 0 and not D.is_complex(D.name_of(y.dtype)):
+        y = float(y.astype(np.float64))  # a zero-dim tensor converts to the format as a scalar does
+    if (not isinstance(x, np.ndarray) or D.name_of(x.dtype) != "float8_e8m0fnu" or isinstance(y, np.ndarray)
+            or isinstance(y, (complex, np.complexfloating))):
+        return False
+    e8m0 = D.NUMPY["float8_e8m0fnu"]
+    with np.errstate(all="ignore"):
+        mine = float(np.asarray(float(y)).astype(e8m0).astype(np.float64))
+    theirs = float(R.e8m0_scalar_torch(y, e8m0).astype(np.float64))
+    return not (mine == theirs or (mine != mine and theirs != theirs))
+
+
+def _e8m0_scalar(op: str):
+    return Divergence(
+        id=f"{op}-e8m0-scalar", op=op,
+        condition="a float8_e8m0fnu tensor with a scalar (or a zero-dim real tensor) that is zero, "
+                  "negative or below 2**-127 in magnitude",
+        torch_behaviour="converts the scalar to the format first, which has no zero and no sign: the magnitude of "
+                        "a negative scalar (-1 is 1) and 2**-127 for 0, so e8m0 tensor == 0 is True at 2**-127",
+        numpy_behaviour="ml_dtypes converts zero and negative numbers to NaN (the format has no zero or sign): "
+                        "every comparison with them is False (!= True)",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (float8_e8m0fnu: no zero, no "
+                  "sign)", kind="unspecified",
+        applies=lambda s, d: _e8m0_scalar_differs(s), torch_ref=getattr(R, f"{op}_e8m0_torch"),
+        example=lambda d: ((_arr([2.0 ** -127, 1.0, 2.0], d), 0), {}),
+        counterexample=lambda d: ((_arr([2.0 ** -127, 1.0, 2.0], d), 1), {}),
+        dtypes=("float8_e8m0fnu",))
+
+
 def _comparison_divs(op: str, torch_ref, ordering: bool):
-    divs = [_promotion_raises(op)]
+    # (the ordering comparisons have no float8_e8m0fnu kernel at all)
+    divs = [_promotion_raises(op)] + ([] if ordering else [_e8m0_scalar(op)])
     if ordering:
         divs.append(_wide_unsigned_no_kernel(op, f"{op}_cpu"))
     if ordering:
@@ -239,9 +275,12 @@ def _infinite_tolerance_and_operand(s, d):
     return np.broadcast_to(xi, np.broadcast_shapes(x.shape, y.shape)) | yi
 
 
-def _any_infinite_tolerance_and_operand(s, d) -> bool:
-    found = _infinite_tolerance_and_operand(s, d)
-    return bool(np.any(found))
+def _nonfinite_difference(s, d):
+    """The elements of either kind: an infinite operand with an infinite tolerance, or an overflowing difference."""
+    a, b = _infinite_tolerance_and_operand(s, d), _difference_overflows(s, d)
+    if a is False or b is False:
+        return b if a is False else a
+    return a | b
 
 
 def _big_integers(s) -> bool:
@@ -273,6 +312,46 @@ def _integers_in_float32(op: str, torch_ref):
             dtypes=("int32",))
 
 
+def _difference_overflows(s, d):
+    """The elements where both operands are finite and ``|x - y|`` or ``|y|`` (a complex magnitude), computed in
+    their dtype, is not (a mask over the result; False for other dtypes than floating and complex ones)."""
+    x, y = s.args[0], s.args[1]
+    if x.dtype != y.dtype or not D.is_inexact(D.name_of(x.dtype)):
+        return False
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(x) & np.isfinite(y)
+        over = np.isinf(np.abs(x - y)) | np.isinf(np.abs(y))
+    return np.broadcast_to(finite & over, np.broadcast_shapes(x.shape, y.shape))
+
+
+def _zero_tolerance_big_integers(s) -> bool:
+    if s.kwargs.get("rtol", 1e-05) != 0 or s.kwargs.get("atol", 1e-08) != 0:
+        return False
+    return any(D.name_of(a.dtype) in INT_NAMES and a.size and np.abs(a.astype(np.float64)).max() >= 2 ** 53
+               for a in s.arrays)
+
+
+def _zero_tolerance_exact(op: str, torch_ref):
+    near = op.endswith("_near")
+    big = 2 ** 53 + 1
+    return Divergence(
+        id=f"{op}-zero-tolerance-integers-exact", op=op,
+        condition="integer inputs beyond 2**53 in magnitude, with rtol=0 and atol=0",
+        torch_behaviour="compares the integers exactly (with both tolerances 0, isclose is x == y): 2**53 + 1 is "
+                        "not close to 2**53",
+        numpy_behaviour="np.isclose converts integers to float64 first, where distinct integers beyond 2**53 can "
+                        "round to the same value and are then close",
+        reference="https://numpy.org/doc/stable/reference/generated/numpy.isclose.html ; "
+                  "https://pytorch.org/docs/stable/generated/torch.isclose.html", kind="unspecified",
+        applies=lambda s, d: _zero_tolerance_big_integers(s), torch_ref=torch_ref,
+        example=(lambda d: ((_arr([big, 3], d), _arr([-1, 0], d)), {"rtol": 0.0, "atol": 0.0})) if near else
+        (lambda d: ((_arr([big, 3], d), _arr([big - 1, 3], d)), {"rtol": 0.0, "atol": 0.0})),
+        counterexample=(lambda d: ((_arr([2 ** 52 + 1, 3], d), _arr([-1, 0], d)), {"rtol": 0.0, "atol": 0.0}))
+        if near else
+        (lambda d: ((_arr([2 ** 52 + 1, 3], d), _arr([2 ** 52, 3], d)), {"rtol": 0.0, "atol": 0.0})),
+        dtypes=("int64",))
+
+
 def _close_divs(op: str, torch_ref, elementwise: bool):
     doc = f"https://pytorch.org/docs/stable/generated/torch.{op}.html"
     return (
@@ -297,20 +376,24 @@ def _close_divs(op: str, torch_ref, elementwise: bool):
             counterexample=lambda d: ((_arr([1, 2], d), _arr([1, 2], d)), {}),
             dtypes=("float32",)),
         _integers_in_float32(op, torch_ref),
+        _zero_tolerance_exact(op, torch_ref),
         Divergence(
-            id=f"{op}-infinite-tolerance", op=op,
-            condition="rtol or atol infinite, with an infinite operand" +
-                      (" (the elements where an operand is infinite)" if elementwise else ""),
-            torch_behaviour="a non-finite value is close only to an equal value (and NaN to NaN with "
-                            "equal_nan), whatever the tolerance",
-            numpy_behaviour="|x - y| <= atol + rtol * |y| holds for inf - finite when the tolerance is "
-                            "infinite: inf is close to any finite y",
-            reference=doc, kind="intended",
-            applies=_infinite_tolerance_and_operand if elementwise else _any_infinite_tolerance_and_operand,
+            id=f"{op}-nonfinite-difference", op=op,
+            condition="an infinite |x - y| that NumPy's bound does not exclude: an infinite operand with rtol or atol "
+                      "infinite, or finite operands whose difference, or the magnitude of the second, overflows in "
+                      "their dtype" + (" (those elements)" if elementwise else ""),
+            torch_behaviour="not close: a non-finite value is close only to an equal value (and NaN to NaN with "
+                            "equal_nan), whatever the tolerance, and torch requires the difference |x - y| to be "
+                            "finite (it scales y by rtol before taking its magnitude, so |rtol * y| stays finite)",
+            numpy_behaviour="|x - y| <= atol + rtol * |y| in the dtype holds for inf <= inf: inf is close to any "
+                            "finite y with an infinite tolerance, and complex64 3.4e38 - 3.4e38j (whose magnitude "
+                            "overflows) is close to 214 - 1.2j",
+            reference=doc + " (non-finite inputs are close only when equal)", kind="intended",
+            applies=_nonfinite_difference if elementwise else (lambda s, d: bool(np.any(_nonfinite_difference(s, d)))),
             torch_ref=torch_ref,
-            example=lambda d: ((_arr([INF, 1.0], d), _arr([1e30, 1.0], d)), {"atol": INF}),
-            counterexample=lambda d: ((_arr([3.0, 1.0], d), _arr([1e30, 1.0], d)), {"atol": INF}),
-            dtypes=("float32",)),
+            example=lambda d: ((_arr([214.75 - 1.25j, 1.0], d), _arr([3.4e38 - 3.4e38j, 1.0], d)), {}),
+            counterexample=lambda d: ((_arr([214.75 - 1.25j, 1.0], d), _arr([3e37 - 3e37j, 1.0], d)), {}),
+            dtypes=("complex64",)),
     )
 
 
@@ -357,6 +440,9 @@ def _fm_divs(op: str, torch_ref):
             numpy_behaviour="a dtype that holds both (NEP 50): int64, float32",
             reference=PROMOTION_DOC, kind="intended",
             applies=lambda s, d: _promotion_differs(s), torch_ref=torch_ref,
+            # the model computes in torch's common dtype: its result dtype is torch's (bfloat16 with float16 is
+            # float16 when the float16 tensor has dims), which the float16 stand-in for bfloat16 cannot express
+            native=True,
             example=lambda d: ((_arr([1, 2, np.nan], d), np.array([3, 4, 5], dtype=np.int16)), {}),
             counterexample=lambda d: ((_arr([1, 2, np.nan], d), _arr([3, 4, 5], d)), {}),
             dtypes=("float16",)),
@@ -377,9 +463,12 @@ ENTRIES = [
     OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: S.closeness(d, ("float32", "int32")),
             method="allclose", divergences=_close_divs("allclose", R.allclose_torch, False), upcast=False),
     OpEntry("isclose_near", F, isclose_near, R.isclose_near, S.near, upcast=False,
-            divergences=(_integers_in_float32("isclose_near", R.isclose_near_torch),)),
-    OpEntry("allclose_near", F, allclose_near, R.allclose_near, S.near, upcast=False,
-            divergences=(_integers_in_float32("allclose_near", R.allclose_near_torch),)),
+            covers=("torch.isclose",),
+            divergences=(_integers_in_float32("isclose_near", R.isclose_near_torch),
+                         _zero_tolerance_exact("isclose_near", R.isclose_near_torch))),
+    OpEntry("allclose_near", F, allclose_near, R.allclose_near, S.near, upcast=False, covers=("torch.allclose",),
+            divergences=(_integers_in_float32("allclose_near", R.allclose_near_torch),
+                         _zero_tolerance_exact("allclose_near", R.allclose_near_torch))),
     # signed_zero=False on fmax/fmin: of -0.0 and 0.0 either is the maximum (IEEE 754 maxNum leaves it open)
     OpEntry("fmax", F, "torch.fmax", np.fmax, _fm_inputs, method="fmax", signed_zero=False,
             divergences=_fm_divs("fmax", R.fmax_torch), grad=True, upcast=False),

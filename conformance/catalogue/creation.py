@@ -12,7 +12,7 @@ DOC = "https://pytorch.org/docs/stable/generated/torch.{}.html"
 DEFAULT_DTYPE = "https://pytorch.org/docs/stable/generated/torch.set_default_dtype.html"
 
 #: ops whose floating result without a dtype= argument has the default dtype (float32), where NumPy gives float64
-DEFAULT_FLOAT_OPS = ("tensor", "zeros", "ones", "empty", "full", "arange", "linspace", "eye")
+DEFAULT_FLOAT_OPS = ("tensor", "zeros", "ones", "empty", "full", "arange", "linspace", "eye", "logspace", "asarray")
 
 
 def _default_float(op: str) -> Divergence:
@@ -23,6 +23,8 @@ def _default_float(op: str) -> Divergence:
         "arange": "a Python float among start, end and step, and no dtype= argument",
         "linspace": "no dtype= argument (any start and end)",
         "eye": "no dtype= argument",
+        "logspace": "no dtype= argument (any start and end)",
+        "asarray": "Python floats in the data (a sequence, not an array)",
     }[op]
     return Divergence(
         id=f"{op}-default-float-dtype", op=op, family="creation", condition=what,
@@ -102,4 +104,64 @@ DIVERGENCES = [_default_float(op) for op in DEFAULT_FLOAT_OPS] + [
                         "torch.tensor([0.0, -4.0], dtype=torch.float8_e8m0fnu) is [5.9e-39, 4.0]",
         numpy_behaviour="ml_dtypes' conversion gives NaN for both",
         reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types)", kind="unspecified"),
+]
+
+
+PROMOTION_DOC = "https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc"
+
+DIVERGENCES += [
+    Divergence(
+        id="promote_types-inexact-with-int", op="promote_types", family="creation",
+        condition="a floating or complex dtype with an integer (or bool) dtype",
+        torch_behaviour="the floating or complex dtype as it is: torch.promote_types(torch.float16, torch.int16) is "
+                        "float16, (complex64, int64) complex64",
+        numpy_behaviour="np.promote_types widens it to hold the integers: float32, complex128",
+        reference=PROMOTION_DOC, kind="intended"),
+    Divergence(
+        id="promote_types-limited-dtypes", op="promote_types", family="creation",
+        condition="a float8 format with any other dtype, or uint16 / uint32 / uint64 with another integer, bool or "
+                  "complex dtype (uint64 with int64 included)",
+        torch_behaviour="raises RuntimeError: 'Promotion for Float8 Types is not supported' / 'Promotion for uint16, "
+                        "uint32, uint64 types is not supported'",
+        numpy_behaviour="promotes (uint64 with int64: float64; ml_dtypes' float8 as float16)",
+        reference=f"{PROMOTION_DOC} ; https://github.com/pytorch/pytorch/issues/58734", kind="intended"),
+    Divergence(
+        id="promote_types-bfloat16-float16", op="promote_types", family="creation",
+        condition="bfloat16 with float16",
+        torch_behaviour="float32 (neither holds the other)", numpy_behaviour="no NumPy dtype is bfloat16 (ml_dtypes' "
+                                                                          "has no promotion with float16)",
+        reference=PROMOTION_DOC, kind="intended"),
+    Divergence(
+        id="can_cast-integer-to-integer", op="can_cast", family="creation",
+        condition="a signed integer dtype to an unsigned one, or a wider integer to a narrower one",
+        torch_behaviour="True: torch's casting rule refuses only a change to a lower category (complex to real, "
+                        "floating to integer, anything to bool): torch.can_cast(torch.int8, torch.uint8) is True",
+        numpy_behaviour="np.can_cast(np.int8, np.uint8, casting='same_kind') is False (a signed integer is not the "
+                        "same kind as an unsigned one)",
+        reference=f"https://pytorch.org/docs/stable/generated/torch.can_cast.html ; {PROMOTION_DOC}",
+        kind="intended"),
+    Divergence(
+        id="frombuffer-readonly-warns", op="frombuffer", family="creation",
+        condition="a read-only buffer (bytes)",
+        torch_behaviour="works and warns (UserWarning: 'The given buffer is not writable'); the tensor shares the "
+                        "buffer's memory, writing to it is undefined",
+        numpy_behaviour="np.frombuffer gives a read-only array",
+        reference=DOC.format("frombuffer"), kind="intended"),
+]
+
+DIVERGENCES += [
+    Divergence(
+        id="asarray-zero-dim-copies", op="asarray", family="creation",
+        condition="a zero-dim NumPy array",
+        torch_behaviour="copied: torch.asarray(np.array(5, dtype=np.int16)) does not share the array's memory (the "
+                        "docs say a NumPy array's memory is shared by default)",
+        numpy_behaviour="np.asarray returns the array itself", reference=DOC.format("asarray") + " (no issue found)",
+        kind="bug"),
+    Divergence(
+        id="asarray-zero-dim-copy-with-dtype-raises", op="asarray", family="creation",
+        condition="a zero-dim NumPy array with copy=True and another dtype=",
+        torch_behaviour="raises ValueError: \"can't alias tensor with dtype 'UInt16' into dtype 'Int'.\": "
+                        "torch.asarray(np.array(5, dtype=np.uint16), dtype=torch.int32, copy=True)",
+        numpy_behaviour="np.asarray(a, dtype=np.int32, copy=True) converts", reference=DOC.format("asarray") +
+        " (no issue found)", kind="bug"),
 ]

@@ -30,7 +30,8 @@ import torch
 from conformance import dtypes as D
 from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
-from conformance.catalogue.linalg import finite_abs, is_wide, nonfinite_mask, product_tolerance
+from conformance.catalogue.linalg import (wide_values, finite_abs, is_wide, nonfinite_mask, product_tolerance,
+                                         with_unrepresentable)
 from conformance.references import linalg as R
 from conformance.strategies import einsum as S
 
@@ -140,14 +141,16 @@ def _einsum_tol(sample, dtype):
     factored = m >= 3 or (m == 2 and bool(presummed))
     tol = product_tolerance(name, scale, terms_n, m, reach, amplification=amplification)
     g = T.gamma(terms_n + m, T.unit(acc))
+    # intermediates rounded to a half type: the pairwise results before the last, and each presummed operand
+    intermediates = max(m - 2, 0) + len(presummed) if m >= 2 else 0
     with np.errstate(over="ignore", invalid="ignore"):
-        overflow = not bool(partial * (1 + g) < T.biggest(acc))
+        # an intermediate overflows the accumulation type, or, rounded to a half type, that type's range
+        limit = T.biggest(name) if intermediates and T.unit(name) > T.unit(acc) else T.biggest(acc)
+        overflow = not bool(partial * (1 + g) < limit)
     if overflow:
         tol = tol.accepting_nonfinite(np.ones(np.shape(scale), dtype=bool))
     if factored and np.any(reach):
         tol = dataclasses.replace(tol, free=tol.mask("free", np.shape(scale)) | reach)
-    # intermediates rounded to a half type: the pairwise results before the last, and each presummed operand
-    intermediates = max(m - 2, 0) + len(presummed) if m >= 2 else 0
     if intermediates and T.unit(name) > T.unit(acc):
         # each rounding of the result's precision relative to the magnitudes, and an intermediate that underflows
         # there (its eta, not the accumulation type's) multiplied by the other operands
@@ -156,7 +159,8 @@ def _einsum_tol(sample, dtype):
                 intermediates * T.eta(name) * np.asarray(amplification))
         tol = tol.widened_by(T.Tolerance(0.0, np.asarray(extra, dtype=np.float64),
                                          why=f"{intermediates} intermediates rounded to {name}"))
-    return tol
+    return with_unrepresentable(tol, name, scale, lambda: R.einsum_summing_ellipsis(
+        *_with_arrays(args, [wide_values(op) for op in ops])))
 
 
 # ---- divergences -----------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Indexing: index_select, take, take_along_dim, gather, scatter (src, value, reduce), scatter_add,
 scatter_reduce, index_add, index_copy, index_fill, index_put (with and without accumulate), masked_fill,
-masked_select, masked_scatter, and tensor ``__getitem__``. Every dtype runs (what torch has no kernel for is
-reported unsupported); the strategies are :mod:`conformance.strategies.indexing`.
+masked_select, masked_scatter, tensor ``__getitem__``, put (with and without accumulate) and unravel_index
+(tril_indices / triu_indices take no tensor: ``suite/test_indexing.py``). Every dtype runs (what torch has no
+kernel for is reported unsupported); the strategies are :mod:`conformance.strategies.indexing`.
 
 Index arrays are int64, int32 and now and then int8 (a dtype torch rejects: the ``*-index-dtype`` records), with
 every valid value, narrow ranges that repeat indices, Python lists where NumPy takes them, and, for the ops that
@@ -101,12 +102,14 @@ def _unrepresentable(exact, dtype):
         return np.logical_or.reduce([np.isfinite(p) & (np.abs(p) >= limit) for p in parts])
 
 
-def _fold(tol: T.Tolerance, written, exact, dtype, free=None) -> T.Tolerance:
+def _fold(tol: T.Tolerance, written, exact, dtype, free=None, nonfinite=None) -> T.Tolerance:
     """The bound at the written elements (its rtol taken on ``|exact|``), exact equality elsewhere; ``free``
-    where the exact result is not representable in ``dtype``."""
+    where the exact result is not representable in ``dtype``; ``nonfinite`` more elements where an intermediate
+    of the working precision may leave its range."""
     with np.errstate(invalid="ignore", over="ignore"):
         atol = np.where(written, tol.atol_at(written.shape) + tol.rtol * np.nan_to_num(np.abs(exact)), 0.0)
-    nonfinite = written & tol.mask("nonfinite", written.shape)
+    more = False if nonfinite is None else nonfinite
+    nonfinite = written & (tol.mask("nonfinite", written.shape) | more)
     loose = written & _unrepresentable(exact, dtype)
     if free is not None:
         loose |= written & free
@@ -145,12 +148,18 @@ def _product_bound(dtype, out, sel, vals, include_self=True):
     exact = np.where(own, _wide(out), 1)
     np.multiply.at(exact, sel, _wide(vals))
     tol = T.product(dtype, hi, lo, count, zero, why="scatter product")
-    free = None
+    special = np.where(own, ~_finite(out), False)
+    np.logical_or.at(special, sel, ~_finite(vals))
+    # the exact product's magnitude is 2**(hi + lo): past the result dtype's largest value it is not representable
+    # (the float64 reference may itself have overflowed or underflowed on the way, in its own order)
+    free = ~special & ~zero & (hi + lo > math.log2(T.biggest(dtype)) + 1e-9)
     if D.is_complex(dtype):
-        special = np.where(own, ~_finite(out), False)
-        np.logical_or.at(special, sel, ~_finite(vals))
-        free = special
-    return _fold(tol, written, exact, dtype, free)
+        free |= special
+    # a partial product that underflows to zero in the accumulation type before an infinite factor gives NaN
+    # (0 * inf) in place of the exact infinity
+    acc = T.accumulation(dtype)
+    underflow = special & (lo < math.log2(T.eta(acc)))
+    return _fold(tol, written, exact, dtype, free, nonfinite=underflow)
 
 
 def _reduce_of(sample):
@@ -248,14 +257,15 @@ def _int_arrays(obj):
     return []
 
 
-def _index_dtype_outside(position, accepted, skip_empty=False, valid=None):
+def _index_dtype_outside(position, accepted, skip_empty=False, valid=None, zero_d_ok=False):
     """An index array of a dtype outside ``accepted`` (``skip_empty``: a non-empty one: the ops that check the
-    dtype only when there is an index to read); ``valid(sample)``: the call is otherwise well formed."""
+    dtype only when there is an index to read; ``zero_d_ok``: not 0-d, which ``__getitem__`` takes as a Python
+    integer whatever its dtype); ``valid(sample)``: the call is otherwise well formed."""
     def applies(sample, dtype):
         if valid is not None and not valid(sample):
             return False
         return any(D.name_of(a.dtype) not in accepted and (a.size > 0 or not skip_empty)
-                   for a in _int_arrays(sample.args[position]))
+                   and (a.ndim > 0 or not zero_d_ok) for a in _int_arrays(sample.args[position]))
     return applies
 
 
@@ -304,17 +314,18 @@ def _float_value_overflows(position, touches=None):
 
 
 def _index_dtype(op, position, accepted, example, counterexample, exc=(RuntimeError, IndexError), skip_empty=False,
-                 valid=None):
+                 valid=None, zero_d_ok=False):
     names = " or ".join(accepted)
     exc = exc if isinstance(exc, tuple) else (exc,)
     return Divergence(
         id=f"{op}-index-dtype", op=op,
         condition=f"an index tensor of another integer dtype than {names} (int8 here)"
-                  + (", not empty (an empty one is not checked)" if skip_empty else ""),
+                  + (", not empty (an empty one is not checked)" if skip_empty else "")
+                  + (", not 0-d (a 0-d one is taken as a Python integer, whatever its dtype)" if zero_d_ok else ""),
         torch_behaviour=f"raises {' / '.join(e.__name__ for e in exc)}: the index must be {names}",
         numpy_behaviour="takes an index array of any integer dtype",
         reference=DOCS + f"torch.{op}.html", kind="intended",
-        applies=_index_dtype_outside(position, accepted, skip_empty, valid), raises=exc, example=example,
+        applies=_index_dtype_outside(position, accepted, skip_empty, valid, zero_d_ok), raises=exc, example=example,
         counterexample=counterexample, dtypes=("float32",))
 
 
@@ -404,13 +415,14 @@ def _unchecked_int_value(sample, dtype):
     if len(sample.args) < 4 or not D.is_integral(dtype) or sample.args[2].size > 0:
         return False
     v = sample.args[3]
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
-        return False
+    if isinstance(v, (bool, np.bool_, np.integer)) or not isinstance(v, int):
+        return False  # a NumPy integer scalar wraps in NumPy too: nothing differs
     info = D.iinfo(dtype)
     return not int(info.min) <= int(v) <= int(info.max)
 
 
-def _nothing_written(op):
+def _nothing_written(op, kwargs=None):
+    kw = dict(kwargs or {})
     return Divergence(
         id=f"{op}-empty-index-value-unchecked", op=op,
         condition="an empty index and a Python integer value out of the integer dtype's range",
@@ -419,8 +431,77 @@ def _nothing_written(op):
                         "whatever it writes",
         reference=DOCS + "torch.Tensor.scatter_.html (no word on an empty index)", kind="unspecified",
         applies=_unchecked_int_value, torch_ref=R.scatter_nothing_written_torch, dtypes=("int8",),
-        example=lambda dt: ((_v(dt), 0, np.zeros(0, np.int64), 300), {}),
-        counterexample=lambda dt: ((_v(dt), 0, np.zeros(0, np.int64), 100), {}))
+        example=lambda dt: ((_v(dt), 0, np.zeros(0, np.int64), 300), dict(kw)),
+        counterexample=lambda dt: ((_v(dt), 0, np.zeros(0, np.int64), 100), dict(kw)))
+
+
+def _int_value(sample, position):
+    """The fill value at ``position`` when it is an integer scalar (Python or NumPy, not bool), else None."""
+    if len(sample.args) <= position:
+        return None
+    v = sample.args[position]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        return None
+    return v
+
+
+def _torch_window(dtype):
+    """The integers torch converts into an integer dtype without raising: its range, and for an unsigned dtype
+    the negatives down to -max as well (they wrap around)."""
+    info = D.iinfo(dtype)
+    return (-int(info.max), int(info.max)) if D.KIND[dtype] == "unsigned" else (int(info.min), int(info.max))
+
+
+def _negative_python_int(position):
+    def applies(sample, dtype):
+        v = _int_value(sample, position)
+        if v is None or isinstance(v, np.integer) or D.KIND[dtype] != "unsigned":
+            return False
+        return _torch_window(dtype)[0] <= v < 0
+    return applies
+
+
+def _numpy_int_outside(position, touches=None):
+    def applies(sample, dtype):
+        v = _int_value(sample, position)
+        if not isinstance(v, np.integer) or not D.is_integral(dtype):
+            return False
+        if touches is not None and not touches(sample):
+            return False
+        lo, hi = _torch_window(dtype)
+        return not lo <= int(v) <= hi
+    return applies
+
+
+def _negative_into_unsigned(op, position, model, example, counterexample):
+    return Divergence(
+        id=f"{op}-negative-int-into-unsigned", op=op,
+        condition="an unsigned integer tensor and a negative Python int value down to minus the dtype's largest "
+                  "value (-1 .. -255 for uint8)",
+        torch_behaviour="the value wraps around: -1 is written as 255 into uint8 (torch's checked conversion "
+                        "accepts negative values for unsigned types, so that torch.tensor([-1]).to(torch.uint8) "
+                        "style wraparound works); -256 raises RuntimeError",
+        numpy_behaviour="raises OverflowError ('Python integer -1 out of bounds for uint8', NEP 50); a NumPy "
+                        "integer scalar wraps",
+        reference="https://github.com/pytorch/pytorch/blob/main/c10/util/TypeCast.h (c10::overflows allows "
+                  "negative values for unsigned types) ; https://numpy.org/neps/nep-0050-scalar-promotion.html",
+        kind="intended", applies=_negative_python_int(position), torch_ref=model, dtypes=("uint8",),
+        example=example, counterexample=counterexample)
+
+
+def _numpy_int_out_of_range(op, position, example, counterexample, touches=None):
+    return Divergence(
+        id=f"{op}-numpy-int-value-out-of-range", op=op,
+        condition="an integer tensor and a NumPy integer scalar value outside what torch converts into its dtype "
+                  "(np.int64(300) for uint8 or int8)" + (", with an element to write" if touches else ""),
+        torch_behaviour="raises RuntimeError ('value cannot be converted to type uint8_t without overflow'), as for "
+                        "a Python int",
+        numpy_behaviour="casts the NumPy scalar (it wraps around: 300 becomes 44); only a Python int out of range "
+                        "raises (NEP 50)",
+        reference="https://github.com/pytorch/pytorch/blob/main/c10/util/TypeCast.h (checked_convert of a Scalar) "
+                  "; https://numpy.org/neps/nep-0050-scalar-promotion.html", kind="intended",
+        applies=_numpy_int_outside(position, touches), raises=RuntimeError, dtypes=("uint8",),
+        example=example, counterexample=counterexample)
 
 
 def _mean_count_wraps(sample, dtype):
@@ -438,6 +519,8 @@ def _mean_count_wraps(sample, dtype):
     count = np.where(written, 1 if sample.kwargs.get("include_self", True) else 0, 1).astype(np.int64)
     np.add.at(count, sel, 1)
     info = D.iinfo(dtype)
+    if info.bits >= 63:  # no count reaches int64's range (and 2**64 is no int64 to take a modulus by)
+        return False
     over = written & (count > int(info.max)) & (count % (2 ** info.bits) != 0)
     return over.reshape(x.shape)
 
@@ -600,16 +683,19 @@ SETITEM_NUMPY_FLOAT32 = Divergence(
     reference="https://github.com/pytorch/pytorch/issues/40908 (arrays and other NumPy objects must be turned "
               "into tensors first)", kind="intended")
 
-DIVERGENCES = [GETITEM_0D_VIEW, GETITEM_0D_RESULT_VIEW, SCATTER_DUPLICATES, INDEX_COPY_DUPLICATES,
+TRIL_INDICES_NEGATIVE = Divergence(
+    id="tril_indices-negative-size", op="tril_indices", family=F,
+    condition="tril_indices / triu_indices with a negative row or col",
+    torch_behaviour="raises RuntimeError ('row must be non-negative, got-1')",
+    numpy_behaviour="np.tril_indices(-1, 0, 3) returns two empty arrays",
+    reference=DOCS + "torch.tril_indices.html", kind="intended")
+
+DIVERGENCES = [TRIL_INDICES_NEGATIVE, GETITEM_0D_VIEW, GETITEM_0D_RESULT_VIEW, SCATTER_DUPLICATES,
+               INDEX_COPY_DUPLICATES,
                INDEX_PUT_DUPLICATES, SETITEM_NUMPY_FLOAT32]
 
 
 # ---- entries ------------------------------------------------------------------------------------------------
-
-#: ``out=False`` on the entries below: like NumPy's ``np.take`` / ``np.compress``, torch refuses an ``out=`` of
-#: another dtype than the result's (``Expected out tensor to have dtype float, but got double``), where the
-#: generic out= check expects NumPy's ufunc rule (a wider dtype of the kind accepted); their ``out=`` is checked by
-#: ``suite/test_indexing.py::test_out_same_dtype`` instead.
 
 #: Accumulations do not keep the sign of a zero result: a sum that cancels exactly is +0.0 (round to nearest)
 #: where the exact result the reference rounds may be a tiny value of either sign that underflows to -0.0 or
@@ -628,13 +714,35 @@ def _v(dt):  # a 1-D input
     return _arr([1, 2, 3], dt)
 
 
+def _fill_value_gradient_negative(sample, dtype):
+    """index_fill with a negative index and the value given as a floating or complex tensor (differentiated)."""
+    if len(sample.args) < 4 or not isinstance(sample.args[3], np.ndarray):
+        return False
+    index, value = sample.args[2], sample.args[3]
+    return D.is_inexact(D.name_of(value.dtype)) and index.size > 0 and bool((index < 0).any())
+
+
+INDEX_FILL_VALUE_GRADIENT = Divergence(
+    id="index_fill-value-gradient-negative-index", op="index_fill", about="gradient",
+    condition="a negative index and the value given as a 0-d tensor that requires grad",
+    torch_behaviour="backward raises IndexError ('index out of range in self'; RuntimeError 'INDICES element is "
+                    "out of DATA bounds' for bfloat16): the value's gradient gathers the "
+                    "cotangent at the index without wrapping it (x = torch.ones(3, requires_grad=True); v = "
+                    "torch.tensor(5., requires_grad=True); torch.index_fill(x, 0, torch.tensor([-1]), v).sum()"
+                    ".backward()); the forward wraps the index, and index 2 in its place works",
+    numpy_behaviour="the value's gradient is the sum of the cotangent over the filled positions (the last one)",
+    reference=DOCS + "torch.Tensor.index_fill_.html (negative indices are accepted); no upstream issue found",
+    kind="bug", applies=_fill_value_gradient_negative, raises=(IndexError, RuntimeError))
+
+
 INDEX_ADD_COMPLEX_INF = Divergence(
     id="index_add-complex-inf-nan", op="index_add",
-    condition="complex tensors, no alpha, and a source element with an infinite component added into a "
+    condition="complex tensors, no alpha, and a source element with an infinite or NaN component added into a "
               "position (torch's scalar path multiplies it by alpha = 1+0j)",
     torch_behaviour="may give nan+infj: the term is multiplied by alpha (1+0j) as complex numbers, and 0 * inf is "
                     "NaN (torch.zeros(1, dtype=torch.complex64).index_add(0, torch.tensor([0]), "
-                    "torch.tensor([complex(-64.8, inf)])) is nan+infj; the vectorized path gives -64.8+infj)",
+                    "torch.tensor([complex(-64.8, inf)])) is nan+infj; the vectorized path gives -64.8+infj); a NaN "
+                    "component spreads to the other one the same way (nan+100.7j gives nan+nanj)",
     numpy_behaviour="np.add.at adds the term as it is: -64.8+infj",
     reference="https://github.com/pytorch/pytorch/issues/82510", kind="bug",
     applies=lambda s, dt: _complex_inf_terms(s, dt), accept_nonfinite=True, dtypes=("complex64",),
@@ -656,13 +764,122 @@ def _complex_inf_terms(sample, dtype):
     except (ValueError, IndexError, TypeError):
         return False
     hit = np.zeros(out.shape, dtype=bool)
-    np.logical_or.at(hit, sel, np.isinf(src.real) | np.isinf(src.imag))
+    np.logical_or.at(hit, sel, ~(np.isfinite(src.real) & np.isfinite(src.imag)))
     return hit.reshape(x.shape)
+
+
+def _mean_sum_overflows(sample, dtype):
+    """scatter_reduce 'mean' of a floating or complex tensor: the written elements whose sum of magnitudes (the
+    position's own value included when include_self) passes the dtype's largest value."""
+    if not D.is_inexact(dtype) or _reduce_of(sample) != "mean":
+        return False
+    x, dim, index, src = sample.args[:4]
+    try:
+        out, sel, vals = R._scatter_targets(x, dim, index, src)
+    except (ValueError, IndexError, TypeError):
+        return False
+    written, _, s, _ = _accumulation(out, sel, vals, sample.kwargs.get("include_self", True))
+    return (written & ~(s < T.biggest(dtype))).reshape(x.shape)
+
+
+MEAN_SUM_OVERFLOWS = Divergence(
+    id="scatter_reduce-mean-sum-overflows", op="scatter_reduce",
+    condition="reduce 'mean' of a floating or complex tensor, a position whose values' magnitudes add up past the "
+              "dtype's largest value",
+    torch_behaviour="the sum is stored in the tensor's own dtype before it is divided by the count, so it may "
+                    "overflow there: torch.zeros(1, dtype=torch.float16).scatter_reduce(0, torch.zeros(4, "
+                    "dtype=torch.long), torch.full((4,), 60000., dtype=torch.float16), 'mean', include_self=False) "
+                    "is inf (float32: 3.4e38 twice gives inf too); the sum itself is accumulated in float32 for "
+                    "half types, and torch.mean of the same values gives 60000",
+    numpy_behaviour="the mean of the values: 60000 (np.mean of float16 accumulates in float32)",
+    reference=DOCS + "torch.Tensor.scatter_reduce_.html (no word on the precision of 'mean'); no upstream issue found",
+    kind="bug", applies=_mean_sum_overflows, accept_nonfinite=True, dtypes=("float16", "float32"),
+    example=lambda dt: ((np.zeros(1, D.NUMPY[dt]), 0, np.zeros(4, np.int64),
+                         np.full(4, 0.75 * float(D.finfo(dt).max), D.NUMPY[dt]), "mean"), {"include_self": False}),
+    counterexample=lambda dt: ((np.zeros(1, D.NUMPY[dt]), 0, np.zeros(1, np.int64),
+                                np.full(1, 0.75 * float(D.finfo(dt).max), D.NUMPY[dt]), "mean"),
+                               {"include_self": False}))
+
+
+def _alpha_term_overflows(sample, dtype):
+    """index_add with alpha: the elements a finite source element reaches whose alpha * source leaves float64's
+    range (the reference's own precision for float64 and complex128 results)."""
+    if not D.is_inexact(dtype) or "alpha" not in sample.kwargs or len(sample.args) != 4:
+        return False
+    x, dim, index, source = sample.args
+    try:
+        out, d, sel = R._index_targets(x, dim, index)
+        src = R._source(source, out, d, sel[-1].size)
+    except (ValueError, IndexError, TypeError):
+        return False
+    with np.errstate(all="ignore"):
+        term = _wide(src) * sample.kwargs["alpha"]
+    hit = np.zeros(out.shape, dtype=bool)
+    np.logical_or.at(hit, sel, _finite(src) & ~_finite(term))
+    return hit.reshape(x.shape)
+
+
+INDEX_ADD_FUSED_ALPHA = Divergence(
+    id="index_add-alpha-term-overflow", op="index_add",
+    condition="alpha, and a finite source element whose alpha * source is past float64's largest value (float64 "
+              "and complex128 tensors)",
+    torch_behaviour="depends on the kernel path: adding slices of a dim with a fused multiply-add, alpha * source "
+                    "is never rounded, so torch.zeros(1, 2, dtype=torch.float64).index_add(1, torch.tensor([0, 0]), "
+                    "torch.tensor([[1e308, -1e308]], dtype=torch.float64), alpha=3.25) is [[inf, 0]] (inf + the "
+                    "fused -3.25e308); the 1-D path rounds the product and gives NaN (inf - inf); the exact "
+                    "result is 0",
+    numpy_behaviour="np.add.at(out, index, alpha * source): the products overflow to +-inf and the sum is NaN",
+    reference=DOCS + "torch.Tensor.index_add_.html; no upstream issue found", kind="bug",
+    applies=_alpha_term_overflows, accept_any=True, dtypes=("float64",), devices=("cpu",),
+    example=lambda dt: ((np.zeros((1, 2), D.NUMPY[dt]), 1, np.array([0, 0]),
+                         np.array([[1e308, -1e308]], D.NUMPY[dt])), {"alpha": 3.25}),
+    counterexample=lambda dt: ((np.zeros((1, 2), D.NUMPY[dt]), 1, np.array([0, 0]),
+                                np.array([[1e307, -1e307]], D.NUMPY[dt])), {"alpha": 3.25}))
+
+
+def put_tol(sample, dtype):
+    """put with accumulate: the flat positions' sums, every partial sum rounded to the tensor's dtype (as
+    index_put with accumulate: :func:`conformance.tolerance.sequential_sum`)."""
+    accumulate = sample.kwargs.get("accumulate", sample.args[3] if len(sample.args) > 3 else False)
+    if not accumulate or not D.is_inexact(dtype):
+        return None
+    x, index, source = sample.args[:3]
+    if index.size != source.size:
+        return None
+    flat = x.reshape(-1)
+    tol = _sequential_bound(dtype, flat, (index.reshape(-1),), source.reshape(-1))
+    return _reshaped(tol, x.shape)
+
+
+def _put_numel_differs(sample, dtype):
+    index, source = sample.args[1], sample.args[2]
+    return isinstance(index, np.ndarray) and isinstance(source, np.ndarray) and index.size != source.size
+
+
+def _put_numel(op, example, counterexample):
+    return Divergence(
+        id=f"{op}-source-numel", op=op,
+        condition="a source with another number of elements than the index",
+        torch_behaviour="raises IndexError ('Expected source and index to have the same number of elements')",
+        numpy_behaviour="np.put repeats a shorter source and ignores the rest of a longer one; np.add.at broadcasts "
+                        "a one-element source (and raises for other counts)",
+        reference=DOCS + "torch.Tensor.put_.html ('source (Tensor): the tensor containing values to copy')",
+        kind="intended", applies=_put_numel_differs, raises=IndexError, dtypes=("float32",),
+        example=example, counterexample=counterexample)
+
+
+def _unravel_outside(sample, dtype):
+    indices, shape = sample.args[0], sample.args[1]
+    if not D.is_integral(dtype) or indices.size == 0:
+        return False
+    size = math.prod([shape] if isinstance(shape, int) else shape)
+    wide = indices.astype(np.int64) if D.KIND[dtype] == "signed" else indices.astype(np.uint64)
+    return size > 0 and bool(((wide < 0) | (wide >= size)).any())
 
 
 ENTRIES = [
     OpEntry("index_select", F, "torch.index_select", R.index_select, S.index_select_cases,
-            out=False, method="index_select", grad=True, unsafe_off_cpu=_negative_any((2,)),
+            method="index_select", grad=True, unsafe_off_cpu=_negative_any((2,)),
             divergences=(
                 _python_list("index_select", 2, lambda dt: ((_m(dt), 0, [1, 0]), {}),
                              lambda dt: ((_m(dt), 0, np.array([1, 0])), {})),
@@ -689,7 +906,7 @@ ENTRIES = [
                     example=lambda dt: ((_m(dt), 0, np.array(1)), {}),
                     counterexample=lambda dt: ((_m(dt), 0, np.array([1])), {})),
             )),
-    OpEntry("take", F, "torch.take", np.take, S.take_cases, out=False, method="take", grad=True,
+    OpEntry("take", F, "torch.take", np.take, S.take_cases, method="take", grad=True,
             divergences=(
                 _python_list("take", 1, lambda dt: ((_v(dt), [2, -1]), {}),
                              lambda dt: ((_v(dt), np.array([2, -1])), {})),
@@ -697,7 +914,7 @@ ENTRIES = [
                              lambda dt: ((_v(dt), np.array([2, -1], _I64)), {})),
             )),
     OpEntry("take_along_dim", F, "torch.take_along_dim", R.take_along_dim, S.take_along_dim_cases,
-            out=False, method="take_along_dim", grad=True, unsafe_off_cpu=_take_along_unsafe,
+            method="take_along_dim", grad=True, unsafe_off_cpu=_take_along_unsafe,
             divergences=(
                 Divergence(
                     id="take_along_dim-index-dtype", op="take_along_dim",
@@ -757,7 +974,7 @@ ENTRIES = [
                     example=lambda dt: ((_m(dt), np.array([[3, 0], [1, 2]])), {}),
                     counterexample=lambda dt: ((_m(dt), np.array([3, 0, 1])), {})),
             )),
-    OpEntry("gather", F, "torch.gather", R.gather, S.gather_cases, out=False, method="gather", grad=True,
+    OpEntry("gather", F, "torch.gather", R.gather, S.gather_cases, method="gather", grad=True,
             unsafe_off_cpu=_negative_any((2,)),
             divergences=(
                 _index_dtype("gather", 2, ("int64", "int32"),
@@ -767,7 +984,7 @@ ENTRIES = [
                           lambda dt: ((_m(dt), 0, np.array([[1, 0]])), {}), "np.take_along_axis"),
             ),
             notes="own reference: index may be smaller than the input along the other dims"),
-    OpEntry("scatter", F, "torch.scatter", R.scatter, S.scatter_src_cases, out=False, method="scatter",
+    OpEntry("scatter", F, "torch.scatter", R.scatter, S.scatter_src_cases, method="scatter",
             inplace="scatter_", grad=True, unsafe_off_cpu=_negative_any((2,)),
             divergences=(
                 _index_dtype("scatter", 2, ("int64", "int32"),
@@ -777,14 +994,20 @@ ENTRIES = [
                           lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt)), {}), "np.put_along_axis"),
             ),
             notes="at most one index along dim here: with duplicates the winner is unspecified (test_scatter)"),
-    OpEntry("scatter_value", F, "torch.scatter", R.scatter, S.scatter_value_cases, out=False,
-            method="scatter",
+    OpEntry("scatter_value", F, "torch.scatter", R.scatter, S.scatter_value_cases, method="scatter",
             inplace="scatter_", grad=True,
             divergences=(
                 _index_dtype("scatter_value", 2, ("int64", "int32"),
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), 2.0), {}),
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), 2.0), {}), skip_empty=True),
                 _nothing_written("scatter_value"),
+                _negative_into_unsigned("scatter_value", 3, R.scatter_wrapped_value_torch,
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), -1), {}),
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), np.int64(-1)), {})),
+                _numpy_int_out_of_range("scatter_value", 3,
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), np.int64(300)), {}),
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), np.int64(200)), {}),
+                                        touches=_index_nonempty),
                 _value_overflow("scatter_value", 3, lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e300), {}),
                                 lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e3), {}), touches=_index_nonempty),
                 _complex64_value("scatter_value", 3, R.scatter_complex64_value_torch,
@@ -792,12 +1015,23 @@ ENTRIES = [
                                  lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 0.5 + 2j), {})),
             )),
     OpEntry("scatter_reduce_arg", F, "torch.scatter", R.scatter, S.scatter_reduce_arg_cases,
-            out=False, method="scatter", inplace="scatter_", tol_fn=scatter_tol, **ACCUMULATION,
+            method="scatter", inplace="scatter_", tol_fn=scatter_tol, **ACCUMULATION,
             divergences=(
                 _index_dtype("scatter_reduce_arg", 2, ("int64", "int32"),
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), _m(dt)), {"reduce": "add"}),
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt)), {"reduce": "add"}),
                              skip_empty=True),
+                _nothing_written("scatter_reduce_arg", {"reduce": "add"}),
+                _negative_into_unsigned("scatter_reduce_arg", 3, R.scatter_wrapped_value_torch,
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), -1), {"reduce": "add"}),
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), np.int64(-1)),
+                                                    {"reduce": "add"})),
+                _numpy_int_out_of_range("scatter_reduce_arg", 3,
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), np.int64(300)),
+                                                    {"reduce": "add"}),
+                                        lambda dt: ((_m(dt), 0, np.array([[1, 0]]), np.int64(200)),
+                                                    {"reduce": "add"}),
+                                        touches=_index_nonempty),
                 _value_overflow("scatter_reduce_arg", 3,
                                 lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e300), {"reduce": "add"}),
                                 lambda dt: ((_m(dt), 0, np.array([[1, 0]]), 1e3), {"reduce": "add"}),
@@ -809,7 +1043,7 @@ ENTRIES = [
             ),
             notes="scatter(..., reduce='add'|'multiply') with a tensor src or a scalar value"),
     OpEntry("scatter_add", F, "torch.scatter_add", R.scatter_add, S.scatter_add_cases,
-            out=False, method="scatter_add", inplace="scatter_add_", grad=True, tol_fn=scatter_tol,
+            method="scatter_add", inplace="scatter_add_", grad=True, tol_fn=scatter_tol,
             **ACCUMULATION,
             unsafe_off_cpu=_negative_any((2,)),
             divergences=(
@@ -820,7 +1054,7 @@ ENTRIES = [
                           lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt)), {}), "np.add.at"),
             )),
     OpEntry("scatter_reduce", F, "torch.scatter_reduce", R.scatter_reduce, S.scatter_reduce_cases,
-            out=False, method="scatter_reduce", inplace="scatter_reduce_", grad=True, tol_fn=scatter_tol,
+            method="scatter_reduce", inplace="scatter_reduce_", grad=True, tol_fn=scatter_tol,
             **ACCUMULATION,
             unsafe_off_cpu=_negative_any((2,)),
             divergences=(
@@ -828,6 +1062,10 @@ ENTRIES = [
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I8), _m(dt), "sum"), {}),
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt), "sum"), {}),
                              skip_empty=True),
+                # before the records of dtypes without a kernel: torch checks the indices first
+                _negative("scatter_reduce", 2,
+                          lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt), "sum"), {}),
+                          lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt), "sum"), {}), "np.add.at"),
                 Divergence(
                     id="scatter_reduce-complex-amax", op="scatter_reduce",
                     condition="complex tensors with reduce 'amax' or 'amin'",
@@ -869,12 +1107,9 @@ ENTRIES = [
                                          np.full(513, 100, D.NUMPY[dt]), "mean"), {}),
                     counterexample=lambda dt: ((np.zeros(1, D.NUMPY[dt]), 0, np.zeros(200, np.int64),
                                                 np.full(200, 100, D.NUMPY[dt]), "mean"), {})),
-                _negative("scatter_reduce", 2,
-                          lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt), "sum"), {}),
-                          lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt), "sum"), {}), "np.add.at"),
+                MEAN_SUM_OVERFLOWS,
             )),
-    OpEntry("index_add", F, "torch.index_add", R.index_add, S.index_add_cases, out=False,
-            method="index_add",
+    OpEntry("index_add", F, "torch.index_add", R.index_add, S.index_add_cases, method="index_add",
             inplace="index_add_", grad=True, tol_fn=index_add_tol, **ACCUMULATION,
             unsafe_off_cpu=_negative_any((2,)),
             divergences=(
@@ -886,9 +1121,9 @@ ENTRIES = [
                           lambda dt: ((_m(dt), 0, np.array([1]), _arr([[7, 8, 9]], dt)), {}), "np.add.at",
                           touches=lambda s: len(s.args) == 4 and _slices_hold_elements(s)),
                 INDEX_ADD_COMPLEX_INF,
+                INDEX_ADD_FUSED_ALPHA,
             )),
-    OpEntry("index_copy", F, "torch.index_copy", R.index_copy, S.index_copy_cases, out=False,
-            method="index_copy",
+    OpEntry("index_copy", F, "torch.index_copy", R.index_copy, S.index_copy_cases, method="index_copy",
             inplace="index_copy_", grad=True, unsafe_off_cpu=_negative_any((2,)),
             divergences=(
                 _index_dtype("index_copy", 2, ("int64",),
@@ -906,6 +1141,12 @@ ENTRIES = [
                              lambda dt: ((_v(dt), 0, np.array([-1], _I64), 5), {})),
                 _value_overflow("index_fill", 3, lambda dt: ((_v(dt), 0, np.array([-1]), 1e300), {}),
                                 lambda dt: ((_v(dt), 0, np.array([-1]), 1e3), {})),
+                _negative_into_unsigned("index_fill", 3, R.index_fill_wrapped_value_torch,
+                                        lambda dt: ((_v(dt), 0, np.array([-1]), -1), {}),
+                                        lambda dt: ((_v(dt), 0, np.array([-1]), np.int64(-1)), {})),
+                _numpy_int_out_of_range("index_fill", 3, lambda dt: ((_v(dt), 0, np.array([-1]), np.int64(300)), {}),
+                                        lambda dt: ((_v(dt), 0, np.array([-1]), np.int64(200)), {})),
+                INDEX_FILL_VALUE_GRADIENT,
                 _complex64_value("index_fill", 3, R.index_fill_complex64_value_torch,
                                  lambda dt: ((_v(dt), 0, np.array([-1]), np.complex64(0.5 + 2j)), {}),
                                  lambda dt: ((_v(dt), 0, np.array([-1]), 0.5 + 2j), {})),
@@ -944,12 +1185,18 @@ ENTRIES = [
             divergences=(
                 _value_overflow("masked_fill", 2, lambda dt: ((_v(dt), np.array([True, False, True]), 1e300), {}),
                                 lambda dt: ((_v(dt), np.array([True, False, True]), 1e3), {})),
+                _negative_into_unsigned("masked_fill", 2, R.masked_fill_wrapped_value_torch,
+                                        lambda dt: ((_v(dt), np.array([True, False, True]), -1), {}),
+                                        lambda dt: ((_v(dt), np.array([True, False, True]), np.int64(-1)), {})),
+                _numpy_int_out_of_range("masked_fill", 2,
+                                        lambda dt: ((_v(dt), np.array([True, False, True]), np.int64(300)), {}),
+                                        lambda dt: ((_v(dt), np.array([True, False, True]), np.int64(200)), {})),
                 _complex64_value("masked_fill", 2, R.masked_fill_complex64_value_torch,
                                  lambda dt: ((_v(dt), np.array([True, False, True]), np.complex64(0.5 + 2j)), {}),
                                  lambda dt: ((_v(dt), np.array([True, False, True]), 0.5 + 2j), {})),
             )),
     OpEntry("masked_select", F, "torch.masked_select", R.masked_select, S.masked_select_cases,
-            out=False, method="masked_select", grad=True,
+            method="masked_select", grad=True,
             divergences=(
                 _wide_unsigned("masked_select", "uint16/uint32/uint64 and a mask that selects an element",
                                lambda s: bool(np.broadcast_to(s.args[1], np.broadcast_shapes(
@@ -974,7 +1221,7 @@ ENTRIES = [
                     counterexample=lambda dt: ((_v(dt), (slice(None, None, 2),)), {})),
                 _index_dtype("getitem", 1, ("int64", "int32"),
                              lambda dt: ((_v(dt), (np.array([2, 0], _I8),)), {}),
-                             lambda dt: ((_v(dt), (np.array([2, 0], _I32),)), {}), exc=IndexError),
+                             lambda dt: ((_v(dt), (np.array(2, _I8),)), {}), exc=IndexError, zero_d_ok=True),
                 Divergence(
                     id="getitem-int-with-array-placement", op="getitem",
                     condition="an integer (or 0-d integer tensor) and an array index separated by a slice, None "
@@ -1001,5 +1248,57 @@ ENTRIES = [
                                          (slice(None), np.array([0, 1]), Ellipsis, np.array([0, 1]))), {}),
                     counterexample=lambda dt: ((_arr(np.arange(60).reshape(3, 4, 5), dt),
                                                 (np.array([0, 1]), Ellipsis, np.array([0, 1]))), {})),
+            )),
+    OpEntry("put", F, "torch.put", R.put, S.put_cases, method="put", inplace="put_", grad=True,
+            divergences=(
+                _index_dtype("put", 1, ("int64",), lambda dt: ((_v(dt), np.array([2, -1], _I32), _arr([7, 8], dt)), {}),
+                             lambda dt: ((_v(dt), np.array([2, -1], _I64), _arr([7, 8], dt)), {})),
+                _put_numel("put", lambda dt: ((_v(dt), np.array([2, 0]), _arr([7], dt)), {}),
+                           lambda dt: ((_v(dt), np.array([2, 0]), _arr([7, 8], dt)), {})),
+            )),
+    OpEntry("put_accumulate", F, "torch.put", R.put, S.put_accumulate_cases, method="put", inplace="put_",
+            grad=True, tol_fn=put_tol, **ACCUMULATION,
+            divergences=(
+                _index_dtype("put_accumulate", 1, ("int64",),
+                             lambda dt: ((_v(dt), np.array([2, 2], _I32), _arr([7, 8], dt)), {"accumulate": True}),
+                             lambda dt: ((_v(dt), np.array([2, 2], _I64), _arr([7, 8], dt)), {"accumulate": True})),
+                _put_numel("put_accumulate",
+                           lambda dt: ((_v(dt), np.array([2, 0]), _arr([7], dt)), {"accumulate": True}),
+                           lambda dt: ((_v(dt), np.array([2, 0]), _arr([7, 8], dt)), {"accumulate": True})),
+            )),
+    OpEntry("unravel_index", F, "torch.unravel_index", R.unravel_index, S.unravel_index_cases,
+            divergences=(
+                Divergence(
+                    id="unravel_index-0d-shape", op="unravel_index",
+                    condition="the shape () and indices of one or more dims",
+                    torch_behaviour="returns an empty tuple (no coordinate tensors: a 0-d tensor has no dims)",
+                    numpy_behaviour="raises ValueError ('multiple indices are not supported for 0d arrays'); a 0-d "
+                                    "index 0 gives the empty tuple",
+                    reference=DOCS + "torch.unravel_index.html ('Each i-th tensor in the output corresponds with "
+                              "dimension i of shape')", kind="unspecified",
+                    applies=lambda s, dt: tuple(np.atleast_1d(s.args[1])) == () and s.args[0].ndim > 0 and
+                    D.is_integral(dt), torch_ref=R.unravel_index_0d_shape_torch, dtypes=("int64",),
+                    example=lambda dt: ((np.array([0, 0], D.NUMPY[dt]), ()), {}),
+                    counterexample=lambda dt: ((np.array(0, D.NUMPY[dt]), ()), {})),
+                Divergence(
+                    id="unravel_index-out-of-range-wraps", op="unravel_index",
+                    condition="an index outside [0, prod(shape)), negative ones included",
+                    torch_behaviour="no error: the index is taken modulo prod(shape) (torch.unravel_index("
+                                    "torch.tensor([6, -1]), (2, 3)) is (tensor([0, 1]), tensor([0, 2]))), although "
+                                    "the documentation requires indices in [0, prod(shape) - 1]",
+                    numpy_behaviour="np.unravel_index raises ValueError ('index 6 is out of bounds for array with "
+                                    "size 6')",
+                    reference="https://github.com/pytorch/pytorch/issues/136736", kind="bug",
+                    applies=_unravel_outside, torch_ref=R.unravel_index_wrapped_torch, dtypes=("int64", "uint8"),
+                    example=lambda dt: ((np.array([6, 255 if dt.startswith("u") else -1], D.NUMPY[dt]), (2, 3)), {}),
+                    counterexample=lambda dt: ((np.array([5, 0], D.NUMPY[dt]), (2, 3)), {})),
+                Divergence(
+                    id="unravel_index-bool-indices", op="unravel_index", condition="bool indices",
+                    torch_behaviour="raises TypeError ('expected 'indices' to be integer dtype, but got torch.bool')",
+                    numpy_behaviour="np.unravel_index takes False and True as 0 and 1",
+                    reference=DOCS + "torch.unravel_index.html (indices: 'An integer tensor')", kind="intended",
+                    applies=lambda s, dt: s.args[0].dtype == np.bool_, raises=TypeError, dtypes=("bool",),
+                    example=lambda dt: ((np.array([True, False]), (2, 3)), {}),
+                    counterexample=lambda dt: ((np.array([1, 0]), (2, 3)), {})),
             )),
 ]

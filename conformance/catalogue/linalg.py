@@ -82,6 +82,50 @@ def product_tolerance(result: str, scale, terms, factors: int = 2, reach=None, a
     return tol
 
 
+def wide_values(a: np.ndarray) -> np.ndarray:
+    """``a`` in longdouble (clongdouble): the exact products and sums of float64 values stay finite there."""
+    if a.dtype.kind == "c":
+        return a.astype(np.clongdouble)
+    if a.dtype.kind in "biu":
+        return a.astype(np.longdouble)
+    return a.astype(np.float64).astype(np.longdouble)
+
+
+def overflow_limit(name: str):
+    """The rounding threshold of a floating dtype: the largest finite value plus half its ulp (in longdouble, so
+    that float64's is finite); a value at or beyond it rounds to an infinity (NaN in a format without one)."""
+    info = D.finfo(name)
+    biggest = np.longdouble(float(info.max))
+    return biggest + np.longdouble(float(info.eps)) * np.exp2(np.floor(np.log2(biggest))) / 2
+
+
+def with_unrepresentable(tol, name: str, scale, exact):
+    """``tol`` with the elements whose finite exact value is not representable in ``name`` (it rounds past the
+    largest finite value, so NumPy's rounded reference is an infinity or NaN) ``free`` where the bound reaches
+    below the rounding threshold: there torch's value, within the bound of the exact one, may round to the largest
+    finite value as well as to the infinity. Where the whole bound lies beyond the threshold, torch must give the
+    reference's infinity. ``exact()`` computes the exact values (longdouble), only when ``scale`` (the sum of
+    magnitudes, which bounds them) reaches the threshold."""
+    if tol is None:
+        return tol
+    limit = overflow_limit(name)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if not np.any(np.asarray(scale) >= limit):
+            return tol
+        e = np.asarray(exact())
+        shape = np.shape(e)
+        atol = tol.atol_at(shape).astype(np.longdouble)
+        loose = np.zeros(shape, dtype=bool)
+        for part in ((e.real, e.imag) if np.iscomplexobj(e) else (e,)):
+            m = np.abs(part)
+            loose |= np.isfinite(m) & (m >= limit) & (m - atol - np.longdouble(tol.rtol) * m < limit)
+    if not loose.any():
+        return tol
+    return dataclasses.replace(tol, free=tol.mask("free", shape) | loose,
+                               why=tol.why + " (results beyond the largest finite value left out where the bound "
+                                             "straddles it)")
+
+
 def result_name(sample) -> str:
     """The dtype of the sample's (first) array: the result dtype of these single-dtype products."""
     return D.name_of(sample.arrays[0].dtype)
@@ -104,7 +148,8 @@ def _product_tol(combine, terms):
             scale = combine(finite_abs(a, is_wide(name)), finite_abs(b, is_wide(name)), *rest, **kw)
             reach = (combine(nonfinite_mask(a).astype(float), _ones(b), *rest, **kw) +
                      combine(_ones(a), nonfinite_mask(b).astype(float), *rest, **kw)) > 0
-        return product_tolerance(name, scale, terms(a, b, *rest, **kw), 2, reach)
+        tol = product_tolerance(name, scale, terms(a, b, *rest, **kw), 2, reach)
+        return with_unrepresentable(tol, name, scale, lambda: combine(wide_values(a), wide_values(b), *rest, **kw))
     return tol_fn
 
 
@@ -180,6 +225,10 @@ def mv_ieee(a, v):
 
 def matmul_ieee(a, b):
     return _ieee(torch.matmul, a, b)
+
+
+def linalg_matmul_ieee(a, b):
+    return _ieee(torch.linalg.matmul, a, b)
 
 
 def tensordot_ieee(a, b, *args, **kwargs):
@@ -359,6 +408,81 @@ def _complex_zero_sign(op, combine):
     )
 
 
+def _exact_values(ref, sample):
+    """The reference's values before the rounding to the result dtype (float64: the sample's arrays widened)."""
+    args, kwargs = sample.numpy_inputs(lambda a: a.astype(np.float64) if a.dtype.kind != "c" else a.copy())
+    with np.errstate(all="ignore"):
+        return np.asarray(ref(*args, **kwargs), dtype=np.float64)
+
+
+def _saturating(ref):
+    def model(*args, **kwargs):
+        """The reference, saturated to float8_e4m3fn's range (torch's conversion: +-448 beyond it)."""
+        v = np.asarray(ref(*args, **kwargs))
+        return np.where(np.isnan(v), v, np.clip(v, -448.0, 448.0))
+    return model
+
+
+def _to_e8m0_like_torch(ref):
+    def model(*args, **kwargs):
+        """The reference, converted as torch converts to float8_e8m0fnu (zero to 2**-127, a negative value to its
+        magnitude)."""
+        v = np.abs(np.asarray(ref(*args, **kwargs)))
+        return np.where(v == 0, 2.0 ** -127, v)
+    return model
+
+
+#: per format: (the elements torch's conversion treats otherwise than ml_dtypes', the model, what torch does)
+_FLOAT8_CONVERSIONS = {
+    "float8_e4m3fn": (lambda v: ~np.isnan(v) & ~(np.abs(v) < 464.0), _saturating,
+                      "saturates to +-448, the largest finite value (as torch.tensor([1e6]).to(torch.float8_e4m3fn) "
+                      "is 448)", "NaN (ml_dtypes' conversion: the format has no infinity)", "a magnitude of 464 or "
+                      "more (beyond the rounding to 448)"),
+    "float8_e8m0fnu": (lambda v: v <= 0, _to_e8m0_like_torch,
+                       "gives 2**-127 for a zero result (torch's conversion to float8_e8m0fnu, which has no zero: "
+                       "torch.tensor([0.0]).to(torch.float8_e8m0fnu) is 5.9e-39)",
+                       "NaN (ml_dtypes' conversion of zero)", "zero or below (an empty sum)"),
+}
+
+
+def float8_conversion(op, ref, fmt, example, counterexample):
+    """A product's float8 result converted as torch converts to the format (an elementwise model): float8_e4m3fn
+    saturates, float8_e8m0fnu has no zero. ``example`` / ``counterexample``: the arguments as nested lists (the
+    arrays) and Python values, built in the format."""
+    where, model, torch_does, numpy_does, reach = _FLOAT8_CONVERSIONS[fmt]
+
+    def applies(sample, dtype):
+        if not sample.arrays or any(D.name_of(a.dtype) != fmt for a in sample.arrays):
+            return False
+        try:
+            v = _exact_values(ref, sample)
+        except Exception:  # noqa: BLE001 - NumPy rejects the sample: nothing to convert
+            return False
+        mask = np.asarray(where(v))
+        return mask if mask.any() else False
+
+    def build(args):
+        return lambda dtype: (tuple(np.array(a, dtype=D.NUMPY[fmt]) if isinstance(a, list) else a for a in args), {})
+    return Divergence(
+        id=f"{op}-{fmt.replace('_', '-')}-conversion", op=op,
+        condition=f"{fmt} operands: the result elements whose exact value is {reach}",
+        torch_behaviour=f"computes in float32 and {torch_does}",
+        numpy_behaviour=numpy_does,
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types: conversions)",
+        kind="unspecified", applies=applies, torch_ref=model(ref), root_cause=f"{fmt}-conversion",
+        example=build(example), counterexample=build(counterexample), dtypes=(fmt,),
+    )
+
+
+def _sat_pair(op, ref, a, b, *rest, small_a=None):
+    """float8_e4m3fn records with a (20, 30) . (20, 30) = 1300 example and its (2, 3) . (2, 3) counterexample."""
+    return float8_conversion(op, ref, "float8_e4m3fn", (a, b) + rest, (small_a or _shrink(a), _shrink(b)) + rest)
+
+
+def _shrink(a):
+    return [_shrink(x) for x in a] if isinstance(a, list) else a / 10
+
+
 def _triangle_divergence(name):
     return Divergence(
         id=f"{name}-1d", op=name,
@@ -411,26 +535,42 @@ ENTRIES = [
     OpEntry("vdot", F, vdot_ieee, R.vdot, S.dot_case, method="vdot", tol_fn=_product_tol(np.vdot, _last),
             divergences=(VDOT_1D,), covers=("torch.vdot",), **SUM_OF_PRODUCTS),
     OpEntry("inner", F, inner_ieee, R.inner, S.inner_case, method="inner", tol_fn=_product_tol(np.inner, _last),
+            divergences=(_sat_pair("inner", R.inner, [[20.0, 30.0], [1.0, 1.0]], [[20.0, 30.0]]),
+                         float8_conversion("inner", R.inner, "float8_e8m0fnu", ([[], []], [[], []]),
+                                           # an empty result: the only form torch has a kernel for
+                                           (np.zeros((0, 2)).tolist(), [[2.0, 2.0]] * 3))),
             covers=("torch.inner",), **SUM_OF_PRODUCTS),
     # one rounding of one product per element: the correctly rounded result in both (real), so the default table
     OpEntry("outer", F, "torch.outer", R.outer, S.outer_case, method="outer", tol_fn=_complex_product_tol(np.outer),
-            divergences=(OUTER_1D, _complex_zero_sign("outer", np.outer)), grad=True),
+            divergences=(OUTER_1D, _complex_zero_sign("outer", np.outer),
+                         _sat_pair("outer", R.outer, [36.0, 2.0], [-20.0, 3.0])), grad=True),
     OpEntry("mm", F, mm_ieee, R.mm, S.mm_case, method="mm", tol_fn=_product_tol(np.matmul, _last),
-            covers=("torch.mm",), **SUM_OF_PRODUCTS),
+            divergences=(_sat_pair("mm", R.mm, [[20.0, 30.0]], [[20.0], [30.0]]),), covers=("torch.mm",),
+            **SUM_OF_PRODUCTS),
     OpEntry("bmm", F, bmm_ieee, R.bmm, S.bmm_case, method="bmm", tol_fn=_product_tol(np.matmul, _last),
             covers=("torch.bmm",), **SUM_OF_PRODUCTS),
     OpEntry("mv", F, mv_ieee, R.mv, S.mv_case, method="mv", tol_fn=_product_tol(np.matmul, _last),
             covers=("torch.mv",), **SUM_OF_PRODUCTS),
     OpEntry("matmul", F, matmul_ieee, R.matmul, S.matmul_case, method="matmul",
-            tol_fn=_product_tol(np.matmul, _last), divergences=(BOOL_MATMUL,), covers=("torch.matmul",),
+            tol_fn=_product_tol(np.matmul, _last), divergences=(BOOL_MATMUL, _sat_pair("matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]])),
+            covers=("torch.matmul",),
             **SUM_OF_PRODUCTS),
+    # torch.linalg.matmul is torch.matmul under its NumPy name (numpy.linalg.matmul is np.matmul)
+    OpEntry("linalg_matmul", F, linalg_matmul_ieee, R.matmul, S.matmul_case, method="matmul",
+            tol_fn=_product_tol(np.matmul, _last),
+            divergences=(dataclasses.replace(BOOL_MATMUL, id="linalg_matmul-bool-unsupported", op="linalg_matmul"),
+                         _sat_pair("linalg_matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]])),
+            covers=("torch.linalg.matmul",), **SUM_OF_PRODUCTS),
     OpEntry("tensordot", F, tensordot_ieee, R.tensordot, S.tensordot_cases,
             tol_fn=_product_tol(_tensordot_magnitude, _contracted),
-            divergences=(TENSORDOT_NEGATIVE, TENSORDOT_BROADCAST), covers=("torch.tensordot",),
+            divergences=(TENSORDOT_NEGATIVE, TENSORDOT_BROADCAST,
+                         _sat_pair("tensordot", R.tensordot, [[20.0, 30.0], [1.0, 1.0]], [[20.0, 1.0], [30.0, 1.0]], 1)),
+            covers=("torch.tensordot",),
             **SUM_OF_PRODUCTS),
     # one rounding of one product per element (as outer)
     OpEntry("kron", F, "torch.kron", R.kron, S.kron_case, method="kron", tol_fn=_complex_product_tol(np.kron),
-            divergences=(KRON_NONCONTIGUOUS, _complex_zero_sign("kron", np.kron)), grad=True),
+            divergences=(KRON_NONCONTIGUOUS, _complex_zero_sign("kron", np.kron),
+                         _sat_pair("kron", R.kron, [36.0, 2.0], [-20.0, 3.0])), grad=True),
     OpEntry("trace", F, "torch.trace", R.trace, S.trace_case, method="trace",
             tol_fn=_trace_tol, divergences=(TRACE_UNSIGNED, TRACE_BOOL), **SUM_OF_PRODUCTS),
     OpEntry("tril", F, "torch.tril", R.tril, S.triangle_case,

@@ -28,7 +28,8 @@ EXACT = frozenset({
     "abs", "neg", "sign", "floor", "ceil", "round", "round_decimals", "clamp", "where", "gelu", "amax", "amin",
     "vector_norm", "norm", "tril", "triu", "index_select", "take", "take_along_dim", "gather", "scatter",
     "scatter_value", "scatter_reduce_arg", "scatter_add", "scatter_reduce", "index_add", "index_copy",
-    "masked_select"})
+    "masked_select", "diag", "quantile", "nanquantile", "isin", "isneginf", "isposinf", "signbit", "bitwise_not",
+    "trunc", "nan_to_num", "heaviside"})
 #: reductions seen to compute in out='s dtype when no dtype= is given (a lower category included); the others
 #: refuse such an out= (the generic check accepts either, and nothing else)
 INTO_OUT = frozenset({"sum", "prod", "cumsum", "cumprod", "mean", "logsumexp", "all", "any"})
@@ -53,7 +54,7 @@ def _exact(op, sample) -> bool:
         return True
     x = sample.arrays[0] if sample.arrays else None
     if (op.name in ("var", "std") and x is not None and x.dtype.name in ("float16", "bfloat16")
-            and sample.kwargs.get("dim") is None and x.size > 0):
+            and x.size > 0 and _over_every_element(x, sample.kwargs.get("dim"))):
         return True  # out-var-half-wider-out-refused (a reduction over every element)
     if op.name not in EXACT:
         return False
@@ -62,6 +63,15 @@ def _exact(op, sample) -> bool:
     if op.name == "clamp" and any(isinstance(sample.kwargs.get(k), np.ndarray) for k in ("min", "max")):
         return False  # tensor bounds: the elementwise kernel, same_kind
     return True
+
+
+def _over_every_element(x, dim) -> bool:
+    """Whether a reduction's ``dim`` covers every element of ``x`` (None, every dim, or any dim of a 0-d or
+    1-element-per-other-dim input: the reduction is then torch's all-elements kernel)."""
+    if dim is None or x.ndim == 0:
+        return True
+    dims = {d % x.ndim for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}
+    return all(i in dims or x.shape[i] == 1 for i in range(x.ndim))
 
 
 def rule(op, sample) -> tuple[str, str]:
@@ -120,7 +130,8 @@ DIVERGENCES = [
         reference="no issue found in the tracker", kind="bug"),
     Divergence(
         id="out-var-half-wider-out-refused", op="var", family=F,
-        condition="var / std of a float16 or bfloat16 input over every element (no dim) with a float32 out=",
+        condition="var / std of a float16 or bfloat16 input over every element (no dim, or dims that leave only "
+                  "size-1 dims) with a float32 out=",
         torch_behaviour="raises RuntimeError ('std_var_all: Unsupported dtype Half'), though the float32 result "
                         "dtype is the wider one of the same kind (a float32 input into a float64 out works)",
         numpy_behaviour="np.var(x16, out=float32 array) writes the float16 variance cast to float32",

@@ -116,7 +116,10 @@ def _int_input(op, ref, model):
                         "float64 for 32- and 64-bit ones (float32 for 16-bit ones, as torch)",
         reference=UNARY_FLOAT_PROMOTION, kind="intended", applies=applies, torch_ref=model,
         example=lambda dtype: ((np.array([0, 1, 4], dtype=np.int32),), {}),
-        counterexample=lambda dtype: ((np.array([0, 1, 4], dtype=np.int16),), {}), dtypes=("int32",))
+        # an int16 input, which NumPy computes in float32 as torch does, unless the NumPy function gives float64
+        # for every integer (np.i0, np.sinc): then a float32 input
+        counterexample=lambda dtype: ((np.array([0, 1, 4], dtype=np.int16 if _numpy_float_of(ref, "int16") ==
+                                                np.float32 else np.float32),), {}), dtypes=("int32",))
 
 
 def _bool_unsupported(op, exc=NotImplementedError, other=False):
@@ -259,6 +262,12 @@ def _complex_dtype_applies(sample, dtype):
 _VECTOR_RUN = {"float64": 4, "float32": 8, "float16": 16, "bfloat16": 16}
 
 
+def _strided_operand(sample) -> bool:
+    """An operand of more than one element in the ``strided`` layout (a one-element operand is broadcast with a zero
+    stride whatever its layout: the kernel takes it as a scalar)."""
+    return any(lay == "strided" and a.size > 1 for a, lay in zip(sample.arrays, sample.layouts))
+
+
 @_elementwise
 def _huge_quotient(sample, dtype):
     """Elementwise: floating operands where |x / y| overflows the precision torch computes in (float32 for the
@@ -270,7 +279,7 @@ def _huge_quotient(sample, dtype):
     none = np.zeros(shape, dtype=bool)
     if dt is None or _cat(dt) != "float" or D.name_of(dt) not in _VECTOR_RUN:
         return none
-    if "strided" in sample.layouts or int(np.prod(shape, dtype=np.int64)) < _VECTOR_RUN[D.name_of(dt)]:
+    if _strided_operand(sample) or int(np.prod(shape, dtype=np.int64)) < _VECTOR_RUN[D.name_of(dt)]:
         return none
     big = T.biggest(T.accumulation(D.name_of(dt)))
     xf, yf = _wide(sample, dtype)
@@ -298,25 +307,6 @@ def _remainder_zero_sign(sample, dtype):
     with np.errstate(all="ignore"):
         r = np.remainder(xf, yf)
     return (r == 0) & (np.signbit(xf) != np.signbit(yf))
-
-
-@_elementwise
-def _complex_product_overflows(sample, dtype):
-    """Elementwise: a complex result where a partial product ar*br, ai*bi, ar*bi or ai*br (of the operands in
-    torch's result dtype: complex32's parts are float16) is not finite there."""
-    if _kind(_binary_operands(sample)) != "c":
-        return False
-    half = R.torch_gives_complex32(*_binary_operands(sample))
-    dt = _torch_result_type(_binary_operands(sample))
-    big = T.biggest("float16" if half else D.name_of(dt))
-    a, b = _wide(sample, dtype)
-    if half:
-        with np.errstate(all="ignore"):
-            a, b = (v.real.astype(np.float16) + 1j * v.imag.astype(np.float16).astype(np.float64)
-                    if np.iscomplexobj(v) else v.astype(np.float16).astype(np.complex128) for v in (a, b))
-    with np.errstate(all="ignore"):
-        prods = [a.real * b.real, a.imag * b.imag, a.real * b.imag, a.imag * b.real]
-        return np.logical_or.reduce([~(np.abs(p) <= big) for p in prods])
 
 
 @_elementwise
@@ -423,11 +413,34 @@ def _pow_tol(sample, dtype):
         mag = np.abs(np.power(xc, yc))
         bound = np.nan_to_num(mag * np.expm1(16 * u * (1 + kappa)), nan=0.0, posinf=np.finfo(np.float64).max)
         inter = ~(np.abs(xc) ** np.abs(yc.real) < big) | ~(np.abs(xc) < big) | ~(np.abs(yc) < big) | \
-            ~(mag * (1 + 16 * u * (1 + kappa)) < big) | ~np.isfinite(kappa)
+            ~(mag * (1 + 16 * u * (1 + kappa)) < big) | ~(kappa < big)
         shape = np.broadcast_shapes(np.shape(xc), np.shape(yc))
+        # neither library specifies complex pow where an operand has an infinite or NaN part (C99 G.6.4.1 leaves
+        # cpow to the implementation, exp(y log x) allowed): any value is acceptable there
+        special = ~np.isfinite(xc) | ~np.isfinite(yc)
+        # the exact modulus |x ** y| = exp(Re(y) log|x| - Im(y) arg(x)) beyond the dtype's range: the result is not
+        # representable (NumPy's own overflowed value may be NaN, inf - inf)
+        log_mag = yc.real * np.log(np.abs(xc)) - yc.imag * np.angle(xc)
+        special |= (xc != 0) & (log_mag > np.log(big))
     base = T.default(name)
     return T.Tolerance(base.rtol, np.broadcast_to(np.maximum(bound, base.atol), shape),
-                       nonfinite=np.broadcast_to(inter, shape), why="complex pow: exp(y log x), condition of y log x")
+                       nonfinite=np.broadcast_to(inter, shape), free=np.broadcast_to(special, shape),
+                       why="complex pow: exp(y log x), condition of y log x")
+
+
+def _complex_mul_tol(sample, dtype):
+    """A complex product x * y: each part ar*br - ai*bi, ar*bi + ai*br is a sum of two products, good to
+    sqrt(2) gamma(2) |x| |y| normwise (Higham, sec. 3.6), not relative to the part, which cancellation can make
+    small: ``tolerance.sum_of_products`` of one term of two factors, magnitude |x| |y| (in torch's result dtype)."""
+    x, y = _binary_operands(sample)
+    out = _torch_result_type((x, y))
+    if out is None or out.kind != "c":
+        return None
+    name = "complex32" if R.torch_gives_complex32(x, y) else D.name_of(out)
+    a, b = _wide(sample, dtype)
+    with np.errstate(all="ignore"):
+        mag = np.abs(a) * np.abs(b)
+    return T.sum_of_products(name, mag, 1, device="cpu")
 
 
 def _sigmoid_tol(sample, dtype):
@@ -573,11 +586,14 @@ def _log1p_extreme_imag(sample, dtype):
 
 @_elementwise
 def _log1p_zero_part(sample, dtype):
-    """Elementwise: complex inputs with a zero real or imaginary part."""
+    """Elementwise: complex inputs with a zero real or imaginary part, or whose log1p (NumPy's, rounded to the
+    input's dtype) has one (a subnormal imaginary part whose image underflows)."""
     z = np.asarray(sample.args[0])
     if z.dtype.kind != "c":
         return False
-    return _zero_part_of(z)
+    with np.errstate(all="ignore"):
+        image = R.log1p(z.astype(np.complex128)).astype(z.dtype)
+    return _zero_part_of(z) | _zero_part_of(image)
 
 
 def _log1p_complex():
@@ -599,7 +615,7 @@ def _log1p_complex():
             dtypes=("complex64", "complex128")),
         Divergence(
             id="log1p-complex-signed-zero", op="log1p",
-            condition="complex inputs with a zero real or imaginary part",
+            condition="complex inputs with a zero real or imaginary part, or whose result has one",
             torch_behaviour="the sign of a zero part of the result follows torch's formulas, not the symmetry "
                             "log1p(conj z) = conj log1p(z): torch.log1p(torch.tensor([complex(0.01, -0.0)])) is "
                             "0.00995+0j (the -0.0 imaginary part lost; complex(0.6, -0.0) keeps it), "
@@ -720,8 +736,12 @@ def _maximum_like(name, model):
 
 
 def _fmod_like(name, ref, model):
+    """fmod and remainder: NumPy computes them in the operands' promoted dtype, a Python number operand rounded to
+    it first (NEP 50), and fmod is exact there (remainder adds at most one rounding): the reference is not upcast,
+    since the result is ill-conditioned in the divisor (|x / y| times its rounding error) and a divisor kept exact
+    in float64 would not be NumPy's."""
     big = {"float32": 3e38, "float64": 1e308}
-    return _binary(name, ref, model, partners=D.REAL + D.BOOL, complex_ok=False,
+    return _binary(name, ref, model, partners=D.REAL + D.BOOL, complex_ok=False, upcast=False,
                    no_kernel=(_wide_unsigned(name),), extra=(
         _bool_unsupported(name, other=True),
         _int_div_by_zero(name),
@@ -748,17 +768,6 @@ def _fmod_like(name, ref, model):
         example=lambda dtype: ((np.array([-1.0, 2.0], dtype=dtype), np.array([1.0, -1.0], dtype=dtype)), {}),
         counterexample=lambda dtype: ((np.array([-1.0, 2.0], dtype=dtype), np.array([-1.0, 1.0], dtype=dtype)), {}),
         dtypes=("float32",)),) if name == "remainder" else ()))
-
-
-def _mul_float8_scalar(sample, dtype):
-    """a non-empty float8 result whose second operand is a number or has one element (torch takes it as a
-    number), or whose operands are both broadcast from one value"""
-    x, y = _binary_operands(sample)
-    t = _torch_result_type((x, y))
-    if t is None or D.name_of(t) not in D.FLOAT8 or int(np.prod(_result_shape(sample), dtype=np.int64)) == 0:
-        return False
-    stride0 = len(sample.layouts) == 2 and all(lay == "expanded" for lay in sample.layouts)
-    return np.size(y) == 1 or stride0
 
 
 def _div_wide_unsigned_rounding(sample, dtype):
@@ -810,8 +819,16 @@ def _sub_alpha_zero(sample, dtype):
     return (xf == 0) & np.signbit(xf)
 
 
-_CLAMP_PROMOTION = P.divergences("clamp", R.clamp_torch,
-                                 operands=lambda s: [s.args[0], s.kwargs.get("min"), s.kwargs.get("max")],
+def _clamp_operands(sample):
+    """clamp's operands as torch promotes them: a zero-dim tensor bound next to a Python number bound is taken as a
+    Python number (the overload for two numbers matches: clamp-zero-dim-bound-as-number)."""
+    lo, hi = sample.kwargs.get("min"), sample.kwargs.get("max")
+    if lo is not None and hi is not None and (isinstance(lo, np.ndarray) != isinstance(hi, np.ndarray)):
+        lo, hi = (b.item() if isinstance(b, np.ndarray) and b.ndim == 0 else b for b in (lo, hi))
+    return [sample.args[0], lo, hi]
+
+
+_CLAMP_PROMOTION = P.divergences("clamp", R.clamp_torch, operands=_clamp_operands,
                                  example_args=lambda x, b: ((x,), {"min": b}), complex_ok=False,
                                  int_out_of_range="raises")
 
@@ -821,6 +838,16 @@ def _clamp_number_out_of_range(sample, dtype):
     t = _torch_result_type(ops)
     return t is not None and any(
         isinstance(b, (int, float)) and not isinstance(b, bool) and not R._number_fits(b, t) for b in ops[1:])
+
+
+def _clamp_wide_unsigned_record(applies, example, counterexample, dtypes_):
+    found = _no_kernel("clamp", "wide-unsigned", applies, example, counterexample, dtypes_)
+    import dataclasses
+    return dataclasses.replace(
+        found, raises=(NotImplementedError, RuntimeError),
+        torch_behaviour="raises NotImplementedError ('\"clamp_scalar_cpu\" not implemented for 'UInt64''), or, for a "
+                        "zero-dim unsigned bound next to a number bound (taken as an int64 number), RuntimeError "
+                        "('Promotion for uint16, uint32, uint64 types is not supported'); float bounds compute")
 
 
 def _clamp_float8(sample, dtype):
@@ -859,7 +886,155 @@ def _where_divergences():
                                        np.array([4.0, 8.0], dtype=e4)), {}),
         dtypes=("float8_e4m3fn",))
     refused = tuple(d for d in promo if d.id.endswith("-promotion-unsupported"))
-    return refused + (conversion,) + tuple(d for d in promo if d not in refused)
+    out_of_range = _raises(
+        "where-number-out-of-range", "where",
+        "a Python number (or NumPy scalar) operand outside the range of torch's result dtype, not a float8 one (2**40 "
+        "with an int8 tensor, -1e40 where the result is float32)",
+        "raises RuntimeError: 'value cannot be converted to type int8_t without overflow'",
+        "computes (the number widens the result dtype, or is converted: -inf)", DOC.format("where"), "intended",
+        _where_number_out_of_range, RuntimeError,
+        lambda dtype: ((np.array([True, False]), np.array([1, 2], dtype=np.int8), 2 ** 40), {}), ("int8",),
+        lambda dtype: ((np.array([True, False]), np.array([1, 2], dtype=np.int8), 100), {}))
+    return (out_of_range,) + refused + (conversion,) + tuple(d for d in promo if d not in refused)
+
+
+def _where_number_out_of_range(sample, dtype):
+    """a Python number or NumPy scalar operand that torch's checked conversion to the result dtype refuses"""
+    ops = list(sample.args[1:])
+    t = _torch_result_type(ops)
+    return t is not None and D.name_of(t) not in D.FLOAT8 and any(
+        P.scalar_kind(v) in ("int", "float") and not isinstance(v, np.ndarray) and
+        not R._number_fits(R._scalar_value(v) if isinstance(v, np.generic) else v, t) for v in ops)
+
+
+@_elementwise
+def _pow_complex_zero_base(sample, dtype):
+    """Elementwise: a complex result (torch and NumPy agreeing on its dtype) with a zero base and an exponent of
+    negative real part, or an exponent tensor of 0."""
+    x, y = _binary_operands(sample)
+    if _kind((x, y)) != "c" or not _same_dtype(sample):
+        return False
+    xf, yf = _wide(sample, dtype)
+    return (xf == 0) & ((yf.real < 0) | ((yf == 0) & isinstance(y, np.ndarray)))
+
+
+@_elementwise
+def _mul_zero_sign(sample, dtype):
+    """Elementwise: a zero part of NumPy's complex product (of the operands in torch's result dtype) whose two
+    products (ar*br and ai*bi for the real part, ar*bi and ai*br for the imaginary one) are not both exact zeros of
+    positive operand zeros: a product that underflows, or a -0.0 part, decides the sign of the zero."""
+    if _kind(_binary_operands(sample)) != "c" or not _same_dtype(sample):
+        return False
+    dt = _torch_result_type(_binary_operands(sample))
+    a, b = _wide(sample, dtype)
+    with np.errstate(all="ignore"):
+        z = np.asarray(np.multiply(a.astype(dt), b.astype(dt)))
+        ar, ai, br, bi = (v != 0 for v in (a.real, a.imag, b.real, b.imag))
+        parts = ((z.real, (ar & br, ai & bi)), (z.imag, (ar & bi, ai & br)))
+        neg_zero = [np.signbit(v) & (v == 0) for v in (a.real, a.imag, b.real, b.imag)]
+        any_neg_zero = np.logical_or.reduce(neg_zero)
+        found = np.zeros(z.shape, dtype=bool)
+        for part, (p1, p2) in parts:
+            found |= (part == 0) & (p1 | p2 | any_neg_zero)
+    return found
+
+
+@_elementwise
+def _complex_infinite_operand(sample, dtype):
+    """Elementwise: a complex result where an operand (in torch's result dtype) has an infinite part."""
+    if _kind(_binary_operands(sample)) != "c":
+        return False
+    a, b = _wide(sample, dtype)
+    return np.isinf(a.real) | np.isinf(a.imag) | np.isinf(b.real) | np.isinf(b.imag)
+
+
+@_elementwise
+def _complex_divisor_out_of_scale(sample, dtype):
+    """Elementwise: a complex quotient whose divisor b (finite, non-zero, in torch's result dtype) makes the scaled
+    denominator of Smith's algorithm, d = max(|br|, |bi|) + min(|br|, |bi|)**2 / max(...), leave the dtype's
+    range, or its reciprocal do so (max(|br|, |bi|) below 1 / the largest finite value), or whose finite dividend
+    has |ar| + |ai| beyond the range (the numerator ar + ai * r or ai - ar * r may overflow)."""
+    x, y = _binary_operands(sample)
+    if _kind((x, y)) != "c" or not _same_dtype(sample):
+        return False
+    big = T.biggest(D.name_of(_torch_result_type((x, y))))
+    _, b = _wide(sample, dtype)
+    with np.errstate(all="ignore"):
+        hi = np.maximum(np.abs(b.real), np.abs(b.imag))
+        lo = np.minimum(np.abs(b.real), np.abs(b.imag))
+        d = hi + lo * (lo / np.where(hi > 0, hi, 1.0))
+        a, _ = _wide(sample, dtype)
+        huge = np.abs(a.real) + np.abs(a.imag) > big
+        return np.isfinite(b) & (hi > 0) & ((d > big) | (hi < 1.0 / big) | (np.isfinite(a) & huge))
+
+
+def _gradient_raises(op, id_, condition, behaviour, applies, exc, reference, kind="bug"):
+    """A backward that raises where the forward computes (no NumPy counterpart: the record pins torch's refusal)."""
+    return Divergence(id=id_, op=op, condition=condition, torch_behaviour=behaviour,
+                      numpy_behaviour="(no NumPy counterpart: the finite differences of the NumPy reference exist)",
+                      reference=reference, kind=kind, applies=applies, raises=exc, about="gradient")
+
+
+def _gradient_complex32(op):
+    """A complex32 result (float16 with a complex operand of lower priority): the gradient check computes its
+    finite differences in NumPy, which has no complex32; torch's backward works (the input's gradient is the real
+    part of the cotangent, in float16): left to the forward test's complex32 record."""
+    return Divergence(
+        id=f"{op}-gradient-complex32", op=op,
+        condition="a complex32 result (a float16 tensor with a Python complex number or a zero-dim complex tensor)",
+        torch_behaviour="backward works on complex32 (ComplexHalf) results, which NumPy cannot hold",
+        numpy_behaviour="no complex32: the reference is complex64, whose finite differences are not torch's",
+        reference=f"{PROMOTION_DOC} ; https://pytorch.org/docs/stable/complex_numbers.html", kind="intended",
+        applies=lambda sample, dtype: R.torch_gives_complex32(*sample.args[:2]), about="gradient")
+
+
+def _pow_gradient_records():
+    def exponent_of(names):
+        return lambda sample, dtype: isinstance(sample.args[1], np.ndarray) and \
+            D.name_of(sample.args[1].dtype) in names
+    return (
+        _gradient_raises("pow", "pow-gradient-wide-unsigned-exponent",
+                         "an exponent tensor of uint16, uint32 or uint64, or of a float8 format",
+                         "backward raises NotImplementedError: '\"add_stub\" not implemented for 'UInt16'' (the "
+                         "formula computes y - 1 in the exponent's dtype; '\"ge_cpu\" not implemented for "
+                         "'Float8_e4m3fn'' for float8): torch.pow(torch.ones(3, requires_grad=True), "
+                         "torch.ones(3, dtype=torch.uint16)).sum().backward()",
+                         exponent_of(WIDE_UNSIGNED + D.FLOAT8), NotImplementedError,
+                         "https://github.com/pytorch/pytorch/issues/58734 (uint16/32/64 kernels; no issue found for "
+                         "pow's backward)"),
+        _gradient_raises("pow", "pow-gradient-bool-exponent", "a bool exponent tensor",
+                         "backward raises RuntimeError: 'Subtraction, the `-` operator, with a bool tensor is not "
+                         "supported': torch.pow(torch.ones(3, requires_grad=True), torch.ones(3, dtype=torch.bool))"
+                         ".sum().backward()",
+                         exponent_of(("bool",)), RuntimeError,
+                         "https://pytorch.org/docs/stable/generated/torch.pow.html (no issue found)"),
+        Divergence(
+            id="pow-gradient-infinite-exponent", op="pow",
+            condition="an infinite exponent (a Python number or an exponent tensor element)",
+            torch_behaviour="the gradient y * x ** (y - 1) is NaN where x ** y is 0 (|x| < 1 with y = inf, |x| > 1 "
+                            "with y = -inf): torch.pow(torch.tensor(0.5, requires_grad=True), float('inf')) has "
+                            "gradient nan",
+            numpy_behaviour="x ** inf is 0 around |x| < 1: its derivative is 0",
+            reference="https://pytorch.org/docs/stable/generated/torch.pow.html (no issue found)", kind="bug",
+            applies=_infinite_exponent, about="gradient"),
+    )
+
+
+def _infinite_exponent(sample, dtype):
+    y = sample.args[1]
+    with np.errstate(all="ignore"):
+        return bool(np.any(np.isinf(np.asarray(R._scalar_value(y)).astype(np.complex128))))
+
+
+def _mul_gradient_float8():
+    def applies(sample, dtype):
+        t = _torch_result_type(_binary_operands(sample))
+        return t is not None and D.name_of(t) in D.FLOAT8
+    return _gradient_raises(
+        "mul", "mul-gradient-float8-result", "a float8 result (a float8 tensor with a zero-dim or scalar operand)",
+        "backward raises NotImplementedError: '\"mul_cpu_reduced_float\" not implemented for 'Float8_e4m3fn'' (the "
+        "gradient multiplies a float8 tensor by a scalar, a form without a kernel)", applies, NotImplementedError,
+        P.LIMITED_DOC, kind="unspecified")
 
 
 # ---- entries ------------------------------------------------------------------------------------------------
@@ -950,7 +1125,7 @@ ENTRIES = [
         counterexample=lambda dtype: ((np.array([2.0, 1.0], dtype=D.NUMPY["float8_e8m0fnu"]),), {}),
         dtypes=("float8_e8m0fnu",)),)),
     _binary("add", R.add, R.add_torch, no_kernel=(_wide_unsigned("add"),),
-            extra=(_complex_alpha("add", R.add_torch), _float_alpha_with_ints("add")),
+            extra=(_complex_alpha("add", R.add_torch), _float_alpha_with_ints("add"), _gradient_complex32("add")),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
     _binary("sub", R.sub, R.sub_torch, no_kernel=(_wide_unsigned("sub"),), extra=(
         _raises("sub-bool", "sub", "a bool operand (a tensor or a Python bool)",
@@ -959,7 +1134,7 @@ ENTRIES = [
                 _sub_bool, RuntimeError,
                 lambda dtype: ((np.array([1.5, 2.0], dtype=np.float32), np.array([True, False])), {}), ("float32",),
                 lambda dtype: ((np.array([1.5, 2.0], dtype=np.float32), np.array([1, 0], dtype=np.uint8)), {})),
-        _complex_alpha("sub", R.sub_torch), _float_alpha_with_ints("sub"),
+        _complex_alpha("sub", R.sub_torch), _float_alpha_with_ints("sub"), _gradient_complex32("sub"),
         Divergence(
             id="sub-alpha-zero-signed-zero", op="sub",
             condition="alpha=0, a floating result: the elements where x is -0.0",
@@ -973,28 +1148,10 @@ ENTRIES = [
                                            np.array([1.0, 2.0], dtype=D.NUMPY[dtype])), {"alpha": 0}),
             dtypes=("float32",))),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
-    _binary("mul", np.multiply, R.mul_torch, grad=True, float8=False, no_kernel=(
-        _no_kernel("mul", "float8-scalar", _mul_float8_scalar,
-                   lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 2.0), {}),
-                   lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),
-                                   np.array([2.0, 0.5], dtype=D.NUMPY["float8_e4m3fn"])), {}),
-                   ("float8_e4m3fn",)),), extra=(
-        Divergence(
-            id="mul-complex-overflow", op="mul",
-            condition="elements of a complex result where a partial product (ar*br, ai*bi, ar*bi or ai*br) "
-                      "overflows or is not finite",
-            torch_behaviour="each partial product is rounded on its own: (-3.4e38+1.29j)*(inf+10.7j) in complex64 "
-                            "gives -inf+nanj (-3.4e38*10.7 overflows to -inf before 1.29*inf is added): a NaN or an "
-                            "infinity where NumPy has another non-finite or a finite value",
-            numpy_behaviour="-inf+infj (its loop fuses the multiply and the add, so the finite product does not "
-                            "overflow first)",
-            reference=f"{DOC.format('mul')} ; https://github.com/pytorch/pytorch/issues/36469", kind="unspecified",
-            applies=_complex_product_overflows, accept_nonfinite=_complex_product_overflows,
-            example=lambda dtype: ((np.array([complex(-3.4e38, 1.29)], dtype=dtype),
-                                    np.array([complex(np.inf, 10.7)], dtype=dtype)), {}),
-            counterexample=lambda dtype: ((np.array([complex(-3.4e30, 1.29)], dtype=dtype),
-                                           np.array([complex(3.0, 10.7)], dtype=dtype)), {}),
-            dtypes=("complex64",)),
+    # float8 products with a number (or a one-element operand) have no kernel ("mul_cpu_reduced_float"): a
+    # partial-support fact the generic tests record by themselves
+    _binary("mul", np.multiply, R.mul_torch, grad=True, float8=False, tol_fn=_complex_mul_tol, extra=(
+        _gradient_complex32("mul"), _mul_gradient_float8(),
         Divergence(
             id="mul-float8-e4m3fn-saturates", op="mul",
             condition="elements of a float8_e4m3fn product beyond the format's range (infinite products included)",
@@ -1010,6 +1167,20 @@ ENTRIES = [
             counterexample=lambda dtype: ((np.array([18.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]),
                                            np.array([-20.0, 3.0], dtype=D.NUMPY["float8_e4m3fn"])), {}),
             dtypes=("float8_e4m3fn",)),
+        Divergence(
+            id="mul-complex-signed-zero", op="mul",
+            condition="elements of a complex result with a zero part (a product that is zero or underflows)",
+            torch_behaviour="the sign of a zero part follows torch's evaluation of ar*br - ai*bi, which differs from "
+                            "NumPy's when the products underflow: torch.full((5,), 1e-200+1e-200j, "
+                            "dtype=torch.complex128) * torch.full((5,), 1e-200-1e-200j, dtype=torch.complex128) is 0j "
+                            "(imaginary part +0.0: -1e-400 + 1e-400 underflowed)",
+            numpy_behaviour="-0j (imaginary part -0.0)", reference=DOC.format("mul"),
+            kind="unspecified", applies=_mul_zero_sign, relax_signed_zero=True,
+            example=lambda dtype: ((np.full(5, complex(1e-200, 1e-200), dtype=dtype),
+                                    np.full(5, complex(1e-200, -1e-200), dtype=dtype)), {}),
+            counterexample=lambda dtype: ((np.full(5, complex(1.5, 0.0), dtype=dtype),
+                                           np.full(5, complex(0.0, 2.0), dtype=dtype)), {}),
+            dtypes=("complex128",)),
         Divergence(
             id="mul-reduced-float-one-element-operand", op="mul",
             condition="a float16 or bfloat16 result and a one-element second operand of another dtype (an integer "
@@ -1060,6 +1231,37 @@ ENTRIES = [
             counterexample=lambda dtype: ((np.full(16, 4 + 2j, dtype=dtype), np.full(16, 1 + 1j, dtype=dtype)), {}),
             dtypes=("complex64",)),
         Divergence(
+            id="div-complex-infinite-operand", op="div",
+            condition="elements of a complex quotient with an infinite part in an operand",
+            torch_behaviour="NaN or another infinity than NumPy's where an infinite part meets the algorithm's products "
+                            "(inf * 0): (-1+infj) / (2-1e-45j) in complex64 is nan+infj",
+            numpy_behaviour="-inf+infj (C99 Annex G recovers infinities; neither library specifies the parts)",
+            reference="https://github.com/pytorch/pytorch/issues/52332 ; C99 Annex G.5.1", kind="unspecified",
+            applies=_complex_infinite_operand, accept_nonfinite=_complex_infinite_operand,
+            example=lambda dtype: ((np.array([complex(-1, np.inf), 1 + 1j], dtype=dtype),
+                                    np.array([complex(2, -1e-45), 2], dtype=dtype)), {}),
+            counterexample=lambda dtype: ((np.array([complex(-1, 1e30), 1 + 1j], dtype=dtype),
+                                           np.array([complex(2, -1e-45), 2], dtype=dtype)), {}),
+            dtypes=("complex64",)),
+        Divergence(
+            id="div-complex-divisor-out-of-scale", op="div",
+            condition="elements of a complex quotient whose divisor's larger part is below 1 / the largest finite "
+                      "value, or makes the scaled denominator of Smith's algorithm overflow (both parts near the "
+                      "largest finite value), or whose dividend's parts sum beyond the largest finite value",
+            torch_behaviour="Smith's algorithm with a reciprocal of the scaled denominator, which overflows or "
+                            "underflows: torch.div(torch.tensor([1e-14+1e-14j]), torch.tensor([1e-40+0j])) is inf+infj"
+                            " (exactly 1e26+1e26j), torch.div(torch.tensor([1e30j]), torch.tensor([3.3e38+3e38j])) is "
+                            "0 (exactly 1.5e-9+1.7e-9j)",
+            numpy_behaviour="the exact quotient, rounded (NumPy's own complex64 loop overflows the same way)",
+            reference="https://github.com/pytorch/pytorch/issues/92043 ; https://github.com/pytorch/pytorch/pull/92539"
+                      " (which leaves numbers beyond finfo.max / 2 out)", kind="bug",
+            applies=_complex_divisor_out_of_scale, accept_any=True,
+            example=lambda dtype: ((np.array([1e-14 + 1e-14j, 1e30j], dtype=dtype),
+                                    np.array([1e-40 + 0j, 3.3e38 + 3e38j], dtype=dtype)), {}),
+            counterexample=lambda dtype: ((np.array([1e-14 + 1e-14j, 1e30j], dtype=dtype),
+                                           np.array([1e-38 + 0j, 1e38 + 1e38j], dtype=dtype)), {}),
+            dtypes=("complex64",)),
+        Divergence(
             id="div-integer-true-division", op="div",
             condition="integer or bool operands, no rounding_mode (true division)",
             torch_behaviour="computed in and returned as the default dtype, float32",
@@ -1083,7 +1285,7 @@ ENTRIES = [
     _fmod_like("fmod", np.fmod, R.fmod_torch),
     _maximum_like("maximum", R.maximum_torch),
     _maximum_like("minimum", R.minimum_torch),
-    _binary("pow", np.power, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, float8=False,
+    _binary("pow", R.power, R.pow_torch, inputs=S.pow_args, tol_fn=_pow_tol, grad=True, float8=False,
             complex32=False, int_out_of_range="raises", no_kernel=(
         _no_kernel("pow", "float8", _pow_float8,
                    lambda dtype: ((np.array([1.0, 2.0], dtype=D.NUMPY["float8_e4m3fn"]), 2), {}),
@@ -1106,12 +1308,27 @@ ENTRIES = [
             torch_behaviour="computed as exp(y*log(x)): a zero part takes the sign that formula gives: "
                             "torch.pow(torch.tensor([-3.4e-08-1.5e-10j]), torch.tensor([False])) is 1-0j",
             numpy_behaviour="1+0j (x**0 is exactly 1)", reference=DOC.format("pow"), kind="unspecified",
-            applies=_zero_part_of_result(np.power), relax_signed_zero=True,
+            applies=_zero_part_of_result(R.power), relax_signed_zero=True,
             example=lambda dtype: ((np.array([complex(-3.449577e-08, -1.4732883e-10)], dtype=dtype),
                                     np.array([False])), {}),
             counterexample=lambda dtype: ((np.array([complex(-3.449577e-08, -1.4732883e-10)], dtype=dtype),
                                            np.array([True])), {}),
             dtypes=("complex64",)),
+        Divergence(
+            id="pow-complex-zero-base", op="pow",
+            condition="elements of a complex result with a zero base and an exponent of negative real part, or an "
+                      "exponent tensor of 0",
+            torch_behaviour="computed as exp(y * log(0)): inf+nanj for an exponent of negative real part, nan+nanj "
+                            "for an exponent tensor of 0: torch.pow(torch.zeros(1, dtype=torch.complex128), "
+                            "torch.zeros(1, dtype=torch.complex128)) is nan+nanj (a Python 0 exponent gives 1)",
+            numpy_behaviour="nan+nanj for an exponent of negative real part (C99 leaves cpow(0, y) to the "
+                            "implementation), 1+0j for 0 ** 0",
+            reference=f"{DOC.format('pow')} (no issue found)", kind="unspecified", applies=_pow_complex_zero_base,
+            torch_ref=R.pow_complex_zero_base,
+            example=lambda dtype: ((np.array([0j, 0j, 1 + 1j], dtype=dtype), np.array([0j, -2 + 1j, 3], dtype=dtype)),
+                                   {}),
+            counterexample=lambda dtype: ((np.array([0j, 1 + 1j], dtype=dtype), np.array([1j, 3], dtype=dtype)), {}),
+            dtypes=("complex64", "complex128")),
         Divergence(
             id="pow-negative-zero-rsqrt", op="pow",
             condition="a -0.0 base with the Python exponent -0.5 (a floating result)",
@@ -1136,7 +1353,7 @@ ENTRIES = [
             counterexample=lambda dtype: ((np.array([2, 1, -1, 0], dtype=np.int64),
                                            np.array([1, 2, 3, 2], dtype=np.int64)), {}),
             dtypes=("int64",)),
-    )),
+    ) + _pow_gradient_records()),
     OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, method="clamp", inplace="clamp_",
             divergences=_ordered(extra=(
                 _raises("clamp-no-bound", "clamp", "neither min nor max",
@@ -1198,7 +1415,7 @@ ENTRIES = [
                     dtypes=("float32",)),
             ), refused=tuple(d for d in _CLAMP_PROMOTION if d.id.endswith("-promotion-unsupported")),
                 no_kernel=(
-                    _no_kernel("clamp", "wide-unsigned", _clamp_wide_unsigned,
+                    _clamp_wide_unsigned_record(_clamp_wide_unsigned,
                                lambda dtype: ((np.array([1, 2], dtype=np.uint16),), {"min": 1}),
                                lambda dtype: ((np.array([1, 2], dtype=np.uint16),),
                                               {"min": np.array([1.5, 0.5], dtype=np.float32)}), ("uint16",)),

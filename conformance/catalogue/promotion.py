@@ -130,8 +130,12 @@ def _binary(sample):
 
 
 def divergences(op: str, model, operands=_binary, example_args=None, python_scalars: bool = True,
-                complex_ok: bool = True, complex32: bool = True, int_out_of_range: str = "wraps") -> tuple:
-    """The promotion records of ``op`` (see the module docstring), in the order they are tried."""
+                complex_ok: bool = True, complex32: bool = True, int_out_of_range: str = "wraps",
+                examples: str = "mixed") -> tuple:
+    """The promotion records of ``op`` (see the module docstring), in the order they are tried. ``examples``: the
+    operands the pinned examples use: ``"mixed"`` (the default), ``"integer"`` for ops of integer operands only
+    (bitwise ops, gcd), ``"float"`` for float functions that have no integer kernels or turn integers into floats
+    (hypot, atan2): each record's example and counterexample then use operands the op takes."""
     doc = f"{PROMOTION_DOC} ; {DOC.format(op)}"
     ex = example_args or (lambda *a: (a, {}))
 
@@ -171,6 +175,25 @@ def divergences(op: str, model, operands=_binary, example_args=None, python_scal
         cats = {category(a.dtype) for a in arrays(ops)}
         return bool(cats & {"float", "complex"}) and "int" in cats and differs(ops)
 
+    f32, f64 = np.float32, np.float64
+    numpy_scalar_ex = {"integer": (lambda: ex(np.array([1, 2], dtype=np.int16), np.int64(3)),
+                                   lambda: ex(np.array([1, 2], dtype=np.int16), np.int16(3)), "int16"),
+                       "float": (lambda: ex(np.array([1.5, 2.0], dtype=f32), np.float64(1.5)),
+                                 lambda: ex(np.array([1.5, 2.0], dtype=f32), np.float32(1.5)), "float32")}.get(
+        examples, (lambda: ex(np.array([1.5, 2.0], dtype=np.float16), np.float32(1.5)),
+                   lambda: ex(np.array([1.5, 2.0], dtype=np.float16), np.float16(1.5)), "float16"))
+    odd_scalar_ex = {"integer": lambda: ex(np.array([0, 1], dtype=np.int16), np.bool_(True)),
+                     "float": lambda: ex(np.array([0.5, 1.0], dtype=f32), np.complex64(1j))}.get(
+        examples, lambda: ex(np.array([0, 1], dtype=np.int16), np.complex64(1j)))
+    odd_counter = {"float": lambda: ex(np.array([0.5, 1.0], dtype=f32), np.float32(2.0))}.get(
+        examples, lambda: ex(np.array([0, 1], dtype=np.int16), np.int16(3)))
+    zero_dim_ex = (lambda: ex(np.array([1.5, 2.0], dtype=f32), np.array(0.25, dtype=f64)),
+                   lambda: ex(np.array([1.5, 2.0], dtype=f32), np.array(0.25, dtype=f32)), "float32") \
+        if examples == "float" else (lambda: ex(np.array([1, 2, 3], dtype=np.int8), np.array(5, dtype=np.int64)),
+                                     lambda: ex(np.array([1, 2, 3], dtype=np.int8), np.array(5, dtype=np.int8)),
+                                     "int8")
+    python_float_counter = (lambda: ex(np.array([1.5, 2.0], dtype=f32), 0.5)) if examples == "float" else \
+        (lambda: ex(np.array([1, 2, 3], dtype=np.int32), 2))
     found = [
         Divergence(
             id=f"{op}-promotion-unsupported", op=op,
@@ -216,9 +239,8 @@ def divergences(op: str, model, operands=_binary, example_args=None, python_scal
                 numpy_behaviour="a NumPy scalar of its own dtype: complex64 [1j, 1j]; int16 [1, 1]",
                 reference=f"{PROMOTION_DOC} (no issue found)", kind="bug", applies=numpy_odd_scalar,
                 torch_ref=model, native=True,
-                example=lambda dtype: ex(np.array([0, 1], dtype=np.int16), np.complex64(1j)),
-                counterexample=lambda dtype: ex(np.array([0, 1], dtype=np.int16), np.int16(3)),
-                dtypes=("int16",)),
+                example=lambda dtype: odd_scalar_ex(), counterexample=lambda dtype: odd_counter(),
+                dtypes=("float32",) if examples == "float" else ("int16",)),
             Divergence(
                 id=f"{op}-numpy-scalar", op=op,
                 condition="a NumPy scalar as an operand where NumPy's result dtype differs from torch's",
@@ -228,9 +250,8 @@ def divergences(op: str, model, operands=_binary, example_args=None, python_scal
                 numpy_behaviour="NumPy scalars have their own dtype (NEP 50): float32, int64",
                 reference=f"{PROMOTION_DOC} ; https://numpy.org/neps/nep-0050-scalar-promotion.html",
                 kind="intended", applies=numpy_scalar, torch_ref=model, native=True,
-                example=lambda dtype: ex(np.array([1.5, 2.0], dtype=np.float16), np.float32(1.5)),
-                counterexample=lambda dtype: ex(np.array([1.5, 2.0], dtype=np.float16), np.float16(1.5)),
-                dtypes=("float16",)),
+                example=lambda dtype: numpy_scalar_ex[0](), counterexample=lambda dtype: numpy_scalar_ex[1](),
+                dtypes=(numpy_scalar_ex[2],)),
         ]
         if wraps:
             found.append(Divergence(
@@ -252,7 +273,7 @@ def divergences(op: str, model, operands=_binary, example_args=None, python_scal
                 numpy_behaviour="float64 (NEP 50: a Python float with an integer array gives float64)",
                 reference=doc, kind="intended", applies=python_number("float"), torch_ref=model, native=True,
                 example=lambda dtype: ex(np.array([1, 2, 3], dtype=np.int32), 0.5),
-                counterexample=lambda dtype: ex(np.array([1, 2, 3], dtype=np.int32), 2),
+                counterexample=lambda dtype: python_float_counter(),
                 dtypes=("int32",)),
         ]
         if complex_ok:
@@ -274,9 +295,8 @@ def divergences(op: str, model, operands=_binary, example_args=None, python_scal
                             "tensor gives int8, float32 with a float64 zero-dim tensor gives float32",
             numpy_behaviour="zero-dim arrays promote like any array (NEP 50): int64, float64",
             reference=doc, kind="intended", applies=zero_dim, torch_ref=model, native=True,
-            example=lambda dtype: ex(np.array([1, 2, 3], dtype=np.int8), np.array(5, dtype=np.int64)),
-            counterexample=lambda dtype: ex(np.array([1, 2, 3], dtype=np.int8), np.array(5, dtype=np.int8)),
-            dtypes=("int8",)),
+            example=lambda dtype: zero_dim_ex[0](), counterexample=lambda dtype: zero_dim_ex[1](),
+            dtypes=(zero_dim_ex[2],)),
         Divergence(
             id=f"{op}-inexact-with-int", op=op,
             condition="a floating or complex tensor with an integer tensor (of the same priority)",

@@ -219,3 +219,33 @@ def isclose_near_torch(x, d, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 def allclose_near_torch(x, d, rtol=1e-05, atol=1e-08, equal_nan=False):
     return bool(np.all(isclose_near_torch(x, d, rtol, atol, equal_nan)))
+
+
+def e8m0_scalar_torch(v, e8m0):
+    """The float8_e8m0fnu value torch converts a Python scalar to: the format has no sign and no zero, and torch
+    takes the magnitude (-4 is 4, -0.75 is 1) and puts 0 (and what rounds below the smallest power of two) on the
+    smallest value, 2**-127; NaN, infinities and magnitudes beyond the largest power of two are NaN. (ml_dtypes
+    converts zero and negative numbers to NaN.) ``e8m0``: the format's NumPy dtype."""
+    with np.errstate(all="ignore"):
+        m = abs(complex(v).real) if isinstance(v, complex) else abs(float(v))
+        if m != m:
+            return np.asarray(np.nan).astype(e8m0)
+        small = float(np.asarray(2.0 ** -127).astype(e8m0).astype(np.float64))
+        return np.asarray(max(m, small)).astype(e8m0)
+
+
+def compare_e8m0_torch(fn, x, y):
+    """``fn`` of a float8_e8m0fnu tensor and a Python scalar as torch computes it: the scalar converted to the
+    tensor's format as :func:`e8m0_scalar_torch` says."""
+    if isinstance(y, np.ndarray):
+        y = float(y.astype(np.float64))
+    return fn(x, e8m0_scalar_torch(y, x.dtype))
+
+
+def eq_e8m0_torch(x, y):
+    return compare_e8m0_torch(np.equal, x, y)
+
+
+def ne_e8m0_torch(x, y):
+    return compare_e8m0_torch(np.not_equal, x, y)
+

@@ -83,9 +83,13 @@ def gelu(x, approximate="none"):
         inner = np.sqrt(2.0 / np.pi) * (x + 0.044715 * x * x * x)
         out = 0.5 * x * (1.0 + np.tanh(inner))
     elif approximate == "none":
+        if x.dtype.kind == "c":  # NumPy has no complex erf: it cannot evaluate the exact form
+            raise TypeError("gelu(approximate='none') of a complex input: NumPy has no complex erf")
         out = 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
     else:
         raise ValueError(f"approximate must be 'none' or 'tanh', got {approximate!r}")
+    if x.dtype.kind == "c":  # the tanh form of a complex input: the formula, as NumPy evaluates it
+        return out
     return np.where(np.isneginf(x), -0.0, np.where(np.isposinf(x), np.inf, out)).astype(x.dtype)
 
 
@@ -121,9 +125,21 @@ def normalize(x, p=2.0, dim=1, eps=1e-12):
 
 
 def linear(x, weight, bias=None):
-    """x @ weight.T + bias (a 1-D weight is a single output feature)."""
-    out = np.matmul(x, weight.T)
-    return out if bias is None else out + bias
+    """x @ weight.T + bias (a 1-D weight is a single output feature), evaluated in longdouble (clongdouble) for
+    floating (complex) operands and rounded once to NumPy's result dtype: the float64 products of float64
+    operands reach ``2**2048``, so a float64 evaluation overflows (to NaN in a complex part) where the exact result
+    is finite."""
+    operands = (x, weight) if bias is None else (x, weight, bias)
+    want = np.result_type(*operands)
+    if want.kind not in "fc":
+        out = np.matmul(x, weight.T)
+        return out if bias is None else out + bias
+    to = np.clongdouble if want.kind == "c" else np.longdouble
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.matmul(x.astype(to), weight.astype(to).T)
+        if bias is not None:
+            out = out + bias.astype(to)
+        return np.asarray(out).astype(want)
 
 
 # ---- torch's behaviour where it differs (the catalogue's recorded divergences) ------------------------------
@@ -139,8 +155,23 @@ def normalize_eps_in_dtype(x, p=2.0, dim=1, eps=1e-12):
     converted to the input's dtype first (a Python scalar takes the tensor's dtype: 1e-12 is 0 in float16), so
     a zero slice gives 0 / 0 = NaN. Takes the inputs in their own dtypes (native)."""
     eps_t = float(np.asarray(eps).astype(x.dtype).astype(np.float64))
-    out = normalize(x.astype(np.float64), p, dim, eps_t)
+    wide = x.astype(np.float64)
+    out = normalize(wide, p, dim, eps_t)
     with np.errstate(all="ignore"):
+        # where the norm overflows (its sum of powers beyond float32's range, in which torch accumulates these
+        # types, or the norm beyond the input dtype's), torch divides by inf (see normalize_infinite_norm)
+        x1 = wide.reshape(wide.shape or (1,))
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        axes = tuple(d % x1.ndim for d in dims)
+        mag = np.abs(x1)
+        m = np.max(mag, axis=axes, keepdims=True, initial=0.0)
+        safe = np.where((m > 0) & np.isfinite(m), m, 1.0)
+        scaled = np.sum((mag / safe) ** p, axis=axes, keepdims=True) if p != np.inf else np.ones(m.shape)
+        log2_s = p * np.log2(safe) + np.log2(np.where(scaled > 0, scaled, 1.0)) if p != np.inf else 0 * m
+        norm = np.where(np.isfinite(m), safe * scaled ** (1.0 / p), m) if p != np.inf else m
+        single = x.ndim >= 1 and all(x1.shape[a] == 1 for a in axes)
+        over = ~single & np.isfinite(m) & (m > 0) & ((log2_s > 128) | np.isinf(norm.astype(x.dtype)))
+        out = np.where(np.broadcast_to(over, x1.shape), x1 / np.inf, out.reshape(x1.shape)).reshape(x.shape)
         return out.astype(x.dtype)
 
 

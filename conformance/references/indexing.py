@@ -125,6 +125,36 @@ def _ufunc_of(reduce):
             "amax": np.maximum, "amin": np.minimum}[reduce]
 
 
+#: factors multiplied into the mantissas between renormalizations (each mantissa is at least 1/2: 2**-512 stays
+#: far inside float64's range)
+_CHUNK = 512
+
+
+def _multiply_at(out, sel, vals):
+    """``np.multiply.at(out, sel, vals)`` for real floating arrays with the exponents kept apart (``np.frexp``):
+    the partial products of hundreds of factors of extreme magnitudes would leave float64's range on the way
+    (overflow to inf before the small factors come, or the reverse), although the product itself may be in range;
+    here each position's product is its mantissas' product times 2 to its exponents' sum, rounded once
+    (``np.ldexp``). Zeros, infinities and NaN keep IEEE semantics (frexp leaves them as they are)."""
+    if out.dtype.kind != "f":
+        np.multiply.at(out, sel, vals)
+        return
+    mant, expo = np.frexp(out)
+    expo = expo.astype(np.int64)
+    vals = np.broadcast_to(vals, out[sel].shape)
+    vm, ve = np.frexp(vals)
+    np.add.at(expo, sel, ve.astype(np.int64))
+    flat_sel = [np.broadcast_to(s, vals.shape).reshape(-1) if isinstance(s, np.ndarray) else s for s in sel]
+    flat_vm = vm.reshape(-1)
+    for start in range(0, flat_vm.size, _CHUNK):
+        part = tuple(s[start:start + _CHUNK] for s in flat_sel)
+        np.multiply.at(mant, part, flat_vm[start:start + _CHUNK])
+        m, e = np.frexp(mant)
+        mant, expo = m, expo + e
+    with np.errstate(over="ignore", under="ignore"):
+        out[...] = np.ldexp(mant, np.clip(expo, -100000, 100000))
+
+
 def scatter(x, dim, index, src, reduce=None):
     """torch.scatter with a tensor ``src`` or a scalar value; ``reduce`` 'add' / 'multiply' applies every
     duplicate (``np.add.at`` / ``np.multiply.at``). Without ``reduce``, duplicates keep NumPy's last value (torch
@@ -132,6 +162,8 @@ def scatter(x, dim, index, src, reduce=None):
     out, sel, vals = _scatter_targets(x, dim, index, src)
     if reduce is None:
         out[sel] = vals
+    elif reduce == "multiply":
+        _multiply_at(out, sel, vals)
     else:
         _ufunc_of(reduce).at(out, sel, vals)
     return out.reshape(x.shape)
@@ -172,6 +204,8 @@ def scatter_reduce(x, dim, index, src, reduce, include_self=True):
             out = np.floor_divide(out, count).astype(out.dtype)
         else:
             out = (out / count).astype(out.dtype)
+    elif reduce == "prod":
+        _multiply_at(out, sel, vals)
     else:
         _ufunc_of(reduce).at(out, sel, vals)
     return out.reshape(x.shape)
@@ -357,3 +391,56 @@ def scatter_reduce_mean_count_wraps_torch(x, dim, index, src, reduce, include_se
     np.add.at(out, sel, vals)
     wrapped = count.astype(out.dtype).astype(np.int64)
     return np.floor_divide(out.astype(np.int64), wrapped).astype(out.dtype).reshape(x.shape)
+
+
+# ---- torch's reading of a negative Python int for an unsigned tensor --------------------------------------
+
+def _wrapped(value, dtype):
+    """A negative Python int as torch writes it into an unsigned dtype: modulo 2**bits."""
+    return int(value) % (2 ** (8 * np.dtype(dtype).itemsize))
+
+
+def index_fill_wrapped_value_torch(x, dim, index, value):
+    return index_fill(x, dim, index, _wrapped(value, x.dtype))
+
+
+def masked_fill_wrapped_value_torch(x, mask, value):
+    return masked_fill(x, mask, _wrapped(value, x.dtype))
+
+
+def scatter_wrapped_value_torch(x, dim, index, src, reduce=None):
+    return scatter(x, dim, index, _wrapped(src, x.dtype), reduce=reduce)
+
+
+# ---- put, unravel_index -------------------------------------------------------------------------------------
+
+def put(x, index, source, accumulate=False):
+    """torch.put: ``np.put`` on a copy (flat indices, negative ones from the end), or with ``accumulate``
+    ``np.add.at`` on the flattened copy, which adds every duplicate."""
+    out = x.copy()
+    if accumulate:
+        flat = out.reshape(-1)
+        _check_bounds(index.reshape(-1), flat.size, negative=True)
+        np.add.at(flat, index.reshape(-1), source.reshape(-1))
+        return flat.reshape(x.shape)
+    np.put(out, index, source)
+    return out
+
+
+def unravel_index(indices, shape):
+    """np.unravel_index, as a tuple."""
+    return tuple(np.unravel_index(indices, shape))
+
+
+def unravel_index_wrapped_torch(indices, shape):
+    """torch.unravel_index as it behaves (a recorded bug): indices are taken modulo the number of elements, so
+    out-of-range ones (negative included) wrap around instead of raising."""
+    size = 1
+    for s in ([shape] if isinstance(shape, int) else shape):
+        size *= s
+    return tuple(np.unravel_index(np.mod(indices.astype(np.int64), size), shape))
+
+
+def unravel_index_0d_shape_torch(indices, shape):
+    """torch.unravel_index with the shape (): no coordinate tensors at all, whatever the indices."""
+    return ()

@@ -358,16 +358,16 @@ def mul_torch(x, y):
 
 def div_torch(x, y, rounding_mode=None):
     """torch.div: true division of integers happens in the default dtype, float32. As for mul, a one-element
-    divisor of a float16 or bfloat16 true division is used as a scalar: converted to float32 directly (not rounded
-    to the result dtype first), the quotient taken in float32."""
+    divisor of a float16 or bfloat16 true or 'trunc' division is used as a scalar: converted to float32 directly
+    (not rounded to the result dtype first), the quotient taken (and truncated) in float32."""
     dt = torch_result_type(x, y)
     if rounding_mode is None:
         dt = _to_float32_if_integral(dt)
-        if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
-            with np.errstate(all="ignore"):
-                x = np.asarray(x).astype(dt)
-                quo = np.divide(x.astype(np.float32), np.asarray(y).astype(np.float32))
-                return quo.astype(dt)
+    if rounding_mode in (None, "trunc") and (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+        with np.errstate(all="ignore"):
+            x = np.asarray(x).astype(dt)
+            quo = np.divide(x.astype(np.float32), np.asarray(y).astype(np.float32))
+            return (quo if rounding_mode is None else np.trunc(quo)).astype(dt)
     x, y = _cast_all(dt, (x, y))
     return div(x, y, rounding_mode)
 
@@ -408,9 +408,13 @@ def minimum_torch(x, y):
 
 def pow_torch(x, y):
     """torch.pow in torch's result dtype; an integer to a negative integer power is 1 for base 1, +-1 for base
-    -1 and 0 otherwise (integer division of 1 by the power, rounded toward zero)."""
+    -1 and 0 otherwise (integer division of 1 by the power, rounded toward zero). A complex zero base follows
+    exp(y * log(0)): see :func:`complex_zero_base_power`."""
     dt = torch_result_type(x, y)
+    number = not isinstance(y, np.ndarray)
     x, y = _cast_all(dt, (x, y))
+    if dt.kind == "c":
+        return complex_zero_base_power(x, y, number)
     if dt.kind not in "iu":
         return np.power(x, y)
     neg = np.less(y, 0)
@@ -556,3 +560,301 @@ def sign_torch(x):
     if x.dtype == np.bool_:
         return x.copy()
     return np.where(np.isnan(x), np.zeros((), x.dtype), np.sign(x)).astype(x.dtype)
+
+
+# ---- references and models of the further pointwise ops (catalogue/pointwise_more.py) ----------------------
+
+def _largest_finite(dt):
+    """The largest finite value of a floating dtype that has an infinity (IEEE formats, bfloat16 included): the
+    bit pattern just below +inf's."""
+    dt = np.dtype(dt)
+    bits = np.dtype(f"u{dt.itemsize}")
+    return (np.array(np.inf, dtype=dt).view(bits) - np.array(1, dtype=bits)).view(dt)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """np.nan_to_num computed in the input's dtype (so that the default replacements are that dtype's largest
+    finite values), for every floating dtype (bfloat16 included), on both parts of a complex input; integer and
+    bool inputs are returned unchanged."""
+    x = np.asarray(x)
+    if x.dtype.kind == "c":
+        part = np.dtype(f"f{x.dtype.itemsize // 2}")
+        out = np.empty(x.shape, dtype=x.dtype)
+        out.real = nan_to_num(x.real.astype(part), nan, posinf, neginf)
+        out.imag = nan_to_num(x.imag.astype(part), nan, posinf, neginf)
+        return out
+    if _category(x.dtype) < 2:
+        return x.copy()
+    big = _largest_finite(x.dtype)
+    with np.errstate(all="ignore"):
+        hi = big if posinf is None else np.asarray(posinf).astype(x.dtype)
+        lo = -big if neginf is None else np.asarray(neginf).astype(x.dtype)
+        v = np.where(np.isnan(x), np.asarray(nan).astype(x.dtype), x)
+        v = np.where(np.isposinf(x.astype(np.float64)), hi, v)
+        v = np.where(np.isneginf(x.astype(np.float64)), lo, v)
+    return np.asarray(v).astype(x.dtype)
+
+
+def acos_torch(x):
+    return in_default_float(np.arccos, x)
+
+
+def acosh_torch(x):
+    return in_default_float(np.arccosh, x)
+
+
+def asin_torch(x):
+    return in_default_float(np.arcsin, x)
+
+
+def asinh_torch(x):
+    return in_default_float(np.arcsinh, x)
+
+
+def atan_torch(x):
+    return in_default_float(np.arctan, x)
+
+
+def atanh_torch(x):
+    return in_default_float(np.arctanh, x)
+
+
+def cosh_torch(x):
+    return in_default_float(np.cosh, x)
+
+
+def sinh_torch(x):
+    return in_default_float(np.sinh, x)
+
+
+def tan_torch(x):
+    return in_default_float(np.tan, x)
+
+
+def exp2_torch(x):
+    return in_default_float(np.exp2, x)
+
+
+def expm1_torch(x):
+    return in_default_float(np.expm1, x)
+
+
+def log10_torch(x):
+    return in_default_float(np.log10, x)
+
+
+def log2_torch(x):
+    return in_default_float(np.log2, x)
+
+
+def deg2rad_torch(x):
+    return in_default_float(np.deg2rad, x)
+
+
+def rad2deg_torch(x):
+    return in_default_float(np.rad2deg, x)
+
+
+def i0_torch(x):
+    return in_default_float(np.i0, x)
+
+
+def sinc_torch(x):
+    return in_default_float(np.sinc, x)
+
+
+def reciprocal_torch(x):
+    return in_default_float(np.reciprocal, x)
+
+
+def angle_torch(x):
+    """torch.angle: of an integer or bool tensor in the default dtype, float32; of a real value pi where it is
+    negative, 0 where it is not (-0.0 included), NaN for NaN."""
+    x = np.asarray(x)
+    if x.dtype.kind == "c":
+        return np.angle(x)
+    dt = np.dtype(np.float32) if _category(x.dtype) < 2 else x.dtype
+    v = x.astype(np.float64)
+    with np.errstate(all="ignore"):
+        return np.where(np.isnan(v), v, np.where(v < 0, np.pi, 0.0)).astype(dt)
+
+
+def square_torch(x):
+    """torch.square of a bool tensor: pow(x, 2) in int64, the dtype a bool tensor with a Python int gets."""
+    return np.square(np.asarray(x).astype(np.int64))
+
+
+def conj_torch(x):
+    """torch.conj of a non-complex tensor is the tensor itself (bool stays bool)."""
+    return np.asarray(x).copy()
+
+
+def _binary_float(fn, x, y):
+    """A binary float function as torch computes it: both operands cast to torch's result dtype, the default
+    dtype (float32) where that is an integer or bool dtype."""
+    dt = _to_float32_if_integral(torch_result_type(x, y))
+    x, y = _cast_all(dt, (x, y))
+    return fn(x.astype(np.complex128 if dt.kind == "c" else np.float64),
+              y.astype(np.complex128 if dt.kind == "c" else np.float64)).astype(dt)
+
+
+def atan2_torch(x, y):
+    return _binary_float(np.arctan2, x, y)
+
+
+def copysign_torch(x, y):
+    return _binary_float(np.copysign, x, y)
+
+
+def hypot_torch(x, y):
+    return _binary_float(np.hypot, x, y)
+
+
+def logaddexp_torch(x, y):
+    return _binary_float(logaddexp, x, y)
+
+
+def logaddexp2_torch(x, y):
+    return _binary_float(np.logaddexp2, x, y)
+
+
+def logaddexp(x, y):
+    """log(exp(x) + exp(y)); for complex operands (which np.logaddexp refuses) computed as
+    max + log1p(exp(min - max)) with the operands ordered by real part (the formula torch documents)."""
+    x, y = np.asarray(x), np.asarray(y)
+    if x.dtype.kind != "c" and y.dtype.kind != "c":
+        return np.logaddexp(x, y)
+    with np.errstate(all="ignore"):
+        x, y = np.broadcast_arrays(x.astype(np.complex128), y.astype(np.complex128))
+        hi = np.where(x.real >= y.real, x, y)
+        lo = np.where(x.real >= y.real, y, x)
+        return hi + np.log1p(np.exp(lo - hi))
+
+
+def ldexp(x, other):
+    """x * 2**other (np.ldexp takes integer exponents only; for others, and complex x, the product itself)."""
+    x, other = np.asarray(x), np.asarray(other)
+    if x.dtype.kind in "fV" and other.dtype.kind in "iub":
+        return np.ldexp(x, other.astype(np.int64) if other.dtype.kind == "u" else other)
+    with np.errstate(all="ignore"):
+        return np.multiply(x, np.exp2(other.astype(np.float64)))
+
+
+def ldexp_torch(x, other):
+    """torch.ldexp: ``x * 2.0 ** other``, in the result dtype of x and that power (2.0 ** other is float32 for an
+    integer or bool ``other``, other's dtype for a floating one), the default float32 for integer x."""
+    x, other = np.asarray(x), np.asarray(other)
+    power_dt = _to_float32_if_integral(other.dtype)
+    dt = _to_float32_if_integral(torch_result_type(x, np.zeros(other.shape, power_dt)))
+    with np.errstate(all="ignore"):
+        wide = np.complex128 if dt.kind == "c" else np.float64
+        p = np.exp2(other.astype(np.float64)).astype(power_dt)
+        return np.multiply(x.astype(dt).astype(wide), p.astype(dt).astype(wide)).astype(dt)
+
+
+def heaviside_torch(x, values):
+    """torch.heaviside of two tensors of one dtype, in that dtype: 0 where x < 0, values where x == 0, 1 where
+    x > 0, NaN where x is NaN."""
+    x, values = np.asarray(x), np.asarray(values)
+    dt = x.dtype
+    with np.errstate(all="ignore"):
+        v = x.astype(np.float64)
+        out = np.where(v == 0, values.astype(np.float64), (v > 0).astype(np.float64))
+        out = np.where(np.isnan(v), v, out)
+    return out.astype(dt)
+
+
+def int_binary_torch(fn, x, y):
+    """An integer op as torch computes it: both operands cast to torch's result dtype first (a Python int out of
+    its range wraps around)."""
+    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    return fn(x, y)
+
+
+def gcd_torch(x, y):
+    return int_binary_torch(np.gcd, x, y)
+
+
+def lcm_torch(x, y):
+    return int_binary_torch(np.lcm, x, y)
+
+
+def bitwise_and_torch(x, y):
+    return int_binary_torch(np.bitwise_and, x, y)
+
+
+def bitwise_or_torch(x, y):
+    return int_binary_torch(np.bitwise_or, x, y)
+
+
+def bitwise_xor_torch(x, y):
+    return int_binary_torch(np.bitwise_xor, x, y)
+
+
+def left_shift_torch(x, y):
+    return int_binary_torch(np.left_shift, x, y)
+
+
+def right_shift_torch(x, y):
+    return int_binary_torch(np.right_shift, x, y)
+
+
+def logical_and_torch(x, y):
+    return int_binary_torch(np.logical_and, x, y)
+
+
+def logical_or_torch(x, y):
+    return int_binary_torch(np.logical_or, x, y)
+
+
+def logical_xor_torch(x, y):
+    return int_binary_torch(np.logical_xor, x, y)
+
+
+def nextafter_torch(x, y):
+    return int_binary_torch(np.nextafter, x, y)
+
+
+def complex_zero_base_power(x, y, number=False):
+    """x ** y for complex x and y, where a zero base gives what exp(y * log(0)) gives: inf+nanj for an exponent of
+    negative real part, nan+nanj for an exponent tensor of 0 (a Python number exponent 0 gives 1); NumPy's power
+    everywhere else."""
+    x, y = np.asarray(x), np.asarray(y)
+    with np.errstate(all="ignore"):
+        out = np.asarray(power(x, y))
+        zero = np.broadcast_to(x == 0, out.shape)
+        yb = np.broadcast_to(y, out.shape)
+        inf_nan = np.asarray(complex(np.inf, np.nan)).astype(out.dtype)
+        nan_nan = np.asarray(complex(np.nan, np.nan)).astype(out.dtype)
+        out = np.where(zero & (yb.real < 0), inf_nan, out)
+        if not number:
+            out = np.where(zero & (yb == 0), nan_nan, out)
+    return out.astype(out.dtype)
+
+
+def pow_complex_zero_base(x, y):
+    """pow of operands whose result dtype is complex, with torch's zero-base values (NumPy's dtype)."""
+    number = not isinstance(y, np.ndarray)
+    dt = np.result_type(x, y)
+    return complex_zero_base_power(np.asarray(x).astype(dt), np.asarray(y).astype(dt), number)
+
+
+def power(x, y):
+    """np.power; for a complex result evaluated in the widest complex type (np.clongdouble) and rounded to NumPy's
+    result dtype: NumPy's integer powers multiply repeatedly, so a negative integer power of a complex number of
+    large modulus overflows an intermediate (x**3 before 1 / x**3) and gives NaN where x**y is representable."""
+    dt = np.result_type(x, y)
+    if dt.kind != "c":
+        return np.power(x, y)
+    wide = np.clongdouble
+    with np.errstate(all="ignore"):
+        yw = np.asarray(y).astype(wide) if isinstance(y, np.ndarray) else wide(y)
+        return np.asarray(np.power(np.asarray(x).astype(wide), yw)).astype(dt)
+
+
+def lcm_wrapped_abs(x, y):
+    """np.lcm's wrapped value made non-negative (the absolute value wraps too: INT_MIN stays INT_MIN), as torch
+    computes abs(a / gcd * b) after the product wraps."""
+    v = np.asarray(np.lcm(x, y))
+    with np.errstate(all="ignore"):
+        return np.abs(v).astype(v.dtype)

@@ -361,3 +361,93 @@ def norm_torch(x, p="fro", dim=None, keepdim=False):
         dim = (dim,)
     return vector_norm_ref(x, ord, torch_dim(x, dim), keepdim)
 
+
+
+# ---- diff, trapezoid, gradient ---------------------------------------------------------------------------
+
+def diff_ref(x, n=1, dim=-1, prepend=None, append=None):
+    """``np.diff`` with torch's argument names (prepend / append left out when None)."""
+    kw = {k: v for k, v in (("prepend", prepend), ("append", append)) if v is not None}
+    return np.diff(x, n=n, axis=dim, **kw)
+
+
+def trapezoid_ref(y, x=None, dx=None, dim=-1):
+    """``np.trapezoid``: sample points ``x`` or a spacing ``dx`` (1 when neither is given)."""
+    return np.trapezoid(y, x=x, dx=1.0 if dx is None else dx, axis=dim)
+
+
+def gradient_ref(x, spacing=1, dim=None, edge_order=1):
+    """``np.gradient`` with torch's argument forms: ``spacing`` a scalar (every dim), a list of scalars or of
+    coordinate arrays (one per dim of ``dim``); the derivatives as a tuple, also for one dim."""
+    varargs = tuple(spacing) if isinstance(spacing, (list, tuple)) else (spacing,)
+    out = np.gradient(x, *varargs, axis=dim, edge_order=edge_order)
+    return tuple(out) if isinstance(out, (list, tuple)) else (out,)
+
+
+# ---- nanmedian, quantile ---------------------------------------------------------------------------------
+
+def nanmedian_ref(x):
+    return np.nanmedian(x)
+
+
+def nanmedian_dim_ref(x, dim, keepdim=False):
+    """(values, values at the returned indices), as :func:`median_dim_ref`."""
+    m = np.nanmedian(x, axis=dim, keepdims=keepdim)
+    return m, m
+
+
+def _lower_nanmedian_1d(v):
+    """The lower median of the values that are not NaN (NaN when all are)."""
+    w = v[~np.isnan(v)] if v.dtype.kind not in "biu" else v
+    if w.size == 0:
+        with np.errstate(invalid="ignore"):
+            return np.array(np.nan).astype(v.dtype)
+    return np.sort(w)[(w.size - 1) // 2]
+
+
+def nanmedian_torch(x):
+    """torch.nanmedian: the lower of the two middle values that are not NaN, in the input's dtype."""
+    return np.asarray(_lower_nanmedian_1d(x.reshape(-1))).astype(x.dtype)
+
+
+def nanmedian_dim_torch(x, dim, keepdim=False):
+    axis = torch_dim(x, dim)
+    if axis is None:
+        m = nanmedian_torch(x)
+        m = m.reshape((1,) * x.ndim) if keepdim else m
+        return m, m
+    moved = np.moveaxis(x, axis, -1)
+    flat = moved.reshape(-1, moved.shape[-1])
+    out = np.array([_lower_nanmedian_1d(r) for r in flat], dtype=x.dtype).reshape(moved.shape[:-1])
+    if keepdim:
+        out = np.expand_dims(out, axis)
+    return out, out
+
+
+def quantile_ref(x, q, dim=None, keepdim=False, interpolation="linear"):
+    """``np.quantile`` with torch's names (interpolation = NumPy's method of the same name)."""
+    return np.quantile(x, q, axis=dim, keepdims=keepdim, method=interpolation)
+
+
+def nanquantile_ref(x, q, dim=None, keepdim=False, interpolation="linear"):
+    return np.nanquantile(x, q, axis=dim, keepdims=keepdim, method=interpolation)
+
+
+# ---- cov, corrcoef ---------------------------------------------------------------------------------------
+
+def cov_ref(x, correction=1, fweights=None, aweights=None):
+    """``np.cov`` (rows are variables) with ddof = ``correction``."""
+    return np.cov(x, ddof=correction, fweights=fweights, aweights=aweights)
+
+
+def corrcoef_ref(x):
+    return np.corrcoef(x)
+
+
+def quantile_0d_torch(x, q, dim=None, keepdim=False, interpolation="linear"):
+    """torch takes dim 0 or -1 of a 0-d input as its one implicit dim: the quantile of the element."""
+    return quantile_ref(x, q, None, keepdim, interpolation)
+
+
+def nanquantile_0d_torch(x, q, dim=None, keepdim=False, interpolation="linear"):
+    return nanquantile_ref(x, q, None, keepdim, interpolation)

@@ -187,18 +187,34 @@ def histc_bins(v, bins, lo, hi):
 
 def histc_torch(x, bins=100, min=0, max=0):
     """torch.histc as its kernel computes it: the range is [min, max], or the data's when min == max (0 and 0
-    included); a range [a, a] is widened to the next representable values or [a - 1, a + 1], whichever is wider;
+    included); a range [a, a] is widened to the next representable values or [a - 1, a + 1] (in float64),
+    whichever is wider (for the half types [a - 1, a + 1], which stays [a, a] for |a| from 2**53 on: torch raises)
+    (for a = +-the largest finite value, whose next value is infinite, every element lands in the last bin, or the
+    first for the negative one);
     the bin edges are a linspace in the input's dtype (its last edge is NaN when the step overflows, which then
-    keeps every value out); an element in the range goes to the bin :func:`histc_bins` gives. The counts are
-    given as int64, as the catalogue compares them (their dtype is a divergence of its own)."""
+    keeps every value out); an element in the range goes to the bin :func:`histc_bins` gives, and the counts of a
+    half type saturate (:func:`_counted_in`). The counts are given as int64, as the catalogue compares them (their dtype is a divergence of its own)."""
     dt = x.dtype.type
     big = dt(np.inf)
     lo, hi = float(min), float(max)
     if lo == hi and x.size:
         lo, hi = float(np.min(x)), float(np.max(x))
     if lo == hi:
-        lo = float(np.minimum(np.nextafter(dt(lo), -big), lo - 1.0))
-        hi = float(np.maximum(np.nextafter(dt(hi), big), hi + 1.0))
+        a = lo
+        if x.dtype.itemsize >= 4:
+            lo = float(np.minimum(np.nextafter(dt(lo), -big), lo - 1.0))
+            hi = float(np.maximum(np.nextafter(dt(hi), big), hi + 1.0))
+        else:  # the half types: the next value is taken in float32 and rounds back to a; only a -+ 1 widens
+            lo, hi = lo - 1.0, hi + 1.0
+            top = float(np.asarray(np.finfo(np.float16).max if np.dtype(x.dtype).name == "float16" else 3.3895e38))
+            if abs(lo) > top or abs(hi) > top:
+                raise ValueError("value cannot be converted to the input's dtype without overflow")
+        if np.isfinite(a) and not (np.isfinite(lo) and np.isfinite(hi)):
+            # a is the largest finite value (or its negative): every element (all equal to a) lands in the last
+            # bin (the first for -a)
+            counts = np.zeros(bins, dtype=np.int64)
+            counts[-1 if a > 0 else 0] = int(np.sum(x == dt(a)))
+            return _counted_in(counts, x.dtype)
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"range of [{lo}, {hi}] is not finite")
     if not lo < hi:
@@ -208,7 +224,15 @@ def histc_torch(x, bins=100, min=0, max=0):
         if not np.isfinite((right - left) / dt(bins)):
             right = dt(np.nan)
         inside = x[(x >= left) & (x <= right)]
-    return np.bincount(histc_bins(inside, bins, left, right), minlength=bins).astype(np.int64)
+    counts = np.bincount(histc_bins(inside, bins, left, right), minlength=bins).astype(np.int64)
+    return _counted_in(counts, x.dtype)
+
+
+def _counted_in(counts, dtype):
+    """Counts added one at a time in a half type stop growing at 2048 (float16: 2048 + 1 rounds to 2048) or 256
+    (bfloat16)."""
+    limit = {"float16": 2048, "bfloat16": 256}.get(np.dtype(dtype).name)
+    return counts if limit is None else np.minimum(counts, limit)
 
 
 def searchsorted_sorted_ref(boundaries, values, out_int32=False, right=False, side=None):
@@ -225,3 +249,30 @@ def searchsorted_wrapped_torch(boundaries, values, out_int32=False, right=False,
     with np.errstate(all="ignore"):
         v = np.array(values).astype(boundaries.dtype)
     return searchsorted_sorted_ref(boundaries, v, out_int32, right, side)
+
+
+
+# ---- argwhere, nonzero, isin -----------------------------------------------------------------------------
+
+def nonzero_ref(x, as_tuple=False):
+    """``np.argwhere`` (one row of indices per nonzero element), or ``np.nonzero`` with ``as_tuple``."""
+    return tuple(np.nonzero(x)) if as_tuple else np.argwhere(x)
+
+
+def nonzero_torch(x, as_tuple=False):
+    """torch takes a 0-d input as a 1-element 1-D one with ``as_tuple`` (np.nonzero refuses 0-d arrays)."""
+    return tuple(np.nonzero(np.atleast_1d(x))) if as_tuple and x.ndim == 0 else nonzero_ref(x, as_tuple)
+
+
+def isin_ref(elements, test_elements, assume_unique=False, invert=False):
+    return np.isin(elements, test_elements, assume_unique=assume_unique, invert=invert)
+
+
+def isin_wrapped_torch(elements, test_elements, assume_unique=False, invert=False):
+    """torch converts a Python int on either side to the other side's dtype first (wrapping around)."""
+    with np.errstate(all="ignore"):
+        if not isinstance(elements, np.ndarray):
+            elements = np.array(elements).astype(test_elements.dtype)
+        if not isinstance(test_elements, np.ndarray):
+            test_elements = np.array(test_elements).astype(elements.dtype)
+    return np.isin(elements, test_elements, assume_unique=assume_unique, invert=invert)

@@ -132,3 +132,52 @@ def unfold(x, dimension, size, step):
 def diagonal(x, offset=0, dim1=0, dim2=1):
     """np.diagonal with torch's argument names."""
     return np.diagonal(x, offset, dim1, dim2)
+
+
+# ---- rearranging and matrix construction (NumPy has each as one call: torch's argument names here) ---------
+
+def diag(x, diagonal=0):
+    return np.diag(x, diagonal)
+
+
+def diagflat(x, offset=0):
+    return np.diagflat(x, offset)
+
+
+def roll(x, shifts, dims=None):
+    return np.roll(x, shifts, dims)
+
+
+def rot90(x, k=1, dims=(0, 1)):
+    return np.rot90(x, k, tuple(dims))
+
+
+def tile(x, dims):
+    return np.tile(x, dims)
+
+
+def vander(x, N=None, increasing=False):
+    return np.vander(x, N, increasing)
+
+
+def meshgrid(*tensors, indexing="xy"):
+    """np.meshgrid (its default indexing is 'xy'), as a tuple."""
+    return tuple(np.meshgrid(*tensors, indexing=indexing))
+
+
+def meshgrid_ij_torch(*tensors, indexing="ij"):
+    """torch.meshgrid without ``indexing``: 'ij' (with a UserWarning that the default will change)."""
+    return tuple(np.meshgrid(*tensors, indexing="ij"))
+
+
+def diag_e8m0_torch(x, diagonal=0):
+    """torch.diag of float8_e8m0fnu (no zero in the format): the fill off the diagonal has zero's bit pattern,
+    which is 2**-127 there."""
+    out = np.diag(x, diagonal)
+    return np.where(out == 0, 2.0 ** -127, out)
+
+
+def diagflat_e8m0_torch(x, offset=0):
+    """torch.diagflat of float8_e8m0fnu: as :func:`diag_e8m0_torch`."""
+    out = np.diagflat(x, offset)
+    return np.where(out == 0, 2.0 ** -127, out)

@@ -114,6 +114,27 @@ def _accumulated_in_bfloat16(orig, x, dim, index, src, *a, **k):
     return out
 
 
+def _put_duplicates(x, index, source, accumulate=False, *a, **k):
+    return accumulate and _tensor(index) and index.numel() > index.unique().numel()
+
+
+def _put_last_wins(orig, x, index, source, accumulate=False, *a, **k):
+    return orig(x, index, source, False, *a, **k)  # each duplicate overwrites instead of adding
+
+
+def _unravel_several_dims(indices, shape, *a, **k):
+    return not isinstance(shape, int) and len(shape) >= 2 and len(set(shape)) > 1
+
+
+def _unravel_column_major(orig, indices, shape, *a, **k):
+    """Coordinates in column-major (Fortran) order."""
+    out, rest = [], indices
+    for s in shape:
+        out.append(rest % s)
+        rest = rest // s
+    return tuple(out)
+
+
 BUGS = [
     PlantedBug("index_add-ignores-alpha", "indexing", "index_add ignores alpha (any alpha other than 1)",
                "torch.index_add", when(_alpha, _index_add_without_alpha), f"[index_add- and {GENERIC}"),
@@ -151,4 +172,10 @@ BUGS = [
                "scatter_add of bfloat16 accumulates duplicates in bfloat16 (each partial sum rounded) instead of "
                "float32", "torch.scatter_add", when(_bfloat16_duplicates, _accumulated_in_bfloat16),
                "[scatter_add-cpu-bfloat16] and test_forward"),
+    PlantedBug("put-accumulate-last-wins", "indexing",
+               "put with accumulate=True writes the last of duplicate indices instead of adding them",
+               "torch.put", when(_put_duplicates, _put_last_wins), f"[put_accumulate- and {GENERIC}"),
+    PlantedBug("unravel_index-column-major", "indexing", "unravel_index gives column-major (Fortran) coordinates",
+               "torch.unravel_index", when(_unravel_several_dims, _unravel_column_major),
+               f"[unravel_index- and {GENERIC}"),
 ]

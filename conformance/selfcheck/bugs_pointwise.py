@@ -31,7 +31,7 @@ BUGS = [
         "torch.sqrt",
         when(lambda x, *a, **k: isinstance(x, torch.Tensor) and not x.is_contiguous() and x.numel() > 1,
              lambda orig, x, *a, **k: orig(x.contiguous().reshape(-1).flip(0).reshape(x.shape), *a, **k)),
-        "sqrt and test_forward"),
+        "test_forward and sqrt-"),
     PlantedBug(
         "pow-float16-negative-int-exponent", "pointwise",
         "pow of a float16 tensor to a negative Python int exponent uses the exponent's absolute value",
@@ -39,27 +39,27 @@ BUGS = [
         when(lambda x, e=None, *a, **k: _tensor(x) and x.dtype == torch.float16 and isinstance(e, int)
              and not isinstance(e, bool) and e < 0,
              lambda orig, x, e, *a, **k: orig(x, -e, *a, **k)),
-        "pow and test_forward"),
+        "test_forward and pow-"),
     PlantedBug(
         "clamp-ignores-min-without-max", "pointwise",
         "clamp with min= and no max= returns its input unchanged",
         "torch.clamp",
         when(lambda x, *a, **k: k.get("min") is not None and k.get("max") is None and not a,
              lambda orig, x, *a, **k: x.clone()),
-        "clamp and test_forward"),
+        "test_forward and clamp-"),
     PlantedBug(
         "remainder-c-semantics-negative-divisor", "pointwise",
         "remainder with a negative divisor computes C's fmod (the sign of the dividend) instead of Python's %",
         "torch.remainder",
         when(lambda x, y=None, *a, **k: _any_negative(y), lambda orig, x, y, *a, **k: torch.fmod(x, y)),
-        "remainder and test_forward"),
+        "test_forward and remainder-"),
     PlantedBug(
         "sign-negative-zero-keeps-sign", "pointwise",
         "sign(-0.0) returns -0.0 (copysign(0, x)) where NumPy gives 0.0",
         "torch.sign",
         when(lambda x, *a, **k: _has_neg_zero(x),
              lambda orig, x, *a, **k: torch.where((x == 0) & torch.signbit(x), x, orig(x, *a, **k))),
-        "sign and test_forward"),
+        "test_forward and sign-"),
     PlantedBug(
         "where-condition-broadcast-reversed", "pointwise",
         "where broadcasts a condition of fewer dims than the result reversed along its last dim",
@@ -67,27 +67,27 @@ BUGS = [
         when(lambda cond, x=None, y=None, *a, **k: x is not None and _tensor(cond) and cond.dim() >= 1
              and cond.shape[-1] > 1 and cond.dim() < max(t.dim() for t in (cond, x, y) if _tensor(t)),
              _flip_condition),
-        "where and test_forward"),
+        "test_forward and where-"),
     PlantedBug(
         "round-ignores-negative-decimals", "pointwise",
         "round(x, decimals=d) with d < 0 rounds to an integer (decimals ignored)",
         "torch.round",
         when(lambda x, *a, **k: k.get("decimals", 0) < 0, lambda orig, x, *a, **k: orig(x)),
-        "round_decimals and test_forward"),
+        "test_forward and round_decimals-"),
     PlantedBug(
         "isfinite-negative-infinity", "pointwise",
         "isfinite treats -inf as finite",
         "torch.isfinite",
         when(lambda x, *a, **k: _tensor(x) and x.is_floating_point(),
              lambda orig, x, *a, **k: orig(x, *a, **k) | (x == float("-inf"))),
-        "isfinite and test_forward"),
+        "test_forward and isfinite-"),
     PlantedBug(
         "div-floor-truncates-negative-quotients", "pointwise",
         "div(rounding_mode='floor') rounds toward zero when an operand is negative",
         "torch.div",
         when(lambda x, y=None, *a, **k: k.get("rounding_mode") == "floor" and (_any_negative(x) or _any_negative(y)),
              lambda orig, x, y, *a, **k: orig(x, y, *a, **{**k, "rounding_mode": "trunc"})),
-        "div and test_forward"),
+        "test_forward and div-"),
     PlantedBug(
         "add-alpha-dropped-noncontiguous", "pointwise",
         "add with an alpha ignores it when the first operand is not contiguous",

@@ -54,6 +54,48 @@ def _noncontiguous_array(a, *args, **kwargs):
     return not a.flags.c_contiguous and a.size > 1
 
 
+def _roll_negative_with_dims(x, shifts, dims=None, *a, **k):
+    return dims is not None and any(s < 0 for s in (shifts if isinstance(shifts, (tuple, list)) else (shifts,)))
+
+
+def _roll_shift_off_by_one(orig, x, shifts, dims=None, *a, **k):
+    if isinstance(shifts, (tuple, list)):
+        return orig(x, tuple(s - 1 if s < 0 else s for s in shifts), dims, *a, **k)
+    return orig(x, shifts - 1, dims, *a, **k)
+
+
+def _xy(*tensors, indexing=None, **k):
+    return indexing == "xy" and len(tensors) >= 2
+
+
+def _xy_as_ij(orig, *tensors, indexing=None, **k):
+    return orig(*tensors, indexing="ij", **k)
+
+
+def _one_d(*tensors):
+    return any(isinstance(t, torch.Tensor) and t.dim() == 1 and t.numel() > 1 for t in tensors)
+
+
+def _atleast_3d_column(orig, *tensors):
+    out = [t.reshape(t.shape[0], 1, 1) if t.dim() == 1 else orig(t) for t in tensors]
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def _half_vander(x, N=None, increasing=False, *a, **k):
+    n = x.shape[0] if N is None else N
+    return isinstance(x, torch.Tensor) and x.dtype in (torch.float16, torch.bfloat16) and n >= 4
+
+
+def _vander_in_half(orig, x, N=None, increasing=False, *a, **k):
+    """The powers multiplied one at a time in the tensor's own half dtype (each partial product rounded)."""
+    n = x.shape[0] if N is None else N
+    cols = [torch.ones_like(x)]
+    for _ in range(n - 1):
+        cols.append(cols[-1] * x)
+    out = torch.stack(cols, dim=1)
+    return out if increasing else out.flip(1)
+
+
 BUGS = [
     PlantedBug("narrow-negative-start", "views", "narrow counts a negative start one element off",
                "torch.narrow", when(_negative_start, _start_off_by_one), f"[narrow- and {GENERIC}"),
@@ -73,4 +115,15 @@ BUGS = [
                "torch.from_numpy copies an array that is not C-contiguous instead of sharing its memory",
                "torch.from_numpy", when(_noncontiguous_array, lambda orig, a, *r, **k: orig(a.copy(), *r, **k)),
                "test_from_numpy_shares_memory", modules=("conformance.suite.test_aliasing",)),
+    PlantedBug("roll-negative-shift-off-by-one", "views",
+               "roll along given dims shifts one place too far for a negative shift",
+               "torch.roll", when(_roll_negative_with_dims, _roll_shift_off_by_one), f"[roll- and {GENERIC}"),
+    PlantedBug("meshgrid-xy-as-ij", "views", "meshgrid with indexing='xy' gives the 'ij' grids",
+               "torch.meshgrid", when(_xy, _xy_as_ij), f"[meshgrid- and {GENERIC}"),
+    PlantedBug("atleast_3d-1d-column", "views", "atleast_3d of a 1-D tensor (N,) gives (N, 1, 1) instead of (1, N, 1)",
+               "torch.atleast_3d", when(_one_d, _atleast_3d_column), f"[atleast_3d- and {GENERIC}"),
+    PlantedBug("vander-half-precision-powers", "views",
+               "vander of float16/bfloat16 multiplies the powers in the half dtype (every partial product rounded) "
+               "instead of the float32 accumulation type", "torch.vander", when(_half_vander, _vander_in_half),
+               f"[vander- and {GENERIC} and (float16 or bfloat16)"),
 ]

@@ -18,8 +18,9 @@ choice is taken only when the slice is narrow; each builder says so.
 
 **Index arrays** are :class:`ArraySpec` s of an index dtype with a value ``domain`` ``("int", lo, hi)``, so their
 values come from the case's seed like every other array (and they take every layout). Their dtype is int64, int32,
-or now and then int8 (:func:`index_dtype`: another integer dtype, which torch rejects where NumPy takes it; int8
-because it is no kind's representative dtype, so :meth:`Case.retarget` leaves it alone). Their ranges are chosen
+or now and then int8 (:func:`index_dtype`: another integer dtype, which torch rejects where NumPy takes it); it is a
+plain dtype name, not the cell's :class:`~conformance.dtypes.CellDtype`, so :meth:`Case.retarget` leaves it alone
+(bespoke tests about something else make them int64 with :func:`long_indices`). Their ranges are chosen
 on purpose: the whole valid range of the axis, or one or two values so that index arrays hold **duplicates**,
 which accumulating ops must add up one by one and non-accumulating ops leave unspecified; and, for the ops whose
 records say so, negative or out-of-range values (torch raises on CPU; on a GPU such an index is a device-side
@@ -32,12 +33,14 @@ assert, so the catalogue marks those samples ``unsafe_off_cpu``).
 * :func:`mixed_index` — ``__getitem__``/``__setitem__`` indices mixing ints, slices with steps, ``None``,
   ``Ellipsis``, integer arrays, Python lists of ints and boolean masks; :func:`basic_index` — basic indices from
   ``hypothesis.extra.numpy.basic_indices`` (a Hypothesis strategy, for the bespoke view/copy tests);
-* the ``*_cases`` functions: the strategies of the catalogue entries of :mod:`conformance.catalogue.indexing`;
+* the ``*_cases`` functions: the strategies of the catalogue entries of :mod:`conformance.catalogue.indexing`
+  (``put``: flat indices; ``unravel_index``: indices of the cell's own dtype into a shape);
 * :func:`numpy_layout`, :func:`viewable` — the NumPy counterpart of a memory layout (same strides), and whether
   an array in a layout can be viewed with another shape.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import math
@@ -95,6 +98,22 @@ def case(build, *args, **kwargs):
         return Case(tuple(pos), tuple(kw.items()), rng.getrandbits(32))
     # sampled_from draws the rank about evenly (integers() would favour small ranks, and so the smallest shapes)
     return st.tuples(_RANK, st.integers(0, 2 ** 64 - 1)).map(make)
+
+
+def long_indices(case: Case) -> Case:
+    """The case with its index arrays of :data:`OTHER_INDEX` made int64 (bespoke tests that are about something
+    else: torch rejects int8 index tensors, which the catalogue's ``*-index-dtype`` records pin). Index arrays are
+    the specs with an ``("int", lo, hi)`` domain; the cell's own arrays have none, whatever their dtype."""
+    def move(obj):
+        if isinstance(obj, ArraySpec):
+            is_index = obj.domain is not None and obj.domain[0] == "int" and obj.dtype == OTHER_INDEX
+            return dataclasses.replace(obj, dtype="int64") if is_index else obj
+        if isinstance(obj, (tuple, list)):
+            return type(obj)(move(o) for o in obj)
+        if isinstance(obj, dict):
+            return {k: move(v) for k, v in obj.items()}
+        return obj
+    return dataclasses.replace(case, args=move(case.args), kwargs=tuple((k, move(v)) for k, v in case.kwargs))
 
 
 # ---- pieces -------------------------------------------------------------------------------------------------
@@ -556,6 +575,52 @@ def _getitem(rng, dtype):
     return ArraySpec(shp, dtype), mixed_index(rng, shp)
 
 
+def _put(rng, dtype, accumulate=False):
+    """torch.put: flat indices (negative ones included) into any shape; without ``accumulate`` at most one index
+    (no position written twice: the winner is unspecified), with it 1-4 or a medium number of them, narrow ranges
+    repeating positions (a medium count only into inputs of at most 256 elements). The source has as many elements
+    as the index, in the index's shape or flattened; now and then another count (NumPy's put repeats or drops
+    values: put-source-numel)."""
+    shp = sized_shape(rng)
+    n = math.prod(shp)
+    if n == 0:
+        length = 0
+    elif not accumulate:
+        length = 0 if rng.random() < 0.05 else 1
+    else:
+        length = along(rng, n, wide=n <= 256)
+    ishape = (length,) if rng.random() < 0.7 or length == 0 else (1, length)
+    idx = index_array(rng, ishape, n, index_dtype(rng, n), negative=True)
+    sshape = ishape if rng.random() < 0.6 else (length,)
+    if rng.random() < 0.05:
+        sshape = (length + 1,)
+    args = (ArraySpec(shp, dtype), idx, ArraySpec(sshape, dtype))
+    if accumulate:
+        if rng.random() < 0.7:
+            return args, {"accumulate": True}
+        return args + (True,), {}
+    return (args, {}) if rng.random() < 0.8 else (args, {"accumulate": False})
+
+
+def _unravel_index(rng, dtype):
+    """Indices of the cell's dtype (an integer kind: the others raise in both libraries, bool only in torch) into
+    a shape of 0 to 4 small dims, a long single dim, or an int; now and then values past either end (torch wraps
+    them: unravel_index-out-of-range-wraps). Values are drawn for int64 and then held in the cell's dtype, so an
+    int8 or uint8 cell wraps the larger ones itself."""
+    r = rng.random()
+    if r < 0.15:
+        target = sized_shape(rng, 1, 1)[0]
+        size = target
+    else:
+        target = shape(rng, 0, 4, zero=0.03)
+        size = math.prod(target)
+    ishape = sized_shape(rng)
+    if size == 0 and math.prod(ishape) > 0 and rng.random() < 0.5:
+        ishape = (0,)
+    domain = ("int", 0, max(size, 1)) if rng.random() < 0.9 else ("int", -2 * size - 1, 2 * size + 2)
+    return ArraySpec(ishape, dtype, domain=domain), target
+
+
 def index_select_cases(dtype):
     return case(_index_select, dtype)
 
@@ -626,6 +691,18 @@ def masked_scatter_cases(dtype):
 
 def getitem_cases(dtype):
     return case(_getitem, dtype)
+
+
+def put_cases(dtype):
+    return case(_put, dtype)
+
+
+def put_accumulate_cases(dtype):
+    return case(_put, dtype, accumulate=True)
+
+
+def unravel_index_cases(dtype):
+    return case(_unravel_index, dtype)
 
 
 # ---- layouts on the NumPy side ------------------------------------------------------------------------------

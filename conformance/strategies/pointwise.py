@@ -265,3 +265,28 @@ def where_args(dtype: str, partners=D.ALL, kinds=SCALAR_KINDS):
     """``where(cond, x, y)``: a bool condition and two operands, all three mutually broadcastable; ``y`` of
     ``dtype``, a partner dtype, or a Python scalar."""
     return _where_case(dtype, tuple(partners), tuple(kinds))
+
+
+# ---- arguments of the further pointwise ops (catalogue/pointwise_more.py) ----------------------------------
+
+_NAN_TO_NUM_VALUES = st.sampled_from((_OMIT, _OMIT, _OMIT, 0.0, -1.5, 7.0, 1e5, -1e40, None))
+
+
+def nan_to_num_args(dtype: str):
+    """``nan_to_num(x, nan=..., posinf=..., neginf=...)``: each replacement left out (the defaults: 0 and the
+    dtype's largest finite values), None (the default, spelled), or a Python float in and out of the half types'
+    ranges."""
+    return unary(dtype, nan=_NAN_TO_NUM_VALUES.filter(lambda v: v is not None), posinf=_NAN_TO_NUM_VALUES,
+                 neginf=_NAN_TO_NUM_VALUES)
+
+
+def _int_exponent_domain(other: str):
+    """Integer exponent / shift-amount tensors hold -3..69 (past every bit width, a few negative); floating ones
+    come from the fills."""
+    return ("int", -3, 70) if other in D.INTEGRAL else None
+
+
+def exponent_binary(dtype: str, partners=D.ALL, kinds=SCALAR_KINDS):
+    """``op(x, n)`` where ``n`` is an exponent or a shift amount: integer tensors of -3..69, other partners from the
+    fills, Python scalars of ``kinds``."""
+    return mixed_binary(dtype, partners, kinds, other_domain=_int_exponent_domain)

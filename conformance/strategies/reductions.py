@@ -198,7 +198,10 @@ def cumprod_inputs(dtype):
 
 
 def logsumexp_inputs(dtype):
-    return reduction(dtype)
+    """dim is required by torch.logsumexp: an int or a tuple three times in four (a gradient test needs samples
+    that compute), any kind of dim (absent and None included, which torch rejects) otherwise."""
+    given = reduction(dtype, dims=("int", "tuple"))
+    return st.one_of(given, given, given, reduction(dtype))
 
 
 def count_inputs(dtype):
@@ -212,3 +215,168 @@ def vector_norm_inputs(dtype):
 
 def norm_inputs(dtype):
     return reduction(dtype, p=TORCH_NORM_PS, positional=False)
+
+
+# ---- wave 2: diff, trapezoid, gradient, quantile, cov ------------------------------------------------------
+
+def _int_dim(draw, ndim: int):
+    """``dim`` for ops along one dim: OMIT (the default, the last dim) half the time, else any valid one."""
+    n = max(ndim, 1)
+    return draw(st.sampled_from((OMIT, OMIT, -1) + tuple(range(-n, n))))
+
+
+def _side(shape, dim):
+    return shape[dim if dim is not OMIT else -1] if shape else 1
+
+
+@st.composite
+def _diff(draw, dtype):
+    shape = tuple(draw(shapes(min_dims=1)))
+    x = ArraySpec(shape, dtype, domain=draw(value_domains()))
+    dim = _int_dim(draw, len(shape))
+    kwargs = []
+    n = draw(st.sampled_from((OMIT, OMIT, 0, 1, 2, 3)))
+    if n is not OMIT:
+        kwargs.append(("n", n))
+    if dim is not OMIT:
+        kwargs.append(("dim", dim))
+    axis = (dim if dim is not OMIT else -1) % len(shape)
+    for name in ("prepend", "append"):
+        if draw(st.integers(0, 2)) == 0:
+            side = draw(st.sampled_from((1, 2, 5)))
+            other = tuple(side if i == axis else s for i, s in enumerate(shape))
+            kwargs.append((name, ArraySpec(other, dtype)))
+    return Case((x,), tuple(kwargs), draw(seeds))
+
+
+def diff_inputs(dtype):
+    """``diff(x, n=, dim=, prepend=, append=)``: inputs of every size class (the differences run along the
+    long last dim), n from 0 to 3, prepend / append tensors of a few slices (of the input's dtype)."""
+    return _diff(dtype)
+
+
+@st.composite
+def _trapezoid(draw, dtype):
+    shape = tuple(draw(shapes(min_dims=1)))
+    y = ArraySpec(shape, dtype, domain=draw(value_domains(nans=False)))
+    dim = _int_dim(draw, len(shape))
+    args = [y]
+    kwargs = []
+    form = draw(st.sampled_from(("none", "dx", "dx", "x", "x_full")))
+    axis = (dim if dim is not OMIT else -1) % len(shape)
+    if form == "dx":
+        kwargs.append(("dx", draw(st.sampled_from((0.5, 2, -1.5, 3.25)))))
+    elif form == "x":  # sample points along dim, 1-D, increasing integers (exact differences in every dtype)
+        args.append(ArraySpec((shape[axis],), dtype, domain=("int", 0, 4)))
+    elif form == "x_full":  # sample points of y's shape
+        args.append(ArraySpec(shape, dtype, domain=("int", -3, 4)))
+    if dim is not OMIT:
+        kwargs.append(("dim", dim))
+    return Case(tuple(args), tuple(kwargs), draw(seeds))
+
+
+def trapezoid_inputs(dtype):
+    """``trapezoid(y[, x], dx=, dim=)``: no spacing, a Python scalar ``dx``, 1-D sample points along dim, or
+    sample points of y's shape."""
+    return _trapezoid(dtype)
+
+
+@st.composite
+def _gradient(draw, dtype):
+    shape = tuple(draw(shapes(min_dims=1, max_dims=3)))
+    x = ArraySpec(shape, dtype, domain=draw(value_domains(nans=False)))
+    kwargs = []
+    nd = len(shape)
+    dim = draw(st.sampled_from((OMIT, "int", "tuple")))
+    dims = tuple(range(nd))
+    if dim == "int":
+        d = draw(st.integers(-nd, nd - 1))
+        kwargs.append(("dim", d))
+        dims = (d % nd,)
+    elif dim == "tuple":
+        ds = draw(dim_tuples(nd, min_size=1))
+        kwargs.append(("dim", list(ds)))
+        dims = tuple(d % nd for d in ds)
+    spacing = draw(st.sampled_from((OMIT, "scalar", "scalars", "coordinates")))
+    if spacing == "scalar":
+        kwargs.append(("spacing", draw(st.sampled_from((2, 0.5, -1.5)))))
+    elif spacing == "scalars":
+        kwargs.append(("spacing", [draw(st.sampled_from((1, 2.0, 0.25, -3))) for _ in dims]))
+    elif spacing == "coordinates":  # strictly increasing integer coordinates, one tensor per dim
+        kwargs.append(("spacing", [ArraySpec((shape[d],), "float64", domain=("int", 0, 1)) for d in dims]))
+    order = draw(st.sampled_from((OMIT, 1, 2)))
+    if order is not OMIT:
+        kwargs.append(("edge_order", order))
+    return Case((x,), tuple(kwargs), draw(seeds))
+
+
+def gradient_inputs(dtype):
+    """``gradient(x, spacing=, dim=, edge_order=)``: spacing absent, a scalar, one scalar per dim or coordinate
+    tensors (their values are made increasing by the entry's callables), dim absent, an int or a list."""
+    return _gradient(dtype)
+
+
+QS = (0.0, 0.25, 0.5, 0.9, 1.0, 0.3333)
+INTERPOLATIONS = (OMIT, "linear", "lower", "higher", "nearest", "midpoint")
+
+
+@st.composite
+def _quantile(draw, dtype, nan):
+    shape = tuple(draw(shapes()))
+    x = ArraySpec(shape, dtype, domain=draw(value_domains(nans=nan)))
+    q = draw(st.one_of(st.sampled_from(QS), st.just("tensor")))
+    if q == "tensor":
+        q = ArraySpec((draw(st.integers(0, 4)),), dtype, domain=("float", 0.0, 1.0))
+    kwargs = []
+    dim = draw(st.sampled_from((OMIT, None, "int")))
+    if dim == "int":
+        kwargs.append(("dim", draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1))))
+    elif dim is None:
+        kwargs.append(("dim", None))
+    keep = draw(st.sampled_from((OMIT, False, True)))
+    if keep is not OMIT:
+        kwargs.append(("keepdim", keep))
+    how = draw(st.sampled_from(INTERPOLATIONS))
+    if how is not OMIT:
+        kwargs.append(("interpolation", how))
+    return Case((x, q), tuple(kwargs), draw(seeds))
+
+
+def quantile_inputs(dtype):
+    """``quantile(x, q, dim=, keepdim=, interpolation=)``: q a Python float or a 1-D tensor of the input's dtype
+    (of up to 4 values), every interpolation mode."""
+    return _quantile(dtype, False)
+
+
+def nanquantile_inputs(dtype):
+    return _quantile(dtype, True)
+
+
+@st.composite
+def _cov(draw, dtype, weights):
+    rows = draw(st.sampled_from((None, 1, 2, 3)))
+    n = draw(st.sampled_from((0, 1, 2, 3, 5, 17, 64, 257)))
+    shape = (n,) if rows is None else (rows, n)
+    x = ArraySpec(shape, dtype, domain=draw(value_domains(nans=False)))
+    kwargs = []
+    if weights:
+        c = draw(st.sampled_from((OMIT, 0, 1, 2)))
+        if c is not OMIT:
+            kwargs.append(("correction", c))
+        if draw(st.integers(0, 2)) == 0:
+            kwargs.append(("fweights", ArraySpec((n,), draw(st.sampled_from(("int64", "int32"))), domain=("int", 0, 4))))
+        if draw(st.integers(0, 2)) == 0:
+            # torch requires aweights of the input's floating dtype
+            aw = dtype if dtype == "float32" else "float32"
+            kwargs.append(("aweights", ArraySpec((n,), aw, domain=("float", 0.0, 2.0))))
+    return Case((x,), tuple(kwargs), draw(seeds))
+
+
+def cov_inputs(dtype):
+    """``cov(x, correction=, fweights=, aweights=)``: 1-D (one variable) or 2-D (rows are variables) inputs of up
+    to 257 observations (rows longer than that repeat the same sums), integer and float weights."""
+    return _cov(dtype, True)
+
+
+def corrcoef_inputs(dtype):
+    return _cov(dtype, False)

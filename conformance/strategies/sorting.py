@@ -174,3 +174,52 @@ def histc_args(dtype: str):
     """``histc(x, bins=, min=, max=)``: tie-heavy values (on the bin edges) half the time; the data's range,
     ranges with values outside, an empty range, an inverted one, and one whose ends no binary format holds."""
     return _histc(dtype)
+
+
+# ---- argwhere, nonzero, isin -----------------------------------------------------------------------------
+
+@st.composite
+def _nonzero(draw, dtype, as_tuple):
+    shape = tuple(draw(_SHAPES))
+    x = ArraySpec(shape, dtype, domain=draw(st.sampled_from((("int", 0, 2), ("int", 0, 2), TIES, None))))
+    kwargs = []
+    if as_tuple:
+        v = draw(st.sampled_from(BOOLS))
+        if v is not OMIT:
+            kwargs.append(("as_tuple", v))
+    return Case((x,), tuple(kwargs), draw(seeds))
+
+
+def argwhere_inputs(dtype):
+    """``argwhere(x)``: zeros half of the time (values 0 and 1), every size class."""
+    return _nonzero(dtype, False)
+
+
+def nonzero_inputs(dtype):
+    """``nonzero(x, as_tuple=)``."""
+    return _nonzero(dtype, True)
+
+
+@st.composite
+def _isin(draw, dtype):
+    shape = tuple(draw(_SHAPES))
+    dom = draw(st.sampled_from((TIES, TIES, ("int", 0, 5), NANS)))
+    elements = ArraySpec(shape, dtype, domain=dom)
+    form = draw(st.sampled_from(("tensor", "tensor", "tensor", "scalar_test", "scalar_elements")))
+    if form == "scalar_elements":
+        return Case((draw(st.integers(-2, 2)), ArraySpec(tuple(draw(_SHAPES)), dtype, domain=dom)), (), draw(seeds))
+    test = draw(st.integers(-2, 2)) if form == "scalar_test" else ArraySpec(
+        (draw(st.one_of(st.integers(0, 6), _LENGTHS)),), draw(st.sampled_from((dtype, dtype, "int64", "float32"))),
+        domain=dom)
+    kwargs = []
+    for name in ("assume_unique", "invert"):
+        v = draw(st.sampled_from(BOOLS))
+        if v is not OMIT:
+            kwargs.append((name, v))
+    return Case((elements, test), tuple(kwargs), draw(seeds))
+
+
+def isin_inputs(dtype):
+    """``isin(elements, test_elements, assume_unique=, invert=)``: tensors of few distinct values (a partner
+    test tensor of another dtype now and then), or a Python int on either side."""
+    return _isin(dtype)

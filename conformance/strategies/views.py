@@ -1,5 +1,7 @@
 """Strategies for the views family: view, reshape, flatten, ravel, squeeze, unsqueeze, transpose/swapaxes,
-permute, movedim, expand/broadcast_to, T/mT, narrow, select, diagonal, unfold, contiguous, clone, flip.
+permute, movedim, expand/broadcast_to, T/mT, narrow, select, diagonal, unfold, contiguous, clone, flip; and the
+ops that rearrange or build from a tensor: diag, diagflat, roll, rot90, fliplr/flipud, tile, atleast_1d/2d/3d,
+meshgrid, vander.
 
 One draw per case (:func:`conformance.strategies.indexing.case`), shapes from the size classes; every layout
 comes from the generic tests. ``view`` targets only split dims and add or drop size-1 dims (viewable on every
@@ -237,6 +239,170 @@ def _matrix(rng, dtype):
     return (ArraySpec(sized_shape(rng, 0, 4), dtype),)
 
 
+# ---- rearranging and matrix construction --------------------------------------------------------------------
+
+#: the longest vector diag / diagflat / vander (without N) turn into a square matrix: a result of (n + |k|)**2
+#: elements grows with the square of a long row (4,099 would make 16.8 million), so their vectors stop at medium
+#: lengths (64: results of 4,096 and more elements, rows past every vector width)
+SQUARE_SIDE = 64
+
+
+def _capped(rng, n):
+    """A vector length of at most :data:`SQUARE_SIDE`: ``n`` itself, or for a longer one a medium length with a
+    tail (16 + n mod 49)."""
+    return n if n <= SQUARE_SIDE else 16 + n % 49
+
+
+def _offset(rng):
+    return rng.randint(-5, 5) if rng.random() < 0.8 else rng.choice((-70, 70))
+
+
+def _diag(rng, dtype):
+    r = rng.random()
+    if r < 0.05:  # 0-d or 3-D: both raise
+        x = ArraySpec(rng.choice(((), (2, 2, 2))), dtype)
+    elif r < 0.55:
+        x = ArraySpec((_capped(rng, sized_shape(rng, 1, 1)[0]),), dtype)
+    else:
+        x = ArraySpec(sized_shape(rng, 2, 2), dtype)
+    form = rng.random()
+    if form < 0.25:
+        return (x,)
+    if form < 0.45:
+        return (x,), {"diagonal": _offset(rng)}
+    return x, _offset(rng)
+
+
+def _diagflat(rng, dtype):
+    shp = sized_shape(rng)
+    if math.prod(shp) > SQUARE_SIDE:
+        shp = shape(rng, 0, 3, max_side=4)
+    x = ArraySpec(shp, dtype)
+    form = rng.random()
+    if form < 0.25:
+        return (x,)
+    if form < 0.45:
+        return (x,), {"offset": _offset(rng)}
+    return x, _offset(rng)
+
+
+def _shift(rng, n):
+    """A shift for a dim of ``n``: 0, within the dim, or past it either way."""
+    return rng.choice((0, rng.randint(-n, n), rng.randint(-3 * n - 3, 3 * n + 3)))
+
+
+def _roll(rng, dtype):
+    """shifts and dims as users write them: one shift of the flattened tensor, one shift along one dim, tuples of
+    the same length (a dim may repeat: its shifts add up), keywords; now and then tuples whose lengths differ, or
+    a tuple of shifts without dims (NumPy broadcasts them, torch raises: roll-shifts-dims-align)."""
+    shp = sized_shape(rng)
+    nd = len(shp)
+    x = ArraySpec(shp, dtype)
+    r = rng.random()
+    if r < 0.25 or nd == 0:
+        shifts = _shift(rng, math.prod(shp))
+        return ((x, shifts), {}) if rng.random() < 0.7 else ((x,), {"shifts": shifts})
+    if r < 0.5:
+        d = dim(rng, nd)
+        return x, _shift(rng, shp[d % nd]), d
+    dims = [dim(rng, nd) for _ in range(rng.randint(1, min(nd, 3) + 1))]
+    shifts = [_shift(rng, shp[d % nd]) for d in dims]
+    if r > 0.94:  # lengths that do not align
+        if rng.random() < 0.5:
+            return (x, tuple(shifts) + (1,)), {}
+        shifts = shifts[:1] if len(dims) > 1 else shifts * 2
+    if rng.random() < 0.3:
+        return (x,), {"shifts": tuple(shifts), "dims": tuple(dims)}
+    return x, tuple(shifts), tuple(dims)
+
+
+def _rot90(rng, dtype):
+    if rng.random() < 0.05:  # fewer than 2 dims: both raise
+        return ArraySpec(sized_shape(rng, 0, 1), dtype), 1
+    shp = sized_shape(rng, 2)
+    nd = len(shp)
+    a, b = rng.sample(range(nd), 2)
+    if rng.random() < 0.04:
+        b = a  # the same dim twice: both raise
+    dims = (a - nd if rng.random() < 0.4 else a, b - nd if rng.random() < 0.4 else b)
+    k = rng.randint(-6, 6)
+    x = ArraySpec(shp, dtype)
+    form = rng.random()
+    if form < 0.15:
+        return (x,)
+    if form < 0.35:
+        return x, k
+    if form < 0.55:
+        return (x,), {"k": k, "dims": dims}
+    return x, k, dims
+
+
+def _tile(rng, dtype):
+    """reps of 0 to 4 entries (fewer than, as many as or more than the input's dims), 0 to 3 each; the result
+    has the input's size times the product of the reps, so that product stays at most 4 for inputs of more than
+    256 elements; a tuple or a list. (A bare int, which NumPy takes and torch.tile refuses where Tensor.tile takes
+    it, is the pinned example of tile-int-reps: the generic test would hold the method to the function.)"""
+    shp = sized_shape(rng)
+    size = math.prod(shp)
+    reps = [rng.choice((1, 1, 2, 3, 0)) for _ in range(rng.randint(0, 4))]
+    while size > 256 and math.prod(reps) > 4:
+        reps[reps.index(max(reps))] = 1
+    x = ArraySpec(shp, dtype)
+    if rng.random() < 0.1 and reps:
+        return x, [-1] + reps[1:] if rng.random() < 0.3 else list(reps)  # a negative rep raises in both
+    return x, tuple(reps)
+
+
+def _atleast(rng, dtype):
+    """One tensor (any number of dims), or two or three of different numbers of dims (a tuple comes back)."""
+    count = 1 if rng.random() < 0.7 else rng.randint(2, 3)
+    return tuple(ArraySpec(sized_shape(rng, 0, 4), dtype) for _ in range(count))
+
+
+def _meshgrid(rng, dtype):
+    """1 to 3 vectors (0-d ones now and then: taken as 1-element ones), the grid of at most about 20,000
+    elements; indexing 'ij', 'xy' or omitted (meshgrid-default-indexing). Now and then a 2-D input (NumPy flattens
+    it: meshgrid-not-1d) or a vector of another dtype (NumPy keeps each dtype: meshgrid-mixed-dtypes)."""
+    count = rng.randint(1, 3)
+    lengths = [sized_shape(rng, 1, 1)[0]] + [side(rng, 5, zero=0.05) for _ in range(count - 1)]
+    if math.prod(lengths) > 20000:
+        lengths[0] = 20000 // max(math.prod(lengths[1:]), 1)
+    specs = [ArraySpec(() if rng.random() < 0.08 else (n,), dtype) for n in lengths]
+    r = rng.random()
+    if r < 0.04:
+        specs[-1] = ArraySpec((2, 2), dtype)
+    elif r < 0.08:
+        specs[-1] = ArraySpec(specs[-1].shape, rng.choice(("float64", "int64", "bool")))
+    form = rng.random()
+    if form < 0.3:
+        return tuple(specs)
+    return tuple(specs), {"indexing": "ij" if form < 0.65 else "xy"}
+
+
+def _vander(rng, dtype):
+    """A vector and N: omitted or None (a square result: the vector at most :data:`SQUARE_SIDE` long) or 0 to 8
+    columns for any length; increasing omitted, True or False. Now and then a 0-d or 2-D input (both raise)."""
+    shp = sized_shape(rng, 1, 1)
+    if rng.random() < 0.04:
+        shp = rng.choice(((), (2, 2)))
+    r = rng.random()
+    if r < 0.35:
+        n = None
+        if shp and shp[0] > SQUARE_SIDE:
+            shp = (_capped(rng, shp[0]),)
+    else:
+        n = rng.randint(0, 8)
+    x = ArraySpec(shp, dtype)
+    form = rng.random()
+    if n is None and form < 0.5:
+        return (x,) if form < 0.3 else ((x,), {"increasing": rng.random() < 0.5})
+    if form < 0.4:
+        return x, n
+    if form < 0.7:
+        return x, n, rng.random() < 0.5
+    return (x,), {"N": n, "increasing": rng.random() < 0.5}
+
+
 def cases(build, **kw):
     return lambda dtype: case(build, dtype, **kw)
 
@@ -259,3 +425,11 @@ diagonal_cases = cases(_diagonal)
 unfold_cases = cases(_unfold)
 flip_cases = cases(_flip)
 matrix_cases = cases(_matrix)
+diag_cases = cases(_diag)
+diagflat_cases = cases(_diagflat)
+roll_cases = cases(_roll)
+rot90_cases = cases(_rot90)
+tile_cases = cases(_tile)
+atleast_cases = cases(_atleast)
+meshgrid_cases = cases(_meshgrid)
+vander_cases = cases(_vander)

@@ -292,6 +292,8 @@ def _made(t, shape, dtype, device, what):
 
 
 @pytest.mark.op("zeros")
+@pytest.mark.op("ones")
+@pytest.mark.op("empty")
 @pytest.mark.dtypes(*SOME)
 @given(shape=P.shapes(), form=st.sampled_from(SHAPE_FORMS))
 def test_zeros_ones_empty(device, dtype, shape, form):
@@ -411,6 +413,10 @@ def _contiguous_strides(shape) -> tuple:
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in LIKE])
+@pytest.mark.op("zeros_like")
+@pytest.mark.op("ones_like")
+@pytest.mark.op("empty_like")
+@pytest.mark.op("full_like")
 @pytest.mark.dtypes("bool", "int16", "float32", "complex64")
 @given(shape=P.shapes(), layout=st.sampled_from(("contiguous", "transposed", "strided")), seed=seeds,
        new_dtype=st.sampled_from((None, None, "int64", "float64")), requires_grad=st.booleans())
@@ -552,6 +558,8 @@ DEFAULT_FLOAT_CASES = {
     "arange": (lambda dev: torch.arange(0, 2, 0.5, device=dev), lambda: np.arange(0, 2, 0.5)),
     "linspace": (lambda dev: torch.linspace(0, 1, 3, device=dev), lambda: np.linspace(0, 1, 3)),
     "eye": (lambda dev: torch.eye(2, device=dev), lambda: np.eye(2)),
+    "logspace": (lambda dev: torch.logspace(0, 1, 3, device=dev), lambda: np.logspace(0, 1, 3)),
+    "asarray": (lambda dev: torch.asarray([1.5, 2.0], device=dev), lambda: np.asarray([1.5, 2.0])),
 }
 
 
@@ -652,3 +660,223 @@ def test_float8_e8m0fnu_conversion(device):
     got = torch.tensor([0.0, -4.0], device=device).to(torch.float8_e8m0fnu).float().cpu().tolist()
     if got != [2.0 ** -127, 4.0]:
         raise Mismatch(f"divergence float8-e8m0fnu-conversion no longer holds: {got}")
+
+
+
+# ---- logspace, asarray, frombuffer --------------------------------------------------------------------------
+
+@pytest.mark.op("logspace")
+@given(start=st.one_of(ARANGE_INTS, ARANGE_FLOATS), end=st.one_of(ARANGE_INTS, ARANGE_FLOATS),
+       steps=st.one_of(st.sampled_from((0, 1, 2)), st.integers(3, 50)),
+       base=st.sampled_from((None, 10.0, 2.0, 0.5, 3)),
+       dtype_arg=st.sampled_from((None, "float64", "float32", "complex128")))
+def test_logspace(device, start, end, steps, base, dtype_arg):
+    """logspace is base ** linspace(start, end, steps) (np.logspace, base 10 by default), float32 unless given.
+    Bound: the exponent start + i*step is good to 3 u (|start| + |end|) (as linspace's, test_linspace), which
+    base ** e turns into a relative error of ln(base) times that; plus the power's and the final rounding
+    (tolerance.relative)."""
+    kw = {"device": device}
+    if dtype_arg:
+        kw["dtype"] = dtypes.TORCH[dtype_arg]
+    args = (start, end, steps) if base is None else (start, end, steps, base)
+    t = torch.logspace(*args, **kw)
+    want = dtypes.NUMPY[dtype_arg] if dtype_arg else np.float32
+    with np.errstate(all="ignore"):
+        expected = np.logspace(start, end, steps, base=10.0 if base is None else base).astype(want)
+    name = dtypes.torch_name(t.dtype)
+    ln_base = abs(math.log(10.0 if base is None else base))
+    roundings = ln_base * 3 * (abs(start) + abs(end)) + 2
+    tol = T.relative(name, roundings, why="logspace: base ** (start + i*step)")
+    # a complex result's imaginary part is an exact zero whose sign neither library specifies (torch gives -0.0
+    # for some bases): not compared
+    diff = compare(t, expected, tol=tol, signed_zero=dtype_arg != "complex128")
+    if diff is not None:
+        raise Mismatch(f"torch.logspace{args}, dtype={dtype_arg}: {diff.summary}", "\n".join(diff.details))
+
+
+@pytest.mark.op("asarray")
+@pytest.mark.divergence("asarray-zero-dim-copies")
+@pytest.mark.divergence("asarray-zero-dim-copy-with-dtype-raises")
+@pytest.mark.dtypes(*NATIVE)
+@given(shape=P.shapes(), layout=st.sampled_from(NUMPY_LAYOUTS), seed=seeds,
+       other=st.sampled_from((None, "int32", "float64", "complex64")), copy=st.sampled_from((None, True)))
+def test_asarray(device, dtype, shape, layout, seed, other, copy):
+    """torch.asarray(a) of a NumPy array is np.asarray(a): its values and dtype, sharing a's memory on CPU unless
+    copy=True or another dtype= is asked; a nested list of ints or bools infers int64 / bool as NumPy does."""
+    values = fill(np.random.default_rng(seed), shape, dtype, "special")
+    a = numpy_array(values, layout)
+    kw = {"device": device}
+    if other:
+        kw["dtype"] = dtypes.TORCH[other]
+    if copy:
+        kw["copy"] = True
+    zero_dim = a.ndim == 0
+    if zero_dim and copy and other and other != dtype:  # divergence asarray-zero-dim-copy-with-dtype-raises
+        with pytest.raises(ValueError, match="can't alias"):
+            torch.asarray(a, **kw)
+        return
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        t = torch.asarray(a, **kw)
+        want = np.asarray(a, dtype=dtypes.NUMPY[other] if other else None)
+    _check(t, want, f"torch.asarray(a{', dtype=' + other if other else ''}{', copy=True' if copy else ''})")
+    # a zero-dim array is copied (divergence asarray-zero-dim-copies)
+    share = device == "cpu" and not copy and (other is None or other == dtype) and not zero_dim
+    if a.size and np.shares_memory(t.cpu().numpy(), a) != share:
+        raise Mismatch(f"torch.asarray(a, {kw}) {'does not share' if share else 'shares'} a's memory")
+    if dtype in ("bool", "int64") and a.size:
+        data = values.tolist()
+        _check(torch.asarray(data, device=device), np.asarray(data), "torch.asarray(nested list)")
+
+
+@pytest.mark.op("frombuffer")
+@pytest.mark.dtypes(*NATIVE)
+@given(n=st.integers(0, 40), data=st.data(), seed=seeds)
+def test_frombuffer(device, dtype, n, data, seed):
+    """torch.frombuffer(buf, dtype, count, offset) holds np.frombuffer's values (count elements after offset bytes,
+    -1 for all) and shares the buffer's memory (a write through one shows in the other); it lives on the CPU."""
+    if device != "cpu":
+        return  # frombuffer makes CPU tensors only
+    item = np.dtype(dtypes.NUMPY[dtype]).itemsize
+    raw = np.random.default_rng(seed).integers(0, 256, n * item + 7, dtype=np.uint8)
+    if dtype == "bool":
+        raw = raw % 2
+    buf = bytearray(raw.tobytes())
+    offset = data.draw(st.integers(0, 7) if n else st.just(0), label="offset")
+    avail = (len(buf) - offset) // item
+    count = data.draw(st.sampled_from((-1, avail, max(avail - 1, 0))), label="count")
+    if count == -1 and (len(buf) - offset) % item:
+        with pytest.raises(ValueError):
+            np.frombuffer(buf, dtype=dtypes.NUMPY[dtype], count=count, offset=offset)
+        with pytest.raises(ValueError):
+            torch.frombuffer(buf, dtype=dtypes.TORCH[dtype], count=count, offset=offset)
+        return
+    if count == 0 or avail == 0:
+        return  # np.frombuffer refuses an empty buffer; torch too (checked by its own count rule)
+    want = np.frombuffer(buf, dtype=dtypes.NUMPY[dtype], count=count, offset=offset)
+    t = torch.frombuffer(buf, dtype=dtypes.TORCH[dtype], count=count, offset=offset)
+    _check(t, want, f"torch.frombuffer(buf, count={count}, offset={offset})")
+    buf[offset] ^= 1
+    if t.view(torch.uint8)[0].item() != buf[offset]:
+        raise Mismatch("a write into the buffer does not show in torch.frombuffer's tensor")
+
+
+@pytest.mark.op("frombuffer")
+@pytest.mark.divergence("frombuffer-readonly-warns")
+def test_frombuffer_readonly(device):
+    assert not np.frombuffer(b"\x01\x02", dtype=np.uint8).flags.writeable
+    with pytest.warns(UserWarning, match="not writable"):
+        t = torch.frombuffer(b"\x01\x02", dtype=torch.uint8)
+    assert t.tolist() == [1, 2]
+
+
+# ---- promote_types, result_type, can_cast --------------------------------------------------------------------
+
+def _numpy_side(name: str) -> np.dtype:
+    """The NumPy dtype that stands for a torch dtype in NumPy's rules: ml_dtypes' floats take float16's place (as
+    in the oracle); two of them, or one with float16, give float32 (torch's rule for them)."""
+    return np.dtype(np.float16) if dtypes.is_ml(name) else dtypes.NUMPY[name]
+
+
+def _torch_promotes(a: str, b: str):
+    try:
+        return dtypes.torch_name(torch.promote_types(dtypes.TORCH[a], dtypes.TORCH[b]))
+    except RuntimeError:
+        return None
+
+
+def _limited(a: str, b: str) -> bool:
+    wide = ("uint16", "uint32", "uint64")
+    return a != b and (a in dtypes.FLOAT8 or b in dtypes.FLOAT8 or
+                       (a in wide and dtypes.KIND[b] in ("bool", "signed", "unsigned", "complex")) or
+                       (b in wide and dtypes.KIND[a] in ("bool", "signed", "unsigned", "complex")))
+
+
+@pytest.mark.op("promote_types")
+@pytest.mark.divergence("promote_types-inexact-with-int")
+@pytest.mark.divergence("promote_types-limited-dtypes")
+@pytest.mark.divergence("promote_types-bfloat16-float16")
+def test_promote_types(device):
+    """torch.promote_types is np.promote_types for every pair of dtypes, except the documented divergences: an
+    inexact dtype with an integer one stays as it is, the float8 formats and the wide unsigned integers do not
+    promote with others, bfloat16 with float16 is float32 (ml_dtypes' floats stand as float16 on NumPy's side, a
+    format that takes float16's place is its own result, as in the oracle)."""
+    bad = []
+    for a in dtypes.ALL:
+        for b in dtypes.ALL:
+            got = _torch_promotes(a, b)
+            if _limited(a, b):
+                if got is not None:
+                    bad.append(f"{a}, {b}: promoted to {got}, documented to be refused")
+                continue
+            if {a, b} == {"bfloat16", "float16"}:
+                if got != "float32":
+                    bad.append(f"{a}, {b}: {got}, documented float32")
+                continue
+            want = np.promote_types(_numpy_side(a), _numpy_side(b))
+            ml = [d for d in (a, b) if dtypes.is_ml(d)]
+            if ml and want == np.float16:
+                want = dtypes.NUMPY[ml[0]] if len(set(ml)) == 1 else np.dtype(np.float32)
+            kinds = {dtypes.KIND[a], dtypes.KIND[b]}
+            if kinds & {"floating", "complex"} and kinds & {"bool", "signed", "unsigned"}:
+                inexact = a if dtypes.KIND[a] in ("floating", "complex") else b
+                # the inexact dtype stays as it is (a float with a complex one is not this case)
+                want = dtypes.NUMPY[inexact]
+            if got != dtypes.name_of(want):
+                bad.append(f"{a}, {b}: torch {got}, NumPy {dtypes.name_of(want)}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.op("result_type")
+@given(data=st.data())
+@pytest.mark.dtypes("bool", "uint8", "int16", "float32", "complex64")
+def test_result_type(device, dtype, data):
+    """torch.result_type(x, y) is the dtype NumPy gives x + y, or torch's documented rule where a promotion
+    record of the catalogue's add says they differ (zero-dim tensors, Python numbers, inexact with integer
+    tensors, the limited dtypes): the same records hold the result of add to that rule."""
+    from conformance import catalogue, oracle
+    from conformance.catalogue import promotion as PR
+    from conformance.references import pointwise as RP
+
+    add = catalogue.by_name("add")
+    case = data.draw(add.cell_strategy(dtype), label="case")
+    sample = case.sample("ordinary", 0)
+    args, _, _ = sample.torch_inputs(device)
+    x, y = sample.args[:2]
+    try:
+        got = dtypes.torch_name(torch.result_type(args[0], args[1]))
+    except RuntimeError:
+        got = None
+    if RP.torch_promotion_error(x, y) is not None:
+        if got is not None:
+            raise Mismatch(f"torch.result_type({x.dtype}, {y!r:.40}) is {got}, documented to be refused")
+        return
+    model = "complex32" if RP.torch_gives_complex32(x, y) else dtypes.name_of(RP.torch_result_type(x, y))
+    numpy = PR.numpy_result_type([x, y])
+    promotion = any(d.about == "forward" and d.applies is not None and (d.torch_ref is not None or
+                                                                      d.expected_dtype is not None) and
+                    d.condition_mask(sample, dtype) is not False for d in add.divergences)
+    if numpy is not None and model != dtypes.name_of(numpy) and not promotion:
+        raise Mismatch(f"torch's rule gives {model} for {x.dtype}, {y!r:.40}, NumPy {numpy}, and no promotion record "
+                       "of add says so")
+    if got != model:
+        raise Mismatch(f"torch.result_type gives {got} for {x.dtype}, {y!r:.40}: torch's documented rule gives "
+                       f"{model} ({'NumPy agrees' if numpy is not None and model == dtypes.name_of(numpy) else 'the promotion records of add'})")
+
+
+@pytest.mark.op("can_cast")
+@pytest.mark.divergence("can_cast-integer-to-integer")
+def test_can_cast(device):
+    """torch.can_cast(a, b) is np.can_cast(a, b, casting='same_kind') for every pair (ml_dtypes' floats as
+    float16), except that any integer dtype casts to any other (documented: only a lower category is refused)."""
+    bad = []
+    for a in dtypes.ALL:
+        for b in dtypes.ALL:
+            got = torch.can_cast(dtypes.TORCH[a], dtypes.TORCH[b])
+            if dtypes.is_integral(a) and dtypes.is_integral(b):
+                want = True
+            else:
+                want = bool(np.can_cast(_numpy_side(a), _numpy_side(b), casting="same_kind"))
+            if got != want:
+                bad.append(f"{a} -> {b}: torch {got}, NumPy same_kind {want}")
+    assert not bad, "\n".join(bad)

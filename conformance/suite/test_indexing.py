@@ -1,5 +1,6 @@
 """Bespoke indexing tests: out-of-range indices (CPU only), view-or-copy of ``__getitem__``, ``__setitem__``
-against NumPy assignment, and the divergences of :mod:`conformance.catalogue.indexing` that no catalogue example
+against NumPy assignment, ``tril_indices`` / ``triu_indices`` (no tensor input: no catalogue entry), the gradient
+of index_fill's value, and the divergences of :mod:`conformance.catalogue.indexing` that no catalogue example
 can pin (negative indices, which torch rejects for most ops, are catalogue records with pinned examples).
 
 Out-of-range indices: on CPU torch must raise (IndexError or RuntimeError) and neither read nor write outside the
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from conformance import dtypes
 from conformance.check import Mismatch, describe_inputs
+from conformance.compare import compare
 from conformance.references import indexing as R
 from conformance.strategies import LAYOUTS, WRITABLE, ArraySpec, Case, seeds, shapes
 from conformance.strategies import indexing as I
@@ -150,7 +152,7 @@ def test_getitem_view_or_copy(device, data):
     else:
         index_case = I.case(lambda rng: (ArraySpec(shape := I.shape(rng), "float32"),
                                          I.mixed_index(rng, shape, negative_step=False)))
-    case = data.draw(index_case, label="case").retarget(I.OTHER_INDEX, "int64")  # int8: getitem-index-dtype
+    case = I.long_indices(data.draw(index_case, label="case"))  # int8: getitem-index-dtype
     n = len(case.specs)
     layout = data.draw(st.sampled_from(WRITABLE), label="layout")
     rest = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n - 1, max_size=n - 1), label="layouts")
@@ -232,7 +234,7 @@ def test_setitem(device, dtype, data):
         shp = I.shape(rng)
         return ArraySpec(shp, dt), I.mixed_index(rng, shp)
     # int8 index arrays are the catalogue's getitem-index-dtype record (torch rejects them): int64 here
-    case = data.draw(I.case(build, dtype), label="case").retarget(I.OTHER_INDEX, "int64")
+    case = I.long_indices(data.draw(I.case(build, dtype), label="case"))
     n = len(case.specs)
     layout = data.draw(st.sampled_from(WRITABLE), label="layout")
     rest = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n - 1, max_size=n - 1), label="layouts")
@@ -297,39 +299,67 @@ def test_setitem_numpy_float32_value(device, dtype):
         raise Mismatch(f"x[i] = np.float64(2.5); x[j] = np.int64(3) gave {x.cpu().tolist()}")
 
 
-# ---- out= ---------------------------------------------------------------------------------------------------
+# ---- gradients ----------------------------------------------------------------------------------------------
 
-#: op -> call(x, out) on a 2 x 3 float32 x (the entries whose generic out= check is off: see the catalogue)
-OUT_CALLS = {
-    "index_select": lambda x, out: torch.index_select(x, 1, torch.tensor([2, 0], device=x.device), out=out),
-    "take": lambda x, out: torch.take(x, torch.tensor([5, -1, 0], device=x.device), out=out),
-    "take_along_dim": lambda x, out: torch.take_along_dim(x, torch.tensor([[1], [0]], device=x.device), 1, out=out),
-    "gather": lambda x, out: torch.gather(x, 1, torch.tensor([[1, 1], [0, 2]], device=x.device), out=out),
-    "scatter": lambda x, out: torch.scatter(x, 1, torch.tensor([[2], [0]], device=x.device), 7.0, out=out),
-    "scatter_add": lambda x, out: torch.scatter_add(x, 1, torch.tensor([[2, 2]], device=x.device), x, out=out),
-    "scatter_reduce": lambda x, out: torch.scatter_reduce(x, 1, torch.tensor([[2, 2]], device=x.device), x, "sum",
-                                                          out=out),
-    "index_add": lambda x, out: torch.index_add(x, 0, torch.tensor([1, 1], device=x.device), x, out=out),
-    "index_copy": lambda x, out: torch.index_copy(x, 0, torch.tensor([1], device=x.device), x[:1], out=out),
-    "masked_select": lambda x, out: torch.masked_select(x, x > 2, out=out),
-}
+@pytest.mark.op("index_fill")
+@pytest.mark.divergence("index_fill-value-gradient-negative-index")
+@pytest.mark.dtypes("float32", "float64", "complex64")
+def test_index_fill_value_gradient_negative_index(device, dtype):
+    """The value's gradient is the sum of the cotangent over the filled positions (NumPy: the derivative of
+    ``out[..., index, ...] = value`` with respect to value); torch raises for a negative index, and computes it for
+    the same position given as a non-negative index."""
+    dt = dtypes.TORCH[dtype]
+    cot = np.array([0.5, -2.0, 3.0])
+    want = cot[np.array([-1])].sum()  # the cotangent at the filled position
+    for index, raises in (([-1], True), ([2], False)):
+        x = torch.ones(3, dtype=dt, device=device, requires_grad=True)
+        v = torch.tensor(5.0, dtype=dt, device=device, requires_grad=True)
+        out = torch.index_fill(x, 0, torch.tensor(index, device=device), v)
+        grad = torch.tensor(cot, dtype=dt, device=device)
+        if raises:
+            with pytest.raises(IndexError):
+                out.backward(grad)
+            continue
+        out.backward(grad)
+        if v.grad is None or abs(complex(v.grad.item()) - want) > 1e-6:
+            raise Mismatch(f"index_fill's value gradient at index {index}: {v.grad}, NumPy's derivative {want}")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in OUT_CALLS])
-def test_out_same_dtype(name, device):
-    """out= of the result's dtype receives the function's result (fresh or non-contiguous) and is returned; one
-    of a wider dtype is refused, as NumPy's np.take / np.compress refuse an out= of another dtype."""
-    with pytest.raises(TypeError):
-        np.take(np.arange(3, dtype=np.float32), [0], out=np.empty(1, np.float64))
-    x = torch.arange(6.0, device=device).reshape(2, 3)
-    want = OUT_CALLS[name](x, None)
-    fresh = torch.empty_like(want)
-    if OUT_CALLS[name](x, fresh) is not fresh or not torch.equal(fresh, want):
-        raise Mismatch(f"{name}: out= did not receive the function's result, or was not returned")
-    if want.dim() > 0 and want.numel() > 1:
-        strided = torch.empty(tuple(2 * s for s in want.shape), device=device)[(slice(None, None, 2),) * want.dim()]
-        OUT_CALLS[name](x, strided)
-        if not torch.equal(strided, want):
-            raise Mismatch(f"{name}: a non-contiguous out= did not receive the result")
-    with pytest.raises(RuntimeError):
-        OUT_CALLS[name](x, torch.empty(want.shape, dtype=torch.float64, device=device))
+# ---- tril_indices / triu_indices ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in ("tril_indices", "triu_indices")])
+@pytest.mark.op("tril_indices")  # the function's own marks are what conformance.coverage reads
+@pytest.mark.op("triu_indices")
+@given(row=st.one_of(st.integers(0, 6), st.integers(0, 300)), col=st.one_of(st.integers(0, 6), st.integers(0, 300)),
+       data=st.data())
+def test_tril_triu_indices(name, device, row, col, data):
+    """torch.tril_indices(row, col, offset) against np.tril_indices(row, offset, col) stacked (the same for triu):
+    offsets past either corner included, the dtype omitted (int64, as NumPy's intp), int64 or int32, positional or
+    keyword. No NumPy counterpart exists for a dtype argument: the values are NumPy's, in that dtype."""
+    offset = data.draw(st.integers(-row - 3, col + 3), label="offset")
+    dtype = data.draw(st.sampled_from((None, "int64", "int32")), label="dtype")
+    kw = {} if dtype is None else {"dtype": dtypes.TORCH[dtype]}
+    fn = getattr(torch, name)
+    if data.draw(st.booleans(), label="keywords"):
+        got = fn(row=row, col=col, offset=offset, device=device, **kw)
+    elif offset == 0 and data.draw(st.booleans(), label="offset omitted"):
+        got = fn(row, col, device=device, **kw)
+    else:
+        got = fn(row, col, offset, device=device, **kw)
+    want = np.stack(getattr(np, name)(row, offset, col)).astype(dtype or np.intp)
+    diff = compare(got, want)
+    if diff is not None:
+        raise Mismatch(f"torch.{name}({row}, {col}, {offset}, dtype={dtype}): {diff}")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.op(n)) for n in ("tril_indices", "triu_indices")])
+@pytest.mark.divergence("tril_indices-negative-size")
+def test_tril_triu_indices_negative_size(name, device):
+    fn = getattr(torch, name)
+    assert all(a.size == 0 for a in getattr(np, name)(-1, 0, 3)), "NumPy now rejects a negative size"
+    for row, col in ((-1, 3), (3, -1)):
+        with pytest.raises(RuntimeError):
+            fn(row, col, device=device)
+    # just outside the condition: a size of 0 gives the empty (2, 0) result in both
+    if compare(fn(0, 3, device=device), np.stack(getattr(np, name)(0, 0, 3))) is not None:
+        raise Mismatch(f"torch.{name}(0, 3) differs from NumPy's")

@@ -65,3 +65,78 @@ def test_inplace_signed_into_unsigned(device, signed, seed):
     want = ((a.astype(np.int64) + b.astype(np.int64)) % 256).astype(np.uint8)
     if not np.array_equal(t.cpu().numpy(), want):
         raise Mismatch(f"uint8 add_ of a {signed} tensor gave {t.cpu().numpy()}, wrapped sum {want}")
+
+
+# ---- gradient records of the pointwise entries -----------------------------------------------------------------
+
+@pytest.mark.op("pow")
+@pytest.mark.divergence("pow-gradient-wide-unsigned-exponent")
+@pytest.mark.parametrize("exponent", ["uint16", "uint32", "uint64", "float8_e4m3fn"])
+def test_pow_gradient_exponent_without_kernel(device, exponent):
+    """pow(x, e) with e of a dtype torch has few kernels for: the forward computes, the backward raises
+    NotImplementedError; NumPy's derivative e * x ** (e - 1) exists."""
+    from conformance import dtypes
+
+    x = torch.tensor([1.5, 2.0], device=device, requires_grad=True)
+    # a float8 exponent takes part in promotion only as a zero-dim tensor (torch refuses float8 with float32)
+    e = torch.tensor([2.0, 3.0] if exponent in ("uint16", "uint32", "uint64") else 2.0,
+                     device=device).to(dtypes.TORCH[exponent])
+    out = torch.pow(x, e)
+    assert np.allclose(out.detach().cpu().numpy(), np.array([1.5, 2.0]) ** e.float().cpu().numpy())
+    with pytest.raises(NotImplementedError, match="not implemented for"):
+        torch.autograd.grad(out, x, torch.ones_like(out))
+    assert np.allclose(2.0 * np.array([1.5, 2.0]) ** 1.0, [3.0, 4.0])  # NumPy's derivative, 2 x for e = 2
+
+
+@pytest.mark.op("pow")
+@pytest.mark.divergence("pow-gradient-infinite-exponent")
+def test_pow_gradient_infinite_exponent(device):
+    """x ** inf is 0 for |x| < 1 (and x ** -inf for |x| > 1), a constant around x: NumPy's finite differences give
+    the derivative 0; torch's formula y * x ** (y - 1) gives NaN there (inf * 0)."""
+    xs = np.array([0.5, -0.5, 2.0])
+    ys = [np.inf, np.inf, -np.inf]
+    for xv, y in zip(xs, ys):
+        h = 2.0 ** -20
+        with np.errstate(all="ignore"):
+            fd = (np.power(xv + h, y) - np.power(xv - h, y)) / (2 * h)
+        assert fd == 0.0, f"NumPy's x ** {y} is not flat at {xv}"
+        x = torch.tensor(xv, dtype=torch.float64, device=device, requires_grad=True)
+        (g,) = torch.autograd.grad(torch.pow(x, float(y)), x)
+        if not torch.isnan(g):
+            raise Mismatch(f"pow-gradient-infinite-exponent no longer holds: the gradient of x ** {y} at {xv} is "
+                           f"{g.item()} (NumPy's derivative 0)")
+
+
+@pytest.mark.parametrize("name", [pytest.param(o, marks=[pytest.mark.op(o),
+                                                       pytest.mark.divergence(f"{o}-gradient-complex32")])
+                                for o in ("add", "sub", "mul")])
+def test_gradient_complex32_result(device, name):
+    """float16 with a Python complex number gives complex32; the gradient with respect to the float16 input is the
+    real part of d(op)/dx times the cotangent (NumPy computes the same in complex64): 1, 1 and y."""
+    x = torch.tensor([1.5, -2.0], dtype=torch.float16, device=device, requires_grad=True)
+    y = 0.5 + 2j
+    out = getattr(torch, name)(x, y)
+    assert out.dtype == torch.complex32
+    v = torch.tensor([1 - 1j, 2 + 0.5j], dtype=torch.complex64, device=device)
+    (g,) = torch.autograd.grad(out, x, v.to(torch.complex32))
+    deriv = {"add": 1.0, "sub": 1.0, "mul": y}[name]
+    want = np.real(np.conj(deriv) * np.array([1 - 1j, 2 + 0.5j], dtype=np.complex64)).astype(np.float16)
+    diff = compare(g, want, tol=tolerance.default("float16"))
+    if diff is not None:
+        raise Mismatch(f"{name}: the float16 gradient of a complex32 result differs from NumPy's: {diff.summary}")
+
+
+@pytest.mark.op("lcm")
+@pytest.mark.divergence("lcm-integer-minimum-crashes")
+def test_lcm_integer_minimum_crashes(device):
+    """torch.lcm on an int32 minimum ends the process with SIGFPE (run in a subprocess); np.lcm wraps."""
+    import signal
+    import subprocess
+    import sys
+
+    assert int(np.lcm(np.int32(-2 ** 31), np.int32(-2 ** 31 + 1))) == -2 ** 31
+    code = ("import torch; torch.lcm(torch.tensor([-2**31], dtype=torch.int32, device=%r), "
+            "torch.tensor([-2**31 + 1], dtype=torch.int32, device=%r))" % (device, device))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
+    if done.returncode != -signal.SIGFPE:
+        raise Mismatch(f"lcm-integer-minimum-crashes no longer holds: the subprocess ended with {done.returncode}")

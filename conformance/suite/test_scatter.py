@@ -75,7 +75,7 @@ def check_writes(what, sample, actual, base, labels, written):
 
 def _draw(data, build, dtype, *args, writable_first=True, **kwargs):
     # int8 index arrays are the catalogue's *-index-dtype records (torch rejects them): int64 here
-    case = data.draw(I.case(build, dtype, *args, **kwargs), label="case").retarget(I.OTHER_INDEX, "int64")
+    case = I.long_indices(data.draw(I.case(build, dtype, *args, **kwargs), label="case"))
     n = len(case.specs)
     first = data.draw(st.sampled_from(WRITABLE if writable_first else LAYOUTS), label="layout of self")
     rest = data.draw(st.lists(st.sampled_from(LAYOUTS), min_size=n - 1, max_size=n - 1), label="layouts")

@@ -1,0 +1,791 @@
+"""torch.linalg's solvers, decompositions and matrix functions against numpy.linalg.
+
+**What is compared.** Where the result is unique, the values themselves: det, slogdet, inv, solve, eigvalsh,
+svdvals, pinv, cond, matrix_rank, the norms, matrix_power, multi_dot, vecdot, cross, diagonal, tensorinv,
+tensorsolve. Where it is not (signs, phases, the order of eig's eigenvalues), the defining properties: the torch
+callables of qr, svd, eigh, eig, eigvals, cholesky and lstsq return a vector of measurements per matrix (the
+relative residuals of ``Q R = A``, ``U S V^H = A``, ``A V = V diag(w)``, the orthogonality defects, the triangles
+that must be zero, sortedness) made from torch's outputs by the same functions that measure NumPy's own
+decomposition for the reference (:mod:`conformance.references.decompositions`); a difference from NumPy's
+measurements beyond the backward error bound means that torch's outputs do not satisfy the property.
+
+**Bounds** (conformance.tolerance, derived there): the normwise backward error of a factorization,
+:func:`~conformance.tolerance.factorization` (``gamma~_{c m n}``), bounds every residual and, by Weyl's theorem,
+each eigenvalue and singular value relative to ``||A||_F``; LU-based results (det, slogdet, inv, solve,
+tensorinv, tensorsolve, matrix_power with a negative exponent, cond) use ``dA = gamma_{3n} |L||U|`` measured from
+a partial-pivoting LU of the matrix (:func:`~conformance.tolerance.lu_backward`), the determinant's perturbation
+bound (:func:`~conformance.tolerance.determinant`) and the forward error of an inverse from its condition number
+(:func:`~conformance.tolerance.forward_from_backward`). Where that condition number leaves no forward bound
+(``||dA|| ||A^-1|| >= 1/2``: an ill-conditioned matrix), a direct comparison says nothing: those elements are left
+out (``free``) — the property entries check such matrices instead, their residuals do not depend on it.
+Matrices whose norm reaches the largest value of the dtype (the extreme fill) may overflow inside LAPACK: their
+results are not representable and are left out too.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import torch
+
+from conformance import dtypes as D
+from conformance import tolerance as T
+from conformance.catalogue.entry import Divergence, OpEntry
+from conformance.catalogue.linalg import finite_abs, float8_conversion, nonfinite_mask, product_tolerance, wide_values
+from conformance.references import decompositions as R
+from conformance.strategies import decompositions as S
+
+F = "decompositions"
+
+
+# ---- torch side: forms, measurements ------------------------------------------------------------------------
+
+def shaped(t, form="plain"):
+    """The matrix of a form (references.decompositions.shaped), in torch: an exact copy of a row."""
+    if form == "singular" and t.dim() >= 2 and t.shape[-2] >= 2:
+        t = t.clone()
+        t[..., -1, :] = t[..., 0, :]
+    return t
+
+
+def spd(b):
+    """``B B^H + n I`` in torch (the matrix torch's cholesky is measured against is torch's own)."""
+    n = b.shape[-1]
+    return b @ b.mH + n * torch.eye(n, dtype=b.dtype, device=b.device)
+
+
+def _np(t):
+    return D.to_numpy(t)
+
+
+def _measured(values, like):
+    return torch.from_numpy(np.asarray(values, dtype=np.float64)).to(like.device)
+
+
+def qr_properties(a, form="plain", mode="reduced"):
+    a = shaped(a, form)
+    q, r = torch.linalg.qr(a, mode=mode)
+    return _measured(R.measure_qr(_np(a), None if mode == "r" else _np(q), _np(r), mode), a)
+
+
+def svd_properties(a, form="plain", full_matrices=True):
+    a = shaped(a, form)
+    u, s, vh = torch.linalg.svd(a, full_matrices=full_matrices)
+    return _measured(R.measure_svd(_np(a), _np(u), _np(s), _np(vh)), a)
+
+
+def eigh_properties(a, form="plain", UPLO="L"):
+    a = shaped(a, form)
+    w, v = torch.linalg.eigh(a, UPLO=UPLO)
+    return _measured(R.measure_eigh(_np(a), _np(w), _np(v), UPLO), a)
+
+
+def eig_properties(a, form="plain"):
+    a = shaped(a, form)
+    w, v = torch.linalg.eig(a)
+    return _measured(R.measure_eig(_np(a), _np(w), _np(v)), a)
+
+
+def eigvals_properties(a, form="plain"):
+    a = shaped(a, form)
+    return _measured(R.measure_eigvals(_np(a), _np(torch.linalg.eigvals(a))), a)
+
+
+def cholesky_properties(b, form="spd", upper=False):
+    a = spd(b) if form == "spd" else shaped(b, form)
+    return _measured(R.measure_cholesky(_np(a), _np(torch.linalg.cholesky(a, upper=upper)), upper), a)
+
+
+def lstsq_properties(a, b):
+    x = torch.linalg.lstsq(a, b).solution
+    return _measured(R.measure_lstsq(_np(a), _np(b), _np(x)), a)
+
+
+def det_call(a, form="plain"):
+    return torch.linalg.det(shaped(a, form))
+
+
+def slogdet_call(a, form="plain"):
+    return tuple(torch.linalg.slogdet(shaped(a, form)))
+
+
+def inv_call(a, form="plain"):
+    return torch.linalg.inv(shaped(a, form))
+
+
+def solve_call(a, b, form="plain", **kwargs):
+    return torch.linalg.solve(shaped(a, form), b, **kwargs)
+
+
+def eigvalsh_call(a, form="plain", **kwargs):
+    return torch.linalg.eigvalsh(shaped(a, form), **kwargs)
+
+
+def svdvals_call(a, form="plain"):
+    return torch.linalg.svdvals(shaped(a, form))
+
+
+def pinv_call(a, form="plain", **kwargs):
+    return torch.linalg.pinv(shaped(a, form), **kwargs)
+
+
+def matrix_rank_call(a, form="plain", **kwargs):
+    return torch.linalg.matrix_rank(shaped(a, form), **kwargs)
+
+
+def cond_call(a, p=None, form="plain"):
+    return torch.linalg.cond(shaped(a, form), p)
+
+
+def multi_dot_call(*arrays):
+    return torch.linalg.multi_dot(list(arrays))
+
+
+# ---- bounds ---------------------------------------------------------------------------------------------------
+
+def _name(sample) -> str:
+    return D.name_of(sample.arrays[0].dtype)
+
+
+def _matrix(sample, form_at=1):
+    """The sample's (first) matrix in its form, in float64 / complex128."""
+    a = sample.arrays[0]
+    form = sample.args[form_at] if len(sample.args) > form_at and isinstance(sample.args[form_at], str) else "plain"
+    return R.shaped(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64), form)
+
+
+def _fro(a):
+    with np.errstate(all="ignore"):
+        return np.sqrt(np.sum(np.abs(a) ** 2, axis=(-2, -1))) if a.ndim >= 2 else np.abs(a)
+
+
+def _too_big(a, name):
+    """Matrices whose norm reaches the largest value of the dtype (over the side, which the residuals' products
+    add): LAPACK's intermediates may overflow there, and the results (R's, the singular values) are not
+    representable."""
+    n = max(a.shape[-1] if a.ndim else 1, 1)
+    with np.errstate(all="ignore"):
+        return ~(_fro(a) * (n + 1) < T.biggest(name))
+
+
+def _not_finite(a):
+    return ~np.all(np.isfinite(a), axis=(-2, -1)) if a.ndim >= 2 else ~np.isfinite(a)
+
+
+#: the columns of each property vector that are counts (exactly 0 in both libraries): the others are residuals
+_COUNTS = {"qr": (), "svd": (3,), "eigh": (2,), "eig": (), "cholesky": (2,), "eigvals": (), "lstsq": ()}
+
+
+def _property_tol(kind, form_at=1):
+    """Residual columns within the factorization's backward error (``sqrt(n)`` of it for an orthogonality defect,
+    which sums ``n`` columns); count columns exact; matrices whose norm overflows the dtype left out."""
+    def tol_fn(sample, dtype):
+        name = _name(sample)
+        if not D.is_inexact(name):
+            return None
+        a = sample.arrays[0]
+        if a.ndim < 2:
+            return None
+        m, n = a.shape[-2], a.shape[-1]
+        if kind == "cholesky" and (len(sample.args) < 2 or sample.args[1] == "spd"):
+            with np.errstate(all="ignore"):
+                a = R.spd(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64))
+        bound = T.factorization(name, m, n) * math.sqrt(max(m, n, 1))
+        width = {"qr": 3, "svd": 4, "eigh": 3, "eig": 2, "cholesky": 3}.get(kind)
+        if kind == "eigvals":
+            width = n
+        if kind == "lstsq":
+            b = sample.arrays[1]
+            width = 1 if b.ndim == a.ndim - 1 else b.shape[-1]
+            bound = T.factorization(name, m, n) * math.sqrt(max(m, n, 1)) * 2
+        atol = np.full(a.shape[:-2] + (width,), bound)
+        for c in _COUNTS[kind]:
+            atol[..., c] = 0.0
+        with np.errstate(all="ignore"):
+            loose = np.broadcast_to((_too_big(a.astype(np.complex128), name))[..., None], atol.shape)
+        return T.Tolerance(0.0, atol, free=loose if loose.any() else None,
+                           why=f"{kind}: backward error gamma~({T.FACTORIZATION_C} m n) of {name}")
+    return tol_fn
+
+
+def _weyl_tol(sample, dtype):
+    """Eigenvalues / singular values: each within the backward error times ``||A||_F`` (Weyl)."""
+    name = _name(sample)
+    if not D.is_inexact(name) or sample.arrays[0].ndim < 2:
+        return None
+    a = _matrix(sample)
+    m, n = a.shape[-2:]
+    with np.errstate(all="ignore"):
+        scale = _fro(a)[..., None] * np.ones(a.shape[:-2] + (min(m, n),))
+        loose = np.broadcast_to(_too_big(a, name)[..., None], scale.shape)
+    return T.Tolerance(T.rounded_twice(D.real_of(name)), T.factorization(name, m, n) * scale + 2 * T.eta(name),
+                       free=loose if loose.any() else None, why="eigenvalues / singular values (Weyl)")
+
+
+def _lu_delta(a, name):
+    """``delta = ||dA|| ||A^-1||`` per matrix (NaN where A is singular or not finite) and ``||A^-1||_F``."""
+    n = a.shape[-1]
+    with np.errstate(all="ignore"):
+        try:
+            inv = np.linalg.inv(a)
+            ninv = _fro(inv)
+        except np.linalg.LinAlgError:
+            ninv = np.full(a.shape[:-2], np.inf)
+        eps = T.lu_backward(name, n, R.lu_magnitude(a))
+        return eps * ninv, ninv, eps
+
+
+def _forward_tol(result_norm_fn):
+    """A value of an LU-based inverse or solve: its Frobenius error within ``delta / (1 - delta) ||X||_F``;
+    ill-conditioned matrices (no forward bound) left out."""
+    def tol_fn(sample, dtype):
+        name = _name(sample)
+        a = sample.arrays[0]
+        if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            return None
+        m = _matrix(sample, form_at=_form_position(sample))
+        delta, ninv, _ = _lu_delta(m, name)
+        rel = T.forward_from_backward(delta)
+        xnorm, shape = result_norm_fn(sample, m, ninv)
+        with np.errstate(all="ignore"):
+            bound = np.where(np.isfinite(rel), rel, 0.0) * xnorm
+            loose = ~np.isfinite(rel) | ~np.isfinite(bound) | _too_big(m, name)
+        expand = tuple(range(loose.ndim, len(shape)))
+        atol = np.broadcast_to(np.expand_dims(bound, expand) if expand else bound, shape)
+        loose = np.broadcast_to(np.expand_dims(loose, expand) if expand else loose, shape)
+        return T.Tolerance(T.rounded_twice(D.real_of(name)), atol + 2 * T.eta(name),
+                           free=loose if loose.any() else None, why="LU forward error delta / (1 - delta)")
+    return tol_fn
+
+
+def _form_position(sample):
+    for i, v in enumerate(sample.args):
+        if isinstance(v, str):
+            return i
+    return len(sample.args)
+
+
+def _inv_norm(sample, m, ninv):
+    return ninv, m.shape
+
+
+def _solve_norm(sample, m, ninv):
+    b = sample.arrays[1]
+    left = sample.kwargs.get("left", True)
+    with np.errstate(all="ignore"):
+        try:
+            x = R.solve(m, b.astype(np.complex128 if b.dtype.kind == "c" or m.dtype.kind == "c" else np.float64),
+                        left=left)
+        except (np.linalg.LinAlgError, ValueError):
+            return np.zeros(m.shape[:-2]), np.shape(np.empty(0))
+    xnorm = _fro(x) if x.ndim == m.ndim else np.abs(np.sqrt(np.sum(np.abs(x) ** 2, axis=-1)))
+    batch = x.shape[:-2] if x.ndim == m.ndim else x.shape[:-1]
+    return np.broadcast_to(xnorm, batch), x.shape
+
+
+def _det_tol(sample, dtype):
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        return None
+    m = _matrix(sample)
+    eps = T.lu_backward(name, m.shape[-1], R.lu_magnitude(m))
+    return T.determinant(name, m.shape[-1], _fro(m), eps)
+
+
+def _slogdet_tol(sample, dtype):
+    """sign and log|det|: with ``r = bound / |det|`` (the determinant's bound), log|det| within ``-log(1 - r)``
+    and a complex sign within ``2 r``; where ``r >= 1/2`` the determinant may be anything near 0: left out."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        return None
+    m = _matrix(sample)
+    eps = T.lu_backward(name, m.shape[-1], R.lu_magnitude(m))
+    det_tol = T.determinant(name, m.shape[-1], _fro(m), eps)
+    with np.errstate(all="ignore"):
+        det = np.abs(np.linalg.det(m))
+        r = np.asarray(det_tol.atol) / det
+        ok = r < 0.5
+        log_b = np.where(ok, -np.log1p(-np.where(ok, r, 0.0)), 0.0)
+        loose = ~ok | _too_big(m, name)
+    real = D.real_of(name)
+    free = loose if np.any(loose) else None
+    sign = T.Tolerance(T.rounded_twice(real), np.where(ok, 2 * r, 0.0), free=free, why="slogdet sign")
+    logabs = T.Tolerance(T.rounded_twice(real), log_b + 2 * T.eta(real), free=free, why="slogdet log|det|")
+    return (sign, logabs)
+
+
+def _pinv_tol(sample, dtype):
+    """pinv by the SVD: for a perturbation that keeps the rank, ``||dA^+|| <= 2 ||A^+||_2^2 ||dA||`` (Wedin);
+    matrices with a singular value within the backward error of the cutoff (the rank is ambiguous), or with
+    ``||A^+|| ||dA|| >= 1/2``, left out."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2:
+        return None
+    m = _matrix(sample)
+    rows, cols = m.shape[-2:]
+    out_shape = m.shape[:-2] + (cols, rows)
+    if rows == 0 or cols == 0:
+        return None
+    with np.errstate(all="ignore"):
+        if not np.all(np.isfinite(m)):
+            return T.Tolerance(0.0, 0.0, free=np.broadcast_to(_not_finite(m)[..., None, None], out_shape),
+                               why="pinv of a non-finite matrix")
+        s = np.linalg.svd(m, compute_uv=False)
+        e = T.factorization(name, rows, cols) * _fro(m)
+        cut = max(rows, cols) * float(D.finfo(D.real_of(name)).eps) * s[..., :1]
+        cut64 = max(rows, cols) * float(np.finfo(np.float64).eps) * s[..., :1]
+        kept = s > cut
+        ambiguous = np.any((np.abs(s - cut) <= e[..., None]) | (np.abs(s - cut64) <= e[..., None]), axis=-1)
+        smin = np.min(np.where(kept, s, np.inf), axis=-1)
+        pnorm = np.where(np.isfinite(smin), 1.0 / smin, 0.0)
+        d = pnorm * e
+        bound = 2 * pnorm ** 2 * e * math.sqrt(max(rows, cols))
+        loose = ambiguous | (d >= 0.5) | _too_big(m, name) | ~np.isfinite(bound)
+    atol = np.broadcast_to(np.where(loose, 0.0, bound)[..., None, None], out_shape)
+    free = np.broadcast_to(loose[..., None, None], out_shape)
+    return T.Tolerance(T.rounded_twice(D.real_of(name)), atol + 2 * T.eta(name), free=free if free.any() else None,
+                       why="pinv (Wedin)")
+
+
+def _cond_tol(sample, dtype):
+    """cond: ``sigma_max / sigma_min`` (p = None, 2, -2) relative within ``2 e / (sigma_min - e)``, ``e`` the
+    backward error times ``||A||_F``; the other p through the inverse, within ``delta / (1 - delta)`` twice
+    (the norm of A and of its inverse: ``sqrt(n)`` roundings of a sum each); ill-conditioned matrices left out."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] == 0:
+        return None
+    p = sample.args[1] if len(sample.args) > 1 else None
+    m = _matrix(sample, form_at=2)
+    n = m.shape[-1]
+    real = D.real_of(name)
+    with np.errstate(all="ignore"):
+        if not np.all(np.isfinite(m)):
+            return T.Tolerance(0.0, 0.0, free=_not_finite(m), why="cond of a non-finite matrix")
+        if p in (None, 2, -2):
+            s = np.linalg.svd(m, compute_uv=False)
+            e = T.factorization(name, n, n) * _fro(m)
+            smin = s[..., -1]
+            rel = np.where(smin > 2 * e, 2 * e / (smin - e), np.nan)
+        else:
+            delta, _, _ = _lu_delta(m, name)
+            f = T.forward_from_backward(delta)
+            rel = f * 2 + T.gamma(2 * n, T.unit(T.accumulation(name)))
+        loose = ~np.isfinite(rel) | _too_big(m, name)
+        rel = np.where(loose, 0.0, rel)
+        value = np.abs(R.cond(m, p))
+    return T.Tolerance(T.rounded_twice(real), np.where(np.isfinite(value), rel * value, 0.0) + 2 * T.eta(real),
+                       free=loose if loose.any() else None, why="cond")
+
+
+def _norm_tol(matrix_ord):
+    """Norms: a sum of ``k`` positive terms (squares, magnitudes: Frobenius, 1, inf, vector p-norms) relative
+    ``gamma_a(k + 2)`` (the powers and the root included); SVD-based ones (2, -2, nuc) within the backward error
+    times ``||A||_F`` (times ``min(m, n)`` for the nuclear norm, a sum of them); norms whose sum of squares may
+    overflow the accumulation type ``nonfinite``."""
+    def tol_fn(sample, dtype):
+        name = _name(sample)
+        if not D.is_inexact(name):
+            return None
+        x = sample.arrays[0]
+        ord_, dim = matrix_ord(sample)
+        real = D.real_of(name)
+        acc = T.accumulation(name)
+        with np.errstate(all="ignore"):
+            mag = finite_abs(x)
+            if dim is None:
+                k, big = max(x.size, 1), np.max(mag, initial=0.0) * math.sqrt(max(x.size, 1))
+                svd = False
+                fro_ = np.sqrt(np.sum(mag ** 2))
+            elif len(dim) == 1:
+                k = max(x.shape[dim[0]] if x.ndim else 1, 1)
+                big = np.max(mag, initial=0.0) * math.sqrt(k)
+                svd, fro_ = False, 0.0
+            else:
+                rows, cols = x.shape[dim[0]], x.shape[dim[1]]
+                k = max(rows * cols, 1)
+                svd = ord_ in (2, -2, "nuc")
+                fro_ = np.sqrt(np.sum(mag ** 2, axis=tuple(dim), keepdims=bool(sample.kwargs.get("keepdim"))))
+                big = np.max(mag, initial=0.0) * math.sqrt(k)
+            powers = 2 if ord_ not in (1, -1, math.inf, -math.inf, 0) else 0
+            rel = float(T.gamma(k + powers + 2, T.unit(acc)) + T.gamma(k + 2, T.U64))
+            atol = 0.0
+            if svd:
+                rows, cols = x.shape[dim[0]], x.shape[dim[1]]
+                atol = T.factorization(name, rows, cols) * fro_ * (min(rows, cols) if ord_ == "nuc" else 1)
+            over = ~(big ** 2 * (1 + rel) < T.biggest(acc)) | ~(big * (1 + rel) < T.biggest(real))
+        return T.Tolerance(T.rounded_twice(real) + rel, np.asarray(atol) + 2 * T.eta(real),
+                           nonfinite=over if np.any(over) else None, why=f"norm (ord={ord_})")
+    return tol_fn
+
+
+def _matrix_norm_args(sample):
+    return sample.kwargs.get("ord", "fro"), tuple(sample.kwargs.get("dim", (-2, -1)))
+
+
+def _linalg_norm_args(sample):
+    ord_ = sample.args[1] if len(sample.args) > 1 else sample.kwargs.get("ord")
+    dim = sample.args[2] if len(sample.args) > 2 else sample.kwargs.get("dim")
+    if dim is None:
+        return ord_, None
+    return ord_, tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
+
+
+def _power_tol(sample, dtype):
+    """matrix_power(A, k), k >= 2: repeated products, each element within ``((1 + gamma_a(n))^(k-1) - 1)
+    (|A|^k)`` (Higham, sec. 3.5); k < 0: the inverse's forward error, ``(1 + f)^|k| - 1`` of ``||A^-1||^|k|``;
+    where an intermediate power may overflow, ``nonfinite``."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        return None
+    k = sample.args[1]
+    n = a.shape[-1]
+    real = D.real_of(name)
+    ua = T.unit(T.accumulation(name))
+    with np.errstate(all="ignore"):
+        if k >= 0:
+            mag = wide_values(finite_abs(a))
+            p = np.broadcast_to(np.eye(n, dtype=mag.dtype), mag.shape).copy()
+            peak = np.zeros(a.shape[:-2])
+            for _ in range(k):
+                p = np.matmul(p, mag)
+                peak = np.maximum(peak, np.max(p, axis=(-2, -1), initial=0.0))
+            # each product rounded to the result's type (a half type's: as NumPy's float16 evaluation rounds it)
+            ur = T.unit(name) if T.unit(name) > ua else 0.0
+            growth = ((1 + float(T.gamma(n, ua) + T.gamma(n, T.U64))) * (1 + ur)) ** max(k - 1, 0) - 1
+            under = k * n * (T.eta(T.accumulation(name)) + (T.eta(name) if ur else 0.0))
+            atol = np.asarray(growth * p + under * np.maximum(peak, 1.0)[..., None, None], dtype=np.float64)
+            over = ~(np.asarray(peak, dtype=np.float64) * (1 + growth) < T.biggest(real))
+            over = np.broadcast_to(over[..., None, None], a.shape)
+            reach = None
+            if D.is_complex(name) and k >= 2 and nonfinite_mask(a).any():  # complex infinities: see catalogue.linalg
+                reach = np.broadcast_to(np.any(nonfinite_mask(a), axis=(-2, -1))[..., None, None], a.shape)
+            return T.Tolerance(T.rounded_twice(real), atol + 2 * T.eta(real), nonfinite=over if over.any() else None,
+                               free=reach, why=f"matrix_power {k}")
+        m = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+        delta, ninv, _ = _lu_delta(m, name)
+        f = T.forward_from_backward(delta)
+        g = float(T.gamma(n, ua))
+        rel = (1 + f + g) ** abs(k) - 1
+        bound = rel * ninv ** abs(k)
+        loose = ~np.isfinite(bound) | (rel >= 0.5) | _too_big(m, name)
+        shape = a.shape
+        atol = np.broadcast_to(np.where(loose, 0.0, bound)[..., None, None], shape)
+        free = np.broadcast_to(loose[..., None, None], shape)
+    return T.Tolerance(T.rounded_twice(real), atol + 2 * T.eta(real), free=free if free.any() else None,
+                       why=f"matrix_power {k} (inverse)")
+
+
+def _chain_tol(sample, dtype):
+    """multi_dot: any association of the chain, each element within the sum-of-products bound over the sum of
+    the inner sizes with ``m`` factors (Higham, sec. 3.5), magnitudes ``|A1| ... |Am|``; a half type's
+    intermediates add ``gamma_r(m - 2)`` of them."""
+    name = _name(sample)
+    if not D.is_inexact(name):
+        return None
+    ops = list(sample.arrays)
+    try:
+        with np.errstate(all="ignore"):
+            mag = np.linalg.multi_dot([wide_values(finite_abs(x)).astype(np.float64) for x in ops])
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    inner = sum(x.shape[-1] for x in ops[:-1])
+    with np.errstate(all="ignore"):
+        ones = [np.ones(x.shape) for x in ops]
+        reach = np.zeros(np.shape(mag), dtype=bool)
+        for i, x in enumerate(ops):
+            if nonfinite_mask(x).any():
+                reach |= np.asarray(np.linalg.multi_dot(ones[:i] + [nonfinite_mask(x).astype(float)] + ones[i + 1:])) > 0
+        # any association: the product of a contiguous sub-chain is an intermediate (in the result's type)
+        peak = 0.0
+        mags = [np.asarray(finite_abs(x), dtype=np.float64) for x in ops]
+        for i in range(len(ops)):
+            for j in range(i + 2, len(ops) + 1):
+                sub = mags[i] if j == i + 1 else np.linalg.multi_dot(mags[i:j]) if j - i > 1 else mags[i]
+                peak = max(peak, float(np.max(sub, initial=0.0)))
+    # a non-finite factor reaches elements whatever the association, as NaN or an infinity of either sign
+    tol = product_tolerance(name, np.asarray(mag), inner, len(ops))
+    if reach.any():
+        tol = dataclasses.replace(tol, free=tol.mask("free", reach.shape) | reach)
+    if len(ops) > 2:
+        tol = _rounded_products(tol, name, mag, len(ops) - 2)
+    limit = T.biggest(name) if len(ops) > 2 else T.biggest(T.accumulation(name))
+    if not peak * (1 + 1e-3) < limit:
+        tol = tol.accepting_nonfinite(np.ones(np.shape(mag), dtype=bool))
+    return tol
+
+
+def _rounded_products(tol, name, mag, count):
+    """A half type's products (and the ops after them) each rounded to the type, as NumPy's own float16
+    evaluation rounds them: ``gamma_r(count)`` of the magnitudes more."""
+    if T.unit(name) <= T.unit(T.accumulation(name)):
+        return tol
+    with np.errstate(all="ignore"):
+        extra = np.asarray(T.gamma(count, T.unit(name)) * np.asarray(mag, dtype=np.float64) + count * T.eta(name))
+    return tol.widened_by(T.Tolerance(0.0, extra, why=f"products rounded to {name}"))
+
+
+def _vecdot_tol(sample, dtype):
+    name = _name(sample)
+    if not D.is_inexact(name):
+        return None
+    x, y = sample.arrays[:2]
+    dim = sample.kwargs.get("dim", -1)
+    try:
+        with np.errstate(all="ignore"):
+            mag = np.sum(np.abs(x.astype(np.complex128)) * np.abs(y.astype(np.complex128)), axis=dim) if x.ndim else 0
+            mag = np.sum(finite_abs(x) * finite_abs(y), axis=dim)
+            reach = np.sum(nonfinite_mask(x) | nonfinite_mask(y), axis=dim) > 0
+    except ValueError:
+        return None
+    tol = product_tolerance(name, mag, x.shape[dim] if x.ndim else 1, 2, reach)
+    return _rounded_products(tol, name, mag, 2)
+
+
+def _cross_tol(sample, dtype):
+    name = _name(sample)
+    if not D.is_inexact(name):
+        return None
+    a, b = sample.arrays[:2]
+    dim = sample.kwargs.get("dim", -1)
+    try:
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        ma = np.moveaxis(np.broadcast_to(finite_abs(a), shape), dim, -1)
+        mb = np.moveaxis(np.broadcast_to(finite_abs(b), shape), dim, -1)
+    except (ValueError, np.exceptions.AxisError):
+        return None
+    if ma.shape[-1] != 3:
+        return None
+    with np.errstate(all="ignore"):
+        mag = np.roll(ma, -1, -1) * np.roll(mb, -2, -1) + np.roll(ma, -2, -1) * np.roll(mb, -1, -1)
+        bad = np.moveaxis(np.broadcast_to(nonfinite_mask(a), shape) | np.broadcast_to(nonfinite_mask(b), shape),
+                          dim, -1)
+        reach = np.moveaxis(np.roll(bad, -1, -1) | np.roll(bad, -2, -1), -1, dim)
+    mag = np.moveaxis(mag, -1, dim)
+    tol = product_tolerance(name, mag, 2, 2, reach)
+    return _rounded_products(tol, name, mag, 2)
+
+
+def _tensorinv_tol(sample, dtype):
+    name = _name(sample)
+    if not D.is_inexact(name):
+        return None
+    a = sample.arrays[0]
+    ind = sample.kwargs.get("ind", 2)
+    rows = int(np.prod(a.shape[:ind]))
+    m = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64).reshape(rows, -1)
+    if m.shape[0] != m.shape[1]:
+        return None
+    delta, ninv, _ = _lu_delta(m, name)
+    f = T.forward_from_backward(delta)
+    shape = a.shape[ind:] + a.shape[:ind]
+    loose = not np.isfinite(f) or bool(_too_big(m, name))
+    bound = 0.0 if loose else float(f * ninv)
+    return T.Tolerance(T.rounded_twice(D.real_of(name)), bound + 2 * T.eta(name),
+                       free=np.ones(shape, bool) if loose else None, why="tensorinv (LU forward error)")
+
+
+def _tensorsolve_tol(sample, dtype):
+    name = _name(sample)
+    if not D.is_inexact(name):
+        return None
+    a, b = sample.arrays[:2]
+    rows = int(np.prod(b.shape))
+    m = a.astype(np.complex128 if a.dtype.kind == "c" else np.float64).reshape(rows, -1)
+    if m.shape[0] != m.shape[1]:
+        return None
+    delta, ninv, _ = _lu_delta(m, name)
+    f = T.forward_from_backward(delta)
+    with np.errstate(all="ignore"):
+        try:
+            x = np.linalg.solve(m, b.reshape(-1).astype(m.dtype))
+        except np.linalg.LinAlgError:
+            return None
+    shape = a.shape[b.ndim:]
+    loose = not np.isfinite(f) or bool(_too_big(m, name))
+    bound = 0.0 if loose else float(f * np.linalg.norm(x))
+    return T.Tolerance(T.rounded_twice(D.real_of(name)), bound + 2 * T.eta(name),
+                       free=np.ones(shape, bool) if loose else None, why="tensorsolve (LU forward error)")
+
+
+# ---- divergences ----------------------------------------------------------------------------------------------
+
+def _cross_ranks_differ(sample, dtype):
+    a, b = sample.arrays[:2]
+    return a.ndim != b.ndim and a.ndim > 0 and b.ndim > 0
+
+
+def _cross_ranks(op, path):
+    return Divergence(
+        id=f"{op}-operands-of-different-ranks-raise", op=op,
+        condition="operands with different numbers of dims (which broadcast)",
+        torch_behaviour="raises RuntimeError (linalg.cross: inputs must have the same number of dimensions); "
+                        "operands of the same rank broadcast",
+        numpy_behaviour="np.linalg.cross broadcasts them (a (3,) vector against a (2, 3) stack)",
+        reference=f"https://pytorch.org/docs/stable/generated/{path}.html",
+        kind="unspecified", applies=_cross_ranks_differ, raises=RuntimeError,
+        example=lambda dtype: ((np.ones((2, 3), dtype=dtype), np.ones(3, dtype=dtype)), {"dim": -1}),
+        counterexample=lambda dtype: ((np.ones((2, 3), dtype=dtype), np.ones((1, 3), dtype=dtype)), {"dim": -1}),
+        dtypes=("float32",),
+    )
+
+
+def _vecdot_broadcasts(sample, dtype):
+    x, y = sample.arrays[:2]
+    dim = sample.kwargs.get("dim", -1)
+    if x.ndim == 0 or y.ndim == 0:
+        return False
+    try:
+        nx, ny = x.shape[dim], y.shape[dim]
+    except IndexError:
+        return False
+    return nx != ny and 1 in (nx, ny)
+
+
+def _vecdot_broadcasting(x, y, dim=-1):
+    """torch's vecdot: ``sum(conj(x) * y, dim)``, the product broadcast first (a size-1 dim against another)."""
+    return np.sum(np.conj(x) * y, axis=dim)
+
+
+VECDOT_BROADCAST = Divergence(
+    id="linalg_vecdot-broadcasts-reduced-dim", op="linalg_vecdot",
+    condition="the reduced dim has size 1 in one operand and another size in the other",
+    torch_behaviour="broadcasts it (vecdot is sum(x.conj() * y, dim)): torch.linalg.vecdot(torch.ones(1), "
+                    "torch.ones(3)) is 3",
+    numpy_behaviour="raises ValueError (the core dims of the gufunc (n),(n)->() must be equal)",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.vecdot.html",
+    kind="unspecified", applies=_vecdot_broadcasts, torch_ref=_vecdot_broadcasting,
+    example=lambda dtype: ((np.ones(1, dtype=dtype), np.ones(3, dtype=dtype)), {}),
+    counterexample=lambda dtype: ((np.ones(3, dtype=dtype), np.ones(3, dtype=dtype)), {}),
+    dtypes=("float32",),
+)
+
+MATRIX_POWER_NEGATIVE_INTEGER = Divergence(
+    id="linalg_matrix_power-negative-integer-raises", op="linalg_matrix_power",
+    condition="an integer or bool matrix and a negative exponent",
+    torch_behaviour="raises RuntimeError (linalg.inv: Expected a floating point or complex tensor as input)",
+    numpy_behaviour="np.linalg.matrix_power inverts it in float64 and returns the float64 power",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.matrix_power.html",
+    kind="intended",
+    applies=lambda sample, dtype: sample.arrays[0].dtype.kind in "biu" and sample.args[1] < 0, raises=RuntimeError,
+    example=lambda dtype: ((np.array([[2, 0], [0, 1]], dtype=dtype), -1), {}),
+    counterexample=lambda dtype: ((np.array([[2, 0], [0, 1]], dtype=dtype), 2), {}),
+    dtypes=("int64",),
+)
+
+
+def _inf_norm_of_empty(sample, dtype):
+    ord_, dim = _linalg_norm_args(sample)
+    x = sample.arrays[0]
+    if ord_ != math.inf or dim is None or len(dim) != 1 or x.ndim == 0:
+        return False
+    return x.shape[dim[0]] == 0 and x.size == 0 and x.ndim >= 1 and np.prod(
+        [s for i, s in enumerate(x.shape) if i != dim[0] % x.ndim]) > 0
+
+
+NORM_EMPTY_INF = Divergence(
+    id="linalg_norm-inf-norm-of-empty-dim-raises", op="linalg_norm",
+    condition="ord=inf over an empty dim (the result is not empty)",
+    torch_behaviour="raises RuntimeError (linalg.vector_norm cannot compute the inf norm on the dimension -1 "
+                    "because this dimension is empty and the operation does not have an identity)",
+    numpy_behaviour="np.linalg.norm(np.zeros((2, 0)), np.inf, axis=-1) is [0, 0] (the largest magnitude of an "
+                    "empty set taken as 0)",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.vector_norm.html",
+    kind="unspecified", applies=_inf_norm_of_empty, raises=RuntimeError,
+    example=lambda dtype: ((np.zeros((2, 0), dtype=dtype),), {"ord": math.inf, "dim": -1}),
+    counterexample=lambda dtype: ((np.zeros((2, 1), dtype=dtype),), {"ord": math.inf, "dim": -1}),
+    dtypes=("float32",),
+)
+
+
+def _cond_of_empty(sample, dtype):
+    a = sample.arrays[0]
+    return a.ndim >= 2 and a.shape[-1] == 0 and a.shape[-2] == 0
+
+
+def _cond_zero(a, p=None, form="plain"):
+    """torch's cond of empty matrices: 0 for each."""
+    return np.zeros(a.shape[:-2], dtype=np.result_type(a.dtype, np.float32) if a.dtype.kind != "c" else
+                    np.abs(np.zeros((), a.dtype)).dtype)
+
+
+COND_EMPTY = Divergence(
+    id="linalg_cond-empty-matrix-zero", op="linalg_cond",
+    condition="0 x 0 matrices",
+    torch_behaviour="returns 0 for each (torch.linalg.cond(torch.zeros(0, 0)) is 0)",
+    numpy_behaviour="raises LinAlgError (cond is not defined on empty arrays)",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.cond.html",
+    kind="unspecified", applies=_cond_of_empty, torch_ref=_cond_zero,
+    example=lambda dtype: ((np.zeros((0, 0), dtype=dtype), None, "plain"), {}),
+    counterexample=lambda dtype: ((np.eye(1, dtype=dtype), None, "plain"), {}),
+    dtypes=("float32",),
+)
+
+
+# ---- entries --------------------------------------------------------------------------------------------------
+
+def _prop(name, fn, ref, inputs, kind, covers):
+    return OpEntry(name, F, fn, ref, inputs, tol_fn=_property_tol(kind), signed_zero=False, covers=covers,
+                   out=False)
+
+
+ENTRIES = [
+    _prop("linalg_qr", qr_properties, R.qr_properties, S.qr_case, "qr", ("torch.linalg.qr",)),
+    _prop("linalg_svd", svd_properties, R.svd_properties, S.svd_case, "svd", ("torch.linalg.svd",)),
+    _prop("linalg_eigh", eigh_properties, R.eigh_properties, S.eigh_case, "eigh", ("torch.linalg.eigh",)),
+    _prop("linalg_eig", eig_properties, R.eig_properties, S.square_case, "eig", ("torch.linalg.eig",)),
+    _prop("linalg_eigvals", eigvals_properties, R.eigvals_properties, S.square_case, "eigvals",
+          ("torch.linalg.eigvals",)),
+    _prop("linalg_cholesky", cholesky_properties, R.cholesky_properties, S.cholesky_case, "cholesky",
+          ("torch.linalg.cholesky",)),
+    _prop("linalg_lstsq", lstsq_properties, R.lstsq_properties, S.lstsq_case, "lstsq", ("torch.linalg.lstsq",)),
+    OpEntry("linalg_det", F, det_call, R.det, S.square_case, tol_fn=_det_tol, signed_zero=False,
+            covers=("torch.linalg.det",), grad=True, out=False),
+    OpEntry("linalg_slogdet", F, slogdet_call, R.slogdet, S.square_case, tol_fn=_slogdet_tol, signed_zero=False,
+            covers=("torch.linalg.slogdet",), out=False),
+    OpEntry("linalg_inv", F, inv_call, R.inv, S.square_case, tol_fn=_forward_tol(_inv_norm), signed_zero=False,
+            covers=("torch.linalg.inv",), grad=True, out=False),
+    OpEntry("linalg_solve", F, solve_call, R.solve, S.solve_case, tol_fn=_forward_tol(_solve_norm),
+            signed_zero=False, covers=("torch.linalg.solve",), grad=True, out=False),
+    OpEntry("linalg_eigvalsh", F, eigvalsh_call, R.eigvalsh, S.eigh_case, tol_fn=_weyl_tol, signed_zero=False,
+            covers=("torch.linalg.eigvalsh",), grad=True, out=False),
+    OpEntry("linalg_svdvals", F, svdvals_call, R.svdvals, S.matrix_case, tol_fn=_weyl_tol, signed_zero=False,
+            covers=("torch.linalg.svdvals",), grad=True, out=False),
+    OpEntry("linalg_pinv", F, pinv_call, R.pinv, S.hermitian_flag_case, tol_fn=_pinv_tol, signed_zero=False,
+            covers=("torch.linalg.pinv",), out=False),
+    OpEntry("linalg_matrix_rank", F, matrix_rank_call, R.matrix_rank, S.matrix_rank_case,
+            covers=("torch.linalg.matrix_rank",), out=False),
+    OpEntry("linalg_cond", F, cond_call, R.cond, S.cond_case, tol_fn=_cond_tol, signed_zero=False,
+            divergences=(COND_EMPTY,), covers=("torch.linalg.cond",), out=False),
+    OpEntry("linalg_matrix_norm", F, "torch.linalg.matrix_norm", R.matrix_norm, S.matrix_norm_case,
+            tol_fn=_norm_tol(_matrix_norm_args), signed_zero=False, grad=True),
+    OpEntry("linalg_norm", F, "torch.linalg.norm", R.norm, S.norm_case, tol_fn=_norm_tol(_linalg_norm_args),
+            divergences=(NORM_EMPTY_INF,), signed_zero=False, grad=True),
+    OpEntry("linalg_matrix_power", F, "torch.linalg.matrix_power", R.matrix_power, S.matrix_power_case,
+            tol_fn=_power_tol, signed_zero=False, grad=True,
+            divergences=(MATRIX_POWER_NEGATIVE_INTEGER,
+                         float8_conversion("linalg_matrix_power", R.matrix_power, "float8_e4m3fn",
+                                           ([[20.0, 30.0], [1.0, 1.0]], 2), ([[2.0, 3.0], [0.125, 0.125]], 2)),
+                         float8_conversion("linalg_matrix_power", R.matrix_power, "float8_e8m0fnu",
+                                           ([[1.0, 2.0], [4.0, 1.0]], 0), (np.zeros((0, 0)).tolist(), 0)))),
+    OpEntry("linalg_multi_dot", F, multi_dot_call, R.multi_dot, S.multi_dot_case, tol_fn=_chain_tol,
+            signed_zero=False, covers=("torch.linalg.multi_dot",), grad=True, out=False,
+            divergences=(float8_conversion("linalg_multi_dot", R.multi_dot, "float8_e4m3fn",
+                                           ([[20.0, 30.0]], [[20.0], [30.0]]), ([[2.0, 3.0]], [[2.0], [3.0]])),)),
+    OpEntry("linalg_vecdot", F, "torch.linalg.vecdot", R.vecdot, S.vecdot_case, tol_fn=_vecdot_tol,
+            divergences=(VECDOT_BROADCAST,), signed_zero=False, grad=True),
+    OpEntry("linalg_cross", F, "torch.linalg.cross", R.cross, S.cross_case, tol_fn=_cross_tol, signed_zero=False,
+            divergences=(_cross_ranks("linalg_cross", "torch.linalg.cross"),), grad=True),
+    OpEntry("cross", F, "torch.cross", R.cross, S.cross_case, tol_fn=_cross_tol, signed_zero=False,
+            divergences=(_cross_ranks("cross", "torch.cross"),), method="cross", grad=True),
+    OpEntry("linalg_diagonal", F, "torch.linalg.diagonal", R.diagonal, S.diagonal_case, grad=True),
+    OpEntry("linalg_tensorinv", F, "torch.linalg.tensorinv", R.tensorinv, S.tensorinv_case, tol_fn=_tensorinv_tol,
+            signed_zero=False),
+    OpEntry("linalg_tensorsolve", F, "torch.linalg.tensorsolve", R.tensorsolve, S.tensorsolve_case,
+            tol_fn=_tensorsolve_tol, signed_zero=False),
+]

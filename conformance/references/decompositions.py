@@ -1,0 +1,439 @@
+"""NumPy references of torch.linalg's solvers, decompositions and matrix functions (NumPy semantics only).
+
+Two kinds:
+
+* **values** (det, slogdet, inv, solve, eigvalsh, svdvals, pinv, cond, matrix_rank, norms, matrix_power, multi_dot,
+  vecdot, cross, diagonal, tensorinv, tensorsolve): NumPy's function with torch's argument names;
+* **properties** of a decomposition that is not unique (qr, svd, eigh, eig, eigvals, cholesky, lstsq): NumPy's
+  decomposition of the matrix, *measured* — the defining identities' relative residuals (``Q R = A``,
+  ``Q^H Q = I``, ``A V = V diag(w)``, ...) and the structural facts (a triangle that must be zero, singular values
+  sorted and non-negative), as a vector per matrix. The catalogue's torch callables measure torch's outputs with
+  the same ``measure_*`` functions, so that the two vectors compare what both libraries promise (a residual of
+  the order of the unit roundoff) and nothing they leave free (signs, phases, the order of eigenvalues of
+  ``eig``). Measurements are made in float64 (complex128) from the outputs' values (see :func:`_wide`).
+
+``form`` (the matrices' construction, applied the same way by the torch callables): ``"plain"`` the drawn matrix,
+``"singular"`` its last row replaced by its first (an exact copy: exactly singular), ``"spd"`` (cholesky)
+``B B^H + n I`` from the drawn ``B``.
+
+Only ``numpy`` is used: these functions are pasted into reproduction snippets.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def shaped(a, form="plain"):
+    """The matrix (stack) of a form: see the module docstring (``"spd"`` is built by :func:`spd`)."""
+    a = np.array(a, copy=True)
+    if form == "singular" and a.ndim >= 2 and a.shape[-2] >= 2:
+        a[..., -1, :] = a[..., 0, :]
+    return a
+
+
+def spd(b):
+    """``B B^H + n I``: Hermitian positive definite for any finite ``B`` (n the side)."""
+    n = b.shape[-1]
+    return np.matmul(b, np.conj(np.swapaxes(b, -1, -2))) + n * np.eye(n, dtype=b.dtype)
+
+
+def _wide(x):
+    """The measurement's precision, float64 (complex128), whatever the outputs' dtype: its own error, a few
+    roundings of float64 per element, lies inside the float64 part of every bound the residuals are held to."""
+    x = np.asarray(x)
+    return x.astype(np.complex128) if x.dtype.kind == "c" else x.astype(np.float64)
+
+
+def _fro(x):
+    """Frobenius norms over the last two dims."""
+    if x.ndim < 2:
+        return np.sqrt(np.sum(np.abs(x) ** 2, axis=-1)) if x.ndim == 1 else np.abs(x)
+    return np.sqrt(np.sum(np.abs(x) ** 2, axis=(-2, -1)))
+
+
+def _ratio(num, den):
+    """num / den, and num itself where den is 0 (a zero matrix: its residuals are exact zeros)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), num)
+
+
+def _h(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _eye_like(k, like):
+    return np.eye(k, dtype=like.dtype)
+
+
+def _stack(parts):
+    return np.stack([np.asarray(p, dtype=np.float64) for p in parts], axis=-1)
+
+
+def measure_qr(a, q, r, mode="reduced"):
+    """(||Q R - A|| / ||A||, ||Q^H Q - I||, ||strict lower triangle of R|| / ||A||); mode "r": (||R^H R - A^H A|| /
+    ||A||^2, 0, ||lower triangle of R|| / ||A||)."""
+    a, r = _wide(a), _wide(r)
+    na = _fro(a)
+    low = _ratio(_fro(np.tril(r, -1)) if r.ndim >= 2 else 0 * na, na)
+    if mode == "r":
+        gram = _ratio(_fro(np.matmul(_h(r), r) - np.matmul(_h(a), a)), na ** 2)
+        return _stack([gram, 0 * na, low])
+    q = _wide(q)
+    recon = _ratio(_fro(np.matmul(q, r) - a), na)
+    orth = _fro(np.matmul(_h(q), q) - _eye_like(q.shape[-1], q))
+    return _stack([recon, orth, low])
+
+
+def measure_svd(a, u, s, vh):
+    """(||U diag(S) V^H - A|| / ||A||, ||U^H U - I||, ||V V^H - I||, violations of S sorted descending and
+    non-negative)."""
+    a, u, s, vh = _wide(a), _wide(u), _wide(s), _wide(vh)
+    na = _fro(a)
+    k = s.shape[-1]
+    recon = _ratio(_fro(np.matmul(u[..., :, :k] * s[..., None, :], vh[..., :k, :]) - a), na)
+    orth_u = _fro(np.matmul(_h(u), u) - _eye_like(u.shape[-1], u))
+    orth_v = _fro(np.matmul(vh, _h(vh)) - _eye_like(vh.shape[-2], vh))
+    s = s.real if np.iscomplexobj(s) else s
+    order = np.sum(s[..., 1:] > s[..., :-1], axis=-1) + np.sum(s < 0, axis=-1)
+    return _stack([recon, orth_u, orth_v, order])
+
+
+def hermitian(a, uplo="L"):
+    """The Hermitian matrix LAPACK reads from one triangle of ``a`` (the diagonal's imaginary part ignored)."""
+    a = _wide(a)
+    tri = np.tril(a, -1) if uplo == "L" else np.triu(a, 1)
+    d = np.diagonal(a, axis1=-2, axis2=-1).real
+    return tri + _h(tri) + d[..., None] * np.eye(a.shape[-1])
+
+
+def measure_eigh(a, w, v, uplo="L"):
+    """(||A V - V diag(w)|| / ||A||, ||V^H V - I||, violations of w sorted ascending)."""
+    h, w, v = hermitian(a, uplo), _wide(w), _wide(v)
+    nh = _fro(h)
+    res = _ratio(_fro(np.matmul(h, v) - v * w[..., None, :]), nh)
+    orth = _fro(np.matmul(_h(v), v) - _eye_like(v.shape[-1], v))
+    order = np.sum(w[..., 1:] < w[..., :-1], axis=-1)
+    return _stack([res, orth, order])
+
+
+def measure_eig(a, w, v):
+    """(||A V - V diag(w)|| / ||A||, the largest | ||v_i|| - 1 | of the eigenvectors)."""
+    a, w, v = _wide(a), _wide(w), _wide(v)
+    na = _fro(a)
+    res = _ratio(_fro(np.matmul(a, v) - v * w[..., None, :]), na)
+    norms = np.sqrt(np.sum(np.abs(v) ** 2, axis=-2))
+    unit = np.max(np.abs(norms - 1), axis=-1, initial=0.0)
+    return _stack([res, unit])
+
+
+def measure_eigvals(a, w):
+    """Per eigenvalue: its backward error ``sigma_min(A - w I) / ||A||`` (float64 singular values: the
+    measurement's own error is of float64's roundoff)."""
+    a64, w = _wide(a), _wide(w)
+    na = _fro(a64)
+    n = a64.shape[-1]
+    if n == 0:
+        return np.zeros(w.shape, dtype=np.float64)
+    shifted = a64[..., None, :, :] - w[..., :, None, None] * np.eye(n)
+    with np.errstate(all="ignore"):
+        m = shifted.astype(np.complex128)
+        if not np.all(np.isfinite(m)):
+            return np.full(w.shape, np.nan)
+        smin = np.linalg.svd(m, compute_uv=False)[..., -1]
+    return np.asarray(_ratio(smin, na[..., None]), dtype=np.float64)
+
+
+def measure_cholesky(a, l, upper=False):
+    """(||L L^H - A|| / ||A||, ||the other triangle|| / ||A||, count of diagonal elements that are not real and
+    positive) (``upper``: ``U^H U = A``)."""
+    a, l = _wide(a), _wide(l)
+    na = _fro(a)
+    prod = np.matmul(_h(l), l) if upper else np.matmul(l, _h(l))
+    recon = _ratio(_fro(prod - a), na)
+    other = _ratio(_fro(np.tril(l, -1) if upper else np.triu(l, 1)), na)
+    d = np.diagonal(l, axis1=-2, axis2=-1)
+    bad = np.sum(~((d.real > 0) & (d.imag == 0)) if np.iscomplexobj(d) else ~(d > 0), axis=-1)
+    return _stack([recon, other, bad])
+
+
+def measure_lstsq(a, b, x):
+    """The normwise backward error of a least-squares solution, ``||A^H r|| / (||A|| (||r|| + ||A|| ||x|| +
+    ||b||))`` with ``r = A x - b``, per right-hand side column (a 1-D ``b`` is one column)."""
+    a, b, x = _wide(a), _wide(b), _wide(x)
+    if b.ndim == a.ndim - 1:
+        b, x = b[..., None], x[..., None]
+    r = np.matmul(a, x) - b
+    na = _fro(a)[..., None]
+    col = lambda m: np.sqrt(np.sum(np.abs(m) ** 2, axis=-2))  # noqa: E731
+    num = col(np.matmul(_h(a), r))
+    den = na * (col(r) + na * col(x) + col(b))
+    return np.asarray(_ratio(num, den), dtype=np.float64)
+
+
+# ---- property references: NumPy's decomposition, measured -----------------------------------------------------
+
+def _exact_input(a):
+    """The measured references compute NumPy's decomposition in float64 / complex128 whatever the input dtype
+    (NumPy's linalg takes no half types: the measurement is of the matrix's values)."""
+    return np.asarray(a).astype(np.complex128 if np.iscomplexobj(a) else np.float64)
+
+
+def qr_properties(a, form="plain", mode="reduced"):
+    a = shaped(_exact_input(a), form)
+    if mode == "r":
+        return measure_qr(a, None, np.linalg.qr(a, mode="r"), mode)
+    q, r = np.linalg.qr(a, mode=mode)
+    return measure_qr(a, q, r, mode)
+
+
+def svd_properties(a, form="plain", full_matrices=True):
+    a = shaped(_exact_input(a), form)
+    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    return measure_svd(a, u, s, vh)
+
+
+def eigh_properties(a, form="plain", UPLO="L"):
+    a = shaped(_exact_input(a), form)
+    w, v = np.linalg.eigh(a, UPLO=UPLO)
+    return measure_eigh(a, w, v, UPLO)
+
+
+def eig_properties(a, form="plain"):
+    a = shaped(_exact_input(a), form)
+    w, v = np.linalg.eig(a)
+    return measure_eig(a, w, v)
+
+
+def eigvals_properties(a, form="plain"):
+    a = shaped(_exact_input(a), form)
+    return measure_eigvals(a, np.linalg.eigvals(a))
+
+
+def cholesky_properties(b, form="spd", upper=False):
+    b = _exact_input(b)
+    a = spd(b) if form == "spd" else shaped(b, form)
+    return measure_cholesky(a, np.linalg.cholesky(a, upper=upper), upper)
+
+
+def lstsq_properties(a, b):
+    a, b = _exact_input(a), _exact_input(b)
+    x = np.linalg.lstsq(a, b, rcond=None)[0]
+    return measure_lstsq(a, b, x)
+
+
+# ---- value references ----------------------------------------------------------------------------------------
+
+def _halves_call(fn, args, kwargs):
+    """``fn(*args, **kwargs)``; NumPy's linalg takes no float16: float16 arrays go in as float32 and the floating
+    results come back as float16 (so that a half-type cell torch has no kernel for reads as unsupported, not as
+    both libraries raising)."""
+    half = any(isinstance(a, np.ndarray) and a.dtype == np.float16 for a in args)
+    if not half:
+        return fn(*args, **kwargs)
+    out = fn(*[a.astype(np.float32) if isinstance(a, np.ndarray) and a.dtype == np.float16 else a for a in args],
+             **kwargs)
+    if isinstance(out, tuple):
+        return tuple(np.asarray(v).astype(np.float16) if np.asarray(v).dtype == np.float32 else v for v in out)
+    out = np.asarray(out)
+    return out.astype(np.float16) if out.dtype == np.float32 else out
+
+
+def _det_impl(a, form="plain"):
+    return np.linalg.det(shaped(a, form))
+
+
+def _slogdet_impl(a, form="plain"):
+    found = np.linalg.slogdet(shaped(a, form))
+    return found.sign, found.logabsdet
+
+
+def _inv_impl(a, form="plain"):
+    return np.linalg.inv(shaped(a, form))
+
+
+def _solve_impl(a, b, form="plain", left=True):
+    """``torch.linalg.solve(A, B, left=left)``: ``X`` with ``A X = B`` (``left=False``: ``X A = B``). ``B`` is a
+    vector (batched) when it has one dim less than ``A`` (torch's rule; NumPy 2's when it is 1-D)."""
+    a = shaped(a, form)
+    if not left:
+        return np.swapaxes(_solve_impl(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
+    if b.ndim == a.ndim - 1:
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    return np.linalg.solve(a, b)
+
+
+def _eigvalsh_impl(a, form="plain", UPLO="L"):
+    return np.linalg.eigvalsh(shaped(a, form), UPLO=UPLO)
+
+
+def _svdvals_impl(a, form="plain"):
+    return np.linalg.svd(shaped(a, form), compute_uv=False)
+
+
+def _pinv_impl(a, form="plain", hermitian=False):
+    return np.linalg.pinv(shaped(a, form), hermitian=hermitian)
+
+
+def _matrix_rank_impl(a, form="plain", hermitian=False, rtol=None):
+    """``np.linalg.matrix_rank``; ``rtol`` (torch's name): the tolerance ``rtol * sigma_max``, as NumPy's ``tol``
+    given that value (the count of singular values above it)."""
+    a = shaped(a, form)
+    if rtol is None:
+        return np.asarray(np.linalg.matrix_rank(a, hermitian=hermitian), dtype=np.int64)
+    if a.shape[-1] == 0 or a.shape[-2] == 0:
+        return np.zeros(a.shape[:-2], dtype=np.int64)
+    s = np.linalg.svd(a, compute_uv=False)
+    return np.sum(s > rtol * s[..., :1], axis=-1).astype(np.int64)
+
+
+def _cond_impl(a, p=None, form="plain"):
+    return np.linalg.cond(shaped(a, form), p)
+
+
+def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False):
+    if a.ndim < 2:
+        raise ValueError("matrix_norm of an input of fewer than 2 dims")
+    return norm(a, ord, tuple(dim), keepdim)
+
+
+def _two_norm(a, axis, keepdims):
+    """sqrt(sum |x|^2) scaled by the largest magnitude (no intermediate overflow or underflow), with ``|x|``
+    NumPy's ``np.abs`` (a complex element with an infinite part has an infinite modulus, NaN in the other part or
+    not)."""
+    mag = np.abs(a)
+    with np.errstate(all="ignore"):
+        m = np.max(mag, axis=axis, keepdims=True, initial=0.0)
+        safe = np.where((m > 0) & np.isfinite(m), m, 1.0)
+        out = np.where((m > 0) & np.isfinite(m), safe * np.sqrt(np.sum((mag / safe) ** 2, axis=axis, keepdims=True)),
+                       m)
+        out = np.where(np.any(np.isnan(mag), axis=axis, keepdims=True) & ~np.isinf(m), np.nan, out)
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def norm(a, ord=None, dim=None, keepdim=False):
+    """``np.linalg.norm`` with torch's names; ``ord=None`` with ``dim=None`` is the 2-norm of the flattened input
+    whatever its rank (torch's rule, NumPy's for 1-D and 2-D inputs). The 2-norm of a vector and the Frobenius norm
+    are evaluated scaled (:func:`_two_norm`): NumPy's unscaled sum of squares overflows where the norm does not."""
+    if dim is None and ord is None:
+        out = _two_norm(a.reshape(-1), 0, False)
+        return np.asarray(out).reshape((1,) * a.ndim if keepdim else ())
+    axis = tuple(dim) if isinstance(dim, (tuple, list)) else dim
+    if ord in (None, 2) and not isinstance(axis, tuple) or ord in (None, "fro") and isinstance(axis, tuple):
+        if isinstance(axis, tuple) and len(set(x % max(a.ndim, 1) for x in axis)) != len(axis):
+            raise ValueError("duplicate axes")
+        return _two_norm(a, axis, keepdim)
+    return np.linalg.norm(a, ord=ord, axis=axis, keepdims=keepdim)
+
+
+def matrix_power(a, n):
+    return np.linalg.matrix_power(a, n)
+
+
+def multi_dot(*arrays):
+    return np.linalg.multi_dot(list(arrays))
+
+
+def vecdot(x, y, dim=-1):
+    return np.linalg.vecdot(x, y, axis=dim)
+
+
+def cross(a, b, dim=-1):
+    """``np.linalg.cross`` along ``dim`` (broadcasting the other dims); the dim must have 3 elements."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError("cross of a 0-d operand")
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = np.broadcast_to(a, shape), np.broadcast_to(b, shape)
+    if a.shape[dim] != 3:
+        raise ValueError(f"cross needs 3 elements along dim {dim}, got {a.shape[dim]}")
+    return np.moveaxis(np.linalg.cross(np.moveaxis(a, dim, -1), np.moveaxis(b, dim, -1)), -1, dim)
+
+
+def diagonal(a, offset=0, dim1=-2, dim2=-1):
+    return np.diagonal(a, offset=offset, axis1=dim1, axis2=dim2).copy()
+
+
+def _tensorinv_impl(a, ind=2):
+    return np.linalg.tensorinv(a, ind=ind)
+
+
+def _tensorsolve_impl(a, b, dims=None):
+    return np.linalg.tensorsolve(a, b, axes=dims)
+
+
+# ---- the condition of an LU-based computation (for the bounds) --------------------------------------------------
+
+def lu_magnitude(a):
+    """``|| |L| |U| ||_F`` of a partial-pivoting LU of each matrix (float64; the largest magnitude in a column
+    chosen as pivot, the first on ties, as LAPACK's getrf), for the backward error ``|dA| <= gamma(3n) |L| |U|``
+    (Higham, Thm 9.3)."""
+    a = np.array(a, dtype=np.complex128 if np.iscomplexobj(a) else np.float64)
+    batch = a.shape[:-2]
+    n = a.shape[-1]
+    out = np.zeros(batch, dtype=np.float64)
+    for idx in np.ndindex(*batch):
+        m = a[idx].copy()
+        if not np.all(np.isfinite(m)):
+            out[idx] = np.inf
+            continue
+        lower = np.eye(n, dtype=m.dtype)
+        for k in range(n - 1):
+            p = k + int(np.argmax(np.abs(m[k:, k])))
+            if p != k:
+                m[[k, p], k:] = m[[p, k], k:]
+                lower[[k, p], :k] = lower[[p, k], :k]
+            if m[k, k] == 0:
+                continue
+            f = m[k + 1:, k] / m[k, k]
+            lower[k + 1:, k] = f
+            m[k + 1:, k:] -= f[:, None] * m[k, k:]
+        upper = np.triu(m)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[idx] = np.linalg.norm(np.abs(lower) @ np.abs(upper))
+    return out
+
+
+# ---- the value references, half types included (see _halves_call) --------------------------------------------
+
+def det(*args, **kwargs):
+    """:func:`_det_impl` (half inputs through float32)."""
+    return _halves_call(_det_impl, args, kwargs)
+
+def slogdet(*args, **kwargs):
+    """:func:`_slogdet_impl` (half inputs through float32)."""
+    return _halves_call(_slogdet_impl, args, kwargs)
+
+def inv(*args, **kwargs):
+    """:func:`_inv_impl` (half inputs through float32)."""
+    return _halves_call(_inv_impl, args, kwargs)
+
+def solve(*args, **kwargs):
+    """:func:`_solve_impl` (half inputs through float32)."""
+    return _halves_call(_solve_impl, args, kwargs)
+
+def eigvalsh(*args, **kwargs):
+    """:func:`_eigvalsh_impl` (half inputs through float32)."""
+    return _halves_call(_eigvalsh_impl, args, kwargs)
+
+def svdvals(*args, **kwargs):
+    """:func:`_svdvals_impl` (half inputs through float32)."""
+    return _halves_call(_svdvals_impl, args, kwargs)
+
+def pinv(*args, **kwargs):
+    """:func:`_pinv_impl` (half inputs through float32)."""
+    return _halves_call(_pinv_impl, args, kwargs)
+
+def matrix_rank(*args, **kwargs):
+    """:func:`_matrix_rank_impl` (half inputs through float32)."""
+    return _halves_call(_matrix_rank_impl, args, kwargs)
+
+def cond(*args, **kwargs):
+    """:func:`_cond_impl` (half inputs through float32)."""
+    return _halves_call(_cond_impl, args, kwargs)
+
+def tensorinv(*args, **kwargs):
+    """:func:`_tensorinv_impl` (half inputs through float32)."""
+    return _halves_call(_tensorinv_impl, args, kwargs)
+
+def tensorsolve(*args, **kwargs):
+    """:func:`_tensorsolve_impl` (half inputs through float32)."""
+    return _halves_call(_tensorsolve_impl, args, kwargs)

@@ -1,0 +1,64 @@
+"""torch.linalg: what the generic catalogue tests cannot state.
+
+* the property entries measure torch's outputs with the same functions that measure NumPy's (a defect there would
+  make both sides agree on nonsense): the measurements of an exact decomposition are zero, those of a wrong one
+  are not;
+* a singular matrix makes inv and solve raise in torch as NumPy's raise (LinAlgError, a RuntimeError in torch),
+  and det 0 in both.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from conformance.check import Mismatch
+from conformance.references import decompositions as R
+
+pytestmark = pytest.mark.decompositions
+
+
+@pytest.mark.op("linalg_qr")
+@pytest.mark.dtypes("float64")
+def test_measurements_tell_exact_from_wrong(device, dtype):
+    """An exact factorization (from NumPy, in float64) measures about 0; the same one with Q's first column
+    negated, or R made lower triangular, or the eigenvalues reversed, does not."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((5, 4))
+    q, r = np.linalg.qr(a)
+    good = R.measure_qr(a, q, r)
+    flipped = q.copy()
+    flipped[:, 0] *= -1
+    bad = R.measure_qr(a, flipped, r)
+    if not (np.all(good < 1e-13) and bad[0] > 0.1 and bad[1] < 1e-13):
+        raise Mismatch(f"measure_qr: exact {good}, with Q's first column negated {bad}")
+    if R.measure_qr(a, q, r.T @ np.eye(4))[2] == 0:
+        raise Mismatch("measure_qr does not see a nonzero lower triangle")
+    h = a[:4] + a[:4].T
+    w, v = np.linalg.eigh(h)
+    if not (np.all(R.measure_eigh(h, w, v)[:2] < 1e-13) and R.measure_eigh(h, w[::-1], v)[2] > 0):
+        raise Mismatch("measure_eigh does not tell sorted, exact eigenpairs from reversed ones")
+    u, s, vh = np.linalg.svd(a)
+    if not (np.all(R.measure_svd(a, u, s, vh) < 1e-13) and R.measure_svd(a, u, s[::-1], vh)[0] > 0.01):
+        raise Mismatch("measure_svd does not tell an exact SVD from one with reversed singular values")
+
+
+@pytest.mark.op("linalg_inv")
+@pytest.mark.dtypes("float32", "float64", "complex128")
+def test_singular_matrix_raises(device, dtype):
+    """An exactly singular matrix (a row repeated): NumPy raises LinAlgError in inv and solve, torch raises
+    (torch.linalg.LinAlgError, a RuntimeError); det is 0 in both."""
+    a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [1.0, 2.0, 3.0]], dtype=dtype)
+    for name, np_fn, t_fn in (("inv", np.linalg.inv, torch.linalg.inv),
+                              ("solve", lambda m: np.linalg.solve(m, np.ones(3, dtype=dtype)),
+                               lambda m: torch.linalg.solve(m, torch.ones(3, dtype=m.dtype, device=m.device)))):
+        with pytest.raises(np.linalg.LinAlgError):
+            np_fn(a)
+        try:
+            t_fn(torch.from_numpy(a).to(device))
+        except RuntimeError:
+            continue
+        raise Mismatch(f"linalg.{name} [{device}, {dtype}] of an exactly singular matrix did not raise")
+    got = torch.linalg.det(torch.from_numpy(a).to(device)).item()
+    if got != 0 or np.linalg.det(a) != 0:
+        raise Mismatch(f"det of an exactly singular matrix: torch {got}, NumPy {np.linalg.det(a)}")
