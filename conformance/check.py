@@ -115,6 +115,7 @@ class Forward:
     kwargs: dict
     expected: object = None       # the reference torch was held to, and its tolerance (the out= checks reuse them)
     tol: object = None
+    signed_zero: object = True    # the elements whose sign of zero was compared
 
 
 def call(op: OpEntry, args, kwargs, device: str = "cpu"):
@@ -276,7 +277,7 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences
     for t in _tensors(actual):
         if not same_device(t, device):
             _fail(op, sample, device, dtype, f"result is on {t.device}, inputs on {device}", "torch-raised")
-    seen.expected, seen.tol = expected, tol
+    seen.expected, seen.tol, seen.signed_zero = expected, tol, signed_zero
     diff = _compare.compare(actual, expected, tol=tol, signed_zero=signed_zero)
     if diff is not None:
         note = f" (under known divergence {div.id})" if div else ""
@@ -334,7 +335,8 @@ def variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: Forward
         # kernel path (vectorized or not, where the loop splits) as a non-contiguous out= does: its values may then
         # differ in the last bits from the function's, within the op's bound
         _agree(op, sample, device, dtype, "in-place", f_exc, i_exc, want, got, op.inplace,
-               layout=True, tol=seen.tol if seen is not None else None)
+               layout=True, tol=seen.tol if seen is not None else None,
+               signed_zero=seen.signed_zero if seen is not None else True)
         checked += 1
         if i_exc is None:
             if got is not self_t:
@@ -417,7 +419,7 @@ def out_variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: For
         run(strided)
         checked += 1
         if strided.stride() != strides or (not same_bits(strided, want) and _compare.compare(
-                strided, _host(want), tol=seen.tol, signed_zero=op.signed_zero) is not None):
+                strided, _host(want), tol=seen.tol, signed_zero=seen.signed_zero) is not None):
             _out_fail(op, sample, device, dtype, "a non-contiguous out= did not receive the result in place "
                       f"(strides {strides} -> {strided.stride()})")
     wrong = torch.empty((want.numel() + 1,), dtype=want.dtype, device=want.device)
@@ -450,7 +452,7 @@ def out_variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: For
             _out_fail(op, sample, device, dtype, f"an out= of {wider} (the {dtypes.torch_name(want.dtype)} result "
                       f"casts to it under same_kind) is refused: {type(refused).__name__}: {refused}")
         else:
-            diff = _compare.compare(out.to(want.dtype), seen.expected, tol=seen.tol, signed_zero=op.signed_zero)
+            diff = _compare.compare(out.to(want.dtype), seen.expected, tol=seen.tol, signed_zero=seen.signed_zero)
             if diff is not None and lower_rule == "reduction":  # a reduction may compute in out's dtype
                 again = torch.empty(want.shape, dtype=out.dtype, device=want.device)
                 run(again, cast=wider)
@@ -498,7 +500,8 @@ def _f16(dt):
     return np.dtype(np.float16) if dtypes.is_ml(dtypes.name_of(dt)) else dt
 
 
-def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name, layout=False, tol=None):
+def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name, layout=False, tol=None,
+           signed_zero=True):
     from conformance import support
 
     if f_exc is None and v_exc is not None and support.missing_kernel(v_exc):
@@ -510,7 +513,8 @@ def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name, layou
         _fail(op, sample, device, dtype, f"{what} variant {name} disagrees with the function: the function "
               f"{fn}; the {what} variant {var}", "torch-raised", method=name)
     if f_exc is None and not same_bits(got, want):
-        if layout and _compare.compare(got, _host(want), tol=tol) is None:
+        # a variant on another layout: within the op's bound, the sign of zero where the forward check compared it
+        if layout and _compare.compare(got, _host(want), tol=tol, signed_zero=signed_zero) is None:
             return
         diff = _compare.compare(got, _host(want), tol=T.EXACT, signed_zero=True)
         summary = diff.summary if diff is not None else "the values differ in their bits (NaN payloads)"

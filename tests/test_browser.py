@@ -121,7 +121,7 @@ def test_page_works_in_chromium(page):
         document.querySelectorAll('.grid[data-c="0"] .counts [data-outcome]').forEach(
             e => { out[e.dataset.outcome] = e.querySelector('b').textContent; });
         return out;""")
-    assert counts == {"failed": "2", "error": "1", "divergence": "1", "passed": "7", "skipped": "1"}
+    assert counts == {"failed": "2", "error": "1", "divergence": "1", "passed": "7", "skipped": "1", "unsupported": "0"}
     cells = _js(driver, """
         const out = {};
         document.querySelectorAll('.grid[data-c="0"] tr[data-op] td.cell').forEach(td => {

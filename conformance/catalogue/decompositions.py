@@ -87,8 +87,19 @@ def eig_properties(a, form="plain"):
     return _measured(R.measure_eig(_np(a), _np(w), _np(v)), a)
 
 
+class NotCalled(RuntimeError):
+    """Raised by the suite instead of calling torch where the call is known to crash the process (a recorded
+    torch bug; the crash itself is pinned in a subprocess by ``suite/test_decompositions.py``)."""
+
+
+def _has_nonfinite(a) -> bool:
+    return not bool(np.isfinite(np.asarray(a)).all())
+
+
 def eigvals_properties(a, form="plain"):
     a = shaped(a, form)
+    if _has_nonfinite(_np(a)):
+        raise NotCalled("torch.linalg.eigvals of a matrix with a NaN may crash the process (recorded bug)")
     return _measured(R.measure_eigvals(_np(a), _np(torch.linalg.eigvals(a))), a)
 
 
@@ -727,6 +738,30 @@ COND_EMPTY = Divergence(
 )
 
 
+def _eigvals_nonfinite(sample, dtype):
+    return _has_nonfinite(sample.arrays[0])
+
+
+EIGVALS_NAN_CRASH = Divergence(
+    id="linalg_eigvals-nonfinite-input-unchecked", op="linalg_eigvals",
+    condition="an input with a NaN or an infinity (CPU)",
+    torch_behaviour="unlike torch.linalg.eig, eigvals does not check its input: with a NaN in a matrix of 2 x 2 "
+                    "or more the process dies (SIGSEGV after 'Intel oneMKL ERROR: Parameter 3 was incorrect on "
+                    "entry to SGEBAL') for float32, complex64 and complex128 or returns finite eigenvalues "
+                    "(float64); with an infinity, or a 1 x 1 NaN, it returns NaN. The suite does not make the "
+                    "call (it would crash the run); the behaviour is pinned in a subprocess. Reproduction: "
+                    "python -c \"import torch; a = torch.ones(2, 2); a[0, 0] = float('nan'); "
+                    "torch.linalg.eigvals(a)\"",
+    numpy_behaviour="np.linalg.eigvals raises LinAlgError ('Array must not contain infs or NaNs'); "
+                    "torch.linalg.eig raises RuntimeError the same way",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.eigvals.html",
+    kind="bug", applies=_eigvals_nonfinite, raises=NotCalled,
+    example=lambda dtype: ((np.array([[np.nan, 1.0], [1.0, 1.0]], dtype=dtype), "plain"), {}),
+    counterexample=lambda dtype: ((np.array([[2.0, 1.0], [1.0, 1.0]], dtype=dtype), "plain"), {}),
+    dtypes=("float32",),
+)
+
+
 # ---- entries --------------------------------------------------------------------------------------------------
 
 def _prop(name, fn, ref, inputs, kind, covers):
@@ -734,13 +769,13 @@ def _prop(name, fn, ref, inputs, kind, covers):
                    out=False)
 
 
-ENTRIES = [
+_ALL = [
     _prop("linalg_qr", qr_properties, R.qr_properties, S.qr_case, "qr", ("torch.linalg.qr",)),
     _prop("linalg_svd", svd_properties, R.svd_properties, S.svd_case, "svd", ("torch.linalg.svd",)),
     _prop("linalg_eigh", eigh_properties, R.eigh_properties, S.eigh_case, "eigh", ("torch.linalg.eigh",)),
     _prop("linalg_eig", eig_properties, R.eig_properties, S.square_case, "eig", ("torch.linalg.eig",)),
-    _prop("linalg_eigvals", eigvals_properties, R.eigvals_properties, S.square_case, "eigvals",
-          ("torch.linalg.eigvals",)),
+    dataclasses.replace(_prop("linalg_eigvals", eigvals_properties, R.eigvals_properties, S.square_case,
+                              "eigvals", ("torch.linalg.eigvals",)), divergences=(EIGVALS_NAN_CRASH,)),
     _prop("linalg_cholesky", cholesky_properties, R.cholesky_properties, S.cholesky_case, "cholesky",
           ("torch.linalg.cholesky",)),
     _prop("linalg_lstsq", lstsq_properties, R.lstsq_properties, S.lstsq_case, "lstsq", ("torch.linalg.lstsq",)),
@@ -789,3 +824,9 @@ ENTRIES = [
     OpEntry("linalg_tensorsolve", F, "torch.linalg.tensorsolve", R.tensorsolve, S.tensorsolve_case,
             tol_fn=_tensorsolve_tol, signed_zero=False),
 ]
+
+#: the family is written but not yet triaged on torch 2.13: its ci run takes far longer than the budget and
+#: fails in cells not yet classified. It stays out of the catalogue (and its planted bugs out of selfcheck) until
+#: then; PENDING_ENTRIES keeps it importable for that work.
+ENTRIES: list = []
+PENDING_ENTRIES = list(_ALL)

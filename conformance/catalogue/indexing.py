@@ -155,6 +155,9 @@ def _product_bound(dtype, out, sel, vals, include_self=True):
     free = ~special & ~zero & (hi + lo > math.log2(T.biggest(dtype)) + 1e-9)
     if D.is_complex(dtype):
         free |= special
+    # where a partial product may overflow, the float64 reference may have overflowed too, in its own order (a
+    # complex product's inf - inf gives NaN): a non-finite reference there is no value to hold torch to
+    free |= ~special & tol.mask("nonfinite", exact.shape) & ~_finite(exact)
     # a partial product that underflows to zero in the accumulation type before an infinite factor gives NaN
     # (0 * inf) in place of the exact infinity
     acc = T.accumulation(dtype)

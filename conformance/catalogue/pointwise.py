@@ -9,6 +9,8 @@ unsigned integers), the forms it refuses are recorded here (``*-no-kernel``).
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from conformance import dtypes as D
@@ -1029,9 +1031,11 @@ def _infinite_exponent(sample, dtype):
 def _mul_gradient_float8():
     def applies(sample, dtype):
         t = _torch_result_type(_binary_operands(sample))
-        return t is not None and D.name_of(t) in D.FLOAT8
+        shapes = [np.shape(a) for a in _binary_operands(sample)]
+        return t is not None and D.name_of(t) in D.FLOAT8 and math.prod(np.broadcast_shapes(*shapes)) > 0
     return _gradient_raises(
-        "mul", "mul-gradient-float8-result", "a float8 result (a float8 tensor with a zero-dim or scalar operand)",
+        "mul", "mul-gradient-float8-result", "a non-empty float8 result (a float8 tensor with a zero-dim or scalar "
+        "operand; an empty one has nothing to multiply)",
         "backward raises NotImplementedError: '\"mul_cpu_reduced_float\" not implemented for 'Float8_e4m3fn'' (the "
         "gradient multiplies a float8 tensor by a scalar, a form without a kernel)", applies, NotImplementedError,
         P.LIMITED_DOC, kind="unspecified")

@@ -47,7 +47,7 @@ def _solve_one_step_short(orig, a, b, *args, **kwargs):
     return orig(a + torch.diag_embed(torch.diagonal(a, dim1=-2, dim2=-1)), b, *args, **kwargs)
 
 
-BUGS = [
+PENDING_BUGS = [
     PlantedBug(
         "linalg-qr-q-sign", "decompositions",
         "linalg.qr negates Q's first column without negating R's first row (Q R is no longer A)",
@@ -77,3 +77,6 @@ BUGS = [
         "linalg.solve solves with A's diagonal doubled",
         "torch.linalg.solve", when(_matrix, _solve_one_step_short), "linalg_solve and test_forward"),
 ]
+
+#: the family's entries are pending (catalogue/decompositions.py): its planted bugs wait with them
+BUGS: list = []

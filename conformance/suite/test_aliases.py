@@ -69,7 +69,11 @@ def test_alias_agrees_with_its_name(alias, name, device, dtype, data):
 
 def test_every_alias_has_a_canonical_entry():
     """Each alias of coverage.ALIASES names a canonical function that a catalogue entry covers (else the alias
-    would count as covered without a test)."""
+    would count as covered without a test); a canonical entry written but pending triage excuses its aliases,
+    which stay uncovered with it."""
+    from conformance import catalogue
+
+    pending = {e.name for mod in catalogue._modules() for e in getattr(mod, "PENDING_ENTRIES", ())}
     missing = [f"{alias} -> {name}" for alias, name in sorted(coverage.ALIASES.items())
-               if hasattr(torch, alias) and _canonical_entry(name) is None]
+               if hasattr(torch, alias) and _canonical_entry(name) is None and name not in pending]
     assert not missing, f"aliases whose canonical name has no catalogue entry: {missing}"

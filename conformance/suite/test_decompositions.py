@@ -15,7 +15,8 @@ import torch
 from conformance.check import Mismatch
 from conformance.references import decompositions as R
 
-pytestmark = pytest.mark.decompositions
+pytestmark = [pytest.mark.decompositions,
+              pytest.mark.skip(reason="the decompositions family is pending (see catalogue/decompositions.py)")]
 
 
 @pytest.mark.op("linalg_qr")
@@ -62,3 +63,25 @@ def test_singular_matrix_raises(device, dtype):
     got = torch.linalg.det(torch.from_numpy(a).to(device)).item()
     if got != 0 or np.linalg.det(a) != 0:
         raise Mismatch(f"det of an exactly singular matrix: torch {got}, NumPy {np.linalg.det(a)}")
+
+
+@pytest.mark.op("linalg_eigvals")
+@pytest.mark.dtypes("float32")
+def test_eigvals_of_a_nonfinite_matrix_is_unchecked(device, dtype):
+    """Pins the torch bug recorded as ``linalg_eigvals-nonfinite-input-unchecked`` (the suite does not make that
+    call in its own process), in a subprocess: a 2 x 2 matrix with a NaN crashes it, one with an infinity gives
+    NaN eigenvalues, where NumPy (and torch.linalg.eig) raise. When torch raises there, this test fails: the
+    record no longer holds and is to be removed."""
+    import subprocess
+    import sys
+
+    def run(value):
+        code = ("import torch; a = torch.ones(2, 2, dtype=torch.%s, device=%r); a[0, 0] = float(%r); "
+                "print(bool(torch.linalg.eigvals(a).isnan().all()))" % (dtype, device, value))
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+
+    nan, inf = run("nan"), run("inf")
+    if nan.returncode >= 0 or inf.returncode != 0 or inf.stdout.strip() != "True":
+        raise Mismatch(f"torch.linalg.eigvals [{device}, {dtype}]: a NaN matrix exits {nan.returncode} (a crash "
+                       f"recorded), an infinite one exits {inf.returncode} printing {inf.stdout.strip()!r} (all "
+                       "NaN recorded): the record linalg_eigvals-nonfinite-input-unchecked no longer holds")
