@@ -48,7 +48,10 @@ The rule, documented (:func:`check`):
   loses the digits of ``tanh(x)`` near 1); ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
   difference (``|C(h) - C(h/2)|`` is three times the truncation error of ``C(h/2)`` and far more than that of
   ``R``); ``floor`` is the smallest normal number of each input's dtype per element (a gradient below it
-  underflows).
+  underflows). Where the op's evaluation in the working precision is ill-conditioned beyond a few roundings
+  (complex ``pow``, ``exp(y log x)``: the rounding of the argument ``y log x`` is amplified by its size), each
+  input element's ``rtol_i`` grows by the relative error ``rho_i`` its gradient inherits from that evaluation
+  (:func:`conditioning`; the bounds and their derivations: ``catalogue/gradients.py``, ``CONDITIONING``).
 * **non-finite gradients** — where torch's gradient is NaN or infinite: accepted when an output of NumPy's is
   undefined too (NaN or infinite), or beyond the dtype's range (so torch's overflows): its zero cotangent times an
   undefined local derivative is NaN (IEEE 0 * NaN, 0 * inf), and
@@ -57,9 +60,12 @@ The rule, documented (:func:`check`):
   beyond the dtype's range; otherwise — a finite derivative, zero included — a mismatch, unless a known
   divergence records it. Accepted elements are left out: the directions are set to 0 there and the masks worked
   out again.
-* **known divergences** — a sample under a gradient divergence of ``catalogue/gradients.py`` is not compared:
-  with ``raises``, torch must still raise in backward (else the divergence no longer holds and the test fails);
-  otherwise the sample is counted as a hit of the divergence, which a bespoke test pins.
+* **known divergences** — a sample under a gradient divergence of ``catalogue/gradients.py`` (or an op's record
+  with ``about="gradient"``) whose condition holds for the whole call is not compared: with ``raises``, torch
+  must still raise in backward (else the divergence no longer holds and the test fails); otherwise the sample is
+  counted as a hit of the divergence, which a bespoke test pins. A record with an elementwise condition (a mask
+  over input elements, :func:`known_elements`) leaves only those input elements out, as accepted non-finite
+  gradients are (directions 0 there), and the rest of the sample is compared.
 
 A failure raises :class:`conformance.check.Mismatch` with a standalone reproduction (torch + NumPy only).
 """
@@ -189,16 +195,55 @@ def _normal(rng: np.random.Generator, shape, complex_: bool) -> np.ndarray:
 
 # ---- known divergences -----------------------------------------------------------------------------------
 
-def divergence_for(op: OpEntry, sample: Sample, dtype: str, device: str = "cpu"):
-    """The known gradient divergence that applies to this sample: a record of the op's own with
-    ``about="gradient"``, or one of :mod:`conformance.catalogue.gradients` naming the op."""
+def _gradient_records(op: OpEntry, device: str) -> list:
+    """The op's own records with ``about="gradient"``, then those of :mod:`conformance.catalogue.gradients`
+    naming the op, that hold on ``device``."""
     from conformance.catalogue import gradients as known
 
     own = [d for d in op.divergences if d.about == "gradient"]
-    for div in own + [d for d in known.DIVERGENCES if d.op == op.name]:
-        if div.applies is not None and div.holds_on(device) and div.applies(sample, dtype):
+    return [d for d in own + [d for d in known.DIVERGENCES if d.op == op.name]
+            if d.applies is not None and d.holds_on(device)]
+
+
+def divergence_for(op: OpEntry, sample: Sample, dtype: str, device: str = "cpu"):
+    """The known gradient divergence whose condition holds for the whole sample (``applies`` returns True)."""
+    for div in _gradient_records(op, device):
+        found = div.applies(sample, dtype)
+        if not isinstance(found, (np.ndarray, dict)) and found:
             return div
     return None
+
+
+def known_elements(op: OpEntry, sample: Sample, dtype: str, diff_idx, device: str = "cpu"):
+    """``(ids, masks)``: the input elements where a known gradient divergence with an elementwise condition
+    holds. Such a record's ``applies`` returns a bool array over the elements of the sample's first array, or a
+    dict ``{position in sample.arrays: bool array over that array}``; the check leaves those elements out (its
+    directions do not move them, and their gradient is not compared), as it does for non-finite gradients it
+    accepts, and compares the others."""
+    ids, masks = set(), {i: np.zeros(sample.arrays[i].shape, dtype=bool) for i in diff_idx}
+    for div in _gradient_records(op, device):
+        found = div.applies(sample, dtype)
+        if isinstance(found, np.ndarray):
+            found = {0: found}
+        if not isinstance(found, dict):
+            continue
+        for i, m in found.items():
+            if i in masks and np.any(m):
+                masks[i] |= np.broadcast_to(np.asarray(m, dtype=bool), masks[i].shape)
+                ids.add(div.id)
+    return ids, masks
+
+
+def conditioning(op: OpEntry, sample: Sample, dtype: str, diff_idx) -> dict:
+    """Per differentiable input, the relative error its gradient elements inherit from an evaluation in the
+    working precision whose conditioning exceeds a few roundings (a bound of
+    :data:`conformance.catalogue.gradients.CONDITIONING`, derived there), else 0."""
+    from conformance.catalogue import gradients as known
+
+    fn = known.CONDITIONING.get(op.name)
+    found = fn(sample, dtype) if fn is not None else {}
+    return {i: np.broadcast_to(np.asarray(found[i], dtype=np.float64), sample.arrays[i].shape) if i in found
+            else 0.0 for i in diff_idx}
 
 
 def _backward_must_raise(op, sample, device, dtype, div) -> None:
@@ -278,6 +323,12 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     if not diff_idx:
         stats.skip("no differentiable input")
         return False
+    known_ids, known = known_elements(op, sample, dtype, diff_idx, device)
+    if known_ids:
+        stats.hits |= known_ids
+        if all(known[i].all() for i in diff_idx):
+            stats.skip(f"known gradient divergence {', '.join(sorted(known_ids))} at every element")
+            return False
     seed = sample.case.seed if sample.case is not None else 0
     rng = np.random.default_rng([seed, 0x67726164])  # "grad": independent of the value fills
 
@@ -329,14 +380,15 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     # -- finite differences, cotangent, VJP; compare. Where that fails on inputs with tied values, the reference
     #    is asked once more, harder, whether it is differentiable there (ties are where order-based ops are not)
     ties = _ties(x)
+    rho = conditioning(op, sample, dtype, diff_idx)
     extra = None
     for round_ in range(2):
         found = _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats,
-                               extra, ties)
+                               extra, ties, known)
         if found is None:
             return False
         g, keep, ts_used = found
-        failure, worst = _compare(outs, g, keep, ts_used, x, diff_idx, dtype, sample)
+        failure, worst = _compare(outs, g, keep, ts_used, x, diff_idx, dtype, sample, rho)
         if failure is None:
             stats.worst = max(stats.worst, worst)
             break
@@ -356,11 +408,14 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     return True
 
 
-def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats, extra, ties):
+def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats, extra, ties,
+                   known=None):
     """Masks (where NumPy's derivative exists), cotangents and torch's VJP; again (at most twice more) where
     torch's gradient is not finite and that is accepted (:func:`_nonfinite`): the directions then leave those
-    elements alone. Returns ``(g, keep, directions)``, or None when the sample cannot be checked."""
-    excluded = {i: np.zeros(x[i].shape, dtype=bool) for i in diff_idx}
+    elements alone, as they leave the ``known`` ones (:func:`known_elements`) from the start. Returns ``(g, keep,
+    directions)``, or None when the sample cannot be checked."""
+    excluded = {i: np.zeros(x[i].shape, dtype=bool) if known is None else known[i].copy() for i in diff_idx}
+    ts = [{i: np.where(excluded[i], 0, t[i]) for i in diff_idx} for t in ts]
     for _ in range(3):
         try:
             evals, linear = _reference_points(ref, sample, x, ts, ties is not None)
@@ -386,15 +441,17 @@ def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, 
     return None
 
 
-def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample):
+def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample, rho=None):
     """The identity, direction by direction, with the documented tolerance: ``(None, worst)`` or ``(failure,
     worst)``, the failure being ``(direction, lhs, rhs, tolerance)`` and worst the largest |difference| / tolerance."""
     worst = 0.0
     rtol = rtol_for(dtype, outs)
     tiny = T.tiny(dtype)
     # an input or output of another precision than the dtype under test (a float16 exponent, say) gets its
-    # gradient rounded to its own precision once more
-    rtol_in = {i: rtol + T.gradient_rounding(dtypes.name_of(sample.arrays[i].dtype)) for i in diff_idx}
+    # gradient rounded to its own precision once more; an ill-conditioned evaluation adds its own error (rho)
+    rho = rho or {}
+    rtol_in = {i: rtol + T.gradient_rounding(dtypes.name_of(sample.arrays[i].dtype)) + rho.get(i, 0.0)
+               for i in diff_idx}
     rtol_out = [rtol + T.gradient_rounding(dtypes.torch_name(o.tensor.dtype)) for o in outs]
     tiny_in = {i: max(tiny, _tiny(sample.arrays[i].dtype)) for i in diff_idx}
     for k, t in enumerate(ts):
@@ -402,8 +459,9 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample):
         rhs = sum(_inner(o.v, o.R[k], o.mask) for o in outs)
         rel = np.concatenate([np.abs(t[i]).reshape(-1) / (1.0 + np.abs(x[i]).reshape(-1)) for i in diff_idx])
         zbar = float(np.mean(rel)) if rel.size else 0.0
-        scale = sum(rtol_in[i] * float(np.sum(np.where(keep[i], np.abs(g[i]) * np.abs(t[i]), 0.0)))
-                    for i in diff_idx)
+        with np.errstate(invalid="ignore"):  # a non-finite gradient left out (keep) times a zero direction
+            scale = sum(float(np.sum(np.where(keep[i], rtol_in[i] * np.abs(g[i]) * np.abs(t[i]), 0.0)))
+                        for i in diff_idx)
         scale += sum(r * float(np.sum(np.where(o.mask, np.abs(o.v) * (np.abs(o.R[k]) + zbar * np.abs(o.y0)), 0.0)))
                      for r, o in zip(rtol_out, outs))
         fd_err = sum(float(np.sum(np.where(o.mask, np.abs(o.v) * o.err[k], 0.0))) for o in outs)

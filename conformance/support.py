@@ -99,13 +99,12 @@ def known(op, device: str, dtype: str):
     return _DECIDED.get(_key(op, device, dtype))
 
 
-def decide(op, device: str, dtype: str, exc: BaseException) -> tuple[bool, str]:
+def decide(op, device: str, dtype: str, exc: BaseException | None) -> tuple[bool, str]:
     """Whether torch supports ``op`` on ``dtype`` on ``device`` at all; ``exc`` is what it raised on the sample
-    that asked. Returns ``(supported, reason)``."""
+    that asked (None: asked before any sample). Returns ``(supported, reason)``."""
     key = _key(op, device, dtype)
     if key in _DECIDED:
         return _DECIDED[key]
-    first = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     torch_ok = numpy_ok = False
     for sample in probe_samples(op, dtype):
         args, kwargs, _ = sample.torch_inputs(device)
@@ -115,8 +114,10 @@ def decide(op, device: str, dtype: str, exc: BaseException) -> tuple[bool, str]:
                 op.call(args, kwargs)
             torch_ok = True
             break
-        except Exception:  # noqa: BLE001
+        except Exception as probe_exc:  # noqa: BLE001
+            exc = exc if exc is not None else probe_exc
             numpy_ok = numpy_ok or _numpy_computes(op, sample)
+    first = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}" if exc is not None else ""
     if torch_ok:
         found = (True, "")
     elif numpy_ok:
@@ -128,9 +129,13 @@ def decide(op, device: str, dtype: str, exc: BaseException) -> tuple[bool, str]:
 
 
 def skip_if_known_unsupported(op, device: str, dtype: str) -> None:
-    """Skips at once a test of a cell already found unsupported in this process."""
+    """Skips at once a test of a cell that torch does not support: decided now, by the probes, if this process
+    has not decided it yet, so that a cell's verdict never depends on which tests ran before it on the same
+    worker (a test whose few examples happen not to reach the kernel would pass where another worker skips)."""
     found = known(op, device, dtype)
-    if found is not None and not found[0]:
+    if found is None:
+        found = decide(op, device, dtype, None)
+    if not found[0]:
         import pytest
 
         pytest.skip(UNSUPPORTED + found[1])

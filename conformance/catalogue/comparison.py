@@ -133,13 +133,14 @@ def _computes_in_wide_unsigned(s) -> bool:
 def _wide_unsigned_no_kernel(op: str, kernel: str):
     return Divergence(
         id=f"{op}-wide-unsigned-no-kernel", op=op,
-        condition="operands whose common dtype is uint16, uint32 or uint64",
+        condition="operands whose common dtype is uint16, uint32 or uint64 (a Python int torch cannot read, "
+                  "beyond int64's and uint64's ranges, is refused before: <op>-int-scalar-beyond-int64-raises)",
         torch_behaviour=f"raises NotImplementedError (\"{kernel}\" not implemented for 'UInt16'); with a floating "
                         "operand, which the wide unsigned type promotes to, it computes",
         numpy_behaviour="computes",
         reference="https://pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (uint16, uint32 and uint64 "
                   "have limited operator support)", kind="intended",
-        applies=lambda s, d: _computes_in_wide_unsigned(s), raises=NotImplementedError,
+        applies=lambda s, d: _computes_in_wide_unsigned(s) and not _beyond_int64(s), raises=NotImplementedError,
         example=lambda d: ((_arr([1, 2], d), _arr([2, 2], d)), {}),
         counterexample=lambda d: ((_arr([1, 2], d), np.array([2, 2], dtype=np.float32)), {}),
         dtypes=("uint16",))

@@ -83,11 +83,14 @@ DIVERGENCES = [_default_float(op) for op in DEFAULT_FLOAT_OPS] + [
     Divergence(
         id="full-fill-value-out-of-range", op="full", family="creation",
         condition="a fill value out of the dtype's range: 70000.0 for float16, NaN or inf for an integer dtype, "
-                  "300 for uint8, a complex number with an imaginary part for a real dtype",
-        torch_behaviour="raises RuntimeError: 'value cannot be converted to type ... without overflow'; except "
-                        "for a one-element float16 or bfloat16 tensor, which gets inf without the check "
-                        "(torch.full((1,), 70000.0, dtype=torch.float16) is inf, torch.full((2,), 70000.0, "
-                        "dtype=torch.float16) raises)",
+                  "300 for uint8, inf for a float8 format without infinities (float8_e4m3fn, float8_e4m3fnuz, "
+                  "float8_e5m2fnuz, float8_e8m0fnu), a complex number with an imaginary part for a real dtype",
+        torch_behaviour="raises RuntimeError: 'value cannot be converted to type ... without overflow' (empty "
+                        "tensors included); except on CPU for a one-element float16, bfloat16 or float8 tensor, "
+                        "which gets the converted value without the check (torch.full((1,), 70000.0, "
+                        "dtype=torch.float16) is inf, torch.full((1,), float('inf'), dtype=torch.float8_e4m3fn) is "
+                        "448; torch.full((2,), 70000.0, dtype=torch.float16) and torch.full((0,), float('inf'), "
+                        "dtype=torch.float8_e4m3fn) raise)",
         numpy_behaviour="converts it (inf, the integer minimum, the real part), or raises OverflowError for a Python "
                         "int out of range", reference=DOC.format("full"), kind="intended"),
     Divergence(

@@ -139,8 +139,11 @@ def _norm_range(sample):
             if not D.is_complex(name):
                 return norm, norm, norm, np.zeros(norm.shape, dtype=bool)
             r = 2 * ua
-            return (norm, np.maximum(norm * (1 - r) * (1 - ur) - er, 0.0), norm * (1 + r) * (1 + ur) + er,
-                    np.zeros(norm.shape, dtype=bool))
+            hi, lo = norm * (1 + r) * (1 + ur) + er, norm * (1 - r) * (1 - ur) - er
+            # the largest modulus can overflow the type (|3e38 + 3e38j| in complex64): certainly, or maybe
+            finite = np.all(np.isfinite(np.abs(x1.astype(np.complex128))), axis=axes, keepdims=True)
+            over = finite & (lo > T.biggest(name))
+            return norm, np.maximum(lo, 0.0), np.where(hi >= T.biggest(name), np.inf, hi), over
         # log2 of S = sum |x|^p, scaled by the largest magnitude (S itself may leave float64's range)
         scaled = np.sum((mag / safe) ** p, axis=axes, keepdims=True)
         log2_s = np.where(big > 0, p * np.log2(safe) + np.log2(np.where(scaled > 0, scaled, 1.0)), -np.inf)
@@ -182,8 +185,9 @@ def _normalize_tol(sample, dtype):
     element is ``|x|`` itself (:func:`_single_element`). The element's bound is the largest distance from
     ``x / max(N, eps)`` to ``x / max(N', eps_r)`` over that range (``eps_r``: eps in the input's dtype), plus the
     final rounding of the division (per part of a complex element, bounded by its modulus); it stays finite where
-    the sum of powers underflows (the range reaches ``x / eps``). Where the sum may overflow the accumulation
-    type, ``N_hi`` is infinite (the quotient may be 0); where it certainly does, the divergence
+    the sum of powers underflows (the range reaches ``x / eps``); a complex quotient is a complex division by
+    ``N' + 0j`` (five more roundings of the accumulation type, relative to ``|x| / N``). Where the sum may overflow
+    the accumulation type, ``N_hi`` is infinite (the quotient may be 0); where it certainly does, the divergence
     ``normalize-norm-overflow`` holds torch to ``x / inf`` exactly."""
     name = D.name_of(sample.arrays[0].dtype)
     if not D.is_inexact(name) or sample.arrays[0].size == 0 or _norm_parts(sample) is None:
@@ -195,6 +199,12 @@ def _normalize_tol(sample, dtype):
         ref = 1.0 / np.maximum(norm, eps)
         spread = np.maximum(np.abs(1.0 / np.maximum(lo, eps_t) - ref), np.abs(ref - 1.0 / np.maximum(hi, eps_t)))
         bound = np.where(np.isfinite(x64), x64 * spread, 0.0)
+        if D.is_complex(name):
+            # torch divides by the norm as a complex number (N + 0j): its vectorized complex division scales both
+            # operands, multiplies, squares the divisor's modulus and divides, up to 6 roundings of each part
+            # (no cancellation, the divisor being real), of which the comparison's rtol counts the last
+            bound = bound + np.where(np.isfinite(x64), x64 * ref * float(T.gamma(5, T.unit(T.accumulation(name)))),
+                                     0.0)
         bound = np.where(np.broadcast_to(over, x64.shape) | ~np.isfinite(bound), 0.0, bound)
     return T.absolute(name, bound.reshape(x.shape), why=f"normalize (p={p:g})")
 

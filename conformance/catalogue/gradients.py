@@ -20,6 +20,8 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 
+from conformance import dtypes as D
+from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence
 
 F = "autograd"
@@ -85,6 +87,59 @@ def _bool_exponent(sample, dtype) -> bool:
     base, exponent = sample.args[0], sample.args[1] if len(sample.args) > 1 else None
     return isinstance(exponent, np.ndarray) and exponent.dtype == np.bool_ and \
         isinstance(base, np.ndarray) and base.dtype.kind in "fc"
+
+
+def _square_overflows(sample, dtype):
+    """Elementwise over the input (the sample's first array): ``x**2`` overflows the input's dtype (for complex
+    ``z = a + bi``: ``a**2``, ``b**2`` or ``2|ab|``, the parts of ``z**2``, overflows its real dtype)."""
+    z = np.asarray(sample.arrays[0]) if sample.arrays else None
+    name = D.name_of(z.dtype) if z is not None else None
+    if name is None or not D.is_inexact(name) or name in D.FLOAT8:
+        return False
+    with np.errstate(all="ignore"):
+        if D.is_complex(name):
+            real = z.real.dtype
+            a, b = np.abs(z.real.astype(np.float64)), np.abs(z.imag.astype(np.float64))
+        else:
+            real = z.dtype
+            a = np.abs(z.astype(np.float64))
+            b = np.zeros_like(a)
+        terms = [a * a, b * b, 2 * a * b]
+        over = np.zeros(z.shape, dtype=bool)
+        for q in terms:
+            over |= np.isinf(q.astype(real))
+        return over & np.isfinite(a) & np.isfinite(b)
+
+
+def _inverse_hyperbolic(op: str, formula: str) -> Divergence:
+    return Divergence(
+        id=f"grad-{op}-square-overflows", op=op, family=F,
+        condition=f"{op} at input elements whose square overflows the input's dtype (|x| >= 256 in float16, "
+                  "|x| > 1.8e19 in bfloat16 and float32, |x| > 1.3e154 in float64; for complex inputs a part of "
+                  "z**2 overflows)",
+        torch_behaviour=f"the gradient there is 0 (real; complex: 0 or NaN): the backward formula {formula} squares "
+                        "the input in its own dtype, the square overflows to inf and rsqrt(inf) is 0. Reproduction: "
+                        f"x = torch.tensor([255., 256.], dtype=torch.float16, requires_grad=True); torch.{op}(x)"
+                        ".sum().backward() gives x.grad = [0.003922, 0]",
+        numpy_behaviour=f"the derivative of np.arc{op[1:]} is 1 / sqrt(x**2 {'+' if op == 'asinh' else '-'} 1), "
+                        "about 1 / |x|: 0.003906 at 256, representable in every dtype up to the largest input",
+        reference="no issue found in the tracker (the formulas are in tools/autograd/derivatives.yaml); the same "
+                  "overflow, fixed elsewhere: https://github.com/jax-ml/jax/issues/40634",
+        kind="bug", applies=_square_overflows, root_cause="inverse-hyperbolic-backward-squares-input")
+
+
+def _sigmoid_exp_overflows(sample, dtype):
+    """Elementwise over the input (the sample's first array): complex z where a part of exp(-z) overflows the
+    input's dtype (NumPy's sigmoid, 1 / (1 + exp(-z)), is about exp(z) there: below 1 / max in modulus)."""
+    z = np.asarray(sample.arrays[0]) if sample.arrays else None
+    if z is None or z.dtype.kind != "c":
+        return False
+    big = float(np.finfo(z.real.dtype).max)
+    with np.errstate(all="ignore"):
+        zz = z.astype(np.complex128)
+        e = np.exp(-zz)
+        over = ~(np.abs(e.real) <= big) | ~(np.abs(e.imag) <= big)
+        return over & np.isfinite(zz)
 
 
 def _var_like(op: str) -> Divergence:
@@ -201,6 +256,22 @@ DIVERGENCES = [
                   "propagated to all locations in the source that correspond to the same index)'); "
                   "https://github.com/pytorch/pytorch/issues/146299",
         kind="intended"),
+    _inverse_hyperbolic("asinh", "grad * (x.pow(2) + 1).rsqrt()"),
+    _inverse_hyperbolic("acosh", "grad * (x.pow(2) - 1).rsqrt()"),
+    Divergence(
+        id="grad-sigmoid-complex-exp-overflows", op="sigmoid", family=F,
+        condition="complex sigmoid at input elements z where a part of exp(-z) overflows the dtype (Re z below "
+                  "about -88.7 in complex64, -709.8 in complex128, depending on Im z)",
+        torch_behaviour="the forward gives NaN+NaNj where both parts of exp(-z) overflow (1 / (inf + inf i) in "
+                        "torch's complex division), and the gradient, computed from that result, is NaN: "
+                        "z = torch.tensor([-92.8+7.64j], dtype=torch.complex64, requires_grad=True); "
+                        "torch.sigmoid(z).sum().real.backward() gives z.grad = nan+nanj (at -88.8+1j: 0)",
+        numpy_behaviour="sigmoid(z) is about exp(z), below 1 / max in modulus, and so is its derivative "
+                        "s (1 - s): a finite (underflowing) gradient",
+        reference="https://github.com/pytorch/pytorch/issues/121588 ; https://github.com/pytorch/pytorch/issues/"
+                  "159870 (complex sigmoid gives NaN where exp(-z) is infinite; the forward tolerance of sigmoid "
+                  "accepts the NaN there, catalogue/pointwise.py _sigmoid_tol)",
+        kind="bug", applies=_sigmoid_exp_overflows),
     Divergence(
         id="grad-abs-at-zero", op="abs", family=F,
         condition="abs at x = 0 (real input)",
@@ -249,3 +320,57 @@ DIVERGENCES = [
         numpy_behaviour="np.amax has no derivative at a tie (see grad-amax-ties)",
         reference="https://pytorch.org/docs/stable/generated/torch.max.html", kind="intended"),
 ]
+
+
+# ---- conditioning of the evaluation (conformance.gradients.conditioning) ---------------------------------------
+
+def _operand(sample, position):
+    return sample.args[position] if len(sample.args) > position else None
+
+
+def _pow_conditioning(sample, dtype):
+    """Complex pow's gradients, ``conj(y x**(y-1)) v`` for the base and ``conj(x**y log x) v`` for the exponent:
+    torch evaluates ``x**(y-1)`` and ``x**y`` as ``exp(w)`` with ``w = (y - 1) log x`` and ``w = y log x``
+    computed in the working precision. As for the forward (catalogue/pointwise.py ``_pow_tol``, whose constant
+    this takes), the computed ``w`` carries an error ``|dw| <= 16 u (1 + |w|)`` (the roundings of ``log x`` and
+    of the complex product, relative to ``|w|``; ``u`` the dtype's unit roundoff), so the power is off by the
+    relative ``expm1(|dw|)``: the condition of ``exp`` at ``w``, not a few roundings (``|w| = 190`` leaves about
+    ``200 u``). The rest of the formula (the product with ``y`` or ``log x``, ``y - 1``) is a few roundings,
+    within ``gradient_rtol``'s. For the base's gradient ``w`` is ``(y - 1) log x``, for the exponent's ``y log x``;
+    over an input that broadcasts, the largest over the output elements it reaches. Real pow (an accurate
+    ``pow`` of the C library) needs nothing beyond gradient_rtol."""
+    if dtype not in ("complex64", "complex128"):
+        return {}
+    x, y = _operand(sample, 0), _operand(sample, 1)
+    if x is None or y is None:
+        return {}
+    u = T.unit(dtype)
+    pos = {id(a): i for i, a in enumerate(sample.arrays)}
+    with np.errstate(all="ignore"):
+        xc, yc = (np.asarray(v).astype(np.complex128) for v in (x, y))
+        log_x = np.log(xc)
+        found = {}
+        for operand, w in ((x, (yc - 1) * log_x), (y, yc * log_x)):
+            if isinstance(operand, np.ndarray) and id(operand) in pos:
+                rho = np.nan_to_num(np.expm1(16 * u * (1 + np.abs(w))), nan=0.0, posinf=0.0)
+                found[pos[id(operand)]] = _fold(rho, operand.shape)
+    return found
+
+
+def _fold(values: np.ndarray, shape) -> np.ndarray:
+    """``values`` (broadcast shape) reduced by max to ``shape``, the shape of an input that broadcasts to it."""
+    values = np.asarray(values)
+    if values.size == 0:  # an empty output: the input's gradient is 0, nothing to inherit
+        return np.zeros(shape)
+    extra = values.ndim - len(shape)
+    if extra > 0:
+        values = values.max(axis=tuple(range(extra)))
+    axes = tuple(d for d, n in enumerate(shape) if n == 1 and values.shape[d] != 1)
+    if axes:
+        values = values.max(axis=axes, keepdims=True)
+    return np.broadcast_to(values, shape)
+
+
+#: op name -> ``(sample, dtype) -> {position in sample.arrays: relative error bound over that array}``: the error a
+#: gradient inherits from an evaluation in the working precision that is ill-conditioned beyond a few roundings
+CONDITIONING = {"pow": _pow_conditioning}

@@ -260,12 +260,22 @@ def _int_arrays(obj):
     return []
 
 
+def _int_past_64_bits(sample):
+    """A Python int argument outside ``[-2**63, 2**64)``: torch's argument parser raises OverflowError on it
+    before the op checks anything else (as NumPy raises OverflowError writing it into an integer array)."""
+    values = list(sample.args) + list(sample.kwargs.values())
+    return any(isinstance(v, int) and not isinstance(v, bool) and not -2 ** 63 <= v < 2 ** 64 for v in values)
+
+
 def _index_dtype_outside(position, accepted, skip_empty=False, valid=None, zero_d_ok=False):
     """An index array of a dtype outside ``accepted`` (``skip_empty``: a non-empty one: the ops that check the
     dtype only when there is an index to read; ``zero_d_ok``: not 0-d, which ``__getitem__`` takes as a Python
-    integer whatever its dtype); ``valid(sample)``: the call is otherwise well formed."""
+    integer whatever its dtype); ``valid(sample)``: the call is otherwise well formed. Not with a Python int
+    past 64 bits, which torch rejects first (:func:`_int_past_64_bits`)."""
     def applies(sample, dtype):
         if valid is not None and not valid(sample):
+            return False
+        if _int_past_64_bits(sample):
             return False
         return any(D.name_of(a.dtype) not in accepted and (a.size > 0 or not skip_empty)
                    and (a.ndim > 0 or not zero_d_ok) for a in _int_arrays(sample.args[position]))
@@ -324,7 +334,9 @@ def _index_dtype(op, position, accepted, example, counterexample, exc=(RuntimeEr
         id=f"{op}-index-dtype", op=op,
         condition=f"an index tensor of another integer dtype than {names} (int8 here)"
                   + (", not empty (an empty one is not checked)" if skip_empty else "")
-                  + (", not 0-d (a 0-d one is taken as a Python integer, whatever its dtype)" if zero_d_ok else ""),
+                  + (", not 0-d (a 0-d one is taken as a Python integer, whatever its dtype)" if zero_d_ok else "")
+                  + "; no Python int argument past [-2**63, 2**64) (torch's argument parser raises OverflowError "
+                    "on it first, as NumPy raises OverflowError writing it)",
         torch_behaviour=f"raises {' / '.join(e.__name__ for e in exc)}: the index must be {names}",
         numpy_behaviour="takes an index array of any integer dtype",
         reference=DOCS + f"torch.{op}.html", kind="intended",
@@ -420,6 +432,8 @@ def _unchecked_int_value(sample, dtype):
     v = sample.args[3]
     if isinstance(v, (bool, np.bool_, np.integer)) or not isinstance(v, int):
         return False  # a NumPy integer scalar wraps in NumPy too: nothing differs
+    if _int_past_64_bits(sample):
+        return False  # torch's argument parser raises OverflowError, as NumPy does
     info = D.iinfo(dtype)
     return not int(info.min) <= int(v) <= int(info.max)
 
@@ -428,7 +442,8 @@ def _nothing_written(op, kwargs=None):
     kw = dict(kwargs or {})
     return Divergence(
         id=f"{op}-empty-index-value-unchecked", op=op,
-        condition="an empty index and a Python integer value out of the integer dtype's range",
+        condition="an empty index and a Python integer value out of the integer dtype's range, within "
+                  "[-2**63, 2**64) (past it torch's argument parser raises OverflowError, as NumPy does)",
         torch_behaviour="returns the input: the value is converted (and checked) only when an element is written",
         numpy_behaviour="raises OverflowError: the value is converted to the array's dtype before the assignment, "
                         "whatever it writes",

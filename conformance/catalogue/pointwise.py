@@ -9,6 +9,7 @@ unsigned integers), the forms it refuses are recorded here (``*-no-kernel``).
 """
 from __future__ import annotations
 
+import cmath
 import math
 
 import numpy as np
@@ -17,6 +18,7 @@ from conformance import dtypes as D
 from conformance import tolerance as T
 from conformance.catalogue import promotion as P
 from conformance.catalogue.entry import Divergence, OpEntry
+from conformance.compare import Carried
 from conformance.references import pointwise as R
 from conformance.strategies import pointwise as S
 
@@ -184,6 +186,9 @@ def _complex_alpha_applies(op):
         if _kind(_binary_operands(sample)) != "c" or not _same_dtype(sample):
             return False
         x, y = _binary_operands(sample)
+        if any(isinstance(v, np.bool_) or (isinstance(v, np.complexfloating) and not isinstance(v, complex))
+               for v in (x, y)):
+            return False  # a NumPy bool or complex64 scalar: <op>-numpy-bool-or-complex64-scalar, on the whole call
         alpha = sample.kwargs.get("alpha", 1)
         dt = _torch_result_type((x, y))
         with np.errstate(all="ignore"):
@@ -194,6 +199,66 @@ def _complex_alpha_applies(op):
                 for a, b in ((torch_like.real, plain.real), (torch_like.imag, plain.imag))]
         return np.broadcast_to(~(same[0] & same[1]), _result_shape(sample))
     return applies
+
+
+def _as_complex32(v):
+    """An operand rounded to complex32 (both parts to float16), held in complex64."""
+    c = np.asarray(R._scalar_value(v)).astype(np.complex64)
+    out = np.empty(c.shape, dtype=np.complex64)
+    with np.errstate(all="ignore"):
+        out.real, out.imag = c.real.astype(np.float16), c.imag.astype(np.float16)
+    return out
+
+
+def _complex32_alpha_differs(op):
+    """a complex32 result (a float16 tensor with a complex number or a zero-dim complex tensor) where torch's
+    product of alpha, as a complex number, with y gives another value than NumPy's x + alpha*y on some element (a
+    NaN from inf*0, another sign of zero), the values compared through complex64"""
+    def applies(sample, dtype):
+        x, y = _binary_operands(sample)
+        if not R.torch_gives_complex32(x, y):
+            return False
+        alpha = sample.kwargs.get("alpha", 1)
+        xs, ys = _as_complex32(x), _as_complex32(y)
+        with np.errstate(all="ignore"):
+            torch_like = np.asarray(R.add_torch(xs, ys, alpha) if op == "add" else R.sub_torch(xs, ys, alpha))
+            plain = np.asarray(_plain_alpha_product(xs, ys, alpha, op)).astype(np.complex64)
+        same = [(a == b) & (np.signbit(a) == np.signbit(b)) | (np.isnan(a) & np.isnan(b))
+                for a, b in ((torch_like.real, plain.real), (torch_like.imag, plain.imag))]
+        return not bool((same[0] & same[1]).all())
+    return applies
+
+
+def _complex32_model(model):
+    """``model`` of the operands rounded to complex32 (computing in complex64), with both parts of its result rounded
+    to float16: complex32 values, held in complex64 (compare.Carried)."""
+    def carried(x, y, *args, **kwargs):
+        v = np.asarray(model(_as_complex32(x), _as_complex32(y), *args, **kwargs))
+        out = np.empty(v.shape, dtype=np.complex64)
+        with np.errstate(all="ignore"):
+            out.real = v.real.astype(np.float16)
+            out.imag = v.imag.astype(np.float16)
+        return Carried(out, "complex32")
+    carried.__doc__ = f"{model.__name__}, rounded to complex32 (both parts to float16)"
+    return carried
+
+
+def _complex32_alpha(op, model):
+    return Divergence(
+        id=f"{op}-complex32-alpha-product", op=op,
+        condition="a complex32 result (a float16 tensor with a complex number) where alpha * y, with alpha taken as "
+                  "a complex number (also when it is 1), is not NumPy's product on some element: y with an "
+                  "infinite part (inf*0 gives NaN), or a zero part whose sign the product changes",
+        torch_behaviour=f"as {op}-complex-alpha-product, in complex32: torch.{op}(torch.tensor([-0.0], "
+                        "dtype=torch.float16), complex(0.0, -0.0)) is 0j; with a float16 inf and a complex zero-dim "
+                        "tensor the imaginary part is NaN",
+        numpy_behaviour="takes the parts separately: (-0+0j)",
+        reference="https://github.com/pytorch/pytorch/issues/82510", kind="bug",
+        applies=_complex32_alpha_differs(op), torch_ref=_complex32_model(model), native=True,
+        example=lambda dtype: ((np.array([-0.0, 1.0], dtype=np.float16),
+                                complex(0.0, -0.0) if op == "sub" else complex(-0.0, -0.0)), {}),
+        counterexample=lambda dtype: ((np.array([1.0 + 1j, 2.0], dtype=np.complex64), complex(1.0, 2.0)), {}),
+        dtypes=("float16",), root_cause="complex-alpha-product")
 
 
 def _complex_alpha(op, model):
@@ -241,7 +306,8 @@ def _alpha_tol(sample, dtype):
     out = _torch_result_type((x, y))
     if alpha == 1 or out is None or out.kind not in "fcV" or not isinstance(alpha, (int, float, complex)):
         return None
-    name = D.name_of(out)
+    # a float16 tensor with a complex number gives complex32 (torch_result_type names it complex64)
+    name = "complex32" if R.torch_gives_complex32(x, y) else D.name_of(out)
     with np.errstate(all="ignore"):
         mag = abs(complex(alpha)) * np.abs(np.asarray(R._scalar_value(y)).astype(out).astype(np.complex128))
         mag = np.broadcast_to(mag * (2 if out.kind == "c" else 1), _result_shape(sample))
@@ -264,24 +330,26 @@ def _complex_dtype_applies(sample, dtype):
 _VECTOR_RUN = {"float64": 4, "float32": 8, "float16": 16, "bfloat16": 16}
 
 
-def _strided_operand(sample) -> bool:
-    """An operand of more than one element in the ``strided`` layout (a one-element operand is broadcast with a zero
-    stride whatever its layout: the kernel takes it as a scalar)."""
-    return any(lay == "strided" and a.size > 1 for a, lay in zip(sample.arrays, sample.layouts))
+def _strided_operand(sample, dt) -> bool:
+    """An operand of more than one element in the ``strided`` layout that the kernel reads as it is: of the
+    computation dtype ``dt`` (one of another dtype is cast into a contiguous buffer first, and a one-element
+    operand is broadcast with a zero stride whatever its layout: the kernel takes it as a scalar)."""
+    return any(lay == "strided" and a.size > 1 and a.dtype == dt for a, lay in zip(sample.arrays, sample.layouts))
 
 
 @_elementwise
 def _huge_quotient(sample, dtype):
     """Elementwise: floating operands where |x / y| overflows the precision torch computes in (float32 for the
     half types), x and y finite, y non-zero, in a result of at least one vector run whose arrays are contiguous
-    (or made so by the kernel: no ``strided`` layout)."""
+    (or made so by the kernel: no ``strided`` operand of the computation dtype; one of another dtype is cast into
+    a contiguous buffer)."""
     x, y = sample.args[:2]
     dt = _torch_result_type((x, y))
     shape = _result_shape(sample)
     none = np.zeros(shape, dtype=bool)
     if dt is None or _cat(dt) != "float" or D.name_of(dt) not in _VECTOR_RUN:
         return none
-    if _strided_operand(sample) or int(np.prod(shape, dtype=np.int64)) < _VECTOR_RUN[D.name_of(dt)]:
+    if _strided_operand(sample, dt) or int(np.prod(shape, dtype=np.int64)) < _VECTOR_RUN[D.name_of(dt)]:
         return none
     big = T.biggest(T.accumulation(D.name_of(dt)))
     xf, yf = _wide(sample, dtype)
@@ -321,6 +389,208 @@ def _float8_e4m3fn_overflow(sample, dtype):
     with np.errstate(all="ignore"):
         p = np.multiply(x.astype(np.float32), y.astype(np.float32)).astype(np.float64)
     return ~np.isnan(p) & ~(np.abs(p) < 464.0)
+
+
+def _mul_float8_conversion(sample, dtype):
+    """a float8_e4m3fn or float8_e8m0fnu product with an operand of another dtype (a zero-dim tensor, converted to
+    the result dtype) that torch's conversion takes to another value than ml_dtypes' (e4m3fn beyond its range,
+    e8m0fnu zero or negative), or whose products leave float8_e4m3fn's range (torch saturates them)"""
+    x, y = _binary_operands(sample)
+    t = _torch_result_type((x, y))
+    if t is None or D.name_of(t) not in ("float8_e4m3fn", "float8_e8m0fnu"):
+        return False
+    if all(isinstance(v, np.ndarray) and v.dtype == t for v in (x, y)):
+        return False  # two tensors of the format: mul-float8-e4m3fn-saturates, elementwise
+    converted = []
+    for v in (x, y):
+        theirs = R.to_float8_like_torch(R._scalar_value(v), t).astype(np.float64)
+        with np.errstate(all="ignore"):
+            mine = np.asarray(R._scalar_value(v)).astype(t).astype(np.float64)
+        same = (theirs == mine) & (np.signbit(theirs) == np.signbit(mine)) | (np.isnan(theirs) & np.isnan(mine))
+        if not same.all():
+            return True
+        converted.append(theirs)
+    with np.errstate(all="ignore"):
+        p = np.multiply(converted[0].astype(np.float32), converted[1].astype(np.float32)).astype(np.float64)
+    return D.name_of(t) == "float8_e4m3fn" and bool((~np.isnan(p) & ~(np.abs(p) < 464.0)).any())
+
+
+@_elementwise
+def _floor_div_reduced_float(sample, dtype):
+    """Elementwise: a float16 / bfloat16 floor division of two tensors of that dtype, the divisor of more than one
+    element (a one-element divisor is taken as a scalar, in float32), where the quotient computed in the result
+    dtype (R.div_floor_in_result_dtype) differs from the floor of the exact quotient."""
+    x, y = _binary_operands(sample)
+    if sample.kwargs.get("rounding_mode", "floor") != "floor" or not _same_dtype(sample):
+        return False
+    if not all(isinstance(v, np.ndarray) for v in (x, y)) or y.size <= 1 or x.dtype != y.dtype or \
+            D.name_of(x.dtype) not in ("float16", "bfloat16"):
+        return False
+    theirs = R.div_floor_in_result_dtype(x, y).astype(np.float64)
+    with np.errstate(all="ignore"):
+        mine = np.floor_divide(x.astype(np.float64), y.astype(np.float64)).astype(x.dtype).astype(np.float64)
+    return ~((theirs == mine) | (np.isnan(theirs) & np.isnan(mine)))
+
+
+def _floor_div_reduced_float_record(op, kwargs):
+    f16 = np.float16
+    return Divergence(
+        id=f"{op}-floor-reduced-float-in-result-dtype", op=op,
+        condition="elements of a float16 or bfloat16 floor division of two tensors (the divisor of more than one "
+                  "element) where the quotient computed in the result dtype differs from the floor of the exact one",
+        torch_behaviour="the tensor-tensor CPU path computes (x - fmod(x, y)) / y and its fix-ups in float16 / "
+                        "bfloat16, each step rounded, so the floor can be off by one or more units (it depends on "
+                        "the length: a one-element divisor takes the float32 path): torch.div(torch.full((2,), "
+                        "66.625, dtype=torch.float16), torch.full((2,), -0.0811157, dtype=torch.float16), "
+                        "rounding_mode='floor') is [-823, -823], with one element -822",
+        numpy_behaviour="np.floor_divide: -822, the floor of -821.357",
+        reference="https://github.com/pytorch/pytorch/issues/193754 (fix: pytorch/pytorch#193766)", kind="bug",
+        applies=_floor_div_reduced_float, torch_ref=R.div_floor_in_result_dtype, native=True,
+        example=lambda dtype: ((np.full(2, 66.625, dtype=f16), np.full(2, -0.08111572265625, dtype=f16)), kwargs),
+        counterexample=lambda dtype: ((np.full(1, 66.625, dtype=f16), np.full(1, -0.08111572265625, dtype=f16)),
+                                      kwargs),
+        dtypes=("float16",), devices=("cpu",), root_cause="floor-division-reduced-float")
+
+
+def _readable_number(y) -> bool:
+    """A Python int or float that torch reads as a number (an int within int64 or uint64), finite."""
+    if P.is_python_number(y, "int"):
+        return -2 ** 63 <= y < 2 ** 64
+    return P.is_python_number(y, "float") and math.isfinite(y)
+
+
+def _scalar_overflows_result(sample, dtype):
+    """a floating or complex result (not float8, not complex32) and a Python number second operand whose
+    conversion to the result dtype (or alpha times that, rounded again) is not finite where alpha * y is"""
+    x, y = _binary_operands(sample)
+    alpha = sample.kwargs.get("alpha", 1)
+    t = _torch_result_type((x, y))
+    if not isinstance(x, np.ndarray) or t is None or R.torch_gives_complex32(x, y):
+        return False
+    complex_y = P.is_python_number(y, "complex") and cmath.isfinite(y)
+    if t.kind == "c":
+        if not (_readable_number(y) or complex_y) or not cmath.isfinite(complex(y) * complex(alpha)):
+            return False
+    elif (not _readable_number(y) or isinstance(alpha, (complex, np.complexfloating)) or t.kind not in "fV" or
+          D.name_of(t) in D.FLOAT8 or not math.isfinite(float(y) * float(alpha))):
+        return False
+    with np.errstate(all="ignore"):
+        converted = np.asarray(y).astype(t)
+        c = converted
+        if alpha != 1 or isinstance(alpha, float):
+            c = (c * np.asarray(alpha).astype(t)).astype(t)
+        # an infinite conversion times alpha = 0 gives NaN
+        return bool(np.isinf(converted) or not np.isfinite(c))
+
+
+def _scalar_overflow_record(op, sign):
+    f16 = np.float16
+    return Divergence(
+        id=f"{op}-number-beyond-result-range", op=op,
+        condition="a floating or complex result and a Python number operand y that the result dtype cannot hold "
+                  "once converted to it (or alpha * y, rounded again), while alpha * y itself is finite",
+        torch_behaviour="the number is converted to the result dtype first (then multiplied by alpha and rounded "
+                        f"again): it becomes +-inf: torch.{op}(torch.tensor([{-65504.0 * sign}, 1.0], "
+                        f"dtype=torch.float16), 100000) is [{'inf, inf' if sign > 0 else '-inf, -inf'}]",
+        numpy_behaviour=f"the reference takes y as it is: [{-65504.0 * sign + 100000 * sign}, "
+                        f"{'inf' if sign > 0 else '-inf'}]",
+        reference=PROMOTION_DOC, kind="intended", applies=_scalar_overflows_result,
+        torch_ref=R.add_torch if sign > 0 else R.sub_torch, native=True,
+        example=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 100000), {}),
+        counterexample=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 60000), {}),
+        dtypes=("float16",))
+
+
+@_elementwise
+def _alpha_product_overflows(sample, dtype):
+    """Elementwise: a floating result (torch and NumPy agreeing on its dtype) and a tensor y where alpha * y,
+    rounded to the result dtype, is infinite while alpha * y is finite"""
+    x, y = _binary_operands(sample)
+    alpha = sample.kwargs.get("alpha", 1)
+    if not isinstance(y, np.ndarray) or (alpha == 1 and not isinstance(alpha, float)) or \
+            not isinstance(alpha, (int, float)) or not _same_dtype(sample):
+        return False
+    t = _torch_result_type((x, y))
+    if t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
+        return False
+    with np.errstate(all="ignore"):
+        yt = y.astype(t)
+        exact = yt.astype(np.float64) * float(alpha)
+        rounded = (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.float64)
+        found = np.isfinite(exact) & np.isinf(rounded)
+    return np.broadcast_to(found, _result_shape(sample))
+
+
+@_elementwise
+def _alpha_product_underflows(sample, dtype):
+    """Elementwise: a floating result (torch and NumPy agreeing on its dtype) and a tensor y where alpha * y,
+    rounded to the result dtype, is zero while alpha * y is not"""
+    x, y = _binary_operands(sample)
+    alpha = sample.kwargs.get("alpha", 1)
+    if not isinstance(y, np.ndarray) or (alpha == 1 and not isinstance(alpha, float)) or \
+            not isinstance(alpha, (int, float)) or not _same_dtype(sample):
+        return False
+    t = _torch_result_type((x, y))
+    if t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
+        return False
+    with np.errstate(all="ignore"):
+        yt = y.astype(t)
+        exact = yt.astype(np.float64) * float(alpha)
+        rounded = (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.float64)
+        found = (exact != 0) & (rounded == 0)
+    return np.broadcast_to(found, _result_shape(sample))
+
+
+def _alpha_product_underflow_record(op):
+    f16, tiny = np.float16, 2.0 ** -24
+    return Divergence(
+        id=f"{op}-alpha-product-underflow-signed-zero", op=op,
+        condition="elements where alpha * y, rounded to the (floating) result dtype, underflows to zero while "
+                  "alpha * y is not zero (y a tensor)",
+        torch_behaviour="the non-vectorized path rounds alpha * y to the result dtype before adding, so a zero "
+                        f"result takes the sign of x {'-' if op == 'sub' else '+'} (+-0): torch.{op}(torch.tensor("
+                        "[0.0], dtype=torch.float16), torch.tensor([" + ("" if op == "sub" else "-") +
+                        "6e-8], dtype=torch.float16), alpha=0.5) is 0.0 (with 80 elements: -0.0)",
+        numpy_behaviour="x + alpha * y rounded once: -0.0 (the tiny exact result rounds to a negative zero)",
+        reference=f"{DOC.format(op)} (no issue found)", kind="bug", applies=_alpha_product_underflows,
+        relax_signed_zero=True,
+        example=lambda dtype: ((np.array([0.0, 1.0], dtype=f16),
+                                np.array([tiny if op == "sub" else -tiny, 1.0], dtype=f16)), {"alpha": 0.5}),
+        counterexample=lambda dtype: ((np.array([0.0, 1.0], dtype=f16),
+                                       np.array([tiny if op == "sub" else -tiny, 1.0], dtype=f16)), {"alpha": 1}),
+        dtypes=("float16",), devices=("cpu",))
+
+
+def _alpha_product_overflow_record(op):
+    f16 = np.float16
+    return Divergence(
+        id=f"{op}-alpha-product-overflow", op=op,
+        condition="elements where alpha * y, rounded to the (floating) result dtype, overflows while alpha * y is "
+                  "finite (y a tensor)",
+        torch_behaviour="the non-vectorized path (short tensors, the tail of a long one) rounds alpha * y to the "
+                        "result dtype before adding, and the overflowed product gives +-inf or NaN; the vectorized "
+                        f"path keeps it in float32: torch.{op}(torch.tensor([-65504.0], dtype=torch.float16), "
+                        f"torch.tensor([{'-' if op == 'sub' else ''}65504.0], dtype=torch.float16), alpha=2) is inf "
+                        "(with 40 elements: 65504)",
+        numpy_behaviour="x + alpha * y rounded once: 65504",
+        reference=f"{DOC.format(op)} (no issue found)", kind="bug", applies=_alpha_product_overflows,
+        accept_nonfinite=_alpha_product_overflows,
+        example=lambda dtype: ((np.array([-65504.0, 1.0], dtype=f16),
+                                np.array([-65504.0 if op == "sub" else 65504.0, 1.0], dtype=f16)), {"alpha": 2}),
+        counterexample=lambda dtype: ((np.array([-65504.0, 1.0], dtype=f16),
+                                       np.array([-65504.0 if op == "sub" else 65504.0, 1.0], dtype=f16)),
+                                      {"alpha": 1}),
+        dtypes=("float16",), devices=("cpu",))
+
+
+def _mul_scalar_beyond_float32(sample, dtype):
+    """a float16, bfloat16 or float32 result and a finite Python number beyond float32's range"""
+    x, y = _binary_operands(sample)
+    if not isinstance(x, np.ndarray) or not _readable_number(y):
+        return False
+    t = _torch_result_type((x, y))
+    return t is not None and D.name_of(t) in ("float16", "bfloat16", "float32") and \
+        abs(float(y)) > float(np.finfo(np.float32).max)
 
 
 def _zero_part_of_result(fn):
@@ -385,6 +655,14 @@ def _clamp_zero_tie(sample, dtype):
     return found
 
 
+def _pow_negative_scalar_empty(sample, dtype):
+    """an empty integer or bool base with a negative integer number as the exponent"""
+    x, y = sample.args[:2]
+    if not isinstance(x, np.ndarray) or x.size != 0 or isinstance(y, (np.ndarray, bool, np.bool_)):
+        return False
+    return isinstance(y, (int, np.integer)) and y < 0 and _kind((x, y)) in ("i", "u")
+
+
 def _pow_negative_int_exponent(sample, dtype):
     x, y = sample.args[:2]
     if _kind((x, y)) not in ("i", "u"):
@@ -395,6 +673,31 @@ def _pow_negative_int_exponent(sample, dtype):
 
 # ---- pow tolerance: conditioning of exp(y * log(x)) ------------------------------------------------------------
 
+def _pow_rounded_exponent_tol(x, y, out):
+    """A real result with a Python float exponent (a weak scalar): NumPy (NEP 50) and torch both convert it to the
+    result dtype first, fl(y), and compute x ** fl(y); the reference, in float64, takes y as it is. The two exact
+    values differ by |x ** fl(y) - x ** y| = |x ** y| |expm1((fl(y) - y) ln|x|)|, known exactly here: that shift
+    is added to the dtype's default bound (a 1/3 exponent in bfloat16 moves (3e38) ** y by 6 %). Where x ** fl(y)
+    leaves the dtype's range the value may be an infinity (``nonfinite``); where the rounding makes a
+    non-integer exponent an integer one (or the reverse), NaN-ness itself changes (``free``). None when fl(y) is
+    y."""
+    if isinstance(y, (np.ndarray, np.generic)) or P.scalar_kind(y) != "float" or not isinstance(x, np.ndarray):
+        return None
+    name = D.name_of(out)
+    with np.errstate(all="ignore"):
+        rounded = float(np.asarray(y).astype(out).astype(np.float64))
+        if rounded == y or not math.isfinite(y):
+            return None
+        xf = x.astype(out).astype(np.float64)
+        exact, moved = np.power(xf, y), np.power(xf, rounded)
+        shift = np.nan_to_num(np.abs(moved - exact), nan=0.0, posinf=0.0)
+        nonfinite = np.isfinite(exact) & ~(np.abs(moved) < T.biggest(name))
+        free = np.isnan(exact) != np.isnan(moved)
+    base = T.default(name)
+    return T.Tolerance(base.rtol, base.atol + shift * (1 + T.unit(name)), nonfinite=nonfinite, free=free,
+                       why=f"{name} default + the shift of x ** y by the exponent's rounding to {name}")
+
+
 def _pow_tol(sample, dtype):
     """Complex pow is evaluated as exp(w), w = y*log(x): the computed w carries an error dw with
     |dw| <= d = 8 u (1 + |y*log(x)|) (the condition number with respect to the exponent; the reference, in
@@ -403,6 +706,8 @@ def _pow_tol(sample, dtype):
     result dtype overflows, torch may give a non-finite value (``nonfinite``)."""
     x, y = sample.args[:2]
     out = _torch_result_type((x, y))
+    if out is not None and out.kind in "fV":
+        return _pow_rounded_exponent_tol(x, y, out)
     if out is None or out.kind != "c":
         return None
     name = D.name_of(out)
@@ -750,7 +1055,8 @@ def _fmod_like(name, ref, model):
         Divergence(
             id=f"{name}-huge-quotient-nan", op=name,
             condition="elements where |x / y| overflows the precision torch computes in (x huge, y small), in a "
-                      "result long enough for the vectorized kernel and without strided operands",
+                      "result long enough for the vectorized kernel and without strided operands of the computation "
+                      "dtype (a strided operand of another dtype is cast into a contiguous buffer first)",
             torch_behaviour=f"NaN: torch.{name}(torch.full((32,), 1e308, dtype=torch.float64), 0.5) is NaN "
                             "(Sleef's fmod); a short tensor, a strided one or the tail of a long one gives the exact "
                             "remainder",
@@ -779,13 +1085,25 @@ def _div_wide_unsigned_rounding(sample, dtype):
 
 @_elementwise
 def _pow_rsqrt_negative_zero(sample, dtype):
-    """Elementwise: -0.0 bases of a floating result with the Python exponent -0.5"""
+    """Elementwise: -0.0 and -inf bases of a floating result other than float16 (whose kernel computes IEEE pow:
+    inf and 0, as NumPy) with the Python exponent -0.5"""
     x, y = _binary_operands(sample)
     if isinstance(y, np.ndarray) or P.scalar_kind(y) != "float" or y != -0.5 or not _same_dtype(sample) or \
-            _kind((x, y)) not in ("f", "V"):
+            _kind((x, y)) not in ("f", "V") or D.name_of(_torch_result_type((x, y))) == "float16":
         return False
     xf, _ = _wide(sample, dtype)
-    return (xf == 0) & np.signbit(xf)
+    return ((xf == 0) | np.isinf(xf)) & np.signbit(xf)
+
+
+@_elementwise
+def _pow_half_sqrt_negative_zero(sample, dtype):
+    """Elementwise: -0.0 and -inf bases of a float16 result with the Python exponent 0.5"""
+    x, y = _binary_operands(sample)
+    if isinstance(y, np.ndarray) or P.scalar_kind(y) != "float" or y != 0.5 or not _same_dtype(sample) or \
+            D.name_of(_torch_result_type((x, y))) != "float16":
+        return False
+    xf, _ = _wide(sample, dtype)
+    return ((xf == 0) | np.isinf(xf)) & np.signbit(xf)
 
 
 def _pow_float8(sample, dtype):
@@ -890,11 +1208,14 @@ def _where_divergences():
     refused = tuple(d for d in promo if d.id.endswith("-promotion-unsupported"))
     out_of_range = _raises(
         "where-number-out-of-range", "where",
-        "a Python number (or NumPy scalar) operand outside the range of torch's result dtype, not a float8 one (2**40 "
-        "with an int8 tensor, -1e40 where the result is float32)",
-        "raises RuntimeError: 'value cannot be converted to type int8_t without overflow'",
+        "a Python number (or NumPy scalar) operand outside the range of torch's result dtype, an integer or "
+        "float32 one (2**40 with an int8 tensor, -1e40 where the result is float32; float16 and bfloat16 take any "
+        "float, converted: inf), or a Python int that is no int64 or uint64 (below -2**63, from 2**64 on) whatever "
+        "the result dtype",
+        "raises RuntimeError: 'value cannot be converted to type int8_t without overflow'; OverflowError ('int too "
+        "big to convert') for an int beyond int64 and uint64",
         "computes (the number widens the result dtype, or is converted: -inf)", DOC.format("where"), "intended",
-        _where_number_out_of_range, RuntimeError,
+        _where_number_out_of_range, (RuntimeError, OverflowError),
         lambda dtype: ((np.array([True, False]), np.array([1, 2], dtype=np.int8), 2 ** 40), {}), ("int8",),
         lambda dtype: ((np.array([True, False]), np.array([1, 2], dtype=np.int8), 100), {}))
     return (out_of_range,) + refused + (conversion,) + tuple(d for d in promo if d not in refused)
@@ -903,8 +1224,16 @@ def _where_divergences():
 def _where_number_out_of_range(sample, dtype):
     """a Python number or NumPy scalar operand that torch's checked conversion to the result dtype refuses"""
     ops = list(sample.args[1:])
+    if any(P.is_python_number(v, "int") and not -2 ** 63 <= v < 2 ** 64 for v in ops):
+        return True  # torch cannot read the int at all (OverflowError), whatever the result dtype
     t = _torch_result_type(ops)
-    return t is not None and D.name_of(t) not in D.FLOAT8 and any(
+    if t is not None and t.kind == "c":  # each part of the number converted to the part dtype, checked
+        top = float(np.finfo(np.float32 if t == np.complex64 else np.float64).max)
+        return any(P.scalar_kind(v) in ("int", "float", "complex") and not isinstance(v, np.ndarray) and
+                   any(math.isfinite(p) and abs(p) > top for p in (complex(v).real, complex(v).imag))
+                   for v in ops)
+    # float16 / bfloat16 take any float, converted without a check (inf beyond the range, as NumPy converts)
+    return t is not None and D.name_of(t) not in D.FLOAT8 + ("float16", "bfloat16") and any(
         P.scalar_kind(v) in ("int", "float") and not isinstance(v, np.ndarray) and
         not R._number_fits(R._scalar_value(v) if isinstance(v, np.generic) else v, t) for v in ops)
 
@@ -1129,9 +1458,13 @@ ENTRIES = [
         counterexample=lambda dtype: ((np.array([2.0, 1.0], dtype=D.NUMPY["float8_e8m0fnu"]),), {}),
         dtypes=("float8_e8m0fnu",)),)),
     _binary("add", R.add, R.add_torch, no_kernel=(_wide_unsigned("add"),),
-            extra=(_complex_alpha("add", R.add_torch), _float_alpha_with_ints("add"), _gradient_complex32("add")),
+            extra=(_complex_alpha("add", R.add_torch), _float_alpha_with_ints("add"), _gradient_complex32("add"),
+                   _scalar_overflow_record("add", 1), _complex32_alpha("add", R.add_torch),
+                   _alpha_product_overflow_record("add"), _alpha_product_underflow_record("add")),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
     _binary("sub", R.sub, R.sub_torch, no_kernel=(_wide_unsigned("sub"),), extra=(
+        _scalar_overflow_record("sub", -1), _complex32_alpha("sub", R.sub_torch),
+        _alpha_product_overflow_record("sub"), _alpha_product_underflow_record("sub"),
         _raises("sub-bool", "sub", "a bool operand (a tensor or a Python bool)",
                 "raises RuntimeError: 'Subtraction, the `-` operator, with a bool tensor is not supported.'",
                 "subtracts (bool - bool raises too; bool with a number promotes)", DOC.format("sub"), "intended",
@@ -1156,6 +1489,36 @@ ENTRIES = [
     # partial-support fact the generic tests record by themselves
     _binary("mul", np.multiply, R.mul_torch, grad=True, float8=False, tol_fn=_complex_mul_tol, extra=(
         _gradient_complex32("mul"), _mul_gradient_float8(),
+        Divergence(
+            id="mul-number-beyond-float32", op="mul",
+            condition="a float16, bfloat16 or float32 result and a finite Python number beyond float32's range",
+            torch_behaviour="the number is converted to float32, the computation type, and becomes +-inf: "
+                            "torch.mul(torch.tensor([0.0, 1e-3]), -1e40) is [nan, -inf]",
+            numpy_behaviour="the reference takes the number as it is: [-0.0, -1e37]",
+            reference=PROMOTION_DOC, kind="intended", applies=_mul_scalar_beyond_float32,
+            torch_ref=R.mul_scalar_in_float32, native=True,
+            example=lambda dtype: ((np.array([0.0, 1e-3], dtype=np.float32), -1e40), {}),
+            counterexample=lambda dtype: ((np.array([0.0, 1e-3], dtype=np.float32), -1e38), {}),
+            dtypes=("float32",)),
+        Divergence(
+            id="mul-float8-operand-conversion", op="mul",
+            condition="a float8_e4m3fn or float8_e8m0fnu product with a zero-dim operand of another dtype that "
+                      "torch's conversion to the format takes elsewhere than ml_dtypes' (float8_e4m3fn: beyond "
+                      "+-464; float8_e8m0fnu: zero or negative), or whose products leave float8_e4m3fn's range",
+            torch_behaviour="the operand is converted to the result dtype first, as torch converts (float8_e4m3fn "
+                            "saturates to +-448, float8_e8m0fnu takes the magnitude and zero to 2**-127), the "
+                            "product taken in float32 and converted back the same way: torch.mul(torch.tensor(False)"
+                            ", torch.tensor([1.0, 64.0]).to(torch.float8_e8m0fnu)) is [2**-127, 2**-121]; "
+                            "torch.mul(torch.tensor(-1.7e7, dtype=torch.float64), torch.tensor([0.25]).to("
+                            "torch.float8_e4m3fn)) is -112",
+            numpy_behaviour="the exact product rounded to the format by ml_dtypes: NaN (0 has no float8_e8m0fnu "
+                            "value, -4.3e6 is beyond float8_e4m3fn's range)",
+            reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types: conversions)",
+            kind="unspecified", applies=_mul_float8_conversion, torch_ref=R.mul_torch_float8, native=True,
+            example=lambda dtype: ((np.array(False), np.array([1.0, 64.0], dtype=D.NUMPY["float8_e8m0fnu"])), {}),
+            counterexample=lambda dtype: ((np.array(True),
+                                           np.array([1.0, 64.0], dtype=D.NUMPY["float8_e8m0fnu"])), {}),
+            dtypes=("float8_e8m0fnu",)),
         Divergence(
             id="mul-float8-e4m3fn-saturates", op="mul",
             condition="elements of a float8_e4m3fn product beyond the format's range (infinite products included)",
@@ -1201,6 +1564,7 @@ ENTRIES = [
             dtypes=("float16",)),
     )),
     _binary("div", R.div, R.div_torch, extra=(
+        _floor_div_reduced_float_record("div", {"rounding_mode": "floor"}),
         _raises("div-bool-rounding", "div", "bool operands with a rounding_mode",
                 "raises NotImplementedError: no bool kernel for 'trunc' or 'floor'",
                 "promotes bool to int8 and divides", DOC.format("div"), "unspecified",
@@ -1284,7 +1648,8 @@ ENTRIES = [
                                           {"rounding_mode": "floor"})),
     _binary("floor_divide", np.floor_divide, R.floor_divide_torch, partners=D.REAL + D.BOOL, complex_ok=False,
             no_kernel=(_wide_unsigned("floor_divide"),),
-            extra=(_bool_unsupported("floor_divide", other=True), _int_div_by_zero("floor_divide"))),
+            extra=(_bool_unsupported("floor_divide", other=True), _int_div_by_zero("floor_divide"),
+                   _floor_div_reduced_float_record("floor_divide", {}))),
     _fmod_like("remainder", np.remainder, R.remainder_torch),
     _fmod_like("fmod", np.fmod, R.fmod_torch),
     _maximum_like("maximum", R.maximum_torch),
@@ -1299,6 +1664,15 @@ ENTRIES = [
                    lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([2, 3], dtype=np.uint16)), {}),
                    lambda dtype: ((np.array([1, 2], dtype=np.uint16), 1), {}), ("uint16",)),
     ), extra=(
+        _raises("pow-int-negative-scalar-empty", "pow",
+                "an empty integer or bool tensor to a negative integer exponent given as a number (a Python int "
+                "or a NumPy integer scalar)",
+                "raises RuntimeError: 'Integers to negative integer powers are not allowed.' (checked on the "
+                "exponent, before looking at the tensor)",
+                "returns the empty array (it raises ValueError only when there is an element to compute)",
+                DOC.format("pow"), "unspecified", _pow_negative_scalar_empty, RuntimeError,
+                lambda dtype: ((np.zeros((0, 2), dtype=np.int8), -1), {}), ("int8",),
+                lambda dtype: ((np.zeros((0, 2), dtype=np.int8), 2), {})),
         _bool_unsupported("pow", exc=NotImplementedError, other=True),
         _raises("pow-complex32-no-kernel", "pow", "a complex32 result (a float16 tensor with a Python complex "
                                                    "number or a zero-dim complex tensor)",
@@ -1335,15 +1709,29 @@ ENTRIES = [
             dtypes=("complex64", "complex128")),
         Divergence(
             id="pow-negative-zero-rsqrt", op="pow",
-            condition="a -0.0 base with the Python exponent -0.5 (a floating result)",
-            torch_behaviour="-inf: torch computes x ** -0.5 as 1 / sqrt(x), and sqrt(-0.0) is -0.0: "
-                            "torch.pow(torch.tensor([-0.0]), -0.5) is -inf (an exponent tensor of -0.5 gives inf)",
-            numpy_behaviour="inf (IEEE 754 pow(-0, y) for y < 0 not an odd integer)",
+            condition="a -0.0 or -inf base with the Python exponent -0.5 (a floating result other than float16, "
+                      "whose kernel gives IEEE pow's inf and 0)",
+            torch_behaviour="-inf and NaN: torch computes x ** -0.5 as 1 / sqrt(x), and sqrt(-0.0) is -0.0, sqrt(-inf) "
+                            "NaN: torch.pow(torch.tensor([-0.0, -inf]), -0.5) is [-inf, nan] (an exponent tensor of "
+                            "-0.5 gives [inf, 0])",
+            numpy_behaviour="inf and 0 (IEEE 754 pow(-0, y) and pow(-inf, y) for y < 0 not an odd integer)",
             reference=f"{DOC.format('pow')} (no issue found)", kind="bug", applies=_pow_rsqrt_negative_zero,
             torch_ref=R.rsqrt_power, native=True,
             example=lambda dtype: ((np.array([-0.0, 4.0], dtype=np.float32), -0.5), {}),
             counterexample=lambda dtype: ((np.array([0.0, 4.0], dtype=np.float32), -0.5), {}),
             dtypes=("float32",)),
+        Divergence(
+            id="pow-float16-sqrt-negative-zero", op="pow",
+            condition="elements of a float16 result with a -0.0 or -inf base and the Python exponent 0.5",
+            torch_behaviour="+0.0 and +inf, as IEEE 754 pow(-0, 0.5) and pow(-inf, 0.5) (the float16 kernel does not "
+                            "take x ** 0.5 as sqrt(x); float32, float64 and bfloat16 do and give -0.0 and NaN): "
+                            "torch.pow(torch.tensor([-0.0, -inf], dtype=torch.float16), 0.5) is [0.0, inf]",
+            numpy_behaviour="-0.0 and NaN: NumPy computes x ** 0.5 as sqrt(x)",
+            reference=f"{DOC.format('pow')} (no issue found)", kind="unspecified",
+            applies=_pow_half_sqrt_negative_zero, torch_ref=R.pow_ieee_half, native=True,
+            example=lambda dtype: ((np.array([-0.0, -np.inf, 4.0], dtype=np.float16), 0.5), {}),
+            counterexample=lambda dtype: ((np.array([-0.0, -np.inf, 4.0], dtype=np.float32), 0.5), {}),
+            dtypes=("float16",)),
         Divergence(
             id="pow-int-negative-exponent-tensor", op="pow",
             condition="integer tensors to a tensor of negative integer powers",

@@ -198,11 +198,21 @@ def cumsum_tol(sample, dtype):
 
 
 def _log2_partial_products(x, axis, keep, cumulative):
-    """Sums of the positive and of the negative log2 magnitudes of the finite nonzero factors along ``axis``."""
-    a = np.abs(_wide(x))
-    ok = np.isfinite(a) & (a > 0)
-    with np.errstate(divide="ignore"):
-        lg = np.where(ok, np.log2(np.where(ok, a, 1.0)), 0.0)
+    """Sums of the positive and of the negative log2 magnitudes of the finite nonzero factors along ``axis`` (a
+    complex modulus from its larger part, so that a finite factor such as 1.8e308 + 1.8e308j, whose modulus
+    overflows float64, counts with its log2 magnitude)."""
+    w = _wide(x)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if np.iscomplexobj(w):
+            re, im = np.abs(w.real), np.abs(w.imag)
+            big, low = np.maximum(re, im), np.minimum(re, im)
+            ok = np.isfinite(re) & np.isfinite(im) & (big > 0)
+            ratio = np.where(ok, low / np.where(ok, big, 1.0), 0.0)
+            lg = np.where(ok, np.log2(np.where(ok, big, 1.0)) + 0.5 * np.log2(1.0 + ratio * ratio), 0.0)
+        else:
+            a = np.abs(w)
+            ok = np.isfinite(a) & (a > 0)
+            lg = np.where(ok, np.log2(np.where(ok, a, 1.0)), 0.0)
     big, small = np.maximum(lg, 0.0), np.minimum(lg, 0.0)
     if cumulative:
         return np.cumsum(big, axis=axis), np.cumsum(small, axis=axis)
@@ -240,6 +250,19 @@ def prod_tol(cumulative: bool = False, in_half: bool = False):
             found = T.sequential_product(name, hi, lo, n, has_zero, why="product accumulated in " + name)
         else:
             found = T.product(name, hi, lo, n, has_zero)
+        # a partial product of the finite factors may round to zero in the working precision (2**lo bounds it
+        # from below, in any order): an infinite factor then gives inf * 0 = NaN in place of the exact
+        # infinity, as NumPy's own product in that precision does
+        working = name if in_half else T.accumulation(name)
+        floor = math.log2(max(T.eta(working), T.eta(name))) + 1
+        has_inf = _along(np.isinf(_wide(x)).astype(np.int64), axis, keep, cumulative) > 0
+        may_vanish = np.asarray(lo) < floor
+        found = found.accepting_nonfinite(has_inf & may_vanish)
+        if not D.is_complex(name):
+            # an exact product past the result dtype's range is not representable; when a partial product may
+            # also round to zero first, the computed value is anything from 0 to an infinity
+            past = (np.asarray(hi) + np.asarray(lo) > math.log2(T.biggest(name))) & may_vanish & ~has_zero
+            found = dataclasses.replace(found, free=past if found.free is None else (found.free | past))
         if D.is_complex(name):
             # with an infinite factor the complex product depends on the order of the factors (inf * 0 parts)
             free = _along((~np.isfinite(_wide(x))).astype(np.int64), axis, keep, cumulative) > 0
@@ -303,6 +326,121 @@ def logsumexp_tol(sample, dtype):
             kappa = np.sum(np.abs(terms), axis=axis, keepdims=keep) / np.abs(np.sum(terms, axis=axis, keepdims=keep))
         return T.complex_log_sum_exp(name, n, np.where(np.isnan(kappa), 1.0, kappa))
     return T.log_sum_exp(name, n, extra_atol=extra)
+
+
+def _complex_nonfinite_terms(s, d):
+    """Complex logsumexp: the result elements where torch's handling of non-finite terms differs from NumPy's
+    (elementwise): a NaN real part in a row while NumPy's sum of the exponentials has an infinite part
+    (clog(NaN + inf j) is inf + NaN j), or a term with a non-finite imaginary part whose shifted real part
+    overflows in the input's precision but not in float64."""
+    x = s.arrays[0]
+    if not D.is_complex(_name(s)) or x.size == 0 or not _has_dim(s) or _dim(s) == ():
+        return False
+    try:
+        axis = _axis(x, _dim(s))
+    except ValueError:
+        return False
+    keep = s.kwargs.get("keepdim", False)
+    w = x.astype(np.complex128)
+    with np.errstate(all="ignore"):
+        nan_real = np.any(np.isnan(w.real), axis=axis, keepdims=keep)
+        found = nan_real & np.isinf(R.logsumexp_ref(w, axis, keep).real)
+        m = np.max(x.real, axis=axis, keepdims=True)
+        shift = np.where(np.isfinite(m), m, np.zeros_like(m))
+        overflows = (np.isfinite(x.real) & ~np.isfinite(x.imag) & np.isinf(x.real - shift)
+                     & np.isfinite(w.real - shift.astype(np.float64)))
+    return np.asarray(found | np.any(overflows, axis=axis, keepdims=keep))
+
+
+def _complex_parts_underflowed(s, d):
+    """Complex logsumexp: the result elements with a part that is nonzero in float64 but rounds to zero in
+    the result dtype (its sign is that of an underflow). Elementwise."""
+    x = s.arrays[0]
+    if not D.is_complex(_name(s)) or x.size == 0 or not _has_dim(s) or _dim(s) == ():
+        return False
+    try:
+        axis = _axis(x, _dim(s))
+    except ValueError:
+        return False
+    with np.errstate(all="ignore"):
+        exact = R.logsumexp_ref(x.astype(np.complex128), axis, s.kwargs.get("keepdim", False))
+        out = exact.astype(x.dtype)
+    return np.asarray(((out.real == 0) & (exact.real != 0)) | ((out.imag == 0) & (exact.imag != 0)))
+
+
+def _inf_norm_unmatched(s, d):
+    """vector_norm of order +-inf of a complex input with a wider dtype=, off torch's flattened path (a 0-d input,
+    a dim, or keepdim): the input elements of the slices where no modulus in the input's own precision equals
+    the norm computed in the wider one (torch's backward selects the elements by that equality). A mask over the
+    input's elements."""
+    x, ord_ = s.arrays[0], s.kwargs.get("ord", 2)
+    wide = s.kwargs.get("dtype")
+    if ord_ not in (INF, -INF) or wide is None or not D.is_complex(_name(s)) or x.size == 0:
+        return False
+    wide = str(wide).rpartition(".")[2]
+    if T.unit(wide) >= T.unit(_name(s)):
+        return False
+    dim = s.kwargs.get("dim")
+    if x.ndim >= 1 and dim in (None, ()) and not s.kwargs.get("keepdim", False):
+        return False  # the flattened vector is converted to dtype first: its backward matches
+    try:
+        axis = _axis(x, dim)
+    except ValueError:
+        return False
+    with np.errstate(all="ignore"):
+        own = np.abs(x).astype(np.float64)
+        exact = np.abs(x.astype(D.NUMPY[wide]))
+        norm = (np.max if ord_ == INF else np.min)(exact, axis=axis, keepdims=True)
+        hit = np.any((own == norm) | np.isnan(own), axis=axis, keepdims=True)
+    return np.broadcast_to(~hit, x.shape).copy()
+
+
+VECTOR_NORM_INF_GRADIENT = Divergence(
+    id="vector_norm-inf-dtype-gradient-nan", op="vector_norm", about="gradient",
+    condition="ord=inf or -inf, a complex64 input with dtype=torch.complex128, a 0-d input or a dim or keepdim=True "
+              "(the input elements of the slices where no modulus in complex64 equals the norm in complex128)",
+    torch_behaviour="the gradient is NaN over the whole slice: backward selects the elements with |x| == norm, "
+                    "|x| in the input's precision, the norm in dtype's; none matches, and the cotangent is divided "
+                    "by a count of 0 (x = torch.tensor(0.1 + 0.2j, requires_grad=True); torch.linalg.vector_norm(x, "
+                    "ord=float('inf'), dtype=torch.complex128).backward() gives x.grad nan+nanj; without dtype=, "
+                    "or a 1-D input with dim=None, it is 0.4472+0.8944j)",
+    numpy_behaviour="the derivative of max |x| is x / |x| at the largest element (0.4472+0.8944j)",
+    reference="https://github.com/pytorch/pytorch/pull/51099 (review: the inf-norm backward selects by self.abs() "
+              "== norm, which can match no element); no issue found for dtype=", kind="bug",
+    applies=_inf_norm_unmatched)
+
+
+def _half_local_derivative_overflows(s, d):
+    """vector_norm of an order p < 1 (not 0) of a float16 or bfloat16 input (with or without dtype=): the input
+    elements where |x|^(p-1) times a cotangent of magnitude up to 8 (a standard normal one leaves that range
+    with probability 1e-15) passes the input dtype's largest value. A mask over the input's elements."""
+    x, ord_ = s.arrays[0], s.kwargs.get("ord", 2)
+    name = _name(s)
+    if name not in ("float16", "bfloat16") or x.size == 0:
+        return False
+    if not (math.isfinite(ord_) and ord_ < 1 and ord_ != 0):
+        return False
+    with np.errstate(all="ignore"):
+        a = np.abs(x.astype(np.float64))
+        local = np.where(a > 0, a ** (ord_ - 1), 0.0)
+    return np.asarray(8 * local > T.biggest(name))
+
+
+VECTOR_NORM_HALF_GRADIENT = Divergence(
+    id="vector_norm-half-gradient-overflow", op="vector_norm", about="gradient",
+    condition="an order p < 1 (p != 0) on a float16 or bfloat16 input (dtype= or not), the elements where "
+              "|x|^(p-1) times the cotangent passes the dtype's range (|x| below about 0.011 for p = -1 in float16 "
+              "with a cotangent of 4)",
+    torch_behaviour="the gradient is inf there: backward evaluates sgn(x) * |x|^(p-1) * grad * norm^(1-p) in the "
+                    "half type itself, left to right, and |x|^(p-1) * grad overflows before norm^(1-p) scales it "
+                    "back (x = torch.tensor([0.0045, 1., 2.], dtype=torch.float16, requires_grad=True); "
+                    "torch.linalg.vector_norm(x, ord=-1).backward(torch.tensor(4., dtype=torch.float16)) gives "
+                    "x.grad[0] = inf; float32 gives 3.9465; with dtype=torch.float64 the gradient still overflows "
+                    "in the input's dtype)",
+    numpy_behaviour="the derivative |x|^(p-1) sgn(x) ||x||^(1-p) is finite (0.98664 there: 3.9465 for a "
+                    "cotangent of 4)",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.vector_norm.html (no issue found)",
+    kind="bug", applies=_half_local_derivative_overflows)
 
 
 def norm_tol(ord_name: str):
@@ -857,6 +995,37 @@ ENTRIES = [
                     example=lambda d: ((_arr([1, 2, 3], d),), {"dim": 0}),
                     counterexample=lambda d: ((_arr([1, 2, 3], "float64"),), {"dim": 0}),
                     dtypes=("int64",)),
+                Divergence(
+                    id="logsumexp-complex-nonfinite-terms", op="logsumexp",
+                    condition="a complex row with a NaN real part where NumPy's sum of the exponentials has an "
+                              "infinite part, or with a term of non-finite imaginary part whose real part minus "
+                              "the row's largest one overflows the input's precision (those result elements)",
+                    torch_behaviour="the shift (the largest real part) is replaced by 0 only when it is "
+                                    "infinite, so a NaN shift makes every term NaN (NaN+NaNj); it is subtracted in "
+                                    "the input's precision, where -3.4e38 - 3.4e38 is -inf in complex64 and "
+                                    "exp(-inf + NaN j) is 0, so such a term drops out",
+                    numpy_behaviour="scipy.special.logsumexp's algorithm, exact (float64): every non-finite shift "
+                                    "is replaced by 0, so the sum is NaN + inf j and clog gives inf + NaN j; "
+                                    "exp(-6.8e38 + NaN j) is NaN + NaN j (C99 Annex G cexp), so the row is NaN",
+                    reference="https://docs.pytorch.org/docs/stable/generated/torch.logsumexp.html (no word on "
+                              "NaN or complex infinities)", kind="unspecified",
+                    applies=_complex_nonfinite_terms, torch_ref=R.logsumexp_complex_torch, native=True,
+                    example=lambda d: ((_arr([complex("nan+0j"), complex("inf+1j")], d),), {"dim": 0}),
+                    counterexample=lambda d: ((_arr([complex("nan+0j"), complex("1+1j")], d),), {"dim": 0}),
+                    dtypes=("complex64", "complex128")),
+                Divergence(
+                    id="logsumexp-complex-underflow-sign", op="logsumexp",
+                    condition="a complex result part that is nonzero but rounds to zero in the result dtype "
+                              "(those elements)",
+                    torch_behaviour="computes the terms in the input's precision: a term's tiny part underflows "
+                                    "to -0.0 there, and the sum of zeros that starts from +0.0 gives +0.0 "
+                                    "(logsumexp([1.34701+0j, 0.5-1.4e-45j]) has imaginary part +0.0 in complex64)",
+                    numpy_behaviour="the exact value (-4.2e-46 j) rounded once: -0.0",
+                    reference="https://docs.pytorch.org/docs/stable/generated/torch.logsumexp.html",
+                    kind="unspecified", applies=_complex_parts_underflowed, relax_signed_zero=True,
+                    example=lambda d: ((_arr([1.34701 + 0j, 0.5 - 1.4012985e-45j], d),), {"dim": 0}),
+                    counterexample=lambda d: ((_arr([1.34701 + 0j, 0.5 - 1e-30j], d),), {"dim": 0}),
+                    dtypes=("complex64",)),
             )),
     # signed_zero=False: when -0.0 and 0.0 are both middle values they compare equal, and which one is "the"
     # median is defined by neither library
@@ -946,6 +1115,8 @@ ENTRIES = [
                                      ".html", "int32"),
                 _empty_tuple("vector_norm", R.vector_norm_torch),
                 _zero_d("vector_norm", R.vector_norm_torch),
+                VECTOR_NORM_INF_GRADIENT,
+                VECTOR_NORM_HALF_GRADIENT,
             )),
     OpEntry("norm", F, "torch.norm", R.norm_ref, S.norm_inputs, tol_fn=norm_tol("p"), grad=True, divergences=(
         Divergence(

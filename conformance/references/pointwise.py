@@ -254,6 +254,10 @@ def add(x, y, alpha=1):
     dt = _result_dtype(x, y)
     if dt == np.bool_:
         return np.logical_or(x, np.logical_and(y, bool(alpha)))
+    if dt.kind == "f":  # alpha * y in a wider exponent range: only the sum is rounded (no overflowed product)
+        wide = np.longdouble
+        with np.errstate(all="ignore"):
+            return np.add(np.asarray(x).astype(wide), np.asarray(y).astype(wide) * wide(alpha)).astype(dt)
     a = np.asarray(alpha).astype(dt)
     return np.add(x, np.multiply(np.asarray(y).astype(dt), a)).astype(dt)
 
@@ -263,6 +267,10 @@ def sub(x, y, alpha=1):
     if alpha is None or (alpha == 1 and not isinstance(alpha, float)):
         return np.subtract(x, y)
     dt = _result_dtype(x, y)
+    if dt.kind == "f":  # as in add: only the difference is rounded
+        wide = np.longdouble
+        with np.errstate(all="ignore"):
+            return np.subtract(np.asarray(x).astype(wide), np.asarray(y).astype(wide) * wide(alpha)).astype(dt)
     a = np.asarray(alpha).astype(dt)
     return np.subtract(x, np.multiply(np.asarray(y).astype(dt), a)).astype(dt)
 
@@ -356,24 +364,58 @@ def mul_torch(x, y):
     return complex_mul(x, y) if dt.kind == "c" else np.multiply(x, y)
 
 
+def mul_scalar_in_float32(x, y):
+    """torch.mul of a float16 / bfloat16 / float32 tensor and a Python number: the number converted to float32
+    (the computation type), the product taken in float32 and rounded to the tensor's dtype."""
+    x = np.asarray(x)
+    with np.errstate(all="ignore"):
+        return np.multiply(x.astype(np.float32), np.asarray(float(y)).astype(np.float32)).astype(x.dtype)
+
+
 def div_torch(x, y, rounding_mode=None):
     """torch.div: true division of integers happens in the default dtype, float32. As for mul, a one-element
-    divisor of a float16 or bfloat16 true or 'trunc' division is used as a scalar: converted to float32 directly
-    (not rounded to the result dtype first), the quotient taken (and truncated) in float32."""
+    divisor of a float16 or bfloat16 division (any rounding mode) is used as a scalar: converted to float32
+    directly (not rounded to the result dtype first), the quotient taken (truncated, floored) in float32."""
     dt = torch_result_type(x, y)
     if rounding_mode is None:
         dt = _to_float32_if_integral(dt)
-    if rounding_mode in (None, "trunc") and (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+    if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
         with np.errstate(all="ignore"):
             x = np.asarray(x).astype(dt)
-            quo = np.divide(x.astype(np.float32), np.asarray(y).astype(np.float32))
+            xf, yf = x.astype(np.float32), np.asarray(_scalar_value(y)).astype(np.float32)
+            if rounding_mode == "floor":
+                return np.floor_divide(xf, yf).astype(dt)
+            quo = np.divide(xf, yf)
             return (quo if rounding_mode is None else np.trunc(quo)).astype(dt)
     x, y = _cast_all(dt, (x, y))
     return div(x, y, rounding_mode)
 
 
+def div_floor_in_result_dtype(x, y, rounding_mode="floor"):
+    """Floor division of float16 / bfloat16 tensors as torch's tensor-tensor CPU path computes it (a recorded bug,
+    pytorch/pytorch#193754): Python's algorithm, (x - fmod(x, y)) / y with its fix-ups (x / y for a zero divisor),
+    every step rounded to the result dtype instead of taken in float32."""
+    dt = torch_result_type(x, y)
+    x, y = _cast_all(dt, (x, y))
+    one, half = np.asarray(1).astype(dt), np.asarray(0.5).astype(dt)
+    with np.errstate(all="ignore"):
+        mod = np.fmod(x, y).astype(dt)
+        div = np.asarray((x - mod).astype(dt) / y).astype(dt)
+        div = np.where((mod != 0) & ((y < 0) != (mod < 0)), (div - one).astype(dt), div).astype(dt)
+        floor = np.floor(div).astype(dt)
+        floor = np.where((div - floor).astype(dt) > half, (floor + one).astype(dt), floor).astype(dt)
+        zero = np.copysign(np.zeros((), dtype=np.float64), np.asarray(x / y).astype(np.float64)).astype(dt)
+        found = np.where(div != 0, floor, zero).astype(dt)
+        return np.where(y == 0, np.asarray(x / y).astype(dt), found).astype(dt)  # a zero divisor: IEEE x / y
+
+
 def floor_divide_torch(x, y):
-    x, y = _cast_all(torch_result_type(x, y), (x, y))
+    """torch.floor_divide: div_torch with rounding_mode='floor' (a one-element divisor of a float16 or bfloat16
+    result taken as a float32 scalar)."""
+    dt = torch_result_type(x, y)
+    if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+        return div_torch(x, y, "floor")
+    x, y = _cast_all(dt, (x, y))
     return np.floor_divide(x, y)
 
 
@@ -502,11 +544,29 @@ def to_float8_like_torch(values, dt):
         return v.astype(dt)
 
 
+def mul_torch_float8(x, y):
+    """torch.mul with a float8_e4m3fn or float8_e8m0fnu result: every operand converted to it as torch converts
+    (to_float8_like_torch), the product taken in float32 and converted back the same way."""
+    dt = torch_result_type(x, y)
+    x, y = (to_float8_like_torch(_scalar_value(v), dt) for v in (x, y))
+    with np.errstate(all="ignore"):
+        return to_float8_like_torch(np.multiply(x.astype(np.float32), y.astype(np.float32)), dt)
+
+
 def where_torch_float8(condition, x, y):
     """torch.where with a float8 result: every operand converted to it as torch converts."""
     dt = torch_result_type(x, y)
     x, y = (to_float8_like_torch(_scalar_value(v), dt) for v in (x, y))
     return np.where(condition, x, y)
+
+
+def pow_ieee_half(x, y):
+    """x ** 0.5 as IEEE 754 pow, in x's dtype: +0 for -0.0 and +inf for -inf (not sqrt's -0.0 and NaN)."""
+    x = np.asarray(x)
+    with np.errstate(all="ignore"):
+        xf = x.astype(np.float64)
+        special = ((xf == 0) | np.isinf(xf)) & np.signbit(xf)
+        return np.where(special, np.abs(xf), np.power(xf, y)).astype(x.dtype)
 
 
 def rsqrt_power(x, y):

@@ -350,12 +350,14 @@ def fits(value, dtype: str, numel: int = 2, device: str = "cpu") -> bool:
     to type ... without overflow', a value out of the dtype's range: NaN or an infinity for an integer dtype, a
     finite float beyond a float dtype's largest value, a complex number with an imaginary part for a real dtype;
     negative ints into an unsigned dtype down to -max wrap around). bool takes any value; on CPU, a one-element
-    float16 or bfloat16 tensor is filled without the range check (a value beyond the range becomes inf, as in
-    NumPy): a CPU kernel's shortcut, so other devices are held to the check."""
+    float16, bfloat16 or float8 tensor is filled without the range check (a value beyond the range becomes what
+    the conversion gives: inf, or 448 for float8_e4m3fn): a CPU kernel's shortcut, so other devices are held to
+    the check. An infinity is out of the range of a float8 format without infinities (float8_e4m3fn,
+    float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)."""
     if dtype == "bool":
         return True
-    if dtype in ("float16", "bfloat16") and numel == 1 and not (isinstance(value, complex) and value.imag) and \
-            devices.concrete(device).type == "cpu":
+    if dtype in ("float16", "bfloat16") + dtypes.FLOAT8 and numel == 1 and \
+            not (isinstance(value, complex) and value.imag) and devices.concrete(device).type == "cpu":
         return True
     if isinstance(value, complex):
         if dtype in dtypes.COMPLEX:
@@ -369,9 +371,19 @@ def fits(value, dtype: str, numel: int = 2, device: str = "cpu") -> bool:
         info = np.iinfo(dtypes.NUMPY[dtype])
         lo = -int(info.max) if info.min == 0 else int(info.min)
         return lo <= value <= int(info.max)
-    if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, float) and math.isnan(value):
         return True
+    if isinstance(value, float) and math.isinf(value):
+        return _has_infinity(dtype)
     return abs(value) <= _float_max(dtype)
+
+
+def _has_infinity(dtype: str) -> bool:
+    """Whether the floating or complex dtype has infinities (the float8 formats but float8_e5m2 have none: their
+    conversion of an infinity gives NaN in ml_dtypes)."""
+    with np.errstate(all="ignore"):
+        wide = np.array(np.inf).astype(dtypes.NUMPY[dtype]).astype(np.complex128)
+    return bool(np.isinf(wide.real))
 
 
 def _float_max(dtype: str) -> float:
@@ -636,10 +648,15 @@ def test_full_fill_value_out_of_range(device):
         warnings.simplefilter("ignore")
         assert np.isinf(np.full((2,), 70000.0, dtype=np.float16)).all()
         assert np.full((2,), 2.5 - 1j, dtype=np.float32).tolist() == [2.5, 2.5]
+        assert np.isnan(np.full((2,), np.inf, dtype=dtypes.NUMPY["float8_e4m3fn"]).astype(np.float64)).all()
     for value, dt in ((70000.0, torch.float16), (float("nan"), torch.int32), (300, torch.uint8),
-                      (2.5 - 1j, torch.float32)):
-        with pytest.raises(RuntimeError, match="without overflow"):
-            torch.full((2,), value, dtype=dt, device=device)
+                      (2.5 - 1j, torch.float32), (float("inf"), torch.float8_e4m3fn)):
+        for shape in ((2,), (0,)):
+            with pytest.raises(RuntimeError, match="without overflow"):
+                torch.full(shape, value, dtype=dt, device=device)
+    # just outside: a format with infinities takes one, and NaN fits every floating format
+    assert torch.full((2,), float("inf"), dtype=torch.float8_e5m2, device=device).float().isinf().all()
+    assert torch.full((2,), float("nan"), dtype=torch.float8_e4m3fn, device=device).float().isnan().all()
 
 
 @pytest.mark.op("tensor")

@@ -951,3 +951,123 @@ def test_silu_complex_has_no_gradient(device, dtype):
     x = torch.tensor([0.5, -1.0], device=device, requires_grad=True)
     (g,) = torch.autograd.grad(torch.nn.functional.silu(x).sum(), x)
     assert torch.isfinite(g).all()
+
+
+@pytest.mark.parametrize("name", [pytest.param(o, marks=[pytest.mark.op(o),
+                                                         pytest.mark.divergence(f"grad-{o}-square-overflows")])
+                                  for o in ("asinh", "acosh")])
+@pytest.mark.dtypes("float16", "bfloat16", "float32")
+def test_inverse_hyperbolic_gradient_where_the_square_overflows(name, device, dtype):
+    """asinh / acosh: the gradient is 0 where x**2 overflows the dtype (the backward formula squares x), although
+    the derivative 1 / sqrt(x**2 +- 1) is about 1 / |x|; just below, where the square is finite, it is right."""
+    big = float(dtypes.finfo(dtype).max)
+    below = float(np.asarray(np.sqrt(big) * (1 - 2.0 ** -7)).astype(dtypes.NUMPY[dtype]).astype(np.float64))
+    above = float(np.asarray(np.sqrt(big) * (1 + 2.0 ** -6)).astype(dtypes.NUMPY[dtype]).astype(np.float64))
+    xn = np.array([below, above])
+    sample_div = [d for d in known.DIVERGENCES if d.id == f"grad-{name}-square-overflows"][0]
+    mask = sample_div.applies(_Arrays([xn.astype(dtypes.NUMPY[dtype])]), dtype)
+    assert mask.tolist() == [False, True], f"the record's condition on {xn}: {mask}"
+    x = dtypes.to_torch(xn.astype(dtypes.NUMPY[dtype]), device).requires_grad_(True)
+    (g,) = torch.autograd.grad(getattr(torch, name)(x), x, torch.ones_like(x))
+    got = dtypes.to_numpy(g).astype(np.float64)
+    ref = {"asinh": np.arcsinh, "acosh": np.arccosh}[name]
+    numpy_grad = _fd(ref, xn, np.ones(2) * xn) / xn  # relative step: the derivative along x, divided by x
+    exact = 1 / np.sqrt(xn ** 2 + (1.0 if name == "asinh" else -1.0))  # about 1 / |x|, far from 0
+    assert np.allclose(numpy_grad, exact, rtol=1e-6), (numpy_grad, exact)
+    assert got[1] == 0.0, f"torch.{name}'s gradient at {above} ({dtype}) is now {got[1]}: update the catalogue"
+    assert abs(got[0] - numpy_grad[0]) <= 4 * float(dtypes.finfo(dtype).eps) * numpy_grad[0], \
+        f"torch.{name}'s gradient just below the overflow, at {below}: {got[0]}, NumPy {numpy_grad[0]}"
+
+
+@pytest.mark.op("sigmoid")
+@pytest.mark.divergence("grad-sigmoid-complex-exp-overflows")
+@pytest.mark.dtypes("complex64", "complex128")
+def test_sigmoid_complex_gradient_where_exp_overflows(device, dtype):
+    """Complex sigmoid: NaN gradient where both parts of exp(-z) overflow (the forward is NaN there and the
+    backward starts from it); just outside the record's condition (exp(-z) finite) torch's gradient is finite and
+    agrees with the derivative s (1 - s) of NumPy's sigmoid."""
+    edge = float(np.log(dtypes.finfo(dtype).max))
+    zn = np.array([complex(-edge - 4.0, 7.64), complex(-edge - 0.06, 1.0)])
+    record = [d for d in known.DIVERGENCES if d.id == "grad-sigmoid-complex-exp-overflows"][0]
+    mask = record.applies(_Arrays([zn.astype(dtypes.NUMPY[dtype])]), dtype)
+    assert mask.tolist() == [True, False], f"the record's condition on {zn}: {mask}"
+    z = dtypes.to_torch(zn.astype(dtypes.NUMPY[dtype]), device).requires_grad_(True)
+    (g,) = torch.autograd.grad(torch.sigmoid(z), z, torch.ones_like(z))
+    got = dtypes.to_numpy(g).astype(np.complex128)
+    assert np.isnan(got[0]), f"complex sigmoid's gradient at {zn[0]} is now {got[0]}: update the catalogue"
+    with np.errstate(all="ignore"):
+        s = 1 / (1 + np.exp(-zn.astype(np.complex128)))
+    want = np.conj(s * (1 - s))  # torch's convention: conj(f'(z)) times the cotangent 1
+    assert np.isfinite(got[1]) and abs(got[1] - want[1]) <= float(dtypes.finfo(dtype).tiny) + \
+        8 * float(dtypes.finfo(dtype).eps) * abs(want[1]), (got[1], want[1])
+
+
+@pytest.mark.op("pow")
+@pytest.mark.dtypes("complex64")
+def test_pow_complex_gradient_conditioning(device, dtype):
+    """Complex pow's gradient is computed from exp(w), w = y log x, in the working precision: its error grows
+    with |w| (about 200 u at |w| = 190), which the gradient check's bound takes from catalogue/gradients.py
+    CONDITIONING. That bound covers torch there, and is needed (the error is above a few roundings)."""
+    from conformance.catalogue.gradients import CONDITIONING
+
+    xn = np.array([-0.5356694 - 0.12853466j], dtype=np.complex64)
+    yn = np.array([-65.38286 - 0.4454133j], dtype=np.complex64)
+    x, y = (dtypes.to_torch(a, device).requires_grad_(True) for a in (xn, yn))
+    gx, gy = (dtypes.to_numpy(a).astype(np.complex128) for a in
+              torch.autograd.grad(torch.pow(x, y), (x, y), torch.ones(1, dtype=torch.complex64, device=device)))
+    xw, yw = xn.astype(np.clongdouble), yn.astype(np.clongdouble)
+    want_x = np.conj(yw * np.power(xw, yw - 1)).astype(np.complex128)
+    want_y = np.conj(np.power(xw, yw) * np.log(xw)).astype(np.complex128)
+    rho = CONDITIONING["pow"](_Arrays([xn, yn], args=(xn, yn)), dtype)
+    err_x, err_y = abs(gx[0] - want_x[0]) / abs(want_x[0]), abs(gy[0] - want_y[0]) / abs(want_y[0])
+    u = T.unit(dtype)
+    assert err_x <= rho[0][0] and err_y <= rho[1][0], (err_x, err_y, rho)
+    assert max(err_x, err_y) > T.BACKWARD_DEPTH * u, "complex pow's gradient is now accurate to a few roundings"
+
+
+@dataclasses.dataclass
+class _Arrays:
+    """The parts of a sample a record's condition reads: its arrays, and its positional arguments."""
+    arrays: list
+    args: tuple = ()
+    kwargs: dict = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        self.args = self.args or tuple(self.arrays)
+
+
+@pytest.mark.op("vector_norm")
+@pytest.mark.divergence("vector_norm-inf-dtype-gradient-nan")
+@pytest.mark.dtypes("complex64")
+def test_vector_norm_inf_gradient_with_a_wider_dtype_is_nan(device, dtype):
+    """ord=inf with dtype=complex128 on a complex64 0-d input: backward looks for the elements where |x| equals the
+    norm, |x| in complex64 and the norm in complex128; none matches and the gradient is NaN. Without dtype=, or
+    flattened (1-D, dim=None), it is x/|x|."""
+    def grad(x, **kwargs):
+        x = x.clone().requires_grad_(True)
+        torch.linalg.vector_norm(x, ord=float("inf"), **kwargs).backward()
+        return x.grad
+
+    x = torch.tensor(0.1 + 0.2j, dtype=dtypes.TORCH[dtype], device=device)
+    assert torch.isnan(grad(x, dtype=torch.complex128)).all(), "the recorded NaN gradient is gone"
+    want = (x / x.abs()).cpu()
+    assert torch.allclose(grad(x).cpu(), want, rtol=1e-6)
+    flat = grad(torch.full((3,), 0.1 + 0.2j, dtype=dtypes.TORCH[dtype], device=device), dtype=torch.complex128)
+    assert torch.isfinite(flat).all(), f"the flattened path is recorded as right: {flat}"
+
+
+@pytest.mark.op("vector_norm")
+@pytest.mark.divergence("vector_norm-half-gradient-overflow")
+@pytest.mark.dtypes("float16")
+def test_vector_norm_half_gradient_overflows_for_p_below_one(device, dtype):
+    """ord=-1 on float16: backward computes |x|^(p-1) * grad in float16, which overflows to inf at x = 0.0045 (the
+    exact gradient, 4 |x|^-2 ||x||^2, is about 3.9); in float32, just outside the record, it is finite."""
+    data = [0.0045, 1.0, 2.0]
+    x = torch.tensor(data, dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+    torch.linalg.vector_norm(x, ord=-1).backward(torch.tensor(4.0, dtype=x.dtype, device=device))
+    assert torch.isinf(x.grad[0]) and torch.isfinite(x.grad[1:]).all(), f"float16 gradient: {x.grad}"
+    y = torch.tensor(data, dtype=torch.float32, device=device, requires_grad=True)
+    torch.linalg.vector_norm(y, ord=-1).backward(torch.tensor(4.0, device=device))
+    a = np.abs(np.array(data, dtype=np.float64))
+    exact = 4 * a ** -2 * np.sum(a ** -1) ** -2
+    assert np.allclose(y.grad.cpu().numpy(), exact, rtol=1e-4), (y.grad, exact)
