@@ -241,3 +241,20 @@ def test_a_divergence_that_stops_holding_is_named_with_both_behaviours():
     code, out, _ = _gate(BASELINE, DATA / "gate_divergence_changed.json")
     assert "divergences that no longer hold (1):" in out
     assert "floor_divide-int-by-zero" in out and "recorded: torch" in out and "now:" in out
+
+
+def test_a_form_that_lost_its_kernel_fails_the_gate(tmp_path):
+    """A cell that passes in both runs, on the same examples, but whose calls of one form now find no kernel (a
+    scalar that promotes to a new dtype without kernels): a support change of that form, gated; the reverse is
+    listed as gained and passes."""
+    def lose(doc):
+        rec = next(r for r in doc["results"] if r["outcome"] == "passed")
+        rec["unsupported_forms"] = ["mul_cpu not implemented for BComplex32"]
+    lost = _variant(tmp_path, "lost.json", lose)
+    code, out, _ = _gate(BASELINE, lost)
+    assert code == 1, out
+    assert "SUPPORT LOST (forms)" in out and "no kernel now: mul_cpu not implemented for BComplex32" in out
+    assert "1 cells with forms lost" in out.splitlines()[-1]
+    code, out, _ = _gate(lost, BASELINE)
+    assert code == 0, out
+    assert "support gained (forms)" in out and "kernel now: mul_cpu not implemented for BComplex32" in out

@@ -14,7 +14,9 @@ Each changed case is sorted into one kind of change:
   nothing about torch, so it is reported apart, never counted as a regression, with the hint to rebuild the
   baseline with this suite on the baseline's torch;
 * **support change** — a cell that was ``unsupported`` works now, or one that worked is unsupported now (a dtype
-  torch stopped supporting on that device is a regression too).
+  torch stopped supporting on that device is a regression too); or, in a cell that works in both runs on the same
+  examples, a form of the call gained or lost its kernel (``unsupported_forms``: a lost form, such as a scalar
+  that now promotes to a dtype without a kernel, is a regression too).
 
 A pinned divergence that no longer holds (torch now agrees with NumPy, or behaves a third way) is listed by its
 id with both recorded behaviours and what the test saw.
@@ -94,6 +96,22 @@ def _suite_changed(b: dict, c: dict, same_suite: bool) -> bool:
     return bool(db and dc and db != dc)
 
 
+def _forms(rec: dict) -> set:
+    return set(rec.get("unsupported_forms") or ())
+
+
+def _form_changes(out: dict, b: dict, c: dict, same_suite: bool) -> None:
+    """A cell that works in both runs but whose calls of one form (a dtype a scalar promotes to, a path of the
+    op) lost or gained their kernel: a support change of that form, told from the same examples only."""
+    if b["outcome"] not in R.GOOD or c["outcome"] not in R.GOOD or _suite_changed(b, c, same_suite):
+        return
+    lost, gained = sorted(_forms(c) - _forms(b)), sorted(_forms(b) - _forms(c))
+    if lost:
+        out["forms_lost"].append((b, dict(c, message="no kernel now: " + "; ".join(lost))))
+    if gained:
+        out["forms_gained"].append((b, dict(c, message="kernel now: " + "; ".join(gained))))
+
+
 def compare(baseline: dict, current: dict) -> dict:
     """The comparison, as lists of (baseline record or None, current record or None)."""
     b_index = _index(_records(baseline))
@@ -103,7 +121,8 @@ def compare(baseline: dict, current: dict) -> dict:
     # and every changed verdict counts as torch's, as it always did
     same_suite = sb is None or sc is None or (sb == sc and sb != "several")
     out_unknown = sb is None or sc is None
-    out = {k: [] for k in ("regressions", "suite_changes", "support_lost", "support_gained", "fixed",
+    out = {k: [] for k in ("regressions", "suite_changes", "support_lost", "support_gained", "forms_lost",
+                           "forms_gained", "fixed",
                            "still_failing", "new_failing", "now_skipped", "unchanged", "only_baseline",
                            "only_current")}
     out["same_suite"] = same_suite
@@ -128,6 +147,7 @@ def compare(baseline: dict, current: dict) -> dict:
                 out["now_skipped"].append((b, c))
             else:
                 out["unchanged"].append((b, c))
+                _form_changes(out, b, c, same_suite)
         out["only_baseline"] += [(b, None) for b in b_only]
         for c in c_only:
             out["only_current"].append((None, c))
@@ -222,7 +242,11 @@ def run_gate(baseline_path, current_path, out=None, err=None) -> int:
              diff["regressions"], show_message=True)
     _divergence_changes(out, diff["regressions"] + diff["suite_changes"], current)
     _section(out, "SUPPORT LOST: worked in the baseline, unsupported now", diff["support_lost"], show_message=True)
+    _section(out, "SUPPORT LOST (forms): the same examples, a form of the call that had a kernel has none now",
+             diff["forms_lost"], show_message=True)
     _section(out, "support gained: unsupported in the baseline, works now", diff["support_gained"])
+    _section(out, "support gained (forms): a form of the call without a kernel in the baseline has one now",
+             diff["forms_gained"], show_message=True)
     if diff["suite_unknown"]:
         print("note: a results file does not record the suite that made it, so suite changes cannot be told apart "
               "from torch changes", file=out)
@@ -237,12 +261,13 @@ def run_gate(baseline_path, current_path, out=None, err=None) -> int:
     _section(out, "only in the current run", diff["only_current"], before=False)
     if diff["still_failing"]:
         print(f"still failing (as in the baseline): {len(diff['still_failing'])}", file=out)
-    n = len(diff["regressions"]) + len(diff["support_lost"])
+    n = len(diff["regressions"]) + len(diff["support_lost"]) + len(diff["forms_lost"])
     summary = (f"{len(diff['regressions'])} torch change{'s' if len(diff['regressions']) != 1 else ''} "
                f"(regressions), {len(diff['support_lost'])} support lost, {len(diff['support_gained'])} support "
                f"gained, {len(diff['suite_changes'])} suite changes (not gated), {len(diff['fixed'])} fixed, "
                f"{len(diff['still_failing'])} still failing, {len(diff['new_failing'])} new failures not gated, "
                f"{len(diff['only_baseline'])} only in the baseline, {len(diff['only_current'])} only in the "
-               f"current run; {matched} cases compared")
+               f"current run, {len(diff['forms_lost'])} cells with forms lost, {len(diff['forms_gained'])} with "
+               f"forms gained; {matched} cases compared")
     print(f"gate: {'FAIL' if n else 'PASS'}: {summary}", file=out)
     return 1 if n else 0
