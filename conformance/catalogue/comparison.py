@@ -181,9 +181,32 @@ def _e8m0_scalar(op: str):
         dtypes=("float8_e8m0fnu",))
 
 
+def _e4m3fn_beyond_range(s, d) -> bool:
+    x, y = s.args[0], s.args[1]
+    return (isinstance(x, np.ndarray) and D.name_of(x.dtype) == "float8_e4m3fn" and
+            isinstance(y, (float, np.floating)) and abs(float(y)) > 448.0)
+
+
+def _e4m3fn_number_saturates(op: str, torch_ref):
+    """(eq and ne: the ordering comparisons have no float8_e4m3fn kernel)"""
+    return Divergence(
+        id=f"{op}-float8-e4m3fn-number-saturates", op=op,
+        condition="a float8_e4m3fn tensor with a Python or NumPy float beyond its range (|y| > 448, infinities "
+                  "included)",
+        torch_behaviour="converts the number to float8_e4m3fn saturating at +-448 before comparing: "
+                        "torch.eq(torch.tensor([448.]).to(torch.float8_e4m3fn), 70000.0) is [True] (449.0 and inf "
+                        "too)",
+        numpy_behaviour="compares with the number itself (448 == 70000 is False)",
+        reference="https://pytorch.org/docs/stable/tensor_attributes.html (float8 types: conversions)",
+        kind="unspecified", applies=_e4m3fn_beyond_range, torch_ref=torch_ref,
+        example=lambda d: ((_arr([448.0, -448.0, 1.0], d), 70000.0), {}),
+        counterexample=lambda d: ((_arr([448.0, -448.0, 1.0], d), 448.0), {}),
+        dtypes=("float8_e4m3fn",))
+
+
 def _comparison_divs(op: str, torch_ref, ordering: bool):
     # (the ordering comparisons have no float8_e8m0fnu kernel at all)
-    divs = [_promotion_raises(op)] + ([] if ordering else [_e8m0_scalar(op)])
+    divs = [_promotion_raises(op)] + ([] if ordering else [_e8m0_scalar(op), _e4m3fn_number_saturates(op, torch_ref)])
     if ordering:
         divs.append(_wide_unsigned_no_kernel(op, f"{op}_cpu"))
     if ordering:

@@ -417,18 +417,21 @@ def _mul_float8_conversion(sample, dtype):
 
 @_elementwise
 def _floor_div_reduced_float(sample, dtype):
-    """Elementwise: a float16 / bfloat16 floor division of two tensors of that dtype, the divisor of more than one
+    """Elementwise: a float16 / bfloat16 floor division of two tensors (the other one of that dtype, or bool or an
+    integer dtype cast to it), the divisor of more than one
     element (a one-element divisor is taken as a scalar, in float32), where the quotient computed in the result
     dtype (R.div_floor_in_result_dtype) differs from the floor of the exact quotient."""
     x, y = _binary_operands(sample)
     if sample.kwargs.get("rounding_mode", "floor") != "floor" or not _same_dtype(sample):
         return False
-    if not all(isinstance(v, np.ndarray) for v in (x, y)) or y.size <= 1 or x.dtype != y.dtype or \
-            D.name_of(x.dtype) not in ("float16", "bfloat16"):
+    if not all(isinstance(v, np.ndarray) for v in (x, y)) or y.size <= 1:
+        return False
+    t = _torch_result_type((x, y))  # the operands are cast to it first (a bool or integer partner included)
+    if D.name_of(t) not in ("float16", "bfloat16"):
         return False
     theirs = R.div_floor_in_result_dtype(x, y).astype(np.float64)
     with np.errstate(all="ignore"):
-        mine = np.floor_divide(x.astype(np.float64), y.astype(np.float64)).astype(x.dtype).astype(np.float64)
+        mine = np.floor_divide(x.astype(np.float64), y.astype(np.float64)).astype(t).astype(np.float64)
     return ~((theirs == mine) | (np.isnan(theirs) & np.isnan(mine)))
 
 
@@ -437,7 +440,7 @@ def _floor_div_reduced_float_record(op, kwargs):
     return Divergence(
         id=f"{op}-floor-reduced-float-in-result-dtype", op=op,
         condition="elements of a float16 or bfloat16 floor division of two tensors (the divisor of more than one "
-                  "element) where the quotient computed in the result dtype differs from the floor of the exact one",
+                  "element; the dividend of that dtype, or bool / integer cast to it) where the quotient computed in the result dtype differs from the floor of the exact one",
         torch_behaviour="the tensor-tensor CPU path computes (x - fmod(x, y)) / y and its fix-ups in float16 / "
                         "bfloat16, each step rounded, so the floor can be off by one or more units (it depends on "
                         "the length: a one-element divisor takes the float32 path): torch.div(torch.full((2,), "
@@ -450,6 +453,43 @@ def _floor_div_reduced_float_record(op, kwargs):
         counterexample=lambda dtype: ((np.full(1, 66.625, dtype=f16), np.full(1, -0.08111572265625, dtype=f16)),
                                       kwargs),
         dtypes=("float16",), devices=("cpu",), root_cause="floor-division-reduced-float")
+
+
+def _div_trunc_rounded_quotient(sample, dtype):
+    """Elementwise: a floating 'trunc' division where truncating the quotient rounded to the result dtype (what
+    torch's kernel computes, R.div_torch) differs from the truncated exact quotient."""
+    x, y = _binary_operands(sample)
+    if sample.kwargs.get("rounding_mode") != "trunc" or not _same_dtype(sample):
+        return False
+    t = _torch_result_type((x, y))
+    if t.kind not in "fV":
+        return False
+    with np.errstate(all="ignore"):
+        theirs = np.asarray(R.div_torch(x, y, "trunc")).astype(np.float64)
+        mine = np.trunc(np.true_divide(np.asarray(x).astype(np.float64),
+                                       np.asarray(y).astype(np.float64))).astype(t).astype(np.float64)
+    return np.broadcast_to(~((theirs == mine) | (np.isnan(theirs) & np.isnan(mine))), _result_shape(sample))
+
+
+def _div_trunc_rounded_quotient_record():
+    f16 = np.float16
+    return Divergence(
+        id="div-trunc-rounded-quotient", op="div",
+        condition="elements of a floating division with rounding_mode='trunc' where the quotient, rounded to the "
+                  "result dtype, is an integer the exact quotient falls short of",
+        torch_behaviour="truncates the quotient as rounded to the result dtype (std::trunc(a / b) in the dtype; a "
+                        "one-element float16 / bfloat16 divisor: in float32): torch.div(torch.tensor([1.0, 1.0], "
+                        "dtype=torch.float16), torch.tensor([-0.05884, 0.2001], dtype=torch.float16), "
+                        "rounding_mode='trunc') is [-17, 5]",
+        numpy_behaviour="the truncated exact quotient (-16.996, 4.998): [-16, 4]; NumPy's own two calls in float16, "
+                        "np.trunc(np.divide(x, y)), give [-17, 5] as torch does",
+        reference=DOC.format("div") + " ('trunc': rounds the results of the division towards zero)",
+        kind="intended", applies=_elementwise(_div_trunc_rounded_quotient), torch_ref=R.div_torch, native=True,
+        example=lambda dtype: ((np.array([1.0, 1.0], dtype=f16), np.array([-0.05884, 0.2001], dtype=f16)),
+                               {"rounding_mode": "trunc"}),
+        counterexample=lambda dtype: ((np.array([1.0, 1.0], dtype=f16), np.array([-0.0625, 0.25], dtype=f16)),
+                                      {"rounding_mode": "trunc"}),
+        dtypes=("float16",), devices=("cpu",))
 
 
 def _readable_number(y) -> bool:
@@ -605,6 +645,21 @@ def _zero_part_of_result(fn):
     return applies
 
 
+@_elementwise
+def _complex_quotient_zero_part(sample, dtype):
+    """Elementwise: complex quotients with a part that is zero or subnormal in the result dtype (an underflowed
+    part: the kernels' intermediates may flush it to a zero of either sign)."""
+    found = _zero_part_of_result(np.divide)(sample, dtype)
+    if found is False:
+        return found
+    t = _torch_result_type(_binary_operands(sample))
+    a, b = _wide(sample, dtype)
+    with np.errstate(all="ignore"):
+        q = (a / b).astype(t)
+    tiny = T.tiny(D.name_of(t))
+    return np.asarray(found) | (np.abs(q.real) < tiny) | (np.abs(q.imag) < tiny)
+
+
 def _reduced_float_one_element(sample, dtype):
     x, y = sample.args[:2]
     t = _torch_result_type((x, y))
@@ -748,6 +803,37 @@ def _complex_mul_tol(sample, dtype):
     with np.errstate(all="ignore"):
         mag = np.abs(a) * np.abs(b)
     return T.sum_of_products(name, mag, 1, device="cpu")
+
+
+def _complex_div_tol(sample, dtype):
+    """A complex quotient q = x / y is good normwise, not per part (a part much smaller than |q| can lose all its
+    digits; Higham, sec. 3.6, (3.11)). Smith's algorithm (r = d/c, den = c + d r, parts (a + b r)/den and
+    (b - a r)/den, |d| <= |c|): den has no cancellation (d r has c's sign), so it is good to gamma(3); each
+    numerator's absolute error is at most gamma(3) (|a| + |b| |r|) <= gamma(3) |x| sqrt(1 + r**2) (Cauchy-Schwarz),
+    and |den| = |y| / sqrt(1 + r**2): with the division, each part is within gamma(7) |q|. The kernel that scales
+    by the larger part s of the divisor (x conj(y/s) / |y/s|**2 / s) has one more rounding: gamma(8) |q| per part,
+    in the accumulation type, plus the final rounding to the result, plus what underflowing products lose (below)."""
+    x, y = _binary_operands(sample)
+    out = _torch_result_type((x, y))
+    if out is None or out.kind != "c" or sample.kwargs.get("rounding_mode") is not None or \
+            R.torch_gives_complex32(x, y):
+        return None
+    name = D.name_of(out)
+    a, b = _wide(sample, dtype)
+    with np.errstate(all="ignore"):
+        # gamma(8) |x| / |y| <= gamma(8) sqrt(2) max|x part| / max|y part|, the factor applied before the division
+        # so that it stays finite where |q| overflows (a part of q beyond the largest finite value leaves the other
+        # part a finite bound)
+        ua = T.unit(T.accumulation(name))
+        big_x = np.maximum(np.abs(a.real), np.abs(a.imag))
+        big_y = np.maximum(np.abs(b.real), np.abs(b.imag))
+        bound = ((1 + T.unit(name)) * T.gamma(8, ua) * math.sqrt(2.0) * big_x) / big_y
+        # a product in a numerator that underflows is off by up to half the smallest subnormal, two per part, and
+        # the denominator it is divided by is at least the divisor's larger part (Smith's c (1 + r**2), the
+        # scaled kernel's |y/s|**2 s with |y/s| >= 1)
+        bound = bound + 2 * T.eta(T.accumulation(name)) / big_y
+        bound = np.where(np.isfinite(bound), bound, 0.0)
+    return T.absolute(name, bound, why="complex quotient, normwise gamma(8) |q|")
 
 
 def _sigmoid_tol(sample, dtype):
@@ -1565,6 +1651,7 @@ ENTRIES = [
     )),
     _binary("div", R.div, R.div_torch, extra=(
         _floor_div_reduced_float_record("div", {"rounding_mode": "floor"}),
+        _div_trunc_rounded_quotient_record(),
         _raises("div-bool-rounding", "div", "bool operands with a rounding_mode",
                 "raises NotImplementedError: no bool kernel for 'trunc' or 'floor'",
                 "promotes bool to int8 and divides", DOC.format("div"), "unspecified",
@@ -1589,12 +1676,13 @@ ENTRIES = [
                 lambda dtype: ((np.array([1.5, 2.0], dtype=np.float16), 2j), {}), ("float16",),
                 lambda dtype: ((np.array([1.5, 2.0], dtype=np.float16), 2.0), {})),
         Divergence(
-            id="div-complex-signed-zero", op="div", condition="elements of a complex result with a zero part",
+            id="div-complex-signed-zero", op="div",
+            condition="elements of a complex result with a part that is zero or subnormal",
             torch_behaviour="the sign of a zero part follows torch's division algorithm (its vectorized kernel "
                             "scales by the larger part of the divisor): (-3+0j) / (1e-30+1e30j) in a 16-element "
                             "complex64 tensor has real part +0.0",
             numpy_behaviour="Smith's algorithm: the sign of a zero part can differ", reference=DOC.format("div"),
-            kind="unspecified", applies=_zero_part_of_result(np.divide), relax_signed_zero=True,
+            kind="unspecified", applies=_complex_quotient_zero_part, relax_signed_zero=True,
             example=lambda dtype: ((np.full(16, -3 + 0j, dtype=dtype), np.full(16, 1e-30 + 1e30j, dtype=dtype)), {}),
             counterexample=lambda dtype: ((np.full(16, 4 + 2j, dtype=dtype), np.full(16, 1 + 1j, dtype=dtype)), {}),
             dtypes=("complex64",)),
@@ -1642,6 +1730,7 @@ ENTRIES = [
                                           {"rounding_mode": "floor"}),
             dtypes=("int64",)),
     ), inputs=lambda dtype: S.mixed_binary(dtype, rounding_mode=S.rounding_modes()), grad=True, complex32=False,
+            tol_fn=_complex_div_tol,
             # the promotion records are pinned with rounding_mode="floor": true division of integers is a record
             # of its own (div-integer-true-division)
             promotion_example=lambda *a: (a, {} if any(isinstance(v, complex) for v in a) else

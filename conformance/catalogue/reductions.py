@@ -184,6 +184,129 @@ def _nansum_overflows(s, d):
         return np.asarray(total * (1 + 4 * T.unit(name)) >= T.biggest(name))
 
 
+def _layout_strides(shape, layout) -> tuple:
+    """The element strides of a tensor of ``shape`` in one of the suite's layouts (conformance.strategies.layouts:
+    C order, reversed for ``transposed``, twice those of the doubled shape for ``strided``, 0 along the expanded
+    axis for ``expanded``)."""
+    from conformance.strategies.layouts import expand_axis
+
+    def c_order(sh):
+        out = [1] * len(sh)
+        for i in range(len(sh) - 2, -1, -1):
+            out[i] = out[i + 1] * max(sh[i + 1], 1)
+        return out
+
+    if layout == "transposed" and len(shape) >= 2:
+        return tuple(reversed(c_order(tuple(reversed(shape)))))
+    if layout == "strided":
+        return tuple(2 * v for v in c_order(tuple(2 * n for n in shape)))
+    if layout == "expanded" and expand_axis(shape) is not None:
+        axis = expand_axis(shape)
+        out = c_order(tuple(1 if i == axis else n for i, n in enumerate(shape)))
+        out[axis] = 0
+        return tuple(out)
+    return tuple(c_order(shape))
+
+
+def _reduced_runs(s) -> int:
+    """The most runs of equally spaced memory the elements reduced into one output element of ``s`` fall into:
+    the reduced dims longer than 1, in stride order, merged where one continues the other (stride times length
+    equal to the next stride, as a tensor iterator coalesces them); the count of elements divided by the
+    shortest merged block (whichever block a kernel sums in one inner loop, at most that many). 1 when they form
+    one run (or the dim is invalid)."""
+    x = s.arrays[0]
+    try:
+        axis = _axis(x, _dim(s))
+    except ValueError:
+        return 1
+    axes = range(x.ndim) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+    if not s.layouts or x.size == 0:
+        return 1
+    st = _layout_strides(x.shape, s.layouts[0])
+    dims = sorted((st[a], x.shape[a]) for a in axes if x.shape[a] > 1)
+    if len(dims) < 2:
+        return 1
+    blocks = [list(dims[0])]
+    for stride, side in dims[1:]:
+        if stride != 0 and blocks[-1][0] * blocks[-1][1] == stride:
+            blocks[-1][1] *= side
+        else:
+            blocks.append([stride, side])
+    if len(blocks) < 2:
+        return 1
+    n = math.prod(side for _, side in dims)
+    return n // min(side for _, side in blocks)
+
+
+def _nansum_split_in_half(s, d) -> bool:
+    """nansum to float16 or bfloat16 of elements that fall into several runs of memory (record
+    nansum-noncontiguous-half-accumulation)."""
+    return _result_dtype(s) in ("float16", "bfloat16") and _reduced_runs(s) > 1
+
+
+def nansum_split_tol(mean: bool = False):
+    """tol_fn of a nansum (``mean``: a nanmean, the nansum divided by the count of the other terms) whose partial
+    sums are rounded to the half-type result between runs (records *-noncontiguous-half-accumulation): each of
+    the ``m`` runs (:func:`_reduced_runs`) summed in float32 (any order: ``gamma_a(n - 1) S``) and added into the
+    half-type output, one rounding of the half type per run (:func:`~conformance.tolerance.sequential_sum` over
+    ``m`` terms, with the first addition's rounding too); the float32 errors carried through the later roundings
+    grow by at most the same factor. A mean divides the bound by the count and rounds once more."""
+    def tol(sample, dtype):
+        name = _result_dtype(sample)
+        base = sum_tol(mean=mean, nan=True)(sample, dtype)
+        x = sample.arrays[0]
+        axis = _axis(x, _dim(sample))
+        keep = sample.kwargs.get("keepdim", False)
+        a = np.abs(_wide(_input(sample, name)))
+        with np.errstate(all="ignore"):
+            total = np.sum(np.where(np.isfinite(a), a, 0.0), axis=axis, keepdims=keep)
+            count = np.maximum(np.sum(~np.isnan(_wide(x)), axis=axis, keepdims=keep), 1) if mean else 1
+        n, m = _count(x, axis), _reduced_runs(sample)
+        with np.errstate(all="ignore"):
+            in_half = T.sequential_sum(name, total / count, m, precision=name, extra_roundings=1,
+                                       why="partial sums of runs rounded to the half type")
+            growth = math.expm1(m * math.log1p(T.unit(name)))
+            runs = T.summation(name, total * (1 + growth) / count, n, pairwise=False,
+                               why="runs summed in float32")
+        found = in_half.widened_by(runs)
+        if mean:
+            found = dataclasses.replace(found, rtol=found.rtol + T.unit(name) * (1 + T.unit(name)),
+                                        nonfinite=_or_mask(found.nonfinite, base.nonfinite))
+        return dataclasses.replace(found, free=base.free)
+    return tol
+
+
+def _or_mask(a, b):
+    if a is None or b is None:
+        return a if b is None else b
+    return np.asarray(a, dtype=bool) | np.asarray(b, dtype=bool)
+
+
+def _split_half_record(op: str):
+    """nansum / nanmean to a half type of elements in several runs of memory: partial sums rounded to the half
+    type (one root cause)."""
+    what = "nansum" if op == "nansum" else "nanmean (nansum / count)"
+    return Divergence(
+        id=f"{op}-noncontiguous-half-accumulation", op=op,
+        condition=f"{what} to float16 or bfloat16 of elements that fall into several runs of memory (the "
+                  "reduced dims, merged where one continues another, form more than one block: non-adjacent "
+                  "dims of a contiguous tensor, several dims of a strided or expanded one)",
+        torch_behaviour="sums each run in float32 but adds the runs into the half-type output, rounding the "
+                        "partial sum to the half type after each (nansum of 0.1 over dims (0, 2) of a contiguous "
+                        "(256, 2, 16) tensor is 402.5 in float16, 472 in bfloat16; nanmean 0.0983, 0.1152; a "
+                        "step-2 view of (4, 8, 8, 16) values 0.1 the same); torch.sum and torch.mean of the same "
+                        "tensor accumulate in a float32 buffer",
+        numpy_behaviour="np.nansum / np.nanmean are accurate to the pairwise bound: 409.6 (0.1) rounded once",
+        reference="https://github.com/pytorch/pytorch/pull/60387 (partial sums of reductions that are not one "
+                  "run kept in the output's 16-bit type; https://github.com/pytorch/pytorch/pull/103956 fixed sum "
+                  "only)",
+        kind="bug", root_cause="nansum-noncontiguous-half-accumulation",
+        applies=_nansum_split_in_half, tolerance=nansum_split_tol(mean=op == "nanmean"),
+        example=lambda d: ((np.full((256, 2, 16), 0.1, dtype=D.NUMPY[d]),), {"dim": (0, 2)}),
+        counterexample=lambda d: ((np.full((256, 2, 16), 0.1, dtype=D.NUMPY[d]),), {"dim": (1, 2)}),
+        dtypes=("float16", "bfloat16"), devices=("cpu",))
+
+
 def cumsum_tol(sample, dtype):
     name = _result_dtype(sample)
     if name is None or sample.arrays[0].ndim == 0:
@@ -739,6 +862,13 @@ def _numpy_axes(s) -> int:
     return len(dim) if isinstance(dim, tuple) else 1
 
 
+def _fro_vector_path(s) -> bool:
+    """Whether torch.norm with p='fro' takes the vector-norm path: dim None, an int, or a tuple of at most two
+    dims (a longer tuple goes to linalg.matrix_norm, which raises)."""
+    dim = _dim(s)
+    return dim is None or isinstance(dim, int) or len(dim) <= 2
+
+
 def _median_dim_size(s) -> int:
     x = s.arrays[0]
     return x.shape[_dim(s) % x.ndim] if x.ndim else 1
@@ -817,6 +947,7 @@ ENTRIES = [
                 _unsigned_int64("nansum", R.nansum_torch),
                 _empty_tuple("nansum", R.nansum_torch),
                 _zero_d("nansum", R.nansum_torch),
+                _split_half_record("nansum"),
             )),
     OpEntry("nanmean", F, "torch.nanmean", R.nanmean_ref, S.nan_inputs, tol_fn=sum_tol(mean=True, nan=True),
             grad=True, divergences=(
@@ -853,6 +984,7 @@ ENTRIES = [
                     example=lambda d: ((np.full((100,), 1000.0, dtype=D.NUMPY[d]),), {}),
                     counterexample=lambda d: ((np.full((60,), 1000.0, dtype=D.NUMPY[d]),), {}),
                     dtypes=("float16",)),
+                _split_half_record("nanmean"),
             )),
     OpEntry("var", F, "torch.var", R.var_ref, S.var_inputs, method="var", tol_fn=var_tol(), grad=True,
             divergences=(
@@ -1132,14 +1264,18 @@ ENTRIES = [
             dtypes=("float32",)),
         Divergence(
             id="norm-vector-over-any-dims", op="norm",
-            condition="a 0-d input, p='fro' over other than two dims, or a numeric p over other than one "
-                      "dim (dim=None included, and dim=(), which torch takes as every dim)",
-            torch_behaviour="the vector norm of all the reduced elements ('fro' is the 2-norm)",
+            condition="a 0-d input, p='fro' over other than two dims given as None, an int or a tuple of at "
+                      "most two (dim=() included, which torch takes as every dim), or a numeric p over other "
+                      "than one dim (dim=None included)",
+            torch_behaviour="the vector norm of all the reduced elements ('fro' is the 2-norm); 'fro' with a "
+                            "tuple of three or more dims goes to linalg.matrix_norm, which raises RuntimeError "
+                            "(dim must be a 2-tuple), as np.linalg.norm raises (ValueError): no record needed",
             numpy_behaviour="np.linalg.norm: a matrix norm over two axes (ord 1, inf: largest column, row "
                             "sum; 2: largest singular value), and it raises over three or more axes or "
                             "for 'fro' over one",
-            reference="https://pytorch.org/docs/stable/generated/torch.norm.html", kind="intended",
-            applies=lambda s, d: s.arrays[0].ndim == 0 or ((_numpy_axes(s) != 2)
+            reference="https://pytorch.org/docs/stable/generated/torch.norm.html (torch/functional.py: 'fro' "
+                      "takes the vector path only for dim None, an int or len(dim) <= 2)", kind="intended",
+            applies=lambda s, d: s.arrays[0].ndim == 0 or ((_numpy_axes(s) != 2 and _fro_vector_path(s))
                                                             if s.kwargs.get("p", "fro") == "fro"
                                                             else (_numpy_axes(s) != 1)),
             torch_ref=R.norm_torch,
@@ -1168,16 +1304,6 @@ ENTRIES = [
 
 #: pinned by bespoke tests in conformance/suite/test_reductions.py
 DIVERGENCES = [
-    Divergence(
-        id="nansum-noncontiguous-half-accumulation", op="nansum",
-        condition="nansum (and nanmean) of a float16 or bfloat16 tensor that is not contiguous, over several dims",
-        torch_behaviour="accumulates partial sums in the half type itself (bfloat16 nansum of 2048 values 0.1 in a "
-                        "step-2 view of a (4, 8, 8, 16) tensor gives 472, float16 402.5, where the sum is 410), and "
-                        "overflows float16 where the sum does not; torch.sum of the same view accumulates in float32",
-        numpy_behaviour="np.nansum is accurate to the pairwise bound (410)",
-        reference="https://github.com/pytorch/pytorch/pull/60387 (partial sums of non-contiguous reductions kept "
-                  "in the output's 16-bit type; https://github.com/pytorch/pytorch/pull/103956 fixed sum only)",
-        kind="bug", family=F),
     Divergence(
         id="cumsum_-dtype-raises", op="cumsum",
         condition="the in-place x.cumsum_(dim, dtype=d) with d other than x's dtype",

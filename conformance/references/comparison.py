@@ -137,8 +137,14 @@ def torch_promotion_error(x, y):
 
 
 def _as(dt, v):
+    """``v`` in torch's common dtype as torch converts it: to float8_e4m3fn saturating at +-448 (infinities
+    included; ml_dtypes gives NaN there), otherwise as NumPy casts."""
     with np.errstate(all="ignore"):
-        return np.asarray(v).astype(dt)
+        v = np.asarray(v)
+        if np.dtype(dt).name == "float8_e4m3fn" and v.dtype.kind in "fiub":
+            v = v.astype(np.float64)
+            v = np.where(np.isnan(v), v, np.clip(v, -448.0, 448.0))
+        return v.astype(dt)
 
 
 def compare_torch(fn, x, y):

@@ -365,11 +365,13 @@ def mul_torch(x, y):
 
 
 def mul_scalar_in_float32(x, y):
-    """torch.mul of a float16 / bfloat16 / float32 tensor and a Python number: the number converted to float32
-    (the computation type), the product taken in float32 and rounded to the tensor's dtype."""
+    """torch.mul of a tensor and a Python number with a float16 / bfloat16 / float32 result: the number converted
+    to float32 (the computation type), the product taken in float32 and rounded to the result dtype (a bool or
+    integer tensor's result is float32)."""
     x = np.asarray(x)
+    dt = torch_result_type(x, y)
     with np.errstate(all="ignore"):
-        return np.multiply(x.astype(np.float32), np.asarray(float(y)).astype(np.float32)).astype(x.dtype)
+        return np.multiply(x.astype(np.float32), np.asarray(float(y)).astype(np.float32)).astype(dt)
 
 
 def div_torch(x, y, rounding_mode=None):
@@ -387,6 +389,10 @@ def div_torch(x, y, rounding_mode=None):
                 return np.floor_divide(xf, yf).astype(dt)
             quo = np.divide(xf, yf)
             return (quo if rounding_mode is None else np.trunc(quo)).astype(dt)
+    if (dt == np.float16 or _is_bf16(dt)) and rounding_mode == "floor":
+        # a tensor divisor: the tensor-tensor path floors in the result dtype (div-floor-reduced-float-in-result-
+        # dtype, a recorded bug), whatever the operands' own dtypes were before they were cast to it
+        return div_floor_in_result_dtype(x, y)
     x, y = _cast_all(dt, (x, y))
     return div(x, y, rounding_mode)
 
@@ -413,8 +419,8 @@ def floor_divide_torch(x, y):
     """torch.floor_divide: div_torch with rounding_mode='floor' (a one-element divisor of a float16 or bfloat16
     result taken as a float32 scalar)."""
     dt = torch_result_type(x, y)
-    if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
-        return div_torch(x, y, "floor")
+    if dt == np.float16 or _is_bf16(dt):
+        return div_torch(x, y, "floor")  # the float32 scalar path, or the reduced-float tensor path
     x, y = _cast_all(dt, (x, y))
     return np.floor_divide(x, y)
 

@@ -1071,3 +1071,28 @@ def test_vector_norm_half_gradient_overflows_for_p_below_one(device, dtype):
     a = np.abs(np.array(data, dtype=np.float64))
     exact = 4 * a ** -2 * np.sum(a ** -1) ** -2
     assert np.allclose(y.grad.cpu().numpy(), exact, rtol=1e-4), (y.grad, exact)
+
+
+@pytest.mark.op("nanquantile")
+@pytest.mark.dtypes("float32")
+def test_quantile_gradient_weight_conditioning(device, dtype):
+    """nanquantile's linear interpolation weight g = frac(q (n - 1)) is computed in the input's dtype: for q = 0.9
+    over 1032 elements (position 927.9) torch's gradient weights are 0.89996 / 0.10004, off by 3.7e-5 absolutely,
+    far above a few roundings; the bound of catalogue/gradients.py CONDITIONING covers each of the two elements,
+    and is needed."""
+    from conformance.catalogue.gradients import CONDITIONING
+
+    xn = np.random.default_rng(0).standard_normal(1032).astype(np.float32)
+    x = dtypes.to_torch(xn, device).requires_grad_(True)
+    (g,) = torch.autograd.grad(torch.nanquantile(x, 0.9), x)
+    got = dtypes.to_numpy(g).astype(np.float64)
+    order = np.argsort(xn, kind="stable")
+    lo, hi = order[927], order[928]
+    want = np.zeros(xn.shape)
+    want[lo], want[hi] = 1 - (0.9 * 1031 - 927), 0.9 * 1031 - 927
+    rho = CONDITIONING["nanquantile"](_Arrays([xn], args=(xn, 0.9)), dtype)[0]
+    err = np.abs(got - want)
+    assert np.all(err[[lo, hi]] <= rho[[lo, hi]] * np.abs(got[[lo, hi]])), (err[[lo, hi]], rho[[lo, hi]])
+    assert np.all(got[np.setdiff1d(np.arange(xn.size), [lo, hi])] == 0)
+    assert float(np.max(err[[lo, hi]] / want[[lo, hi]])) > T.gradient_rtol(dtype, 1), \
+        "nanquantile's gradient weights are now accurate to a few roundings"
