@@ -188,7 +188,7 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
     lines += ["", f"actual = {tcall}{path}", f"expected = np.asarray({rcall}{path})"]
     if model is not None and condition is not None:
         shape = np.shape(condition)
-        lines += [f"# where the known divergence applies, torch's documented behaviour instead of NumPy's",
+        lines += ["# where the known divergence applies, torch's documented behaviour instead of NumPy's",
                   f"condition = {_mask_literal(condition, shape)}",
                   f"expected = np.where(condition, np.asarray({mcall}{path}), expected)"]
     if expected_dtype and dtypes.is_ml(expected_dtype):

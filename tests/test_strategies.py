@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from conformance import dtypes
 from conformance.strategies import ArraySpec, Case, fill, layouts, shapes, unary

@@ -28,7 +28,6 @@ it as for median.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import numpy as np
 
@@ -164,7 +163,6 @@ def gradient_tol(sample, dtype):
     dim = sample.kwargs.get("dim")
     dims = list(range(nd)) if dim is None else [d % nd for d in (dim if isinstance(dim, list) else [dim])]
     spacing = sample.kwargs.get("spacing", 1)
-    top = float(np.max(_finite_abs(x), initial=0.0))
     found = []
     for i, d in enumerate(dims):
         if isinstance(spacing, list):

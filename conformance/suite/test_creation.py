@@ -851,7 +851,7 @@ def test_result_type(device, dtype, data):
     """torch.result_type(x, y) is the dtype NumPy gives x + y, or torch's documented rule where a promotion
     record of the catalogue's add says they differ (zero-dim tensors, Python numbers, inexact with integer
     tensors, the limited dtypes): the same records hold the result of add to that rule."""
-    from conformance import catalogue, oracle
+    from conformance import catalogue
     from conformance.catalogue import promotion as PR
     from conformance.references import pointwise as RP
 
