@@ -336,8 +336,9 @@ def _contracted_broadcast(sample, dtype):
 TENSORDOT_BROADCAST = Divergence(
     id="tensordot-broadcasts-contracted-dims", op="tensordot",
     condition="a contracted dim of size 1 paired with a longer one",
-    torch_behaviour="broadcasts the size-1 dim (torch.tensordot(torch.tensor([7]), torch.tensor([3, 0]), "
-                    "([0], [0])) is 21)",
+    torch_behaviour="sums the other side over that dim, then multiplies (torch.tensordot(torch.tensor([7]), "
+                    "torch.tensor([3, 0]), ([0], [0])) is 21; an empty other side gives 0 * b, NaN for an "
+                    "infinite b)",
     numpy_behaviour="raises ValueError (shape-mismatch for sum); the array API standard requires equal "
                     "contracted sizes",
     reference="https://github.com/data-apis/array-api/issues/294",
@@ -471,7 +472,7 @@ def _underflowing_parts(combine):
                 v = combine(x, y)
                 return v < tiny
             mask = (small(ar, br) & small(ai, bi)) | (small(ar, bi) & small(ai, br))
-        return mask
+        return np.asarray(mask)  # a 0-d mask for 0-d operands (NumPy's scalar bool would read as "whole call")
     return applies
 
 
