@@ -541,44 +541,40 @@ def _scalar_overflow_record(op, sign):
         dtypes=("float16",))
 
 
-@_elementwise
-def _alpha_product_overflows(sample, dtype):
-    """Elementwise: a floating result (torch and NumPy agreeing on its dtype) and a tensor y where alpha * y,
-    rounded to the result dtype, is infinite while alpha * y is finite"""
+def _alpha_products(sample):
+    """``(alpha * y exactly, alpha * y rounded to the result dtype)`` in float64, for a floating result (torch and
+    NumPy agreeing on its dtype) with a tensor y and an alpha; None otherwise."""
     x, y = _binary_operands(sample)
     alpha = sample.kwargs.get("alpha", 1)
     if not isinstance(y, np.ndarray) or (alpha == 1 and not isinstance(alpha, float)) or \
             not isinstance(alpha, (int, float)) or not _same_dtype(sample):
-        return False
+        return None
     t = _torch_result_type((x, y))
     if t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
-        return False
+        return None
     with np.errstate(all="ignore"):
         yt = y.astype(t)
-        exact = yt.astype(np.float64) * float(alpha)
-        rounded = (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.float64)
-        found = np.isfinite(exact) & np.isinf(rounded)
-    return np.broadcast_to(found, _result_shape(sample))
+        return yt.astype(np.float64) * float(alpha), (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.float64)
+
+
+@_elementwise
+def _alpha_product_overflows(sample, dtype):
+    """Elementwise: alpha * y rounded to the result dtype is infinite while alpha * y is finite"""
+    products = _alpha_products(sample)
+    if products is None:
+        return False
+    exact, rounded = products
+    return np.broadcast_to(np.isfinite(exact) & np.isinf(rounded), _result_shape(sample))
 
 
 @_elementwise
 def _alpha_product_underflows(sample, dtype):
-    """Elementwise: a floating result (torch and NumPy agreeing on its dtype) and a tensor y where alpha * y,
-    rounded to the result dtype, is zero while alpha * y is not"""
-    x, y = _binary_operands(sample)
-    alpha = sample.kwargs.get("alpha", 1)
-    if not isinstance(y, np.ndarray) or (alpha == 1 and not isinstance(alpha, float)) or \
-            not isinstance(alpha, (int, float)) or not _same_dtype(sample):
+    """Elementwise: alpha * y rounded to the result dtype is zero while alpha * y is not"""
+    products = _alpha_products(sample)
+    if products is None:
         return False
-    t = _torch_result_type((x, y))
-    if t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
-        return False
-    with np.errstate(all="ignore"):
-        yt = y.astype(t)
-        exact = yt.astype(np.float64) * float(alpha)
-        rounded = (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.float64)
-        found = (exact != 0) & (rounded == 0)
-    return np.broadcast_to(found, _result_shape(sample))
+    exact, rounded = products
+    return np.broadcast_to((exact != 0) & (rounded == 0), _result_shape(sample))
 
 
 def _alpha_product_underflow_record(op):
