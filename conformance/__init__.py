@@ -5,3 +5,24 @@ with -> the tests in ``suite`` run it -> ``compare`` judges -> ``results`` are w
 """
 
 __version__ = "0.1.0"
+
+
+def _rewrite_asserts_of_the_suite_only() -> None:
+    """pytest rewrites the asserts of every module of a plugin's distribution, so each pytest process (every
+    xdist worker) re-parses and re-compiles this whole package, bypassing its compiled files: about 5 s per
+    process on a 2-core machine. Only the test modules (``conformance.suite``) need rewritten asserts; the rest
+    of the package is left to the normal import. A no-op when pytest is not importing this package, or when
+    its import hook is not the one this knows."""
+    import sys
+
+    for hook in sys.meta_path:
+        marked = getattr(hook, "_must_rewrite", None)
+        if type(hook).__name__ == "AssertionRewritingHook" and isinstance(marked, set) and __name__ in marked:
+            marked.discard(__name__)
+            marked.add(f"{__name__}.suite")
+            cache = getattr(hook, "_marked_for_rewrite_cache", None)
+            if isinstance(cache, dict):
+                cache.clear()
+
+
+_rewrite_asserts_of_the_suite_only()

@@ -19,7 +19,7 @@ import torch
 from conformance import compare as _compare
 from conformance import dtypes, oracle, repro
 from conformance import tolerance as T
-from conformance.catalogue.entry import Divergence, OpEntry
+from conformance.catalogue.entry import Divergence, OpEntry, device_type
 from conformance.strategies.cases import Sample
 
 
@@ -617,9 +617,18 @@ def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: s
     fails the test: the catalogue no longer describes torch and must be updated."""
     if op is None:
         raise ValueError(f"divergence {div.id} has no catalogue op; pin it with a bespoke test")
-    if not div.holds_on(device):
+    if div.devices and device_type(device) not in div.devices:
         raise ValueError(f"divergence {div.id} holds on {', '.join(div.devices)} only, not on {device}")
     sample = _sample_of(*div.example(dtype), "pinned example")
+    if not div.holds_for_torch():
+        # a record limited to other torch releases: this torch must agree with NumPy on its example
+        try:
+            forward(op, sample, device, dtype, divergences=False)
+        except Mismatch as exc:
+            raise Mismatch(f"divergence {div.id} is recorded for torch {div.torch_versions} only, but torch "
+                           f"{torch.__version__} differs from NumPy on its example too: widen its torch_versions"
+                           f"\n{exc.summary}", exc.details, exc.inputs, exc.repro) from None
+        return
     if div.applies is None or div.condition_mask(sample, dtype) is False:
         raise Mismatch(f"divergence {div.id}: its pinned example does not satisfy its own condition "
                        f"({div.condition})", inputs=describe_inputs(sample))

@@ -268,7 +268,11 @@ def cmd_list(args) -> int:
         for d in catalogue.divergences():
             if fams and d.family not in fams:
                 continue
-            print(f"{d.id}  [{d.family}/{d.op}, {d.kind}]")
+            limits = "".join(f", {what}" for what in (
+                f"devices {'/'.join(d.devices)}" if d.devices else "",
+                f"torch {d.torch_versions}{'' if d.holds_for_torch() else ': not this torch'}"
+                if d.torch_versions else "") if what)
+            print(f"{d.id}  [{d.family}/{d.op}, {d.kind}{limits}]")
             print(f"    when:   {d.condition}")
             print(f"    torch:  {d.torch_behaviour}")
             print(f"    numpy:  {d.numpy_behaviour}")

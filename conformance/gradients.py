@@ -34,7 +34,11 @@ The rule, documented (:func:`check`):
   not a derivative (the middle of a group of ties has equal one-sided slopes). Elsewhere ``v = 0``: NumPy gives no
   derivative to compare with. When the comparison then fails on inputs with ties, the reference is asked once
   more, along :data:`TIE_ROUNDS` pairs of random directions that move only the tied elements, and the outputs it
-  finds not differentiable are left out too; the comparison is repeated, and a failure then is a mismatch. The
+  finds not differentiable are left out too; the comparison is repeated, and a failure then is a mismatch. A
+  failing comparison also asks whether the reference is a staircase finer than ``h`` (``trunc(x / y)`` with a
+  quotient in the thousands crosses a few steps within ``+-h``, evenly enough to look like a slope): where it is
+  exactly constant over a step ``2**-20`` times smaller although its slope predicts a change of many ulps there,
+  its derivative is 0 and is compared as such (:func:`_staircase`). The
   noise of each difference is estimated from the unit roundoff of the reference's own result dtype (a reference
   that computes in float32, by a ``dtype=`` argument or by torch's promotion rules, has noisy differences, and its
   outputs drop out rather than fail). A sample with no element left is not counted as checked, and a test in
@@ -381,10 +385,10 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     #    is asked once more, harder, whether it is differentiable there (ties are where order-based ops are not)
     ties = _ties(x)
     rho = conditioning(op, sample, dtype, diff_idx)
-    extra = None
+    extra = flat = None
     for round_ in range(2):
         found = _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats,
-                               extra, ties, known)
+                               extra, ties, known, flat)
         if found is None:
             return False
         g, keep, ts_used = found
@@ -392,9 +396,10 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
         if failure is None:
             stats.worst = max(stats.worst, worst)
             break
-        if round_ == 0 and ties is not None:
-            extra = _tie_kinks(ref, sample, x, ties, outs, rng)
-            if extra is not None:
+        if round_ == 0:
+            extra = _tie_kinks(ref, sample, x, ties, outs, rng) if ties is not None else None
+            flat = _staircase(ref, sample, x, ts_used, outs)
+            if extra is not None or flat is not None:
                 continue
         k, lhs, rhs, tol = failure
         _fail(op, sample, device, dtype,
@@ -409,7 +414,7 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
 
 
 def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, ts, ref, big, stats, extra, ties,
-                   known=None):
+                   known=None, flat=None):
     """Masks (where NumPy's derivative exists), cotangents and torch's VJP; again (at most twice more) where
     torch's gradient is not finite and that is accepted (:func:`_nonfinite`): the directions then leave those
     elements alone, as they leave the ``known`` ones (:func:`known_elements`) from the start. Returns ``(g, keep,
@@ -426,6 +431,10 @@ def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, 
             _differences(out, evals, linear, big)
             if extra is not None:
                 out.mask &= ~extra[n]
+            if flat is not None:  # a staircase finer than h: its derivative is 0 there (_staircase)
+                out.mask |= flat[n]
+                out.R = [np.where(flat[n], 0.0, r) for r in out.R]
+                out.err = [np.where(flat[n], 0.0, e) for e in out.err]
         if not any(out.mask.any() for out in outs):
             stats.skip("no output element with a derivative NumPy defines")
             return None
@@ -561,6 +570,40 @@ def _tie_kinks(ref, sample, x, ties, outs, rng) -> list | None:
                     nonlinear = np.abs(cuw - cu - cw) > UNSTABLE * (np.abs(cuw) + np.abs(cu) + np.abs(cw)) + noise
                     kink = np.abs((p - base) - (base - m)) / H > UNSTABLE * (np.abs(cu) + noise) + noise
                 found[n] |= (nonlinear | kink) & o.mask
+    except Exception:  # noqa: BLE001
+        return None
+    return found if any(f.any() for f in found) else None
+
+
+#: the step of the staircase re-check, relative to h: small enough that no step of a rounding op's staircase
+#: is crossed where h crosses hundreds, large enough that a smooth reference moves by thousands of ulps
+STAIR = 2.0 ** -20
+#: how many ulps of the reference's result the h-slope must predict over the small step
+STAIR_ULPS = 8
+
+
+def _staircase(ref, sample, x, ts, outs) -> list | None:
+    """Output elements on a staircase finer than the step ``h`` (``trunc(x / y)`` with a huge quotient crosses
+    hundreds of steps between ``x - h t`` and ``x + h t``, which looks like a slope): the reference is exactly
+    ``y0`` at ``x +- STAIR h t`` along every direction, although the slope seen over ``h`` predicts a change of
+    at least :data:`STAIR_ULPS` ulps of ``y0`` over that step for some direction. A smooth function moves as its
+    slope predicts, so such an element is locally constant: its derivative is 0. None when there is none."""
+    diff_idx = list(x)
+    try:
+        y0 = _evaluate(ref, sample, {})
+        found = [np.ones(o.y0.shape, dtype=bool) for o in outs]
+        predicted = [np.zeros(o.y0.shape, dtype=bool) for o in outs]
+        for k, t in enumerate(ts):
+            near = [_evaluate(ref, sample, {i: x[i] + s * STAIR * H * t[i] for i in diff_idx}) for s in (1.0, -1.0)]
+            for n, o in enumerate(outs):
+                j = o.index
+                base = np.asarray(y0[j])
+                p, m = (np.asarray(e[j]) for e in near)
+                ulp = o.eps * np.maximum(np.abs(base.astype(o.y0.dtype)), np.finfo(np.float64).tiny)
+                with np.errstate(all="ignore"):
+                    found[n] &= (p == base) & (m == base)
+                    predicted[n] |= np.abs(o.R[k]) * STAIR * H >= STAIR_ULPS * ulp
+        found = [f & q & np.isfinite(o.y0) & (np.abs(o.y0) <= o.big) for f, q, o in zip(found, predicted, outs)]
     except Exception:  # noqa: BLE001
         return None
     return found if any(f.any() for f in found) else None

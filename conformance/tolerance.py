@@ -344,7 +344,7 @@ def gradient_rounding(dtype: str) -> float:
 # ---- appended builders (reductions family) -------------------------------------------------------------------
 
 def variance(result: str, sum_squares, count, correction, *, device: str = "cpu", exact=None,
-             extra_roundings: int = 0) -> Tolerance:
+             extra_roundings: int = 0, complex_input: bool = False) -> Tolerance:
     """A variance (``exact`` given: a standard deviation) of ``count`` terms with ``correction``, computed in
     torch's accumulation type and rounded to ``result``; ``sum_squares`` = ``Q = sum |x_i|^2`` (broadcastable to
     the result), ``exact`` the exact variance (for the square root).
@@ -361,7 +361,14 @@ def variance(result: str, sum_squares, count, correction, *, device: str = "cpu"
       is good to ``gamma(n + 3) Q``: within the same bound;
     * Welford's updating: ``O(n u kappa) sum (x_i - m)^2 <= O(n u) Q`` (Chan, Golub and LeVeque), within it too.
 
-    A complex variance (the variances of the two parts added) gets one more rounding. The standard deviation
+    A complex variance (the variances of the two parts added; ``complex_input``: of a complex input, whose
+    ``result`` is real) gets one more rounding. Underflow (Higham, sec. 2.1: ``fl(x op y) = (x op y)(1 + d) + h``,
+    ``|h| <= eta / 2``, ``h = 0`` for additions and subtractions): each of the ``k`` roundings that is a product or
+    a quotient adds at most ``eta_a / 2`` before the division by ``|n - c|``, and that division ``eta_a / 2``
+    after it, so ``eta_a (k / |n - c| + 1) / 2`` more (and the float64 reference's own with ``eta_64``): complex64
+    std of ``[-5.7e-39+1.8e-39j, -1.2e-41+1.7e-29j]`` is 0 in torch, exactly 1.18e-29, its squares below
+    float32's range; a mean's underflowed error ``delta <= eta_a / 2`` adds ``n delta^2``, far below. The
+    standard deviation
     ``sqrt(v)`` of a variance ``v`` known to ``d`` differs from the exact ``sqrt(e)`` by at most
     ``min(sqrt(d), d / sqrt(e))``, plus the rounding of the square root (relative). The float64 reference's own
     error is ``gamma_64(3n + 5) Q / |n - c|``; the final rounding to ``result`` is the rtol of two roundings.
@@ -373,10 +380,10 @@ def variance(result: str, sum_squares, count, correction, *, device: str = "cpu"
     dof = abs(n - float(correction))
     if dof == 0:
         return Tolerance(rounded_twice(result), 2 * eta(result), why="variance without degrees of freedom")
-    k = 3 * n + 5 + extra_roundings + (1 if D.is_complex(result) else 0)
+    k = 3 * n + 5 + extra_roundings + (1 if D.is_complex(result) or complex_input else 0)
     q = np.asarray(sum_squares, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        d = (gamma(k, ua) + gamma(k, U64)) * q / dof
+        d = (gamma(k, ua) + gamma(k, U64)) * q / dof + (eta(acc) + eta("float64")) * (k / dof + 1) / 2
         nonfinite = _nonfinite_where(4 * q * (1 + gamma(k, ua)), result, acc)
         rtol = rounded_twice(result)
         why = "variance"

@@ -212,6 +212,34 @@ def test_symmetric_ties_are_left_out():
         assert checked and 3 <= stats.compared <= 4, stats.summary()  # the untied row, at least
 
 
+def _trunc_div(x, y):
+    return torch.div(x, y, rounding_mode="trunc")
+
+
+def _trunc_div_ref(x, y):
+    return np.trunc(x / y)
+
+
+def _trunc_div_slope(x, y):  # a planted bug: the gradient of the true quotient
+    return _trunc_div(x, y) + (x / y - (x / y).detach())
+
+
+def test_a_staircase_finer_than_the_step_has_derivative_zero():
+    """trunc(x / y) with quotients in the thousands crosses a few steps within +-h, as many on each side at h
+    as twice those at h/2 for some elements, which a finite difference then takes for the slope 1 / y: the
+    staircase re-check sees the reference exactly constant over a much smaller step and compares torch's
+    gradient with 0 there, so torch's (right) zero passes and the true quotient's slope is caught."""
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(50.0, 150.0, 400), rng.uniform(0.01, 0.05, 400)
+    for seed in range(4):
+        sample = Sample(args=(x, y), kwargs={}, arrays=[x, y], layouts=["contiguous"] * 2,
+                        case=Case((ArraySpec(x.shape, "float64"), ArraySpec(y.shape, "float64")), (), seed))
+        checked, stats = _check(_op(_trunc_div, _trunc_div_ref), sample)
+        assert checked, stats.summary()
+        with pytest.raises(Mismatch):
+            _check(_op(_trunc_div_slope, _trunc_div_ref), sample)
+
+
 def test_a_test_that_checked_nothing_fails():
     op = _op(torch.sqrt, np.sqrt)
     stats = gradients.Stats()

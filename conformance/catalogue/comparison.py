@@ -27,7 +27,6 @@ from conformance.strategies import comparison as S
 
 F = "comparison"
 PROMOTION_DOC = "https://pytorch.org/docs/stable/tensor_attributes.html#type-promotion-doc"
-INF = float("inf")
 
 INT_NAMES = set(D.INTEGRAL)
 
@@ -76,12 +75,13 @@ def _numpy_common_dtype(x, y):
 
 def _promotion_differs(s) -> bool:
     """torch casts the operands to another dtype than NumPy does (zero-dim tensors, an integer tensor with a
-    floating one or with a Python float, NumPy scalars, which torch takes as Python numbers)."""
+    floating one or with a Python float, NumPy scalars, which torch takes as Python numbers, a float16 tensor with
+    a complex operand of lower priority: complex32)."""
     x, y = s.args[0], s.args[1]
     if R.torch_promotion_error(x, y) is not None:
         return False
     try:
-        return R.torch_common_dtype(x, y) != _numpy_common_dtype(x, y)
+        return R.torch_common_dtype(x, y) != _numpy_common_dtype(x, y) or R.torch_compares_in_complex32(x, y)
     except (OverflowError, TypeError):
         return False
 
@@ -286,25 +286,27 @@ def _bad_tolerance(s) -> bool:
     return s.kwargs.get("rtol", 0) < 0 or s.kwargs.get("atol", 0) < 0
 
 
-def _infinite_tolerance_and_operand(s, d):
-    """The elements where an operand is infinite, with rtol or atol infinite (a mask over the result)."""
-    if INF not in (s.kwargs.get("rtol"), s.kwargs.get("atol")):
-        return False
-    x, y = s.args[0], s.args[1]
-    if not all(D.is_inexact(D.name_of(a.dtype)) for a in (x, y)):
-        return False
-    with np.errstate(all="ignore"):
-        xi = np.isinf(x.astype(np.complex128))
-        yi = np.isinf(y.astype(np.complex128))
-    return np.broadcast_to(xi, np.broadcast_shapes(x.shape, y.shape)) | yi
-
-
 def _nonfinite_difference(s, d):
-    """The elements of either kind: an infinite operand with an infinite tolerance, or an overflowing difference."""
-    a, b = _infinite_tolerance_and_operand(s, d), _difference_overflows(s, d)
-    if a is False or b is False:
-        return b if a is False else a
-    return a | b
+    """The elements where NumPy's bound ``|x - y| <= atol + rtol * |y|``, evaluated as np.isclose does (``y`` cast to
+    an inexact dtype, both sides in the operands' dtype), reads ``v <= inf`` for a non-NaN ``v`` because a side
+    overflowed or is infinite: with ``y`` finite (np.isclose requires it), a right side that is infinite, and
+    ``|x - y|`` or ``|y|`` infinite (a mask over the result). There NumPy says close and torch, which requires a
+    finite ``|x - y|`` and scales ``y`` by rtol before taking its magnitude, may not: an infinite operand with an
+    infinite tolerance, finite operands whose difference or second magnitude overflows, and an operand with a NaN
+    part whose difference has an infinite other part (complex64 ``nan - 3.4e38j`` and ``-0.8 + 3.4e38j``, with
+    rtol=inf: ``|x - y|`` is inf, not NaN). Elsewhere both sides are finite, or infinite with a NaN or infinite
+    ``y``, or the tolerance alone is infinite with finite sides, where the two libraries agree."""
+    x, y = s.args[0], s.args[1]
+    rtol, atol = s.kwargs.get("rtol", 1e-05), s.kwargs.get("atol", 1e-08)
+    try:
+        with np.errstate(all="ignore"):
+            y = np.asarray(y, dtype=np.result_type(y, 1.0))
+            diff, ay = np.abs(x - y), np.abs(y)
+            allowed = atol + rtol * ay
+            found = np.isfinite(y) & np.isinf(allowed) & ~np.isnan(diff) & (np.isinf(diff) | np.isinf(ay))
+    except (TypeError, ValueError):  # operands NumPy cannot combine: another record's matter
+        return False
+    return np.broadcast_to(found, np.broadcast_shapes(np.shape(x), np.shape(y)))
 
 
 def _big_integers(s) -> bool:
@@ -334,18 +336,6 @@ def _integers_in_float32(op: str, torch_ref):
             if near else
             (lambda d: ((_arr([16777215, 3], d), _arr([16777214, 3], d)), {"rtol": 0.0, "atol": 0.5})),
             dtypes=("int32",))
-
-
-def _difference_overflows(s, d):
-    """The elements where both operands are finite and ``|x - y|`` or ``|y|`` (a complex magnitude), computed in
-    their dtype, is not (a mask over the result; False for other dtypes than floating and complex ones)."""
-    x, y = s.args[0], s.args[1]
-    if x.dtype != y.dtype or not D.is_inexact(D.name_of(x.dtype)):
-        return False
-    with np.errstate(all="ignore"):
-        finite = np.isfinite(x) & np.isfinite(y)
-        over = np.isinf(np.abs(x - y)) | np.isinf(np.abs(y))
-    return np.broadcast_to(finite & over, np.broadcast_shapes(x.shape, y.shape))
 
 
 def _zero_tolerance_big_integers(s) -> bool:
@@ -403,15 +393,18 @@ def _close_divs(op: str, torch_ref, elementwise: bool):
         _zero_tolerance_exact(op, torch_ref),
         Divergence(
             id=f"{op}-nonfinite-difference", op=op,
-            condition="an infinite |x - y| that NumPy's bound does not exclude: an infinite operand with rtol or atol "
-                      "infinite, or finite operands whose difference, or the magnitude of the second, overflows in "
-                      "their dtype" + (" (those elements)" if elementwise else ""),
+            condition="NumPy's bound |x - y| <= atol + rtol |y| (in the operands' dtype) reads v <= inf for a "
+                      "non-NaN v because |x - y| or |y| is infinite, with y finite: an infinite operand (or one "
+                      "with a NaN part) with rtol or atol infinite, or finite operands whose difference, or the "
+                      "magnitude of the second, overflows in their dtype"
+                      + (" (those elements)" if elementwise else ""),
             torch_behaviour="not close: a non-finite value is close only to an equal value (and NaN to NaN with "
                             "equal_nan), whatever the tolerance, and torch requires the difference |x - y| to be "
                             "finite (it scales y by rtol before taking its magnitude, so |rtol * y| stays finite)",
             numpy_behaviour="|x - y| <= atol + rtol * |y| in the dtype holds for inf <= inf: inf is close to any "
-                            "finite y with an infinite tolerance, and complex64 3.4e38 - 3.4e38j (whose magnitude "
-                            "overflows) is close to 214 - 1.2j",
+                            "finite y with an infinite tolerance, so is complex64 nan - 3.4e38j to -0.8 + 3.4e38j "
+                            "(the magnitude of nan - inf j is inf), and complex64 3.4e38 - 3.4e38j (whose "
+                            "magnitude overflows) is close to 214 - 1.2j",
             reference=doc + " (non-finite inputs are close only when equal)", kind="intended",
             applies=_nonfinite_difference if elementwise else (lambda s, d: bool(np.any(_nonfinite_difference(s, d)))),
             torch_ref=torch_ref,

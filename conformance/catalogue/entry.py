@@ -7,6 +7,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 import torch
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
 
 from conformance import dtypes as _dtypes
 
@@ -20,6 +22,12 @@ def resolve(path: str):
 
 
 _PROBLEMS: list[str] = []
+
+
+@functools.lru_cache(maxsize=None)
+def _release_matches(spec: str, version: str) -> bool:
+    """``version``'s release (``2.14.1+cu130`` is 2.14.1, a nightly ``2.15.0a0+git...`` is 2.15.0) in ``spec``."""
+    return SpecifierSet(spec).contains(Version(version).base_version, prereleases=True)
 
 #: the expectations a divergence record can hold torch to, exactly one per record of a catalogue op
 MODES = ("raises", "torch_ref", "expected_dtype", "relax_signed_zero", "accept_nonfinite", "tolerance",
@@ -84,6 +92,9 @@ class Divergence:
     accept_any: bool = False
     dtypes: tuple = ()
     devices: tuple = ()
+    #: the torch releases the record holds on, a version specifier (``"<2.14"``); empty: every release. Outside
+    #: them the strict NumPy comparison applies, and the pinned test asserts that torch now agrees on the example
+    torch_versions: str = ""
     #: records that share one root cause in torch (one upstream report: ``conformance list --bugs``)
     root_cause: str = ""
     #: ``"forward"`` (the op's result) or ``"gradient"`` (its vector-Jacobian product: the gradient tests hold
@@ -106,6 +117,12 @@ class Divergence:
             raise ValueError(f"divergence {self.id}: accept_any is for recorded bugs only")
         if self.native and self.torch_ref is None:
             raise ValueError(f"divergence {self.id}: native=True is about a torch_ref, and there is none")
+        if self.torch_versions:
+            try:
+                SpecifierSet(self.torch_versions)
+            except InvalidSpecifier:
+                raise ValueError(f"divergence {self.id}: torch_versions {self.torch_versions!r} is not a version "
+                                 "specifier (e.g. '<2.14')") from None
 
     def modes(self) -> list[str]:
         return [m for m in MODES if getattr(self, m) not in (None, False)]
@@ -116,7 +133,12 @@ class Divergence:
         return bool(self.relax_signed_zero or self.accept_nonfinite is not None or self.accept_any)
 
     def holds_on(self, device: str) -> bool:
-        return not self.devices or device_type(device) in self.devices
+        """Whether the record holds on ``device`` (its device types) with the torch installed (its releases)."""
+        return (not self.devices or device_type(device) in self.devices) and self.holds_for_torch()
+
+    def holds_for_torch(self, version: str | None = None) -> bool:
+        """Whether the record holds for torch ``version`` (the installed one by default): :attr:`torch_versions`."""
+        return not self.torch_versions or _release_matches(self.torch_versions, version or torch.__version__)
 
     def condition_mask(self, sample, dtype: str):
         """``applies`` for one sample: False, True, or a bool array (False when no element meets it)."""
@@ -196,6 +218,10 @@ class OpEntry:
     #: or index that a GPU kernel does not check on the host, after which every later call in the process fails):
     #: such samples run on CPU only
     unsafe_off_cpu: Callable | None = None
+    #: ``(args, kwargs) -> str | None`` over the torch arguments: a message where torch would end the process
+    #: (SIGFPE) on them; every call of the function and of its methods then raises FloatingPointError with it
+    #: instead of reaching torch (a ``raises=FloatingPointError`` record states the condition NumPy-side)
+    guard: Callable | None = None
     notes: str = ""
 
     def __post_init__(self):
@@ -210,11 +236,19 @@ class OpEntry:
         return resolve(self.torch) if isinstance(self.torch, str) else self.torch
 
     def call(self, args, kwargs):
+        self._check_guard(args, kwargs)
         return self.fn(*args, **kwargs)
 
     def call_method(self, args, kwargs, inplace=False):
+        self._check_guard(args, kwargs)
         name = self.inplace if inplace else self.method
         return getattr(args[0], name)(*args[1:], **kwargs)
+
+    def _check_guard(self, args, kwargs):
+        if self.guard is not None:
+            found = self.guard(args, kwargs)
+            if found:
+                raise FloatingPointError(found)
 
     @functools.lru_cache(maxsize=None)
     def strategy(self, dtype: str):

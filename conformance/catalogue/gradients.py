@@ -304,7 +304,7 @@ DIVERGENCES = [
                         "autograd notes' rule (the sub-gradient of minimum norm) gives 0",
         reference="https://github.com/pytorch/pytorch/issues/184574 ; https://github.com/pytorch/pytorch/issues/184572 "
                   "; chosen in https://github.com/pytorch/pytorch/pull/7049 ; " + AUTOGRAD_NOTES,
-        kind="bug", root_cause="clamp-backward-closed-interval"),
+        kind="bug", root_cause="clamp-backward-closed-interval", torch_versions="<2.14"),
     Divergence(
         id="grad-fmax-ties", op="fmax", family=F,
         condition="fmax / fmin with equal (non-NaN) operands",
@@ -313,7 +313,18 @@ DIVERGENCES = [
         numpy_behaviour="np.fmax at a tie is max(x, y), convex: the sub-gradient of minimum norm is (0.5, 0.5), the "
                         "rule of the autograd notes and what torch.maximum gives",
         reference=AUTOGRAD_NOTES + " ; maximum's ties fixed in https://github.com/pytorch/pytorch/issues/56734",
-        kind="unspecified"),
+        kind="unspecified", torch_versions="<2.14"),
+    Divergence(
+        id="grad-fmax-nan-operand", op="fmax", family=F,
+        condition="fmax / fmin with a NaN operand (the result is the other operand)",
+        torch_behaviour="the NaN operand gets the cotangent too: x = [nan], y = [3.0], torch.fmax(x, y).sum()"
+                        ".backward() gives x.grad = 1 and y.grad = 1 (the tie-splitting formula of maximum, whose NaN "
+                        "operand is the result, applied to fmax)",
+        numpy_behaviour="np.fmax(nan, y) is y whatever the NaN operand: the cotangent goes to y alone (torch "
+                        "before 2.14: x.grad = 0)",
+        reference="https://github.com/pytorch/pytorch/pull/193035 ([autograd] Update fmin and fmax gradients to "
+                  "follow forward NaN handling behavior)",
+        kind="bug", torch_versions=">=2.14"),
     Divergence(
         id="grad-max-dim-ties", op="max_dim", family=F,
         condition="max(dim)/min(dim) over a slice whose maximum (minimum) is attained more than once",
@@ -430,5 +441,30 @@ def _quantile_conditioning(sample, dtype):
 
 #: op name -> ``(sample, dtype) -> {position in sample.arrays: relative error bound over that array}``: the error a
 #: gradient inherits from an evaluation in the working precision that is ill-conditioned beyond a few roundings
+def _tanh_conditioning(sample, dtype):
+    """tanh's gradient ``conj(1 - y**2) v`` starts from the computed output ``y``, which is within the forward
+    bound ``r |y|`` of the exact one (``r`` the dtype's default rtol, what the forward test holds tanh to); the
+    square and the subtraction round once more each (``u |y|**2``, ``u``). So ``1 - y**2`` is off by at most
+    ``(2 r + 2 u) |y|**2 + u`` absolutely, relative to ``|1 - y**2|``: where the result nears 1 (a real part past
+    a few units, whatever the imaginary part) that is far more than a few roundings (complex64 at 2.97 + 58.2j:
+    ``|1 - y**2| = 0.0105``, about ``1e-5``)."""
+    x = _operand(sample, 0)
+    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
+            not isinstance(x, np.ndarray) or x.size == 0:
+        return {}
+    u, r = T.unit(dtype), T.default(dtype).rtol
+    with np.errstate(all="ignore"):
+        y = np.tanh(x.astype(np.complex128 if D.is_complex(dtype) else np.float64))
+        rho = ((2 * r + 2 * u) * np.abs(y) ** 2 + u) / np.abs(1 - y * y)
+    return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
+
+
+def _exp2_conditioning(sample, dtype):
+    """exp2: :func:`conformance.catalogue.pointwise_more.exp2_gradient_conditioning` (derived there)."""
+    from conformance.catalogue import pointwise_more
+
+    return pointwise_more.exp2_gradient_conditioning(sample, dtype)
+
+
 CONDITIONING = {"pow": _pow_conditioning, "quantile": _quantile_conditioning,
-                "nanquantile": _quantile_conditioning}
+                "nanquantile": _quantile_conditioning, "tanh": _tanh_conditioning, "exp2": _exp2_conditioning}

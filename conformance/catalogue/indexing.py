@@ -404,8 +404,9 @@ def _complex64_value(op, position, model, example, counterexample):
 WIDE_UNSIGNED = ("uint16", "uint32", "uint64")
 
 
-def _wide_unsigned(op, condition, applies, example, counterexample):
+def _wide_unsigned(op, condition, applies, example, counterexample, torch_versions=""):
     return Divergence(
+        torch_versions=torch_versions,
         id=f"{op}-wide-unsigned", op=op, condition=condition,
         torch_behaviour="raises NotImplementedError (no uint16/uint32/uint64 kernel on that path), where other "
                         "inputs of the same dtype work",
@@ -907,7 +908,7 @@ ENTRIES = [
                 _wide_unsigned("index_select", "uint16/uint32/uint64 input of 0 or 1 dims",
                                lambda s: s.args[0].ndim <= 1 and isinstance(s.args[2], np.ndarray),
                                lambda dt: ((_v(dt), 0, np.array([1, 0])), {}),
-                               lambda dt: ((_m(dt), 0, np.array([1, 0])), {})),
+                               lambda dt: ((_m(dt), 0, np.array([1, 0])), {}), torch_versions="<2.14"),
                 _negative("index_select", 2, lambda dt: ((_m(dt), 0, np.array([-1])), {}),
                           lambda dt: ((_m(dt), 0, np.array([1])), {}), "np.take"),
                 Divergence(

@@ -26,6 +26,7 @@ F = "pointwise"
 
 PROMOTION_DOC = P.PROMOTION_DOC
 DOC = P.DOC
+AUTOGRAD_DOC = "https://pytorch.org/docs/stable/notes/autograd.html#gradients-for-non-differentiable-functions"
 #: the decision to compute unary float functions of integer and bool tensors in the default dtype
 UNARY_FLOAT_PROMOTION = ("https://pytorch.org/docs/stable/generated/torch.set_default_dtype.html ; "
                          "https://github.com/pytorch/pytorch/pull/33322")
@@ -165,6 +166,60 @@ def _int_div_by_zero(op, op_kwargs=None):
         counterexample=lambda dtype: ((np.array([1, 2], dtype=np.int32), np.array([3, 1], dtype=np.int32)),
                                       op_kwargs or {}),
         dtypes=("int32",), devices=("cpu",))
+
+
+def _div_trunc_minimum_pairs(sample, dtype):
+    """div with rounding_mode='trunc' of an int32 or int64 result (torch's result dtype) with an element pair,
+    after broadcasting, of the dtype's minimum divided by -1 (the operands cast to that dtype, as torch does)"""
+    if sample.kwargs.get("rounding_mode") != "trunc":
+        return False
+    x, y = _binary_operands(sample)
+    t = _torch_result_type((x, y))
+    if t is None or D.name_of(t) not in ("int32", "int64"):
+        return False
+    with np.errstate(all="ignore"):
+        a, b = (np.asarray(R._scalar_value(v)).astype(t) for v in (x, y))
+        try:
+            a, b = np.broadcast_arrays(a, b)
+        except ValueError:
+            return False
+        return bool(np.any((a == np.iinfo(t).min) & (b == -1)))
+
+
+def _div_trunc_would_crash(args, kwargs):
+    """The guard of div (OpEntry.guard): torch's arguments of a call that _div_trunc_minimum_pairs describes, on
+    CPU, where the integer division traps."""
+    import torch
+
+    if kwargs.get("rounding_mode") != "trunc" or len(args) < 2 or not isinstance(args[0], torch.Tensor) or \
+            args[0].device.type != "cpu":
+        return None
+    x, y = args[:2]
+    try:
+        t = torch.result_type(x, y)
+        if t not in (torch.int32, torch.int64):
+            return None
+        yt = y if isinstance(y, torch.Tensor) else torch.tensor(y)
+        xb, yb = torch.broadcast_tensors(x.to(t), yt.to(t))
+    except (RuntimeError, TypeError, OverflowError):
+        return None
+    if bool(((xb == torch.iinfo(t).min) & (yb == -1)).any()):
+        return ("torch.div(..., rounding_mode='trunc') ends the process with SIGFPE on an int32/int64 minimum "
+                "divided by -1: not called (divergence div-trunc-integer-minimum-crashes)")
+    return None
+
+
+DIV_TRUNC_CRASH = Divergence(
+    id="div-trunc-integer-minimum-crashes", op="div",
+    condition=_div_trunc_minimum_pairs.__doc__.strip(),
+    torch_behaviour="the process dies with SIGFPE: torch.div(torch.tensor([-2**31], dtype=torch.int32), -1, "
+                    "rounding_mode='trunc') (the C integer division INT_MIN / -1 traps on x86; rounding_mode='floor' "
+                    "and true division do not); the suite does not call torch there (the op's guard raises "
+                    "FloatingPointError), and a bespoke test runs it in a subprocess",
+    numpy_behaviour="np.trunc(np.divide) wraps: np.array([-2**31], np.int32) // -1 is -2147483648 (with a warning)",
+    reference="https://github.com/pytorch/pytorch/issues/ (no upstream issue found; lcm's is "
+              "https://github.com/pytorch/pytorch/issues/121343)", kind="bug",
+    applies=_div_trunc_minimum_pairs, raises=FloatingPointError, devices=("cpu",))
 
 
 def _plain_alpha_product(x, y, alpha, op):
@@ -542,15 +597,16 @@ def _scalar_overflow_record(op, sign):
 
 
 def _alpha_products(sample):
-    """``(alpha * y exactly, alpha * y rounded to the result dtype)`` in float64, for a floating result (torch and
-    NumPy agreeing on its dtype) with a tensor y and an alpha; None otherwise."""
+    """``(alpha * y exactly, alpha * y rounded to the result dtype)`` in float64, for torch's floating result
+    dtype (of operands of one dtype or mixed: a uint16 tensor with a float16 one gives float16) with a tensor y and
+    an alpha; None otherwise."""
     x, y = _binary_operands(sample)
     alpha = sample.kwargs.get("alpha", 1)
     if not isinstance(y, np.ndarray) or (alpha == 1 and not isinstance(alpha, float)) or \
-            not isinstance(alpha, (int, float)) or not _same_dtype(sample):
+            not isinstance(alpha, (int, float)):
         return None
     t = _torch_result_type((x, y))
-    if t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
+    if t is None or t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
         return None
     with np.errstate(all="ignore"):
         yt = y.astype(t)
@@ -690,20 +746,32 @@ def _clamp_bool_unsupported(sample, dtype):
 
 @_elementwise
 def _clamp_zero_tie(sample, dtype):
-    """Elementwise: a zero input tied with a zero bound of the other sign (a floating result)."""
+    """Elementwise: a zero tied with a zero of the other sign in either comparison of min(max(x, min), max) (a
+    floating result): the input with a bound, or the input clamped at min (either zero of a tie there) with max.
+    So x = -5 with min = -0.0, max = 0.0 is a tie too: max(x, min) is -0.0, tied with max."""
     x = sample.args[0]
-    bounds = [v for v in (sample.kwargs.get("min"), sample.kwargs.get("max")) if v is not None]
+    lo, hi = sample.kwargs.get("min"), sample.kwargs.get("max")
+    bounds = [v for v in (lo, hi) if v is not None]
     dt = _torch_result_type([x] + bounds)
     if dt is None or _cat(dt) != "float":
         return False
     shape = np.broadcast_shapes(*(np.shape(v) for v in [x] + bounds))
-    found = np.zeros(shape, dtype=bool)
+
+    def wide(v):
+        return np.broadcast_to(np.asarray(R._scalar_value(v)).astype(dt).astype(np.float64), shape)
+
+    def tie(a, b):
+        return (a == 0) & (b == 0) & (np.signbit(a) != np.signbit(b))
+
     with np.errstate(all="ignore"):
-        xf = np.asarray(x).astype(dt).astype(np.float64)
-        for b in bounds:
-            bf = np.asarray(R._scalar_value(b)).astype(dt).astype(np.float64)
-            found |= np.broadcast_to((xf == 0) & (bf == 0) & (np.signbit(xf) != np.signbit(bf)), shape)
-    return found
+        xf = wide(x)
+        if lo is None or hi is None:
+            return tie(xf, wide(bounds[0]))
+        lf, hf = wide(lo), wide(hi)
+        first = tie(xf, lf)
+        clamped = np.where(np.less(xf, lf), lf, xf)  # max(x, min); on a tie (first) either zero
+        # a tie with min decides the sign unless a negative max replaces the zero (a zero max ties either zero)
+        return (first & ~(hf < 0)) | tie(clamped, hf)
 
 
 def _pow_negative_scalar_empty(sample, dtype):
@@ -1253,12 +1321,12 @@ def _clamp_wide_unsigned_record(applies, example, counterexample, dtypes_):
 
 
 def _clamp_float8(sample, dtype):
-    """a non-empty result that is float8, or has a float8_e8m0fnu tensor bound"""
+    """a non-empty float8 result (a float8_e8m0fnu bound of lower priority than a floating input is converted to
+    the input's dtype: torch.clamp(torch.randn(2, 4), min=torch.tensor(1.0).to(torch.float8_e8m0fnu)) computes)"""
     ops = [sample.args[0], sample.kwargs.get("min"), sample.kwargs.get("max")]
     t = _torch_result_type(ops)
     shape = np.broadcast_shapes(*(np.shape(v) for v in ops if isinstance(v, np.ndarray)))
-    e8m0 = any(isinstance(v, np.ndarray) and D.name_of(v.dtype) == "float8_e8m0fnu" for v in ops[1:])
-    return t is not None and (D.name_of(t) in D.FLOAT8 or e8m0) and int(np.prod(shape, dtype=np.int64)) > 0
+    return t is not None and D.name_of(t) in D.FLOAT8 and int(np.prod(shape, dtype=np.int64)) > 0
 
 
 def _where_float8_conversion(sample, dtype):
@@ -1430,13 +1498,72 @@ def _pow_gradient_records():
             numpy_behaviour="x ** inf is 0 around |x| < 1: its derivative is 0",
             reference="https://pytorch.org/docs/stable/generated/torch.pow.html (no issue found)", kind="bug",
             applies=_infinite_exponent, about="gradient"),
+        Divergence(
+            id="pow-gradient-negative-base", op="pow",
+            condition="a real base below zero (tensor or Python number) with an exponent tensor: the exponent's "
+                      "elements that meet such a base (broadcast included), gradient with respect to the exponent",
+            torch_behaviour="the exponent's gradient, v * x ** y * log(x), is NaN there whatever the cotangent "
+                            "(log(x) is NaN, and 0 * NaN is NaN), also where x ** y is defined (an integer y): "
+                            "torch.pow(torch.tensor([-0.5], requires_grad=True), torch.tensor([2.], "
+                            "requires_grad=True)) gives the exponent the gradient [nan]",
+            numpy_behaviour="np.power(x, y) of a negative x is defined at integer y only (NaN at y +- h): it has no "
+                            "derivative in y there, so nothing to compare with",
+            reference=f"{AUTOGRAD_DOC} (where a function is not defined the gradient is arbitrary, mostly NaN)",
+            kind="intended", applies=_negative_base_exponent, about="gradient"),
     )
+
+
+def _negative_base_exponent(sample, dtype):
+    """``{position of the exponent in sample.arrays: mask over its elements}``: the exponent elements that meet a
+    negative real base (pow-gradient-negative-base), or False."""
+    x, y = sample.args[:2]
+    if not isinstance(y, np.ndarray) or y.size == 0 or y.dtype.kind not in "fV":
+        return False
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "iufV":  # a complex base has a logarithm; a bool one is not negative
+            return False
+        with np.errstate(invalid="ignore"):
+            negative = np.asarray(x.astype(np.float64) < 0)
+    elif P.scalar_kind(x) in ("int", "float"):
+        negative = np.asarray(float(x) < 0)
+    else:
+        return False
+    shape = np.broadcast_shapes(negative.shape, y.shape)
+    met = np.broadcast_to(negative, shape)
+    lead = len(shape) - y.ndim
+    met = met.any(axis=tuple(range(lead))) if lead else met
+    axes = tuple(a for a in range(y.ndim) if y.shape[a] == 1 and met.shape[a] != 1)
+    met = met.any(axis=axes, keepdims=True) if axes else met
+    if not met.any():
+        return False
+    position = 1 if isinstance(x, np.ndarray) else 0  # the arrays in order of appearance: base, exponent
+    return {position: np.asarray(met, dtype=bool).reshape(y.shape)}
 
 
 def _infinite_exponent(sample, dtype):
     y = sample.args[1]
     with np.errstate(all="ignore"):
         return bool(np.any(np.isinf(np.asarray(R._scalar_value(y)).astype(np.complex128))))
+
+
+def _gradient_wide_unsigned_complex(op, positions):
+    """backward of ``op`` multiplies the cotangent (complex, with the result's dims) by the other operand: with a
+    complex zero-dim tensor (differentiable, at one of ``positions``) and a uint16/32/64 tensor with dims, the
+    forward promotes (the zero-dim operand has lower priority), the backward's product does not."""
+    def applies(sample, dtype):
+        ops = _binary_operands(sample)
+        complex0d = any(isinstance(ops[i], np.ndarray) and ops[i].ndim == 0 and ops[i].dtype.kind == "c"
+                        for i in positions)
+        wide = any(isinstance(v, np.ndarray) and v.ndim > 0 and D.name_of(v.dtype) in WIDE_UNSIGNED for v in ops)
+        return complex0d and wide
+    which = "either operand" if len(positions) == 2 else "the dividend"
+    return _gradient_raises(
+        op, f"{op}-gradient-wide-unsigned-complex",
+        f"a complex zero-dim tensor ({which}) with a uint16, uint32 or uint64 tensor with dims",
+        "backward raises RuntimeError: 'Promotion for uint16, uint32, uint64 types is not supported, attempted to "
+        f"promote ComplexFloat and UInt16' where the forward computes: torch.{op}(torch.tensor(1+2j, "
+        "requires_grad=True), torch.ones(2, dtype=torch.uint16)).sum().abs().backward()",
+        applies, RuntimeError, P.LIMITED_DOC + " (no issue found for the backward)")
 
 
 def _mul_gradient_float8():
@@ -1569,8 +1696,8 @@ ENTRIES = [
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
     # float8 products with a number (or a one-element operand) have no kernel ("mul_cpu_reduced_float"): a
     # partial-support fact the generic tests record by themselves
-    _binary("mul", np.multiply, R.mul_torch, grad=True, float8=False, tol_fn=_complex_mul_tol, extra=(
-        _gradient_complex32("mul"), _mul_gradient_float8(),
+    _binary("mul", R.multiply, R.mul_torch, grad=True, float8=False, tol_fn=_complex_mul_tol, extra=(
+        _gradient_complex32("mul"), _mul_gradient_float8(), _gradient_wide_unsigned_complex("mul", (0, 1)),
         Divergence(
             id="mul-number-beyond-float32", op="mul",
             condition="a float16, bfloat16 or float32 result and a finite Python number beyond float32's range",
@@ -1645,7 +1772,9 @@ ENTRIES = [
             counterexample=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.full(5, 100, dtype=np.int8)), {}),
             dtypes=("float16",)),
     )),
-    _binary("div", R.div, R.div_torch, extra=(
+    _binary("div", R.div, R.div_torch, guard=_div_trunc_would_crash, extra=(
+        DIV_TRUNC_CRASH,
+        _gradient_wide_unsigned_complex("div", (0,)),
         _floor_div_reduced_float_record("div", {"rounding_mode": "floor"}),
         _div_trunc_rounded_quotient_record(),
         _raises("div-bool-rounding", "div", "bool operands with a rounding_mode",
@@ -1880,10 +2009,15 @@ ENTRIES = [
                     dtypes=("bool",)),
                 Divergence(
                     id="clamp-signed-zero", op="clamp",
-                    condition="elements where a zero input is tied with a zero bound of the other sign",
+                    condition="elements where a zero is tied with a zero of the other sign in either comparison "
+                              "of min(max(x, min), max): the input with a bound, or the input clamped at min with "
+                              "max (x = -5, min = -0.0, max = 0.0)",
                     torch_behaviour="a tie keeps the input (torch.clamp(torch.tensor([-0.0]), min=0) is -0.0), "
-                                    "except with tensor bounds in the vectorized kernel (16 elements and more), where "
-                                    "it gives the bound",
+                                    "except with tensor bounds in the vectorized kernel (16 float32 elements and "
+                                    "more; an int16 input with bfloat16 bounds at 256, not 16), where it gives the "
+                                    "bound: "
+                                    "torch.clamp(torch.full((16,), -5.), torch.full((16,), -0.), torch.zeros(16)) "
+                                    "is +0.0",
                     numpy_behaviour="a tie gives the bound: np.clip(-0.0, 0, None) is 0.0",
                     reference=DOC.format("clamp"), kind="unspecified", applies=_clamp_zero_tie,
                     relax_signed_zero=True,

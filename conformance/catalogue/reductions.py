@@ -18,7 +18,8 @@ in the precision torch computes in (float32 for the half types) plus the final r
 * ``prod``, ``cumprod``: :func:`~conformance.tolerance.product`, from the log-magnitudes of the factors (a
   partial product that may underflow adds an absolute error, one that may overflow may give a non-finite
   value); a complex product with an infinite factor is order-dependent (``inf * 0`` parts): any value there;
-* ``var``, ``std``: :func:`~conformance.tolerance.variance` (textbook, two-pass and Welford all within it);
+* ``var``, ``std``: :func:`~conformance.tolerance.variance` (textbook, two-pass and Welford all within it, and
+  what underflowed squares of tiny values add);
 * ``logsumexp``: :func:`~conformance.tolerance.log_sum_exp` (a composite of rounded ops; logarithmic in n);
 * ``vector_norm``/``norm`` of order p: positive terms ``|x|^p`` summed in any order, then the 1/p-th power
   (which divides the relative error by ``|p|``): ``gamma_a((n + 4) max(1, 1/|p|))``; terms that underflow add
@@ -109,6 +110,16 @@ def _magnitudes(sample):
     return np.where(np.isfinite(a), a, 0.0)
 
 
+def _finite_parts_magnitudes(x):
+    """|x| in float64 with each non-finite part taken as 0: a term with one infinite part still adds its finite
+    part to that part of the accumulator, which may overflow there (3 x (-3.4e38 + inf j) in complex64)."""
+    w = _wide(x)
+    if np.iscomplexobj(w):
+        w = np.where(np.isfinite(w.real), w.real, 0.0) + 1j * np.where(np.isfinite(w.imag), w.imag, 0.0)
+    a = np.abs(w)
+    return np.where(np.isfinite(a), a, 0.0)
+
+
 def _input(sample, name):
     """The input as torch reduces it: cast to the ``dtype=`` argument first (exactly as the reference does)."""
     x = sample.arrays[0]
@@ -135,8 +146,7 @@ def sum_tol(mean: bool = False, nan: bool = False):
         except ValueError:
             return None
         keep = sample.kwargs.get("keepdim", False)
-        a = np.abs(_wide(_input(sample, name)))
-        a = np.where(np.isfinite(a), a, 0.0)
+        a = _finite_parts_magnitudes(_input(sample, name))
         with np.errstate(all="ignore"):
             s = np.sum(a, axis=axis, keepdims=keep)
             # nansum adds every term (a NaN as 0): the roundings are those of all of them; nanmean divides by the
@@ -270,9 +280,31 @@ def nansum_split_tol(mean: bool = False):
                                why="runs summed in float32")
         found = in_half.widened_by(runs)
         if mean:
+            # the partial sums rounded to the half type are the nansum's, before the division: where they may
+            # reach the half type's largest value, the sum (and so the mean) may be infinite or NaN (-inf + inf)
+            with np.errstate(all="ignore"):
+                over = ~(np.asarray(total, dtype=np.float64) * (1 + growth) < T.biggest(name))
             found = dataclasses.replace(found, rtol=found.rtol + T.unit(name) * (1 + T.unit(name)),
-                                        nonfinite=_or_mask(found.nonfinite, base.nonfinite))
+                                        nonfinite=_or_mask(_or_mask(found.nonfinite, base.nonfinite), over))
         return dataclasses.replace(found, free=base.free)
+    return tol
+
+
+def _empty_tuple_split_tol(base, mean: bool = False):
+    """tol_fn of nansum / nanmean: ``base``, except for dim=() on an input that falls under
+    ``*-noncontiguous-half-accumulation`` as well. There the record ``*-dim-empty-tuple`` applies first (its
+    torch_ref: every dim reduced) and holds the sample to the op's bound, although torch's sum of every dim has
+    the half-type partial sums of the split record (nansum of the step-2 view of (2, 2) values [[-0.1321,
+    0.6406], [0.1049, -0.5356]] with dim=() is 0.078125 in float16, as with dim=None; exact 0.0778198). A
+    record holds a sample to one expectation, so the split record's bound reaches the samples of both through
+    this tol_fn, on exactly the split record's condition."""
+    split = nansum_split_tol(mean=mean)
+
+    def tol(sample, dtype):
+        if _has_dim(sample) and _dim(sample) == () and sample.arrays[0].ndim > 0 and \
+                _nansum_split_in_half(sample, dtype):
+            return split(sample, dtype)
+        return base(sample, dtype)
     return tol
 
 
@@ -417,7 +449,7 @@ def var_tol(std: bool = False):
             dev = np.abs(w - np.mean(w, axis=axis, keepdims=True)) ** 2
             exact = np.sum(dev, axis=axis, keepdims=keep) / max(abs(n - c), 1)
             finite = np.all(np.isfinite(w), axis=axis, keepdims=keep)
-        found = T.variance(name, q, n, c, exact=exact if std else None)
+        found = T.variance(name, q, n, c, exact=exact if std else None, complex_input=np.iscomplexobj(w))
         # the float64 reference itself overflows (squared deviations beyond float64's range): the exact result is
         # not representable in float64, nor in the result dtype
         return dataclasses.replace(found, free=finite & ~np.isfinite(exact))
@@ -472,7 +504,11 @@ def _complex_nonfinite_terms(s, d):
         shift = np.where(np.isfinite(m), m, np.zeros_like(m))
         overflows = (np.isfinite(x.real) & ~np.isfinite(x.imag) & np.isinf(x.real - shift)
                      & np.isfinite(w.real - shift.astype(np.float64)))
-    return np.asarray(found | np.any(overflows, axis=axis, keepdims=keep))
+        # a row whose largest real part is +inf is not shifted: a finite term whose exp overflows the input's
+        # precision (but not float64's) gives infinite parts of either sign there, inf - inf in the sum
+        unshifted = np.isposinf(m) & np.isfinite(x.real) & np.isfinite(x.imag) & \
+            (x.real.astype(np.float64) > np.log(float(np.finfo(x.real.dtype).max)))
+    return np.asarray(found | np.any(overflows | unshifted, axis=axis, keepdims=keep))
 
 
 def _complex_parts_underflowed(s, d):
@@ -942,14 +978,16 @@ ENTRIES = [
                 _empty_tuple("mean", R.mean_torch),
                 _zero_d("mean", R.mean_torch, ints=True),
             )),
-    OpEntry("nansum", F, "torch.nansum", R.nansum_ref, S.nan_inputs, tol_fn=sum_tol(nan=True), grad=True,
+    OpEntry("nansum", F, "torch.nansum", R.nansum_ref, S.nan_inputs,
+            tol_fn=_empty_tuple_split_tol(sum_tol(nan=True)), grad=True,
             divergences=(
                 _unsigned_int64("nansum", R.nansum_torch),
                 _empty_tuple("nansum", R.nansum_torch),
                 _zero_d("nansum", R.nansum_torch),
                 _split_half_record("nansum"),
             )),
-    OpEntry("nanmean", F, "torch.nanmean", R.nanmean_ref, S.nan_inputs, tol_fn=sum_tol(mean=True, nan=True),
+    OpEntry("nanmean", F, "torch.nanmean", R.nanmean_ref, S.nan_inputs,
+            tol_fn=_empty_tuple_split_tol(sum_tol(mean=True, nan=True), mean=True),
             grad=True, divergences=(
                 _raises_for_integers("nanmean", "nanmean(): expected input to have floating point dtype",
                                      "https://pytorch.org/docs/stable/generated/torch.nanmean.html", "int32",
@@ -1131,11 +1169,15 @@ ENTRIES = [
                     id="logsumexp-complex-nonfinite-terms", op="logsumexp",
                     condition="a complex row with a NaN real part where NumPy's sum of the exponentials has an "
                               "infinite part, or with a term of non-finite imaginary part whose real part minus "
-                              "the row's largest one overflows the input's precision (those result elements)",
+                              "the row's largest one overflows the input's precision, or with a real part +inf "
+                              "and a finite term whose exponential overflows the input's precision (those result "
+                              "elements)",
                     torch_behaviour="the shift (the largest real part) is replaced by 0 only when it is "
                                     "infinite, so a NaN shift makes every term NaN (NaN+NaNj); it is subtracted in "
                                     "the input's precision, where -3.4e38 - 3.4e38 is -inf in complex64 and "
-                                    "exp(-inf + NaN j) is 0, so such a term drops out",
+                                    "exp(-inf + NaN j) is 0, so such a term drops out; the terms of a row with an "
+                                    "infinite shift are exponentiated in the input's precision: complex64 "
+                                    "[inf+nanj, 124-148j] gives nan+nanj (exp(124-148j) is -inf+infj there)",
                     numpy_behaviour="scipy.special.logsumexp's algorithm, exact (float64): every non-finite shift "
                                     "is replaced by 0, so the sum is NaN + inf j and clog gives inf + NaN j; "
                                     "exp(-6.8e38 + NaN j) is NaN + NaN j (C99 Annex G cexp), so the row is NaN",

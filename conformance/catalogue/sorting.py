@@ -117,35 +117,76 @@ def _merge_equal_slices(parts, dim, return_inverse, return_counts):
     return parts
 
 
+def _nan_slots_in_input_order(parts, dim, return_counts):
+    """Unique values (slices) with NaN that look alike (NaN taken equal to NaN) cannot be told apart, so which of
+    them an input value (slice) maps to is not defined (NumPy's order among them is arbitrary too): each group of
+    them is relabelled in the order the input first uses them (unused ones after, in their order), the counts
+    moving along. A relabelling only: two inputs mapped to one slot stay so."""
+    import math
+
+    import torch
+
+    vals = parts[0] if dim is None else parts[0].movedim(dim, 0)
+    rows = vals.reshape(vals.shape[0], -1).double().tolist()
+    keys = [tuple("nan" if math.isnan(e) else e for e in row) for row in rows]
+    group: dict = {}
+    for j, key in enumerate(keys):
+        group.setdefault(key, []).append(j)
+    first_used: dict = {}
+    for j in parts[1].reshape(-1).tolist():
+        if len(group[keys[j]]) > 1:
+            first_used.setdefault(keys[j], {}).setdefault(j, None)
+    perm = list(range(len(keys)))
+    for key, used in first_used.items():
+        order = list(used) + [j for j in group[key] if j not in used]
+        for old, new in zip(order, group[key]):
+            perm[old] = new
+    if perm == list(range(len(keys))):
+        return parts
+    perm_t = torch.tensor(perm, dtype=torch.int64, device=parts[1].device)
+    back = torch.empty_like(perm_t)
+    back[perm_t] = torch.arange(len(perm), device=perm_t.device)
+    parts[0] = parts[0].index_select(0 if dim is None else dim, back)
+    parts[1] = perm_t[parts[1]]
+    if return_counts:
+        parts[-1] = parts[-1][back]
+    return parts
+
+
 def unique(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """``torch.unique``; with ``sorted=False`` (no order promised), and along a dim when the input holds NaN, the
     unique values (slices) are put in ascending (lexicographic) order, NaN last, and the inverse indices and counts
     follow them; along a dim, equal slices torch leaves unmerged on an input with NaN are merged first
-    (:func:`_merge_equal_slices`)."""
+    (:func:`_merge_equal_slices`); with NaN, alike unique values are relabelled (:func:`_nan_slots_in_input_order`)."""
     import torch
 
     out = torch.unique(x, sorted=sorted, return_inverse=return_inverse, return_counts=return_counts, dim=dim)
-    nan_slices = dim is not None and x.is_floating_point() and bool(torch.isnan(x).any())
-    if (sorted and not nan_slices) or (dim is not None and not nan_slices):
+    has_nan = x.is_floating_point() and bool(torch.isnan(x).any())
+    nan_slices = dim is not None and has_nan
+    reorder = nan_slices or (dim is None and not sorted)
+    relabel = has_nan and return_inverse
+    if not (reorder or relabel):
         return out
     parts = list(out) if isinstance(out, tuple) else [out]
     if nan_slices:
         parts = _merge_equal_slices(parts, dim, return_inverse, return_counts)
-    if dim is None:
+    if reorder and dim is None:
         order = torch.argsort(parts[0], stable=True)
         parts[0] = parts[0][order]
-    else:  # slices with NaN have no defined order: put the slices in lexicographic order (NaN last)
+    elif reorder:  # slices with NaN have no defined order: put the slices in lexicographic order (NaN last)
         rows = parts[0].movedim(dim, 0).reshape(parts[0].shape[dim], -1)
         order = torch.arange(rows.shape[0], device=x.device)
         for j in reversed(range(rows.shape[1])):
             order = order[torch.argsort(rows[order, j], stable=True)]
         parts[0] = parts[0].index_select(dim, order)
-    if return_inverse:
+    if reorder and return_inverse:
         rank = torch.empty_like(order)
         rank[order] = torch.arange(order.numel(), device=order.device)
         parts[1] = rank[parts[1]]
-    if return_counts:
+    if reorder and return_counts:
         parts[-1] = parts[-1][order]
+    if relabel:
+        parts = _nan_slots_in_input_order(parts, dim, return_counts)
     return tuple(parts) if len(parts) > 1 else parts[0]
 
 
@@ -220,7 +261,9 @@ def _overflows(s) -> bool:
 
 
 def _saturated_bins(s, d):
-    """histc of a half-type input: the bins whose exact count is beyond what the dtype counts to (a mask)."""
+    """histc of a half-type input: the bins whose exact count is beyond what the dtype counts to (a mask); with
+    them the bins of :func:`_edge_bins`, if any: only one record applies to a sample, and the model
+    (histc_torch) is the one of both records."""
     x = s.args[0]
     limit = {"float16": 2048, "bfloat16": 256}.get(D.name_of(x.dtype))
     if limit is None or x.size <= limit:
@@ -231,13 +274,21 @@ def _saturated_bins(s, d):
                                  s.kwargs.get("max", 0))
     except ValueError:
         return False
-    return counts > limit
+    saturated = counts > limit
+    if not saturated.any():
+        return False
+    edges = _edge_bins(s, d)
+    return saturated | edges if isinstance(edges, np.ndarray) else saturated
 
 
 def _edge_bins(s, d):
-    """histc: for each value within rounding of an inner bin edge whose bin computed in the input's dtype,
-    int((x - min) * bins / (max - min)), is another than the one NumPy finds by comparing the value with its edges,
-    those two bins (a mask over the bins)."""
+    """histc: the bins torch and NumPy count a value near a bin edge in differently, because torch computes in the
+    input's dtype (a mask over the bins):
+
+    * a value within rounding of an inner bin edge whose bin int((x - min) * bins / (max - min)), computed in the
+      input's dtype, is another than the one NumPy finds by comparing the value with its edges: those two bins;
+    * a value between min (max) and min (max) rounded to the input's dtype, which torch's range takes in and
+      NumPy's leaves out, or the other way round: the first (last) bin."""
     x = s.args[0]
     name = D.name_of(x.dtype)
     if not D.is_floating(name) or x.size == 0 or _empty_range(s):
@@ -246,22 +297,25 @@ def _edge_bins(s, d):
     bins = s.kwargs.get("bins", 100)
     if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
         return False
-    v = x.astype(np.float64).reshape(-1)
-    v = v[(v >= lo) & (v <= hi)]
-    t = (v - lo) * bins / (hi - lo)
-    # the rounding of (x - min), of the product, of the quotient and of the edges, in units of bins
+    flat = x.reshape(-1)
+    v = flat.astype(np.float64)
     u = float(D.finfo(name).eps)
-    near = np.abs(t - np.round(t)) <= 8 * u * bins * max(1.0, (abs(lo) + abs(hi)) / (hi - lo))
-    inner = (np.round(t) >= 1) & (np.round(t) <= bins - 1)
     with np.errstate(all="ignore"):
-        flat = x.reshape(-1)
-        model = R.histc_bins(flat[(flat >= lo) & (flat <= hi)], bins, lo, hi)
+        t = (v - lo) * bins / (hi - lo)
+        # the rounding of (x - min), of the product, of the quotient and of the edges, in units of bins
+        near = np.abs(t - np.round(t)) <= 8 * u * bins * max(1.0, (abs(lo) + abs(hi)) / (hi - lo))
+        inner = (np.round(t) >= 1) & (np.round(t) <= bins - 1)
+        in_torch = (flat >= flat.dtype.type(lo)) & (flat <= flat.dtype.type(hi))
+        in_numpy = (v >= lo) & (v <= hi)
+        model = R.histc_bins(flat, bins, lo, hi)
         edges = np.linspace(lo, hi, bins + 1)
         numpy_bin = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, bins - 1)
-    differ = near & inner & (model != numpy_bin)
+    differ = in_torch & in_numpy & near & inner & (model != numpy_bin)
     mask = np.zeros(bins, dtype=bool)
     mask[numpy_bin[differ]] = True  # the bin the value leaves, and the one it lands in
     mask[model[differ]] = True
+    mask[model[in_torch & ~in_numpy]] = True  # counted by torch only, at an outer edge
+    mask[numpy_bin[in_numpy & ~in_torch]] = True  # counted by NumPy only
     return mask
 
 
@@ -435,7 +489,7 @@ ENTRIES = [
         Divergence(
             id="histc-half-counts-saturate", op="histc",
             condition="a float16 or bfloat16 input with more than 2048 (float16) or 256 (bfloat16) values in a bin: "
-                      "those bins",
+                      "those bins, and those of histc-bin-edges in the same sample (the two are modelled together)",
             torch_behaviour="the counts are added one at a time in the input's dtype, where they stop growing "
                             "(2048 + 1 rounds to 2048 in float16): histc of 3000 equal float16 values counts 2048 "
                             "(with one thread; per-thread partial counts are added)",
@@ -449,10 +503,14 @@ ENTRIES = [
         Divergence(
             id="histc-bin-edges", op="histc",
             condition="a value within rounding of an inner bin edge whose bin computed in the input's dtype is "
-                      "another than NumPy's: the bin NumPy puts it in and the one torch does",
-            torch_behaviour="the bin is int((x - min) * bins / (max - min)) computed in the input's dtype",
+                      "another than NumPy's: the bin NumPy puts it in and the one torch does; a value between min "
+                      "(max) and min (max) rounded to the input's dtype: the first (last) bin",
+            torch_behaviour="the bin is int((x - min) * bins / (max - min)) computed in the input's dtype, and min "
+                            "and max are rounded to it first (histc of float16 [0.7] with bins=4, min=-0.3, max=0.7 "
+                            "counts the value, which is 0.7002 in float16, in the last bin)",
             numpy_behaviour="np.histogram compares the value with the bin edges of np.linspace (so a value within "
-                            "rounding of an edge can fall on the other side)",
+                            "rounding of an edge can fall on the other side); of the exact values (the reference "
+                            "gets them in float64), 0.7002 is beyond max = 0.7 and not counted",
             reference="https://pytorch.org/docs/stable/generated/torch.histc.html", kind="unspecified",
             applies=_edge_bins, torch_ref=R.histc_torch, native=True,
             example=lambda d: ((_arr([-0.38000003], d),), {"bins": 100, "min": -1.0, "max": 1.0}),

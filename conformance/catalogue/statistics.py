@@ -345,6 +345,72 @@ def _quantile_0d(op: str, torch_ref):
         dtypes=("float32",))
 
 
+def _sample_before_inf(s, d, nan: bool):
+    """quantile / nanquantile with linear or midpoint interpolation: the result elements whose position in the
+    sorted row, q * (n - 1) computed as torch does in the input's dtype (n: the row's non-NaN count for
+    nanquantile), falls on an element k exactly, that element finite and the next one +inf (rows with NaN left
+    out for quantile): NumPy interpolates towards the next element with weight 0 (inf * 0, NaN), torch takes element
+    k (a mask of the result's shape)."""
+    if s.kwargs.get("interpolation", "linear") not in ("linear", "midpoint"):
+        return False
+    x, q = s.args[0], s.args[1]
+    if not D.is_floating(_name(s)) or x.ndim == 0 or x.size == 0:
+        return False
+    dim, keepdim = s.kwargs.get("dim"), s.kwargs.get("keepdim", False)
+    if dim is not None and not -x.ndim <= dim < x.ndim:
+        return False
+    wide = x.astype(np.float64)
+    if dim is None:
+        rows, rest = wide.reshape(1, -1), ((1,) * x.ndim if keepdim else ())
+    else:
+        moved = np.moveaxis(wide, dim, -1)
+        rows = moved.reshape(-1, x.shape[dim])
+        rest = tuple(1 if keepdim and i == dim % x.ndim else n for i, n in enumerate(x.shape)
+                     if keepdim or i != dim % x.ndim)
+    qs = np.asarray(q, dtype=x.dtype).reshape(-1)  # torch's q: a tensor of the input's dtype
+    mask = np.zeros((qs.size, rows.shape[0]), dtype=bool)
+    for r, row in enumerate(rows):
+        if np.isnan(row).any() and not nan:
+            continue
+        row = np.sort(row[~np.isnan(row)])
+        if row.size < 2:
+            continue
+        with np.errstate(all="ignore"):
+            pos = qs * qs.dtype.type(row.size - 1)  # torch's rank, in the input's dtype
+            on = np.isfinite(pos) & (pos == np.floor(pos)) & (pos >= 0) & (pos < row.size - 1)
+            k = np.where(on, pos, 0).astype(np.int64)
+        mask[:, r] = on & np.isfinite(row[k]) & (row[k + 1] == np.inf)
+    return mask.reshape(np.shape(q) + rest)
+
+
+def quantile_sample_torch(x, q, dim=None, keepdim=False, interpolation="linear"):
+    """torch's quantile where its position falls on a sorted element: that element (NumPy's method "nearest" gives
+    it there, its float64 position being within rounding of torch's)."""
+    return np.quantile(x, q, axis=dim, keepdims=keepdim, method="nearest")
+
+
+def nanquantile_sample_torch(x, q, dim=None, keepdim=False, interpolation="linear"):
+    return np.nanquantile(x, q, axis=dim, keepdims=keepdim, method="nearest")
+
+
+def _quantile_sample_before_inf(op: str, torch_ref):
+    nan = op == "nanquantile"
+    return Divergence(
+        id=f"{op}-sample-before-inf", op=op,
+        condition="linear or midpoint interpolation whose position in the sorted row (q * (n - 1) in the input's "
+                  "dtype) falls exactly on a finite element followed by +inf: those result elements",
+        torch_behaviour="the element at that position: torch.quantile(torch.tensor([0.5, inf, inf]), 0.0) is 0.5 "
+                        "(it interpolates between the elements at floor and ceil of the position, here one)",
+        numpy_behaviour="NaN: np.quantile interpolates between the elements at floor(position) and floor + 1 with "
+                        "weight 0, and inf * 0 is NaN (np.quantile([0.5, inf, inf], 0.0) is nan)",
+        reference="https://github.com/numpy/numpy/issues/21091 ; "
+                  f"https://pytorch.org/docs/stable/generated/torch.{op}.html", kind="unspecified",
+        applies=lambda s, d: _sample_before_inf(s, d, nan), torch_ref=torch_ref,
+        example=lambda d: ((_arr([[0.5, np.inf, np.inf]], d), 0.0), {"dim": -1}),
+        counterexample=lambda d: ((_arr([[0.5, 3e38, np.inf]], d), 0.0), {"dim": -1}),
+        dtypes=("float32", "float64"))
+
+
 def _short_integer_trapezoid(s) -> bool:
     y = s.arrays[0]
     if D.is_inexact(_name(s)) or y.ndim == 0:
@@ -359,9 +425,12 @@ ENTRIES = [
     # neither library
     OpEntry("quantile", F, "torch.quantile", R.quantile_ref, S.quantile_inputs, tol_fn=quantile_tol, grad=True,
             signed_zero=False,
-            divergences=(_quantile_empty("quantile"), _quantile_0d("quantile", R.quantile_0d_torch))),
+            divergences=(_quantile_empty("quantile"), _quantile_0d("quantile", R.quantile_0d_torch),
+                         _quantile_sample_before_inf("quantile", quantile_sample_torch))),
     OpEntry("nanquantile", F, "torch.nanquantile", R.nanquantile_ref, S.nanquantile_inputs, tol_fn=quantile_tol,
-            grad=True, signed_zero=False, divergences=(_quantile_empty("nanquantile"), _quantile_0d("nanquantile", R.nanquantile_0d_torch))),
+            grad=True, signed_zero=False,
+            divergences=(_quantile_empty("nanquantile"), _quantile_0d("nanquantile", R.nanquantile_0d_torch),
+                         _quantile_sample_before_inf("nanquantile", nanquantile_sample_torch))),
 ]
 
 #: entries written in this wave and not yet green on torch 2.13 (not collected: see the findings listed with

@@ -72,11 +72,12 @@ def _zero_d(sample, dtype):
 SHELL_DTYPES = ("uint16", "uint32", "uint64") + D.FLOAT8
 
 
-def _flip_kernel(sample, dtype):
-    """flip of a uint16/32/64 or float8 tensor on the path that needs the flip kernel: some flipped dim of more
-    than one element and a nonzero stride, and no dim of stride 1 (and more than one element) left unflipped
-    (where there is one, torch copies with an index instead). Strides are the layout's, in elements."""
-    if dtype not in SHELL_DTYPES:
+def _flip_kernel(sample, dtype, shells=None):
+    """flip of a uint16/32/64 or float8 tensor (``shells``: some of them) on the path that needs the flip kernel:
+    some flipped dim of more than one element and a nonzero stride, and no dim of stride 1 (and more than one
+    element) left unflipped (where there is one, torch copies with an index instead). Strides are the layout's,
+    in elements."""
+    if dtype not in (shells or SHELL_DTYPES):
         return False
     x, dims = sample.args[0], sample.args[1]
     if x.size == 0 or x.ndim == 0:
@@ -212,16 +213,30 @@ ENTRIES = [
     OpEntry("flip", F, "torch.flip", np.flip, S.flip_cases, method="flip", grad=True,
             divergences=(Divergence(
                 id="flip-shell-dtype-kernel", op="flip",
-                condition="uint16/uint32/uint64 or a float8 format, flipping a dim of more than one element on the "
-                          "path that needs the flip kernel (no unflipped dim of stride 1), e.g. any flip of a 1-D "
-                          "tensor of 3 elements",
-                torch_behaviour="raises NotImplementedError ('\"flip_cpu\" not implemented for \'UInt16\''); "
-                                "where an unflipped dim has stride 1 torch copies through an index and succeeds",
+                condition="a float8 format (uint16/uint32/uint64 too before torch 2.14), flipping a dim of more "
+                          "than one element on the path that needs the flip kernel (no unflipped dim of stride 1), "
+                          "e.g. any flip of a 1-D tensor of 3 elements",
+                torch_behaviour="raises NotImplementedError ('\"flip_cpu\" not implemented for "
+                                "\'Float8_e4m3fn\''); where an unflipped dim has stride 1 torch copies through an "
+                                "index and succeeds",
                 numpy_behaviour="np.flip returns the reversed view",
                 reference="https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (uint16, uint32, "
                           "uint64, float8: limited support); no upstream issue found",
-                kind="bug", applies=_flip_kernel, raises=NotImplementedError, dtypes=("uint16", "float8_e4m3fn"),
-                devices=("cpu",),
+                kind="bug", applies=lambda s, dt: _flip_kernel(s, dt, D.FLOAT8), raises=NotImplementedError,
+                dtypes=("float8_e4m3fn",), devices=("cpu",),
+                example=lambda dt: ((np.zeros(3, D.NUMPY[dt]), (0,)), {}),
+                counterexample=lambda dt: ((np.zeros((2, 3), D.NUMPY[dt]), (0,)), {})),
+                Divergence(
+                id="flip-wide-unsigned-kernel", op="flip",
+                condition="uint16/uint32/uint64, flipping a dim of more than one element on the path that needs the "
+                          "flip kernel (no unflipped dim of stride 1), e.g. any flip of a 1-D tensor of 3 elements",
+                torch_behaviour="raises NotImplementedError ('\"flip_cpu\" not implemented for \'UInt16\''); "
+                                "torch 2.14 has the kernels",
+                numpy_behaviour="np.flip returns the reversed view",
+                reference="https://docs.pytorch.org/docs/stable/tensor_attributes.html#torch-dtype (uint16, uint32, "
+                          "uint64: limited support); no upstream issue found",
+                kind="bug", applies=lambda s, dt: _flip_kernel(s, dt, ("uint16", "uint32", "uint64")),
+                raises=NotImplementedError, dtypes=("uint16",), devices=("cpu",), torch_versions="<2.14",
                 example=lambda dt: ((np.zeros(3, D.NUMPY[dt]), (0,)), {}),
                 counterexample=lambda dt: ((np.zeros((2, 3), D.NUMPY[dt]), (0,)), {})),)),
 ]

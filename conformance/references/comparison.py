@@ -117,14 +117,47 @@ def torch_common_dtype(x, y):
     """The dtype torch casts ``x`` and ``y`` (NumPy arrays standing for tensors, or scalars) to: the model of
     conformance.references.pointwise.torch_result_type (kept whole here: reproduction snippets paste a
     reference with the helpers of its own module)."""
-    tiers = [None, None, None]  # dims, zero-dim, Python scalars
+    tiers = _tiers(x, y)
+    return _combine(tiers[0], _combine(tiers[1], tiers[2]))
+
+
+def _tiers(x, y):
+    """The dtypes of the operands by priority: tensors with dims, zero-dim tensors, Python scalars."""
+    tiers = [None, None, None]
     for v in (x, y):
         if isinstance(v, np.ndarray):
             i = 0 if v.ndim else 1
             tiers[i] = _promote(tiers[i], v.dtype)
         else:
             tiers[2] = _promote(tiers[2], _scalar_dtype(v))
-    return _combine(tiers[0], _combine(tiers[1], tiers[2]))
+    return tiers
+
+
+def _half_with_complex(higher, lower):
+    return higher is not None and lower is not None and np.dtype(higher) == np.float16 and _category(lower) == 3
+
+
+def torch_compares_in_complex32(x, y):
+    """Whether torch's common dtype is complex32 (held here as complex64): a float16 tier with a complex operand of
+    lower priority (a float16 tensor with a Python complex number or a zero-dim complex tensor)."""
+    try:
+        tiers = _tiers(x, y)
+        inner = _half_with_complex(tiers[1], tiers[2])
+        lower = _combine(tiers[1], tiers[2])
+    except TypeError:
+        return False
+    if tiers[0] is None:
+        return inner
+    return _half_with_complex(tiers[0], lower) or (inner and _category(tiers[0]) < 2)
+
+
+def _as_complex32(v):
+    """``v`` in complex32, held in complex64: both parts rounded to float16."""
+    with np.errstate(all="ignore"):
+        c = np.asarray(v).astype(np.complex64)
+        out = np.empty(c.shape, dtype=np.complex64)
+        out.real, out.imag = c.real.astype(np.float16), c.imag.astype(np.float16)
+        return out
 
 
 def torch_promotion_error(x, y):
@@ -149,6 +182,8 @@ def _as(dt, v):
 
 def compare_torch(fn, x, y):
     """``fn`` (np.equal, np.less, ...) after casting both operands to torch's common dtype."""
+    if torch_compares_in_complex32(x, y):
+        return fn(_as_complex32(x), _as_complex32(_scalar_value(y)))
     dt = torch_common_dtype(x, y)
     return fn(_as(dt, x), _as(dt, _scalar_value(y)))
 

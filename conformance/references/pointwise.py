@@ -330,6 +330,54 @@ def complex_mul(a, b):
         return _complex_from(ar * br - ai * bi, ar * bi + ai * br, dt)
 
 
+def _product_part(u1, v1, u2, v2, sign):
+    """``u1 v1 + sign u2 v2`` of finite or infinite factors without an overflowing intermediate: an infinite
+    factor with a nonzero one gives its infinity (with 0, NaN), and two finite products are summed scaled by a
+    power of two, so that only the part itself can overflow."""
+    with np.errstate(all="ignore"):
+        terms = []
+        for u, v, s in ((u1, v1, 1.0), (u2, v2, sign)):
+            inf = np.isinf(u) | np.isinf(v)
+            terms.append((inf & (u != 0) & (v != 0), inf & ((u == 0) | (v == 0)), s * np.sign(u) * np.sign(v),
+                          u, v, s))
+        (i1, n1, s1, a1, b1, c1), (i2, n2, s2, a2, b2, c2) = terms
+        nan = n1 | n2 | (i1 & i2 & (s1 != s2))
+        inf = np.where(i1, s1, s2) * np.inf
+        m1, e1 = np.frexp(np.where(i1 | n1, 0.0, a1))
+        k1, f1 = np.frexp(np.where(i1 | n1, 0.0, b1))
+        m2, e2 = np.frexp(np.where(i2 | n2, 0.0, a2))
+        k2, f2 = np.frexp(np.where(i2 | n2, 0.0, b2))
+        big = np.maximum(e1 + f1, e2 + f2)
+        finite = np.ldexp(np.ldexp(m1 * k1, e1 + f1 - big) + c2 * np.ldexp(m2 * k2, e2 + f2 - big), big)
+        return np.where(nan, np.nan, np.where(i1 | i2, inf, finite))
+
+
+def multiply(x, y):
+    """NumPy's multiply; a complex product whose part NumPy's loop gives as NaN from an intermediate that
+    overflowed (``inf - inf`` of a huge finite product and an infinite one) has that part computed without the
+    overflowing intermediate. NumPy itself gives either, by code path: ``np.multiply`` of one-element arrays
+    ``[1.8e308-0.9j] * [-1.5+infj]`` gives ``inf+infj``, of the same values broadcast from other shapes or as
+    NumPy scalars ``nan+infj``; the exact part is ``inf``."""
+    with np.errstate(all="ignore"):
+        out = np.multiply(x, y)
+    if np.asarray(out).dtype.kind != "c":
+        return out
+    ar, ai, br, bi = (np.broadcast_to(p, np.shape(out)) for p in _parts(x) + _parts(y))
+    given = ~(np.isnan(ar) | np.isnan(ai) | np.isnan(br) | np.isnan(bi))
+    fix = given & (np.isnan(np.real(out)) | np.isnan(np.imag(out)))
+    if not fix.any():
+        return out
+    out = np.array(out)
+    wide = [np.asarray(a, dtype=np.float64) for a in (ar, ai, br, bi)]
+    re = _product_part(wide[0], wide[2], wide[1], wide[3], -1.0)
+    im = _product_part(wide[0], wide[3], wide[1], wide[2], 1.0)
+    part = out.real.dtype
+    with np.errstate(all="ignore"):
+        out.real = np.where(fix, re.astype(part), out.real)
+        out.imag = np.where(fix, im.astype(part), out.imag)
+    return out
+
+
 def add_torch(x, y, alpha=1):
     """torch.add: ``x + alpha * y`` in torch's result dtype; ``alpha`` is cast to it (a bool for bool tensors,
     wrapped for unsigned ones) and, for complex results, multiplies ``y`` as a complex number even when it is 1."""

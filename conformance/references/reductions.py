@@ -315,14 +315,16 @@ def logsumexp_complex_torch(x, dim=None, keepdim=False):
     """torch's complex logsumexp where terms are not finite, in the input's own dtype: the shift is the largest
     real part, replaced by 0 only when it is infinite (a NaN shift stays, and every shifted term is NaN), and it
     is subtracted in the input's precision (a difference past its range is -inf, and exp(-inf + NaN j) is 0
-    where exp(-6.8e38 + NaN j) is NaN + NaN j)."""
+    where exp(-6.8e38 + NaN j) is NaN + NaN j); the terms of a row whose shift is +inf (so 0) are exponentiated in
+    the input's precision, where a finite term's exponential can overflow."""
     dim = torch_dim(x, dim)
     m = np.max(x.real, axis=dim, keepdims=True, initial=-np.inf)
     shift = np.where(np.isinf(m), np.zeros_like(m), m)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t = (x - shift).astype(x.dtype)  # in the input's precision
         w = t.astype(np.complex128)
-        s = np.sum(np.exp(w), axis=dim, keepdims=keepdim)
+        e = np.where(np.isposinf(m), np.exp(t).astype(np.complex128), np.exp(w))
+        s = np.sum(e, axis=dim, keepdims=keepdim)
         return np.asarray(np.log(s) + np.max(shift, axis=dim, keepdims=keepdim)).astype(x.dtype)
 
 

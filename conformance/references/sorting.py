@@ -90,9 +90,39 @@ def _unique_result(x, out, return_inverse, return_counts, dim):
     return tuple(out)
 
 
+def _alike_nan_slots_in_input_order(out, dim, return_counts):
+    """Unique values (slices) with NaN that look alike (NaN taken equal to NaN) cannot be told apart, and NumPy's
+    order among them is arbitrary: each group of them is relabelled in the order the input first uses them (the
+    catalogue's torch callable does the same), the counts moving along."""
+    vals = out[0] if dim is None else np.moveaxis(out[0], dim, 0)
+    rows = vals.reshape(vals.shape[0], -1).astype(np.float64).tolist()
+    keys = [tuple("nan" if e != e else e for e in row) for row in rows]
+    group: dict = {}
+    for j, key in enumerate(keys):
+        group.setdefault(key, []).append(j)
+    first_used: dict = {}
+    for j in np.asarray(out[1]).reshape(-1).tolist():
+        if len(group[keys[j]]) > 1:
+            first_used.setdefault(keys[j], {}).setdefault(j, None)
+    perm = np.arange(len(keys))
+    for key, used in first_used.items():
+        order = list(used) + [j for j in group[key] if j not in used]
+        perm[order] = group[key]
+    back = np.argsort(perm)
+    out = list(out)
+    out[0] = np.take(out[0], back, axis=0 if dim is None else dim)
+    out[1] = perm[out[1]]
+    if return_counts:
+        out[-1] = out[-1][back]
+    return tuple(out)
+
+
 def unique_torch(x, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """torch keeps every NaN as a value of its own (with a count of 1), as the array API standard says."""
+    """torch keeps every NaN as a value of its own (with a count of 1), as the array API standard says; which of
+    the alike NaN values an input NaN maps to is not defined (:func:`_alike_nan_slots_in_input_order`)."""
     out = np.unique(x, return_inverse=return_inverse, return_counts=return_counts, axis=dim, equal_nan=False)
+    if return_inverse:
+        out = _alike_nan_slots_in_input_order(out, dim, return_counts)
     return _unique_result(x, out, return_inverse, return_counts, dim)
 
 

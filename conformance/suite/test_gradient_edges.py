@@ -18,6 +18,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from conformance import catalogue
 from conformance.check import Mismatch
 
 pytestmark = pytest.mark.autograd
@@ -84,10 +85,14 @@ def test_maximum_ties_split_evenly(name, device, dtype):
 @pytest.mark.divergence("grad-clamp-at-bound")
 @pytest.mark.dtypes("float32", "float64")
 def test_clamp_at_its_bound(device, dtype):
+    """clamp at its bound: gradient 1 where the record holds (torch < 2.14), the minimum-norm 0 elsewhere."""
     got = _grad(lambda x: torch.clamp(x, min=0.0), [0.0], dtype, device)
-    if got.tolist() != [1.0]:
-        raise Mismatch(f"grad-clamp-at-bound no longer holds: clamp(0, min=0) has gradient {got.tolist()} "
-                       "(recorded: 1; the minimum-norm rule gives 0)")
+    if catalogue.divergence("grad-clamp-at-bound").holds_for_torch():
+        if got.tolist() != [1.0]:
+            raise Mismatch(f"grad-clamp-at-bound no longer holds: clamp(0, min=0) has gradient {got.tolist()} "
+                           "(recorded: 1; the minimum-norm rule gives 0)")
+    else:
+        _expect("clamp at its bound (the record holds for earlier torch only)", got, [0.0])
     # just outside the condition (an input off the bound) clamp's gradient is the derivative
     _expect("clamp off its bound", _grad(lambda x: torch.clamp(x, min=0.0, max=1.0), [0.5, -0.5, 2.0], dtype,
                                           device), [1.0, 0.0, 0.0])
@@ -100,15 +105,34 @@ def test_fmax_ties(device, dtype):
     x = torch.tensor([1.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
     y = torch.tensor([1.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
     torch.fmax(x, y).sum().backward()
-    if (x.grad.item(), y.grad.item()) != (1.0, 0.0):
-        raise Mismatch(f"grad-fmax-ties no longer holds: fmax at a tie gives ({x.grad.item()}, {y.grad.item()}), "
-                       "recorded (1, 0)")
+    want = (1.0, 0.0) if catalogue.divergence("grad-fmax-ties").holds_for_torch() else (0.5, 0.5)
+    if (x.grad.item(), y.grad.item()) != want:
+        raise Mismatch(f"grad-fmax-ties: fmax at a tie gives ({x.grad.item()}, {y.grad.item()}), expected {want} "
+                       "(the record, torch < 2.14: (1, 0); the minimum-norm rule: (0.5, 0.5))")
     # just outside the condition (no tie) fmax's gradient goes to the larger operand, as the derivative says
-    x = torch.tensor([2.0, NAN], dtype=getattr(torch, dtype), device=device, requires_grad=True)
-    y = torch.tensor([1.0, 3.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
+    x = torch.tensor([2.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
+    y = torch.tensor([1.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
     torch.fmax(x, y).sum().backward()
-    _expect("fmax without a tie: x", x.grad.cpu().double().numpy(), [1.0, 0.0])
-    _expect("fmax without a tie: y", y.grad.cpu().double().numpy(), [0.0, 1.0])
+    _expect("fmax without a tie: x", x.grad.cpu().double().numpy(), [1.0])
+    _expect("fmax without a tie: y", y.grad.cpu().double().numpy(), [0.0])
+
+
+@pytest.mark.op("fmax")
+@pytest.mark.divergence("grad-fmax-nan-operand")
+@pytest.mark.dtypes("float32", "float64")
+@pytest.mark.parametrize("name", ["fmax", "fmin"])
+def test_fmax_nan_operand(device, dtype, name):
+    """fmax / fmin with a NaN operand is the other operand: the cotangent goes to it alone (torch < 2.14); from
+    torch 2.14 the NaN operand gets it too (record grad-fmax-nan-operand). Just outside (no NaN), the result's
+    operand alone."""
+    holds = catalogue.divergence("grad-fmax-nan-operand").holds_for_torch()
+    x = torch.tensor([NAN, 2.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
+    y = torch.tensor([3.0, 1.0], dtype=getattr(torch, dtype), device=device, requires_grad=True)
+    getattr(torch, name)(x, y).sum().backward()
+    first = 1.0 if holds else 0.0
+    _expect(f"{name} with a NaN operand: x", x.grad.cpu().double().numpy(),
+            [first, 1.0 if name == "fmax" else 0.0])
+    _expect(f"{name} with a NaN operand: y", y.grad.cpu().double().numpy(), [1.0, 0.0 if name == "fmax" else 1.0])
 
 
 # ---- selection and masking: unselected elements get exactly 0, whatever their value ---------------------------

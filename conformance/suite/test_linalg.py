@@ -56,6 +56,41 @@ def test_kron_transposed_operand_divergence(device, dtype):
                            "from np.kron")
 
 
+#: a bfloat16 inner product whose products, each rounded to bfloat16 before the float32 sum, give -140: the exact
+#: -141.79 rounds to -142 (found by the suite, 33 elements)
+_INNER_ROUNDED = (
+    [-0.02197266, -0.91796875, -1.015625, -0.98046875, -0.3515625, -0.70703125, 1.34375, 0.55859375, -0.31835938,
+     -0.80078125, 1.4921875, 1.40625, -1.421875, 0.15332031, -0.2421875, -0.640625, 2.140625, -0.734375,
+     0.8828125, 0.05419922, -1.71875, -0.55859375, -1.8828125, 0.08837891, -1.0625, 1.0234375, -0.38085938,
+     0.296875, 0.98046875, -1.3828125, -1.8125, -1.1484375, 1.5625],
+    [51.25, -55.5, 187.0, 18.25, 25.5, -42.0, -42.75, -79.5, -294.0, 31.875, -67.5, 93.0, 183.0, 42.75, 35.75,
+     -20.625, 31.5, 102.0, 87.0, -253.0, 108.5, 193.0, -206.0, 106.0, -87.0, -84.5, -66.5, -172.0, 200.0,
+     1.7578125, 32.75, -24.0, -33.5])
+
+
+@pytest.mark.op("inner")
+@pytest.mark.divergence("inner-dot-products-rounded")
+@pytest.mark.dtypes("bfloat16")
+def test_inner_of_a_strided_half_vector_rounds_its_products(device, dtype):
+    """torch.inner of two bfloat16 vectors with a step-2 operand gives -140, outside the strict bound of the
+    exact -141.79 (NumPy's -142) and inside the record's (products rounded to bfloat16); the same vectors
+    contiguous, just outside the record, give -142 under the strict comparison."""
+    from conformance import check as _check
+    from conformance import dtypes as D
+
+    op = catalogue.by_name("inner")
+    div = catalogue.divergence("inner-dot-products-rounded")
+    a, b = (np.array(v, dtype=D.NUMPY[dtype]) for v in _INNER_ROUNDED)
+    for layouts, under in ((["contiguous", "strided"], True), (["contiguous", "contiguous"], False)):
+        sample = Sample(args=(a, b), kwargs={}, arrays=[a, b], layouts=layouts)
+        found, _ = op.divergence_for(sample, dtype, device)
+        assert (found is div) if under else (found is None), (layouts, found)
+        if under and device.startswith("cpu"):
+            with pytest.raises(Mismatch):  # the strict comparison fails: the record is needed
+                _check.forward(op, sample, device, dtype, divergences=False)
+        _check.forward(op, sample, device, dtype)
+
+
 @pytest.mark.op("matmul")
 @pytest.mark.dtypes("float32")
 def test_products_compare_ieee_float32_with_tf32_enabled(device, dtype):

@@ -145,3 +145,76 @@ def test_nansum_noncontiguous_half(device, dtype):
     if abs(bad - exact) <= tol.atol + tol.rtol * exact:
         raise check.Mismatch("nansum-noncontiguous-half-accumulation no longer holds: nansum of a non-contiguous "
                              f"{dtype} view is {bad}, within the bound of {exact}; remove the record")
+
+
+@pytest.mark.op("mean")
+@pytest.mark.dtypes("complex64")
+def test_mean_complex_part_overflow(device, dtype):
+    """A complex term with one infinite part still adds its finite part to the accumulator, which may overflow
+    there: the mean of 3 x (-3.4e38 + inf j) in complex64 sums to (-inf + inf j) and torch gives NaN + NaN j (so
+    does NumPy in complex64). The bound accepts a non-finite value on that element (the sum overflows the
+    accumulation type) and on no other: for 3 x (-1e38 + inf j) the finite parts do not overflow, and torch is
+    held to NumPy's NaN + inf j."""
+    from conformance.strategies.cases import Sample
+
+    op = catalogue.by_name("mean")
+    big = np.finfo(np.float32).max
+    x = np.array([[complex(-big, np.inf), complex(-1e38, np.inf)]] * 3, dtype=dtypes.NUMPY[dtype])
+    for layout in ("contiguous", "expanded"):
+        sample = Sample(args=(x, 0), kwargs={}, arrays=[x], layouts=[layout], fill="special")
+        tol = op.tolerance(sample, dtype)
+        assert np.asarray(tol.nonfinite, dtype=bool).tolist() == [True, False]
+        check.forward(op, sample, device, dtype)
+
+
+@pytest.mark.op("nansum")
+@pytest.mark.divergence("nansum-dim-empty-tuple")
+@pytest.mark.dtypes("float16", "bfloat16")
+def test_nansum_empty_tuple_noncontiguous_half(device, dtype):
+    """dim=() on a half input in several runs of memory: the record nansum-dim-empty-tuple (every dim reduced)
+    applies, with the bound of nansum-noncontiguous-half-accumulation (torch's sum of every dim of a step-2
+    view of (2, 2) values is 0.078125 in float16, exact 0.0778198, as with dim=None); a contiguous input keeps the
+    pairwise bound."""
+    from conformance.catalogue.reductions import nansum_split_tol
+    from conformance.strategies.cases import Sample
+
+    op = catalogue.by_name("nansum")
+    x = np.array([[-0.132080078125, 0.640625], [0.10491943359375, -0.53564453125]], dtype=dtypes.NUMPY[dtype])
+    strided = Sample(args=(x,), kwargs={"dim": ()}, arrays=[x], layouts=["strided"], fill="ordinary")
+    contiguous = Sample(args=(x,), kwargs={"dim": ()}, arrays=[x], layouts=["contiguous"], fill="ordinary")
+    assert op.divergence_for(strided, dtype, device)[0].id == "nansum-dim-empty-tuple"
+    split, tol = nansum_split_tol()(strided, dtype), op.tolerance(strided, dtype)
+    assert (tol.rtol, float(tol.atol)) == (split.rtol, float(split.atol))
+    assert float(op.tolerance(contiguous, dtype).atol) < float(tol.atol)
+    for sample in (strided, contiguous):
+        check.forward(op, sample, device, dtype)
+
+
+@pytest.mark.op("std")
+@pytest.mark.dtypes("complex64")
+def test_std_complex_variances_underflow(device, dtype):
+    """torch's complex std is ``sqrt(var(real) + var(imag))`` with each variance rounded to float32 first, where
+    one of magnitude 1e-58 is 0: the std of complex64 [-5.742642e-39+1.8366034e-39j, -1.234264e-41+1.6700214e-29j]
+    is 0 in torch, exactly 1.18e-29. The bound adds what underflow can do to a variance
+    (:func:`conformance.tolerance.variance`, up to ``sqrt(13 eta_32 / 2) = 9.5e-23`` here), which the bound of the
+    roundings alone (relative to ``sum |x_i|^2``) does not cover; for ordinary magnitudes the addition is
+    negligible."""
+    from conformance import tolerance as T
+    from conformance.strategies.cases import Sample
+
+    op = catalogue.by_name("std")
+    x = np.array([-5.742642e-39 + 1.8366034e-39j, -1.234264e-41 + 1.6700214e-29j], dtype=dtypes.NUMPY[dtype])
+    for kwargs in ({}, {"dim": 0}):
+        sample = Sample(args=(x,), kwargs=kwargs, arrays=[x], layouts=["contiguous"], fill="extreme")
+        tol = op.tolerance(sample, dtype)
+        exact = float(np.std(x.astype(np.complex128), ddof=1))
+        assert exact <= float(tol.atol) + tol.rtol * exact
+        check.forward(op, sample, device, dtype)
+    # without the underflow term (sum |x|^2 alone) the bound would not cover the zero; ordinary sizes: negligible
+    q = float(np.sum(np.abs(x.astype(np.complex128)) ** 2))
+    k = 3 * 2 + 6
+    rounding_only = (T.gamma(k, T.unit("float32")) + T.gamma(k, T.U64)) * q / 1
+    assert np.sqrt(rounding_only) + 2 * T.eta("float32") < exact
+    one = T.variance("float32", 1.0, 1000, 1)
+    assert float(one.atol) - float((T.gamma(3 * 1000 + 5, T.unit("float32")) + T.gamma(3 * 1000 + 5, T.U64))
+                                   / 999) - 2 * T.eta("float32") < 1e-40
