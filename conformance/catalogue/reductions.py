@@ -483,17 +483,25 @@ def logsumexp_tol(sample, dtype):
     return T.log_sum_exp(name, n, extra_atol=extra)
 
 
+def _complex_reduced_axis(s):
+    """``(True, axis)``: the axis a complex logsumexp sample reduces over (None: every dim); ``(False, None)``
+    for another sample (real, empty, no dim, dim=(), a dim out of range)."""
+    x = s.arrays[0]
+    if not D.is_complex(_name(s)) or x.size == 0 or not _has_dim(s) or _dim(s) == ():
+        return False, None
+    try:
+        return True, _axis(x, _dim(s))
+    except ValueError:
+        return False, None
+
+
 def _complex_nonfinite_terms(s, d):
     """Complex logsumexp: the result elements where torch's handling of non-finite terms differs from NumPy's
     (elementwise): a NaN real part in a row while NumPy's sum of the exponentials has an infinite part
     (clog(NaN + inf j) is inf + NaN j), or a term with a non-finite imaginary part whose shifted real part
     overflows in the input's precision but not in float64."""
-    x = s.arrays[0]
-    if not D.is_complex(_name(s)) or x.size == 0 or not _has_dim(s) or _dim(s) == ():
-        return False
-    try:
-        axis = _axis(x, _dim(s))
-    except ValueError:
+    x, (reduces, axis) = s.arrays[0], _complex_reduced_axis(s)
+    if not reduces:
         return False
     keep = s.kwargs.get("keepdim", False)
     w = x.astype(np.complex128)
@@ -514,12 +522,8 @@ def _complex_nonfinite_terms(s, d):
 def _complex_parts_underflowed(s, d):
     """Complex logsumexp: the result elements with a part that is nonzero in float64 but rounds to zero in
     the result dtype (its sign is that of an underflow). Elementwise."""
-    x = s.arrays[0]
-    if not D.is_complex(_name(s)) or x.size == 0 or not _has_dim(s) or _dim(s) == ():
-        return False
-    try:
-        axis = _axis(x, _dim(s))
-    except ValueError:
+    x, (reduces, axis) = s.arrays[0], _complex_reduced_axis(s)
+    if not reduces:
         return False
     with np.errstate(all="ignore"):
         exact = R.logsumexp_ref(x.astype(np.complex128), axis, s.kwargs.get("keepdim", False))
