@@ -232,7 +232,7 @@ def _accepting_nonfinite(tol, expected, mask):
 
 
 def _fail(op, sample, device, dtype, summary, problem, details="", ref=None, method=None, actual=None,
-          upcast=None, torch_exc=None, expected=None, model=None, condition=None):
+          upcast=None, torch_exc=None, expected=None, model=None, condition=None, model_native=False):
     title = f"torch {op.name} vs NumPy on {device}, {dtype} (fill: {sample.fill}): {summary}"
 
     def snippet():
@@ -241,7 +241,7 @@ def _fail(op, sample, device, dtype, summary, problem, details="", ref=None, met
                              expected_dtype=_dtype_name(expected) if expected is not None else None,
                              problem=problem, method=method,
                              tensor_result=isinstance(actual, (torch.Tensor, tuple, list)) or actual is None,
-                             model=model, condition=condition)
+                             model=model, condition=condition, model_native=model_native)
     raise Mismatch(f"{op.name} [{device}, {dtype}]: {summary}", details, lambda: describe_inputs(sample), snippet,
                    torch_exc=torch_exc)
 
@@ -285,7 +285,8 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences
         elementwise = div is not None and div.torch_ref is not None and condition is not True
         _fail(op, sample, device, dtype, diff.summary + note, diff, "\n".join(diff.details), ref=ref,
               actual=actual, upcast=False if native else None, expected=expected if not diff.path else None,
-              model=div.torch_ref if elementwise else None, condition=condition if elementwise else None)
+              model=div.torch_ref if elementwise else None, condition=condition if elementwise else None,
+              model_native=bool(elementwise and div.native))
     return seen
 
 

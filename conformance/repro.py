@@ -137,10 +137,12 @@ def bound_check_lines(diff, shape) -> list[str]:
 
 
 def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, expected_dtype: str | None,
-            problem, method: str | None = None, tensor_result: bool = True, model=None, condition=None) -> str:
+            problem, method: str | None = None, tensor_result: bool = True, model=None, condition=None,
+            model_native: bool = False) -> str:
     """The reproduction for one sample. ``problem`` is a :class:`~conformance.compare.Difference` or a
     string naming an exception disagreement (``"torch-raised"`` / ``"numpy-raised"``). ``model`` and
-    ``condition``: a known divergence's model of torch, used on the elements of ``condition`` (a mask)."""
+    ``condition``: a known divergence's model of torch, used on the elements of ``condition`` (a mask), called on
+    the inputs as they are when ``model_native`` (a model of torch's own precision), upcast like ``ref`` otherwise."""
     seen: set = set()
     defs: list[str] = []
     lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}",
@@ -173,7 +175,7 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
     if model is not None:
         msrc, mdefs = callable_source(model, seen)
         defs += mdefs
-        mcall = call(msrc, sample.args, sample.kwargs, up)
+        mcall = call(msrc, sample.args, sample.kwargs, np_names if model_native else up)
     if defs:
         lines += [""] + [d + "\n" for d in defs]
     if problem == "numpy-raised":

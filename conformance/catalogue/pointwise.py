@@ -10,6 +10,7 @@ unsigned integers), the forms it refuses are recorded here (``*-no-kernel``).
 from __future__ import annotations
 
 import cmath
+import functools
 import math
 
 import numpy as np
@@ -470,14 +471,13 @@ def _mul_float8_conversion(sample, dtype):
     return D.name_of(t) == "float8_e4m3fn" and bool((~np.isnan(p) & ~(np.abs(p) < 464.0)).any())
 
 
-@_elementwise
-def _floor_div_reduced_float(sample, dtype):
+def _floor_div_reduced_float(sample, dtype, default_mode="floor"):
     """Elementwise: a float16 / bfloat16 floor division of two tensors (the other one of that dtype, or bool or an
     integer dtype cast to it), the divisor of more than one
     element (a one-element divisor is taken as a scalar, in float32), where the quotient computed in the result
     dtype (R.div_floor_in_result_dtype) differs from the floor of the exact quotient."""
     x, y = _binary_operands(sample)
-    if sample.kwargs.get("rounding_mode", "floor") != "floor" or not _same_dtype(sample):
+    if sample.kwargs.get("rounding_mode", default_mode) != "floor" or not _same_dtype(sample):
         return False
     if not all(isinstance(v, np.ndarray) for v in (x, y)) or y.size <= 1:
         return False
@@ -491,6 +491,7 @@ def _floor_div_reduced_float(sample, dtype):
 
 
 def _floor_div_reduced_float_record(op, kwargs):
+    default_mode = "floor" if op == "floor_divide" else None  # torch.div without rounding_mode divides truly
     f16 = np.float16
     return Divergence(
         id=f"{op}-floor-reduced-float-in-result-dtype", op=op,
@@ -503,7 +504,8 @@ def _floor_div_reduced_float_record(op, kwargs):
                         "rounding_mode='floor') is [-823, -823], with one element -822",
         numpy_behaviour="np.floor_divide: -822, the floor of -821.357",
         reference="https://github.com/pytorch/pytorch/issues/193754 (fix: pytorch/pytorch#193766)", kind="bug",
-        applies=_floor_div_reduced_float, torch_ref=R.div_floor_in_result_dtype, native=True,
+        applies=_elementwise(functools.partial(_floor_div_reduced_float, default_mode=default_mode)),
+        torch_ref=R.div_floor_in_result_dtype, native=True,
         example=lambda dtype: ((np.full(2, 66.625, dtype=f16), np.full(2, -0.08111572265625, dtype=f16)), kwargs),
         counterexample=lambda dtype: ((np.full(1, 66.625, dtype=f16), np.full(1, -0.08111572265625, dtype=f16)),
                                       kwargs),
