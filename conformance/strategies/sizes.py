@@ -42,6 +42,7 @@ def measure(op, dtype: str = "float32", examples: int = 200) -> dict:
         cases.append(data.draw(op.cell_strategy(dtype)))
 
     collect()
+    contracted = op.family == "linalg"
     elements, rows, empty, zero_d, shapes = [], [], 0, 0, set()
     for case in cases:
         specs = case.specs
@@ -51,7 +52,12 @@ def measure(op, dtype: str = "float32", examples: int = 200) -> dict:
         size = math.prod(big.shape)
         kwargs = dict(case.kwargs)
         reduced = _reduced_length(specs[0], kwargs)
-        row = reduced if reduced is not None else (big.shape[-1] if big.shape else 1)
+        if reduced is not None:
+            row = reduced
+        elif contracted and specs[0].shape:
+            row = specs[0].shape[-1]  # a product's first operand: its last dim is the contracted one
+        else:
+            row = big.shape[-1] if big.shape else 1
         elements.append(size)
         rows.append(row)
         empty += any(math.prod(s.shape) == 0 for s in specs)

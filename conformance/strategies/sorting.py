@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from conformance.strategies.cases import ArraySpec, Case
 from conformance.strategies.reductions import NANS, OMIT, TIES, value_domains
-from conformance.strategies.shapes import pool, seeds
+from conformance.strategies.shapes import pool, seeds, uniform_from
 
-_SHAPES = st.sampled_from(pool())
+_SHAPES = uniform_from(pool())
 #: 1-D lengths from the size classes (the last side of a pooled shape; 0-d shapes give 1)
-_LENGTHS = st.sampled_from(tuple(sorted({s[-1] if s else 1 for s in pool()})))
+_LENGTHS = uniform_from(tuple(sorted({s[-1] if s else 1 for s in pool()})))
 
 BOOLS = (OMIT, False, True)
 
