@@ -190,9 +190,9 @@ def expectation(op: OpEntry, sample: Sample, dtype: str, div, condition, more=()
         if condition is True:
             expected = model
         else:
-            expected = _where(condition, model, oracle.reference(op.ref, sample, upcast=op.upcast))
+            expected = _where(condition, model, op.reference(sample))
     else:
-        expected = oracle.reference(op.ref, sample, upcast=op.upcast)
+        expected = op.reference(sample)
     if div is not None and div.expected_dtype is not None:
         want = div.expected_dtype(sample, np.asarray(expected).dtype)
         expected = carried(expected, want) if want in dtypes.CARRIER else np.asarray(expected).astype(want)
@@ -241,7 +241,8 @@ def _fail(op, sample, device, dtype, summary, problem, details="", ref=None, met
                              expected_dtype=_dtype_name(expected) if expected is not None else None,
                              problem=problem, method=method,
                              tensor_result=isinstance(actual, (torch.Tensor, tuple, list)) or actual is None,
-                             model=model, condition=condition, model_native=model_native)
+                             model=model, condition=condition, model_native=model_native,
+                             cast_operands=op.ufunc and (ref or op.ref) is op.ref)
     raise Mismatch(f"{op.name} [{device}, {dtype}]: {summary}", details, lambda: describe_inputs(sample), snippet,
                    torch_exc=torch_exc)
 

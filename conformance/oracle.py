@@ -85,10 +85,11 @@ def _numpy_dtype(ref, sample, args, kwargs, ml, had_f16):
     return want
 
 
-def reference(ref, sample, *, upcast: bool = True, native: bool = False):
+def reference(ref, sample, *, upcast: bool = True, native: bool = False, cast_operands: bool = False):
     """NumPy's answer for ``sample`` from ``ref`` (see the module docstring). ``native``: ``ref`` models torch's
     arithmetic in torch's own dtypes, gets the inputs as they are (bfloat16 included) and its result is taken as
-    it is."""
+    it is. ``cast_operands``: ``ref`` is a ufunc, which casts integer and bool operands to its loop dtype (an
+    inexact result's) before computing: the upcast reference does so before widening."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if native:
@@ -109,5 +110,19 @@ def reference(ref, sample, *, upcast: bool = True, native: bool = False):
             return _cast(ref(*args, **kwargs), want)
         args, kwargs = sample.numpy_inputs(_as_float16 if ml else None)
         want = _numpy_dtype(ref, sample, args, kwargs, ml, had_f16)
-        args, kwargs = sample.numpy_inputs(widen)
+        loop = loop_dtype(want) if cast_operands else None
+        args, kwargs = sample.numpy_inputs(widen if loop is None else (lambda a: widen(_to_loop(a, loop))))
         return _cast(ref(*args, **kwargs), want)
+
+
+def loop_dtype(want):
+    """The inexact dtype a ufunc whose result dtype is ``want`` computes in (None: none to cast integers to)."""
+    if isinstance(want, np.dtype) and want.kind in "fcV":
+        return want
+    return None
+
+
+def _to_loop(a: np.ndarray, loop) -> np.ndarray:
+    """An integer or bool operand cast to the ufunc's loop dtype, as NumPy casts it (others as they are)."""
+    with np.errstate(all="ignore"):
+        return a.astype(loop) if a.dtype.kind in "biu" else a

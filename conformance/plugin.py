@@ -131,10 +131,15 @@ def pytest_configure(config):
 
     if state.explicit_profile or _runs_suite(config):
         profiles.load(state.profile)
+    if hasattr(config, "workerinput") or _runs_suite(config):
+        import torch
+
+        # one torch thread per process: xdist workers already use every core, and a verdict must not depend on
+        # the machine's core count (histc's half-type counts, for one, saturate per thread)
+        torch.set_num_threads(1)
     if hasattr(config, "workerinput"):
         import torch
 
-        torch.set_num_threads(1)  # one thread per xdist worker: the workers already use every core
         from conformance import devices
 
         index = devices.for_worker(os.environ.get("PYTEST_XDIST_WORKER"), "cuda")

@@ -136,9 +136,18 @@ def bound_check_lines(diff, shape) -> list[str]:
             "assert not bad.any(), f'{int(bad.sum())} elements out of bounds, first at {np.argwhere(bad)[0]}'"]
 
 
+def _cast_to_loop(name: str, loop: str) -> str:
+    """An integer operand cast to a ufunc's loop dtype ``loop`` (as NumPy casts it), then widened; a format NumPy
+    has no dtype for is rounded by torch's conversion."""
+    wide = "np.complex128" if dtypes.is_complex(loop) else "np.float64"
+    if dtypes.is_ml(loop):
+        return f"torch.from_numpy({name}.astype(np.float64)).to(torch.{loop}).double().numpy()"
+    return f"{name}.astype({dtypes.numpy_literal_dtype(loop)}).astype({wide})"
+
+
 def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, expected_dtype: str | None,
             problem, method: str | None = None, tensor_result: bool = True, model=None, condition=None,
-            model_native: bool = False) -> str:
+            model_native: bool = False, cast_operands: bool = False) -> str:
     """The reproduction for one sample. ``problem`` is a :class:`~conformance.compare.Difference` or a
     string naming an exception disagreement (``"torch-raised"`` / ``"numpy-raised"``). ``model`` and
     ``condition``: a known divergence's model of torch, used on the elements of ``condition`` (a mask), called on
@@ -169,6 +178,9 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
         name = dtypes.name_of(a.dtype)
         if upcast and dtypes.is_inexact(name):
             up[id(a)] = f"x{i}.astype(np.{'complex128' if dtypes.is_complex(name) else 'float64'})"
+        elif upcast and cast_operands and expected_dtype and dtypes.is_inexact(expected_dtype) and \
+                a.dtype.kind in "biu":
+            up[id(a)] = _cast_to_loop(f"x{i}", expected_dtype)
         else:
             up[id(a)] = np_names[id(a)]
     rcall = call(rsrc, sample.args, sample.kwargs, up)

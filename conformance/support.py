@@ -19,7 +19,6 @@ import warnings
 
 import re
 
-from conformance import oracle
 
 #: probes per cell: inputs drawn from the op's strategy with these seeds (ordinary values, contiguous)
 PROBES = 6
@@ -62,7 +61,7 @@ def _numpy_computes(op, sample) -> bool:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            oracle.reference(op.ref, sample, upcast=op.upcast)
+            op.reference(sample)
         return True
     except Exception:  # noqa: BLE001
         return False

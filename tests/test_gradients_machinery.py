@@ -384,3 +384,20 @@ def test_gradient_cells_are_every_dtype_torch_differentiates(tmp_path):
     assert _collect(tmp_path, "--conformance-profile", "nightly") == want
     assert _collect(tmp_path, "--conformance-profile", "ci", "--dtypes", "float64") == \
         {i for i in want if i.endswith("-float64")}
+
+
+def test_exponential_conditioning_is_derived_and_bounded():
+    """logsumexp's gradient exp(x - y) and complex pow's (a real base, a complex exponent: complex pow too) inherit
+    the error of their exponent: about |x| u for logsumexp at |x| = 130, 16 |w| u for pow; not more than that."""
+    from conformance.catalogue import gradients as known
+
+    x = np.array(complex(0.82161814, -130.31572), dtype=np.complex64)
+    s = Sample(args=(x,), kwargs={"dim": -1}, arrays=[x], layouts=["contiguous"])
+    rho = float(np.max(known.CONDITIONING["logsumexp"](s, "complex64")[0]))
+    u = float(np.finfo(np.float32).eps) / 2
+    assert 100 * u < rho < 400 * u
+    base = np.array([[-0.6494225, 0.11751785, -0.8156509]], dtype=np.float32)
+    expo = np.array([[complex(-38.862595, -1.0753467)]], dtype=np.complex64)
+    s = Sample(args=(base, expo), kwargs={}, arrays=[base, expo], layouts=["contiguous"] * 2)
+    found = known.CONDITIONING["pow"](s, "float32")
+    assert set(found) == {0, 1} and 10 * u < float(np.max(found[0])) < 2e-4  # |w| = |(y - 1) log x| is 127

@@ -121,3 +121,23 @@ def test_snippet_for_a_scalar_difference():
     src = snippet(title="t", sample=sample, device="cpu", torch_fn="torch.numel", ref=np.size, upcast=False,
                   expected_dtype=None, problem=Difference("values", "x"), tensor_result=False)
     assert _runs_clean(src)
+
+
+def test_ufunc_reference_casts_integer_operands_to_the_loop_dtype():
+    """NumPy casts a uint8 operand of a float8 product to float8 first (177 becomes 192): the reference does too,
+    and so does the reproduction snippet."""
+    import ml_dtypes
+
+    from conformance import catalogue
+    from conformance.strategies import Sample
+
+    mul = catalogue.by_name("mul")
+    x = np.array(177, dtype=np.uint8)
+    y = np.array([-320.0, -80.0], dtype=ml_dtypes.float8_e5m2fnuz)
+    sample = Sample(args=(x, y), kwargs={}, arrays=[x, y], layouts=["contiguous"] * 2)
+    got = np.asarray(mul.reference(sample)).astype(np.float64)
+    assert np.isnan(got[0]) and got[1] == -16384.0  # 192 * -320 overflows the format; 192 * -80 rounds up
+    assert got.tolist()[1:] == np.multiply(x.astype(y.dtype), y).astype(np.float64).tolist()[1:]
+    src = snippet(title="t", sample=sample, device="cpu", torch_fn=torch.mul, ref=mul.ref, upcast=True,
+                  expected_dtype="float8_e5m2fnuz", problem="torch-raised", cast_operands=True)
+    assert "to(torch.float8_e5m2fnuz).double().numpy()" in src

@@ -102,3 +102,28 @@ def test_with_layouts_replaces_each_array_layout():
     case = _collect(unary("float32"), 5)[0]
     changed = case.with_layouts(["strided"])
     assert [s.layout for s in changed.specs] == ["strided"]
+
+
+def test_uniform_from_reaches_the_end_of_a_long_pool_and_shrinks_to_its_start():
+    """st.sampled_from over 800 items gives its last sixth about one time in ten; uniform_from about one in six."""
+    from hypothesis import find
+
+    from conformance.strategies.shapes import BLOCK, uniform_from
+
+    items = tuple(range(800))
+    got = np.array(_collect(uniform_from(items), n=600))
+    assert 0.12 <= np.mean(got >= 667) <= 0.22
+    assert 0.07 <= np.mean(got < 80) <= 0.15
+    assert find(uniform_from(items), lambda i: True) == 0
+    assert 500 <= find(uniform_from(items), lambda i: i >= 500) <= 500 + BLOCK  # the first item of a block
+
+
+def test_long_rows_come_one_time_in_ten_and_empty_shapes_rarely():
+    """The issue's figures for the pointwise shapes (ci draws): a long last dim one time in ten or more, an empty
+    shape at most one in ten, one-element shapes first (what Hypothesis draws most often)."""
+    from conformance.strategies.shapes import pool
+
+    got = _collect(shapes(), n=400)
+    assert np.mean([bool(s) and s[-1] >= 256 for s in got]) >= 0.10
+    assert np.mean([0 in s for s in got]) <= 0.10
+    assert int(np.prod(pool()[0])) == 1

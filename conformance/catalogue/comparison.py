@@ -14,7 +14,9 @@ rule (:func:`conformance.references.comparison.torch_common_dtype`).
 
 The references run on the operands' own dtypes (``upcast=False``): NumPy compares a float16 array with a Python
 float in float16 (NEP 50), and the models of torch's promotion need the dtypes. bfloat16 and the float8 formats
-reach the references as ``ml_dtypes`` arrays, whose comparisons are NumPy's.
+reach the references as ``ml_dtypes`` arrays, whose comparisons are NumPy's. The isclose / allclose references
+are np.isclose's formula with correctly rounded complex moduli (NumPy's complex ``abs`` is an ulp off now and then,
+which would decide elements on the boundary: :func:`conformance.references.comparison.modulus`).
 """
 from __future__ import annotations
 
@@ -301,7 +303,7 @@ def _nonfinite_difference(s, d):
     try:
         with np.errstate(all="ignore"):
             y = np.asarray(y, dtype=np.result_type(y, 1.0))
-            diff, ay = np.abs(x - y), np.abs(y)
+            diff, ay = R.modulus(x - y), R.modulus(y)
             allowed = atol + rtol * ay
             found = np.isfinite(y) & np.isinf(allowed) & ~np.isnan(diff) & (np.isinf(diff) | np.isinf(ay))
     except (TypeError, ValueError):  # operands NumPy cannot combine: another record's matter
@@ -475,9 +477,9 @@ ENTRIES = [
     _cmp("ge", np.greater_equal, R.ge_torch, method=False, ordering=True),
     OpEntry("equal", F, "torch.equal", np.array_equal, S.equality, method="equal", upcast=False,
             divergences=(_promotion_raises("equal", same_shape=True),)),
-    OpEntry("isclose", F, "torch.isclose", np.isclose, lambda d: S.closeness(d, ("float64", "int64")),
+    OpEntry("isclose", F, "torch.isclose", R.isclose, lambda d: S.closeness(d, ("float64", "int64")),
             method="isclose", divergences=_close_divs("isclose", R.isclose_torch, True), upcast=False),
-    OpEntry("allclose", F, "torch.allclose", np.allclose, lambda d: S.closeness(d, ("float32", "int32")),
+    OpEntry("allclose", F, "torch.allclose", R.allclose, lambda d: S.closeness(d, ("float32", "int32")),
             method="allclose", divergences=_close_divs("allclose", R.allclose_torch, False), upcast=False),
     OpEntry("isclose_near", F, isclose_near, R.isclose_near, S.near, upcast=False,
             covers=("torch.isclose",),

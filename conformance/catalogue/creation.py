@@ -84,7 +84,9 @@ DIVERGENCES = [_default_float(op) for op in DEFAULT_FLOAT_OPS] + [
         id="full-fill-value-out-of-range", op="full", family="creation",
         condition="a fill value out of the dtype's range: 70000.0 for float16, NaN or inf for an integer dtype, "
                   "300 for uint8, inf for a float8 format without infinities (float8_e4m3fn, float8_e4m3fnuz, "
-                  "float8_e5m2fnuz, float8_e8m0fnu), a complex number with an imaginary part for a real dtype",
+                  "float8_e5m2fnuz, float8_e8m0fnu), a Python float below 2**-127 (0.0, -0.0, negatives) for "
+                  "float8_e8m0fnu, whose lowest value is 2**-127, a complex number with an imaginary part for a "
+                  "real dtype",
         torch_behaviour="raises RuntimeError: 'value cannot be converted to type ... without overflow' (empty "
                         "tensors included); except on CPU for a one-element float16, bfloat16 or float8 tensor, "
                         "which gets the converted value without the check (torch.full((1,), 70000.0, "

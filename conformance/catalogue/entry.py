@@ -208,6 +208,10 @@ class OpEntry:
     divergences: tuple = ()
     grad: bool = False
     grad_args: tuple | None = None
+    #: ``ref`` is a NumPy ufunc (or follows one): NumPy casts every array operand to the loop dtype, the result's,
+    #: before computing, so the upcast reference rounds integer and bool operands to it first (a uint8 177 times
+    #: a float8_e5m2fnuz is 192 times it)
+    ufunc: bool = False
     #: whether the torch function takes ``out=``: None finds it out on first use (only for dotted paths), False
     #: never checks it
     out: bool | None = None
@@ -268,6 +272,12 @@ class OpEntry:
         rep = _dtypes.representative(dtype)
         base = self.kind_strategy(rep)
         return base if rep == dtype else base.map(lambda case: case.retarget(rep, dtype))
+
+    def reference(self, sample):
+        """NumPy's answer for ``sample`` (:func:`conformance.oracle.reference` with this op's settings)."""
+        from conformance import oracle
+
+        return oracle.reference(self.ref, sample, upcast=self.upcast, cast_operands=self.ufunc)
 
     def tolerance(self, sample, dtype: str):
         """The tolerance of one sample: ``tol_fn(sample, dtype)`` if given (and not None), else ``tol`` (or None:

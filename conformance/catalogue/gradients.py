@@ -352,12 +352,16 @@ def _pow_conditioning(sample, dtype):
     within ``gradient_rtol``'s. For the base's gradient ``w`` is ``(y - 1) log x``, for the exponent's ``y log x``;
     over an input that broadcasts, the largest over the output elements it reaches. Real pow (an accurate
     ``pow`` of the C library) needs nothing beyond gradient_rtol."""
-    if dtype not in ("complex64", "complex128"):
-        return {}
     x, y = _operand(sample, 0), _operand(sample, 1)
     if x is None or y is None:
         return {}
-    u = T.unit(dtype)
+    # the result's dtype, not the cell's: a real base with a complex exponent is complex pow too
+    kinds = {np.asarray(v).dtype.kind for v in (x, y)}
+    widths = [np.asarray(v).dtype.itemsize for v in (x, y) if np.asarray(v).dtype.kind == "c"]
+    if "c" not in kinds:
+        return {}
+    result = "complex128" if dtype in ("float64", "complex128") or max(widths) == 16 else "complex64"
+    u = T.unit(result)
     pos = {id(a): i for i, a in enumerate(sample.arrays)}
     with np.errstate(all="ignore"):
         xc, yc = (np.asarray(v).astype(np.complex128) for v in (x, y))
@@ -466,5 +470,47 @@ def _exp2_conditioning(sample, dtype):
     return pointwise_more.exp2_gradient_conditioning(sample, dtype)
 
 
-CONDITIONING = {"pow": _pow_conditioning, "quantile": _quantile_conditioning,
+def _logsumexp_conditioning(sample, dtype):
+    """logsumexp's gradient ``v exp(x - y)`` (``y`` the computed result, for complex inputs with the conjugate)
+    takes the exponential of a difference: the computed ``y`` carries the forward bound ``e_y`` (absolute, of
+    ``reductions.logsumexp_tol``: ``atol + rtol |y|``) and the subtraction rounds once more (``u |x - y|``), so the
+    exponent is off by ``d <= e_y + u |x - y|`` absolutely and the gradient element by the relative
+    ``expm1(d)``: the condition of ``exp``, not a few roundings (complex64 at ``0.82 - 130.3j``: ``|y| = 130``
+    leaves about ``130 u``)."""
+    from conformance.catalogue import reductions
+    from conformance.references import reductions as RR
+
+    x = _operand(sample, 0)
+    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
+            not isinstance(x, np.ndarray) or x.size == 0:
+        return {}
+    tol = reductions.logsumexp_tol(sample, dtype)
+    try:
+        axis = reductions._axis(x, reductions._dim(sample))
+    except ValueError:
+        return {}
+    if tol is None:
+        return {}
+    u = T.unit(dtype)
+    w = x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
+    with np.errstate(all="ignore"):
+        y = RR.logsumexp_ref(w, axis, True)
+        atol = np.asarray(tol.atol, dtype=np.float64)
+        if atol.ndim and not sample.kwargs.get("keepdim", False):  # the result's shape, reduced dims kept
+            axes = tuple(range(x.ndim)) if axis is None else (axis if isinstance(axis, tuple) else (axis,))
+            atol = np.expand_dims(atol, axes)
+        d = atol + np.asarray(tol.rtol) * np.abs(y) + u * np.abs(w - y)
+        rho = np.expm1(d)
+    return {0: np.broadcast_to(np.nan_to_num(rho, nan=0.0, posinf=0.0), x.shape)}
+
+
+def _logaddexp_conditioning(sample, dtype):
+    """logaddexp: :func:`conformance.catalogue.pointwise_more.logaddexp_gradient_conditioning` (derived there)."""
+    from conformance.catalogue import pointwise_more
+
+    return pointwise_more.logaddexp_gradient_conditioning(sample, dtype)
+
+
+CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,
+                "quantile": _quantile_conditioning,
                 "nanquantile": _quantile_conditioning, "tanh": _tanh_conditioning, "exp2": _exp2_conditioning}

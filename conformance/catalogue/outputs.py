@@ -54,8 +54,10 @@ def _exact(op, sample) -> bool:
         return True
     x = sample.arrays[0] if sample.arrays else None
     if (op.name in ("var", "std") and x is not None and x.dtype.name in ("float16", "bfloat16")
-            and x.size > 0 and _over_every_element(x, sample.kwargs.get("dim"))):
+            and x.size > 0 and _over_every_element(x, _dim_argument(sample))):
         return True  # out-var-half-wider-out-refused (a reduction over every element)
+    if op.name == "ldexp" and len(sample.args) > 1 and _ldexp_exact_kernel(*sample.args[:2]):
+        return True  # out-ldexp-wider-out-internal-assert
     if op.name not in EXACT:
         return False
     if op.name == "abs" and x is not None and x.dtype.kind == "c":
@@ -63,6 +65,19 @@ def _exact(op, sample) -> bool:
     if op.name == "clamp" and any(isinstance(sample.kwargs.get(k), np.ndarray) for k in ("min", "max")):
         return False  # tensor bounds: the elementwise kernel, same_kind
     return True
+
+
+def _dim_argument(sample):
+    """A reduction's ``dim``, given by keyword or as the second positional argument (None when absent)."""
+    return sample.args[1] if len(sample.args) > 1 else sample.kwargs.get("dim")
+
+
+def _ldexp_exact_kernel(x, n) -> bool:
+    """torch.ldexp's exact kernel: a float16, bfloat16, float32 or float64 input with an integer or bool exponent
+    tensor."""
+    x = np.asarray(x)
+    return (isinstance(n, np.ndarray) and n.dtype.kind in "biu" and
+            (x.dtype.kind == "f" or x.dtype.name == "bfloat16"))
 
 
 def _over_every_element(x, dim) -> bool:
@@ -136,6 +151,17 @@ DIVERGENCES = [
                         "dtype is the wider one of the same kind (a float32 input into a float64 out works)",
         numpy_behaviour="np.var(x16, out=float32 array) writes the float16 variance cast to float32",
         reference="no issue found in the tracker", kind="bug"),
+    Divergence(
+        id="out-ldexp-wider-out-internal-assert", op="ldexp", family=F,
+        condition="ldexp of a float16, bfloat16, float32 or float64 input with an integer exponent tensor (its exact "
+                  "kernel) into an out= of another dtype (a wider float, a complex)",
+        torch_behaviour="raises RuntimeError: '!needs_dynamic_casting<func_t>::check(iter) INTERNAL ASSERT FAILED': "
+                        "torch.ldexp(torch.tensor([1.5]), torch.tensor([2]), out=torch.empty(1, dtype=torch.float64)) "
+                        "(ldexp_out takes the kernel without checking out's dtype; a float exponent, an integer "
+                        "input, or an out of the input's dtype work)",
+        numpy_behaviour="np.ldexp(x, n, out=float64 array) writes the float32 result cast to float64",
+        reference="https://github.com/pytorch/pytorch/pull/154211 (the exact kernel, for "
+                  "https://github.com/pytorch/pytorch/issues/153069); no issue found for out=", kind="bug"),
     Divergence(
         id="out-logsumexp-complex-into-real", op="logsumexp", family=F,
         condition="logsumexp of a complex input with a real out=",

@@ -496,7 +496,8 @@ def _floor_div_reduced_float_record(op, kwargs):
     return Divergence(
         id=f"{op}-floor-reduced-float-in-result-dtype", op=op,
         condition="elements of a float16 or bfloat16 floor division of two tensors (the divisor of more than one "
-                  "element; the dividend of that dtype, or bool / integer cast to it) where the quotient computed in the result dtype differs from the floor of the exact one",
+                  "element; the dividend of that dtype, or bool / integer cast to it) where the quotient computed in "
+                  "the result dtype differs from the floor of the exact one",
         torch_behaviour="the tensor-tensor CPU path computes (x - fmod(x, y)) / y and its fix-ups in float16 / "
                         "bfloat16, each step rounded, so the floor can be off by one or more units (it depends on "
                         "the length: a one-element divisor takes the float32 path): torch.div(torch.full((2,), "
@@ -898,7 +899,9 @@ def _complex_div_tol(sample, dtype):
         # the denominator it is divided by is at least the divisor's larger part (Smith's c (1 + r**2), the
         # scaled kernel's |y/s|**2 s with |y/s| >= 1)
         bound = bound + 2 * T.eta(T.accumulation(name)) / big_y
-        bound = np.where(np.isfinite(bound), bound, 0.0)
+        # a bound past the largest finite value means |q| is beyond it (not representable): the normwise bound
+        # then says nothing finer than "any finite value" for a finite part (NaN and infinities still must match)
+        bound = np.where(np.isfinite(bound), bound, T.biggest(name))
     return T.absolute(name, bound, why="complex quotient, normwise gamma(8) |q|")
 
 
@@ -982,6 +985,7 @@ def _binary(name, ref, model, partners=D.ALL, extra=(), inputs=None, inplace=Tru
         no_kernel = tuple(no_kernel) + (_float8(name),)
     # relaxations widen the comparison with NumPy's reference: a promotion record, which holds torch to its model
     # on the whole result, comes first, and the relaxations compose with it (check.more_relaxations)
+    kw.setdefault("ufunc", True)
     return OpEntry(name, F, f"torch.{name}", ref, inputs, method=name,
                    inplace=f"{name}_" if inplace else None,
                    divergences=_ordered(extra, refused, no_kernel, rest), **kw)

@@ -834,7 +834,9 @@ def logaddexp2_torch(x, y):
 
 def logaddexp(x, y):
     """log(exp(x) + exp(y)); for complex operands (which np.logaddexp refuses) computed as
-    max + log1p(exp(min - max)) with the operands ordered by real part (the formula torch documents)."""
+    max + log1p(exp(min - max)) with the operands ordered by real part (the formula torch documents); where both
+    real parts are the same infinity (min - max is NaN there) as torch's kernel takes them: -inf gives the
+    operand taken as min (the second on a tie: exp of it is 0 whatever its phase), +inf log(exp(x) + exp(y))."""
     x, y = np.asarray(x), np.asarray(y)
     if x.dtype.kind != "c" and y.dtype.kind != "c":
         return np.logaddexp(x, y)
@@ -842,28 +844,45 @@ def logaddexp(x, y):
         x, y = np.broadcast_arrays(x.astype(np.complex128), y.astype(np.complex128))
         hi = np.where(x.real >= y.real, x, y)
         lo = np.where(x.real >= y.real, y, x)
-        return hi + np.log1p(np.exp(lo - hi))
-
-
-def ldexp(x, other):
-    """x * 2**other (np.ldexp takes integer exponents only; for others, and complex x, the product itself)."""
-    x, other = np.asarray(x), np.asarray(other)
-    if x.dtype.kind in "fV" and other.dtype.kind in "iub":
-        return np.ldexp(x, other.astype(np.int64) if other.dtype.kind == "u" else other)
-    with np.errstate(all="ignore"):
-        return np.multiply(x, np.exp2(other.astype(np.float64)))
+        out = hi + np.log1p(np.exp(lo - hi))
+        tie = np.isinf(hi.real) & (hi.real == lo.real)
+        out = np.where(tie & (hi.real < 0), lo, out)
+        return np.where(tie & (hi.real > 0), np.log(np.exp(lo) + np.exp(hi)), out)
 
 
 def ldexp_torch(x, other):
-    """torch.ldexp: ``x * 2.0 ** other``, in the result dtype of x and that power (2.0 ** other is float32 for an
-    integer or bool ``other``, other's dtype for a floating one), the default float32 for integer x."""
+    """torch.ldexp on CPU. A float16, bfloat16, float32 or float64 input with an integer exponent tensor is scaled
+    exactly, std::ldexp(double(x), int(other)) in the input's dtype (the exponent converted to a C int: an int64
+    wraps modulo 2**32). Otherwise torch computes the product input * 2 ** other: the power is pow(2.0, other) for
+    an integer, bool or float32 input, a zero-dim tensor of 2.0 in the input's dtype to the power other for the
+    others (each with torch's promotion), then multiplied by the input. Raises TypeError where torch raises (float8
+    operands, dtypes torch does not promote, a complex32 power, a bool or wide unsigned exponent of the exact
+    kernel)."""
     x, other = np.asarray(x), np.asarray(other)
-    power_dt = _to_float32_if_integral(other.dtype)
-    dt = _to_float32_if_integral(torch_result_type(x, np.zeros(other.shape, power_dt)))
+    if _is_float8(x.dtype) or _is_float8(other.dtype):
+        raise TypeError("torch.ldexp has no float8 kernel")
     with np.errstate(all="ignore"):
+        if _category(x.dtype) == 2 and _category(other.dtype) < 2:
+            if other.dtype == np.bool_ or _is_wide_unsigned(other.dtype):
+                raise TypeError(f"ldexp_cpu_exp not implemented for {other.dtype.name}")
+            n = other.astype(np.int64).astype(np.int32)
+            return np.asarray(np.ldexp(x.astype(np.float64), n)).astype(x.dtype)
+        base = 2.0 if _category(x.dtype) < 2 or x.dtype == np.float32 else np.full((), 2.0, dtype=x.dtype)
+        if torch_gives_complex32(base, other):
+            raise TypeError("pow not implemented for complex32")
+        pdt = torch_result_type(base, other)
+        wide = np.complex128 if pdt.kind == "c" else np.float64
+        exact = np.asarray(np.exp2(other.astype(wide)))
+        power = exact.astype(pdt)
+        dt = torch_result_type(x, power)
         wide = np.complex128 if dt.kind == "c" else np.float64
-        p = np.exp2(other.astype(np.float64)).astype(power_dt)
-        return np.multiply(x.astype(dt).astype(wide), p.astype(dt).astype(wide)).astype(dt)
+        xw = x.astype(dt).astype(wide)
+        out = np.asarray(np.multiply(xw, power.astype(dt).astype(wide)))
+        if pdt.kind == "c":
+            # a complex power beyond pdt's range: torch's factor is infinite and its product's parts non-finite
+            # in an order-dependent pattern; the exact product stands there (the bound accepts a non-finite value)
+            out = np.where(~np.isfinite(power) & np.isfinite(exact), xw * exact.astype(wide), out)
+        return np.asarray(out).astype(dt)
 
 
 def heaviside_torch(x, values):
@@ -946,6 +965,20 @@ def complex_zero_base_power(x, y, number=False):
     return out.astype(out.dtype)
 
 
+def float_power_torch(x, y):
+    """torch.float_power: both operands converted to float64, or complex128 where either is complex (a NumPy bool
+    or complex64 scalar taken as a Python float, the complex64's real part), and raised to the power there; a zero
+    complex base follows exp(y * log(0)) (see complex_zero_base_power)."""
+    number = not isinstance(y, np.ndarray)
+    x, y = _scalar_value(x), _scalar_value(y)
+    dt = np.complex128 if np.iscomplexobj(x) or np.iscomplexobj(y) else np.float64
+    with np.errstate(all="ignore"):
+        x, y = np.asarray(x).astype(dt), np.asarray(y).astype(dt)
+        if dt == np.complex128:
+            return complex_zero_base_power(x, y, number)
+        return np.power(x, y)
+
+
 def pow_complex_zero_base(x, y):
     """pow of operands whose result dtype is complex, with torch's zero-base values (NumPy's dtype)."""
     number = not isinstance(y, np.ndarray)
@@ -964,6 +997,23 @@ def power(x, y):
     with np.errstate(all="ignore"):
         yw = np.asarray(y).astype(wide) if isinstance(y, np.ndarray) else wide(y)
         return np.asarray(np.power(np.asarray(x).astype(wide), yw)).astype(dt)
+
+
+def float_power(x, y):
+    """np.float_power; for a complex result evaluated as :func:`power` evaluates one (in np.clongdouble, rounded to
+    complex128): np.float_power's integer powers multiply repeatedly too. Where even np.clongdouble's intermediates
+    overflow (x ** 72 of a modulus of 1e226) and give NaN for finite nonzero operands, x ** y is exp(y log x),
+    evaluated in np.clongdouble."""
+    if not (np.iscomplexobj(x) or np.iscomplexobj(y)):
+        return np.float_power(x, y)
+    with np.errstate(all="ignore"):
+        xc = np.asarray(x).astype(np.complex128)
+        yc = np.asarray(y).astype(np.complex128) if isinstance(y, np.ndarray) else complex(y)
+        out = np.asarray(power(xc, yc))
+        wide = np.clongdouble
+        direct = np.exp(np.asarray(yc).astype(wide) * np.log(xc.astype(wide))).astype(np.complex128)
+        lost = np.isnan(out) & np.isfinite(xc) & np.isfinite(yc) & (xc != 0)
+        return np.asarray(np.where(lost, direct, out))
 
 
 def lcm_wrapped_abs(x, y):

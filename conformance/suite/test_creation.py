@@ -353,7 +353,9 @@ def fits(value, dtype: str, numel: int = 2, device: str = "cpu") -> bool:
     float16, bfloat16 or float8 tensor is filled without the range check (a value beyond the range becomes what
     the conversion gives: inf, or 448 for float8_e4m3fn): a CPU kernel's shortcut, so other devices are held to
     the check. An infinity is out of the range of a float8 format without infinities (float8_e4m3fn,
-    float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)."""
+    float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu). float8_e8m0fnu has no zero and no sign: its lowest value
+    is 2**-127, so a Python float below it (0.0, -0.0, any negative float) is out of its range too, while a
+    Python int is checked by magnitude as for an unsigned dtype (0 and -7 convert, to 2**-127 and 8)."""
     if dtype == "bool":
         return True
     if dtype in ("float16", "bfloat16") + dtypes.FLOAT8 and numel == 1 and \
@@ -375,6 +377,8 @@ def fits(value, dtype: str, numel: int = 2, device: str = "cpu") -> bool:
         return True
     if isinstance(value, float) and math.isinf(value):
         return _has_infinity(dtype)
+    if dtype == "float8_e8m0fnu" and isinstance(value, float):
+        return 2.0 ** -127 <= value <= _float_max(dtype)
     return abs(value) <= _float_max(dtype)
 
 

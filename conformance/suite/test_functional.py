@@ -1,7 +1,8 @@
 """nn.functional: what the generic catalogue tests cannot state.
 
-* gelu-vectorized-infinity, whose behaviour depends on the CPU (AVX-512 or not): its pinned test accepts either
-  outcome on exactly the elements of the condition and requires the reference's value just outside it;
+* gelu-vectorized-infinity and gelu-vectorized-underflow-positive-zero, whose behaviour depends on the CPU (AVX-512
+  or not): their pinned tests accept either outcome on exactly the elements of the condition and require the
+  reference's value just outside it (the second also runs the AVX2 kernel in a fresh process, where the +0.0 shows);
 * argmax on the ops' outputs.
 
 **argmax**: torch.argmax of each op's torch output must be np.argmax of the same values (the first maximal index; a NaN
@@ -9,6 +10,11 @@ counts as the maximum, its first occurrence wins); for one_hot, argmax along the
 The inputs are the ops' own catalogue cases (the same shapes, dims, fills and layouts).
 """
 from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -53,6 +59,39 @@ def test_gelu_vectorized_infinity(device, dtype):
             raise Mismatch(f"gelu-vectorized-infinity: a counterexample ({counter.layouts[0]}, "
                            f"{counter.arrays[0].tolist()}) falls under {found.id}")
         check.forward(op, counter, device, dtype, divergences=False)
+
+
+@pytest.mark.op("gelu")
+@pytest.mark.divergence("gelu-vectorized-underflow-positive-zero")
+@pytest.mark.dtypes("float32")
+def test_gelu_vectorized_underflow_sign(device, dtype):
+    """The negative elements whose gelu underflows, on a contiguous input of several elements: +0.0 from the
+    AVX2 kernel, -0.0 (the reference's) with AVX-512; the record accepts either sign on exactly those elements,
+    while a one-element input and a strided one are held to the reference strictly. The +0.0 itself is pinned in
+    a fresh process limited to oneDNN's AVX2 kernel (x86 only)."""
+    if not str(device).startswith("cpu"):
+        pytest.skip("the record is about the CPU kernel")
+    op = catalogue.by_name("gelu")
+    div = catalogue.divergence("gelu-vectorized-underflow-positive-zero")
+    sample = _gelu_sample([-20.0, -30.0, -0.0, 1.0, -2.0], dtype)
+    found, mask = op.divergence_for(sample, dtype, device)
+    if found is not div or not np.array_equal(np.asarray(mask), [True, True, True, False, False]):
+        raise Mismatch(f"gelu-vectorized-underflow-positive-zero: its condition gives {mask} on its example, not "
+                       f"the underflowing elements ({found} applies)")
+    check.forward(op, sample, device, dtype)
+    for counter in (_gelu_sample([-20.0], dtype), _gelu_sample([-20.0, -30.0], dtype, "strided")):
+        found, _ = op.divergence_for(counter, dtype, device)
+        if found is not None:
+            raise Mismatch(f"gelu-vectorized-underflow-positive-zero: a counterexample ({counter.layouts[0]}) falls "
+                           f"under {found.id}")
+        check.forward(op, counter, device, dtype, divergences=False)
+    if platform.machine() in ("x86_64", "AMD64"):
+        code = ("import torch; print(torch.nn.functional.gelu(torch.tensor([-20., -30., -0.])).signbit().tolist())")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX2"})
+        if out.stdout.strip() != "[False, False, False]":
+            raise Mismatch("gelu-vectorized-underflow-positive-zero no longer holds on oneDNN's AVX2 kernel: the "
+                           f"signs of gelu([-20, -30, -0]) are {out.stdout.strip() or out.stderr.strip()[-200:]}")
 
 
 #: op -> the dtype its outputs are checked in (argmax is taken along the op's own ``dim``, else the last one)

@@ -156,3 +156,17 @@ def test_logsumexp_complex_into_real_out(device):
     torch.logsumexp(z, 0, out=same)
     if same.item() != full.item():
         raise Mismatch("logsumexp into a complex out= differs from the function")
+
+
+@pytest.mark.op("ldexp")
+@pytest.mark.divergence("out-ldexp-wider-out-internal-assert")
+def test_ldexp_exact_kernel_into_wider_out(device):
+    x, n = torch.tensor([1.5, -3.0], device=device), torch.tensor([2, -1], device=device)
+    with pytest.raises(RuntimeError, match="INTERNAL ASSERT"):
+        torch.ldexp(x, n, out=torch.empty(2, dtype=torch.float64, device=device))
+    # just outside: a float exponent (the product route) into a float64 out, and the exact kernel into a float32 one
+    for other, dt in ((n.float(), torch.float64), (n, torch.float32)):
+        out = torch.empty(2, dtype=dt, device=device)
+        torch.ldexp(x, other, out=out)
+        if out.tolist() != [6.0, -1.5]:
+            raise Mismatch(f"ldexp into a {dt} out= gave {out.tolist()}")

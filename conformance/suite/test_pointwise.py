@@ -414,3 +414,136 @@ def test_nan_to_num_complex_refuses_autograd(device, dtype):
     t = torch.from_numpy(x).to(device).requires_grad_(True)
     (g,) = torch.autograd.grad(torch.nan_to_num(t).sum(), t)
     assert g.cpu().numpy().tolist() == [1.0, 1.0]
+
+
+@pytest.mark.op("ldexp")
+@pytest.mark.divergence("ldexp-gradient-integer-power-wraps")
+def test_ldexp_gradient_integer_power_wraps(device):
+    """ldexp of a float32 tensor with an int8 exponent: torch's gradient of the input takes 2 ** n in int8 (8
+    wraps to 0, 7 to -128, -1 gives 0) where the derivative is 2 ** n; the record covers those input elements.
+    Just outside, exponents 0..6 (2 ** n an int8): the gradient is 2 ** n exactly."""
+    from conformance import catalogue, check
+
+    div = catalogue.divergence("ldexp-gradient-integer-power-wraps")
+    x = np.array([1.0, -0.5, 3.0], dtype=np.float32)
+    for n, inside in ((np.array([8, 7, -1], dtype=np.int8), True), (np.array([0, 6, 3], dtype=np.int8), False)):
+        found = div.applies(check._sample_of((x, n), {}, "pinned"), "float32")
+        assert (isinstance(found, dict) and found[0].all()) if inside else found is False, found
+        t = torch.tensor(x, device=device, requires_grad=True)
+        out = torch.ldexp(t, torch.from_numpy(n).to(device))
+        assert np.array_equal(out.detach().cpu().numpy(), np.ldexp(x, n))
+        (g,) = torch.autograd.grad(out.sum(), t)
+        want = np.exp2(n.astype(np.float64))
+        if inside and np.allclose(g.cpu().numpy(), want):
+            raise Mismatch("ldexp-gradient-integer-power-wraps no longer holds: the gradient is 2 ** n")
+        if not inside:
+            assert np.array_equal(g.cpu().numpy(), want), (g, want)
+
+
+@pytest.mark.op("ldexp")
+@pytest.mark.divergence("ldexp-complex-signed-zero")
+def test_ldexp_complex_signed_zero(device):
+    """A complex64 ldexp whose product underflows: torch's zero part has the sign its complex pow and complex64
+    product give (-0+0j), the model of ldexp-any-exponent (exp2 in complex128, rounded once) +0+0j; the record
+    covers that element. Just outside, a complex64 result without a zero part: no mask, and torch is within the
+    bound of the model."""
+    from conformance import catalogue, check
+    from conformance.references import pointwise as R
+
+    div = catalogue.divergence("ldexp-complex-signed-zero")
+    x = np.array([complex(1.3217358e-36, -7.1811814e+08)], dtype=np.complex64)
+    for n, inside in ((np.array([complex(-1.6888008e+29, 3.1601705e+14)], dtype=np.complex64), True),
+                      (np.array([complex(2.0, 0.5)], dtype=np.complex64), False)):
+        found = div.condition_mask(check._sample_of((x, n), {}, "pinned"), "complex64")
+        assert (found is not False and found.all()) if inside else found is False, found
+        got = torch.ldexp(torch.from_numpy(x).to(device), torch.from_numpy(n).to(device)).cpu().numpy()
+        want = R.ldexp_torch(x, n)
+        if inside:
+            assert got[0] == 0 and want[0] == 0, (got, want)
+            if np.signbit(got.real[0]) == np.signbit(want.real[0]):
+                raise Mismatch("ldexp-complex-signed-zero no longer holds: torch's zero has the model's sign")
+        else:
+            assert np.allclose(got, want, rtol=1e-5), (got, want)
+
+
+@pytest.mark.op("ldexp")
+@pytest.mark.divergence("ldexp-gradient-power-rounded")
+def test_ldexp_gradient_power_rounded(device):
+    """ldexp of a float64 tensor with a float16 exponent: the forward is x * 2 ** n with the power rounded to
+    float16 (ldexp-any-exponent), and so are the gradients: x's is that rounded power, 0.6357421875 for n = -0.654,
+    not 2 ** n = 0.63560. Just outside, a float64 exponent: the gradients are 2 ** n and sum(x) ln 2 2 ** n to
+    float64's accuracy, and no record applies."""
+    from conformance import catalogue, check
+
+    div = catalogue.divergence("ldexp-gradient-power-rounded")
+    x = np.array([0.3, -1.3, 0.77])
+    for name, inside in (("float16", True), ("float64", False)):
+        n = np.array([-0.654], dtype=name)
+        assert div.applies(check._sample_of((x, n), {}, "pinned"), "float64") is inside
+        t = torch.tensor(x, device=device, requires_grad=True)
+        e = torch.tensor(n, device=device, requires_grad=True)
+        gx, ge = torch.autograd.grad(torch.ldexp(t, e).sum(), [t, e])
+        nd = n.astype(np.float64)
+        want_x, want_e = np.exp2(nd), x.sum() * np.log(2) * np.exp2(nd)
+        err = abs(gx.cpu().numpy()[0] / want_x[0] - 1)
+        if inside:
+            rounded = np.exp2(nd).astype(np.float16).astype(np.float64)
+            if err < 1e-6:
+                raise Mismatch("ldexp-gradient-power-rounded no longer holds: x's gradient is 2 ** n")
+            assert np.allclose(gx.cpu().numpy(), rounded, rtol=1e-12), (gx, rounded)
+        else:
+            assert err <= 8 * tolerance.U64, (gx, want_x)
+            assert np.allclose(ge.cpu().numpy(), want_e, rtol=1e-12), (ge, want_e)
+
+
+@pytest.mark.op("ldexp")
+@pytest.mark.divergence("ldexp-gradient-wide-unsigned-exponent")
+@pytest.mark.parametrize("exponent", ["uint16", "uint32", "uint64"])
+def test_ldexp_gradient_wide_unsigned_exponent_raises(device, exponent):
+    """ldexp of a complex64 tensor with a wide unsigned exponent: the forward computes x * 2 ** n; the backward
+    raises NotImplementedError (it takes 2 ** n in the exponent's dtype, which has no pow kernel). Just outside, an
+    int16 exponent: the gradient is 2 ** n."""
+    from conformance import catalogue, check, dtypes
+
+    div = catalogue.divergence("ldexp-gradient-wide-unsigned-exponent")
+    x = np.array([1j, 0.5 - 2j], dtype=np.complex64)
+    for name, must_raise in ((exponent, True), ("int16", False)):
+        n = np.array([3, 1], dtype=dtypes.NUMPY[name])
+        assert div.applies(check._sample_of((x, n), {}, "pinned"), "complex64") is must_raise
+        t = torch.tensor(x, device=device, requires_grad=True)
+        out = torch.ldexp(t, torch.from_numpy(n).to(device))
+        assert np.allclose(out.detach().cpu().numpy(), x * np.exp2(n.astype(np.float64)), rtol=1e-6)
+        try:
+            (g,) = torch.autograd.grad(out, t, torch.ones_like(out))
+        except NotImplementedError as exc:
+            assert must_raise and "not implemented for" in str(exc), exc
+            continue
+        assert not must_raise, f"the backward of ldexp with a {name} exponent no longer raises"
+        assert np.allclose(g.cpu().numpy(), np.exp2(n.astype(np.float64))), g
+
+
+@pytest.mark.op("ldexp")
+@pytest.mark.divergence("ldexp-gradient-real-input-complex-exponent")
+@pytest.mark.parametrize("complex_input", [False, True])
+def test_ldexp_gradient_real_operand_of_complex_result_raises(device, complex_input):
+    """ldexp with a real float32 operand and a complex64 one (a complex result): the forward computes; the
+    backward raises RuntimeError when the real operand requires grad (it is handed a complex gradient). Just
+    outside, both operands complex: the real operand's counterpart differentiates."""
+    from conformance import catalogue, check
+
+    div = catalogue.divergence("ldexp-gradient-real-input-complex-exponent")
+    real, cplx = np.array([0.5, -1.5], dtype=np.float32), np.array([1 + 1j, -0.5j], dtype=np.complex64)
+    for wide, must_raise in ((False, True), (True, False)):
+        r = real.astype(np.complex64) if wide else real
+        x, n = (cplx, r) if complex_input else (r, cplx)
+        assert div.applies(check._sample_of((x, n), {}, "pinned"), "float32") is must_raise
+        tr = torch.tensor(r, device=device, requires_grad=True)
+        tc = torch.tensor(cplx, device=device)
+        out = torch.ldexp(tc, tr) if complex_input else torch.ldexp(tr, tc)
+        assert np.allclose(out.detach().cpu().numpy(), x * np.exp2(n.astype(np.complex128)), rtol=1e-5)
+        try:
+            torch.autograd.grad(out.abs().sum(), tr)
+        except RuntimeError as exc:
+            assert must_raise and "grad_is_complex" in str(exc), exc
+            continue
+        assert not must_raise, "the backward of ldexp of a real operand with a complex one no longer raises"
