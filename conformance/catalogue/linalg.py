@@ -18,6 +18,11 @@ finite value must be within the bound, which stays finite).
 different non-finite patterns (``-inf+nanj`` against ``nan+infj`` for the same dot product). The elements of a
 complex result that a non-finite factor contributes to are ``free``; every other element is compared.
 
+**Subnormals in bfloat16 gemm.** On CPUs with AVX-512, torch's bfloat16 products of the matmul family (dot, mv,
+mm, bmm, matmul, inner, tensordot) with more than 16**3 multiply-adds run oneDNN's gemm, which treats subnormal
+inputs as zero and flushes subnormal results (records ``<op>-bf16-onednn-flushes-subnormals``, bugs: their bound
+adds what the dropped terms and flushed roundings lose).
+
 **TF32.** On CUDA, float32 products may run on TF32 tensor cores (10-bit mantissa) when
 ``torch.backends.cuda.matmul.allow_tf32`` / ``torch.backends.cudnn.allow_tf32`` are set; the torch callables of
 this module switch both off for the duration of the call (and restore them), so float32 is compared as IEEE
@@ -477,6 +482,110 @@ INNER_PRODUCTS_ROUNDED = Divergence(
 )
 
 
+#: oneDNN's bfloat16 gemm (``vdpbf16ps``) treats subnormal inputs as zero and flushes subnormal results to zero;
+#: torch takes it on CPU (with AVX-512 BW, VL and DQ) for a product of more than 16 ** 3 multiply-adds in all
+#: (``checksize`` in ATen's mkldnn/Matmul.cpp: k for dot, m k for mv, m k n for mm, b m k n for bmm; matmul folds
+#: into one of them with the same count)
+_ONEDNN_MIN_SIZE = 16 ** 3
+#: a factor at or above this magnitude times one at or above it is a normal float32 (2**-63 squared is float32's
+#: smallest normal): only a smaller factor can meet DAZ or an FTZ'd product
+_FLUSH_REACH = 2.0 ** -63
+
+
+def _gemm_sized(sample, combine, terms) -> bool:
+    """Whether a bfloat16 product takes oneDNN's gemm: more than 16**3 multiply-adds (the result's size times
+    the contracted length)."""
+    if result_name(sample) != "bfloat16":
+        return False
+    a, b = sample.arrays[:2]
+    rest, kw = sample.args[2:], sample.kwargs
+    try:
+        out = combine(np.zeros(a.shape, dtype=np.float32), np.zeros(b.shape, dtype=np.float32), *rest, **kw)
+        n = terms(a, b, *rest, **kw)
+    except (ValueError, IndexError, TypeError):
+        return False
+    return np.size(out) * n > _ONEDNN_MIN_SIZE
+
+
+def _onednn_bf16_flushes(combine, terms):
+    """The result elements whose contraction has a nonzero factor below 2**-63 (a subnormal factor, or one whose
+    product may be float32-subnormal), when the product takes oneDNN's gemm (records
+    <op>-bf16-onednn-flushes-subnormals)."""
+    def applies(sample, dtype):
+        if not _gemm_sized(sample, combine, terms):
+            return False
+        a, b = sample.arrays[:2]
+        rest, kw = sample.args[2:], sample.kwargs
+        with np.errstate(invalid="ignore"):
+            small = [((np.abs(x.astype(np.float64)) < _FLUSH_REACH) & (x != 0)).astype(float) for x in (a, b)]
+        mask = np.asarray((combine(small[0], _ones(b), *rest, **kw) + combine(_ones(a), small[1], *rest, **kw)) > 0)
+        return mask if mask.any() else False
+    return applies
+
+
+def _onednn_flushed_tol(combine, terms):
+    """The sum-of-products bound plus what denormals-are-zero and flush-to-zero lose: each term with a subnormal
+    factor is dropped (at most ``D``, the sum of those terms' magnitudes), and each rounding to float32 whose
+    result is subnormal (the ``N`` products, the ``N - 1`` additions, and the conversion to bfloat16) gives 0
+    instead of a value within ``eta/2``: less than float32's smallest normal each, ``(2N + 1) tiny`` in all.
+    A non-finite factor paired with a subnormal one gives NaN (``inf * 0``): those elements are ``nonfinite``."""
+    def tol(sample, dtype):
+        base = _product_tol(combine, terms)(sample, dtype)
+        if not isinstance(base, T.Tolerance):
+            return base
+        a, b = sample.arrays[:2]
+        rest, kw = sample.args[2:], sample.kwargs
+        n = terms(a, b, *rest, **kw)
+        tiny = T.tiny("float32")
+        sub = [(np.abs(x.astype(np.float64)) < tiny) & (x != 0) for x in (a, b)]
+        with np.errstate(over="ignore", invalid="ignore"):
+            ma, mb = finite_abs(a), finite_abs(b)
+            dropped = combine(ma * sub[0], mb, *rest, **kw) + combine(ma * ~sub[0], mb * sub[1], *rest, **kw)
+            inf_times_zero = np.asarray((combine(nonfinite_mask(a).astype(float), sub[1].astype(float), *rest, **kw) +
+                                         combine(sub[0].astype(float), nonfinite_mask(b).astype(float), *rest, **kw))
+                                        > 0)
+        extra = T.Tolerance(0.0, dropped + (2 * n + 1) * tiny, nonfinite=inf_times_zero,
+                            why="subnormals flushed (oneDNN bf16 gemm)")
+        return base.widened_by(extra)
+    return tol
+
+
+#: per op, the pinned example's operand shapes: 4097 multiply-adds, one more than the native kernel's share
+_FLUSH_SHAPES = {"dot": ((4097,), (4097,)), "mv": ((1, 4097), (4097,)), "bmm": ((1, 1, 4097), (1, 4097, 1)),
+                 "inner": ((4097,), (4097,)), "tensordot": ((4097,), (4097,))}
+
+
+def _flush_example(op, subnormal=True):
+    """The pinned example: ones times bfloat16's smallest subnormal over 4097 terms, whose exact 3.76e-37 torch
+    gives as 0; with ``subnormal=False`` (the counterexample) 2**-60 in its place, above the condition's 2**-63."""
+    shape_a, shape_b = _FLUSH_SHAPES.get(op, ((1, 4097), (4097, 1)))
+    v = float(D.finfo("bfloat16").smallest_subnormal) if subnormal else 2.0 ** -60
+    bf16 = D.NUMPY["bfloat16"]
+    extra = (1,) if op == "tensordot" else ()
+    return lambda dtype: ((np.ones(shape_a).astype(bf16), np.full(shape_b, v).astype(bf16)) + extra, {})
+
+
+def _onednn_flushes(op, combine=np.matmul, terms=_last):
+    return Divergence(
+        id=f"{op}-bf16-onednn-flushes-subnormals", op=op,
+        condition="bfloat16 operands on CPU with more than 16**3 multiply-adds in all (oneDNN's gemm): the result "
+                  "elements whose contraction has a nonzero factor below 2**-63 (a subnormal, or one that may make "
+                  "a float32-subnormal product)",
+        torch_behaviour="oneDNN's avx512_bf16 kernel (vdpbf16ps) treats subnormal inputs as zero and flushes "
+                        "subnormal products and sums to zero, whatever torch.set_flush_denormal says: torch.ones(1, "
+                        "4097, dtype=torch.bfloat16) @ torch.full((4097, 1), 9.2e-41, dtype=torch.bfloat16) is 0 "
+                        "(4096 terms, below the threshold, take the native kernel: 3.76e-37); -inf times a "
+                        "subnormal gives NaN (-inf * 0)",
+        numpy_behaviour="the exact sum of products rounded once: 3.76e-37; -inf for -inf times a positive subnormal",
+        reference="no upstream issue found (torch 2.13.0 CPU, AVX-512: at::native mkldnn_matmul / "
+                  "mkldnn_bf16_gemm; Intel SDM, VDPBF16PS: denormal inputs are treated as zero, outputs flushed)",
+        kind="bug", applies=_onednn_bf16_flushes(combine, terms), tolerance=_onednn_flushed_tol(combine, terms),
+        root_cause="onednn-bf16-denormals-are-zero",
+        example=_flush_example(op), counterexample=_flush_example(op, subnormal=False),
+        dtypes=("bfloat16",), devices=("cpu",),
+    )
+
+
 def _kron_view_fails(sample, dtype):
     """torch.kron multiplies interleaved views of its operands and views the product as the result: that last
     view fails for some operand strides (a transposed operand, mostly). The model in
@@ -659,12 +768,12 @@ SUM_OF_PRODUCTS = dict(signed_zero=False, grad=True)
 
 ENTRIES = [
     OpEntry("dot", F, dot_ieee, R.dot, S.dot_case, method="dot", tol_fn=_product_tol(np.dot, _last),
-            divergences=(DOT_1D,), covers=("torch.dot",), **SUM_OF_PRODUCTS),
+            divergences=(DOT_1D, _onednn_flushes("dot")), covers=("torch.dot",), **SUM_OF_PRODUCTS),
     # vdot differs from dot by the conjugation of its first operand
     OpEntry("vdot", F, vdot_ieee, R.vdot, S.dot_case, method="vdot", tol_fn=_product_tol(np.vdot, _last),
             divergences=(VDOT_1D,), covers=("torch.vdot",), **SUM_OF_PRODUCTS),
     OpEntry("inner", F, inner_ieee, R.inner, S.inner_case, method="inner", tol_fn=_product_tol(np.inner, _last),
-            divergences=(INNER_PRODUCTS_ROUNDED,
+            divergences=(INNER_PRODUCTS_ROUNDED, _onednn_flushes("inner", np.inner),
                          _sat_pair("inner", R.inner, [[20.0, 30.0], [1.0, 1.0]], [[20.0, 30.0]]),
                          float8_conversion("inner", R.inner, "float8_e8m0fnu", ([[], []], [[], []]),
                                            # an empty result: the only form torch has a kernel for
@@ -675,25 +784,29 @@ ENTRIES = [
             divergences=(OUTER_1D, _complex_zero_sign("outer", np.outer),
                          _sat_pair("outer", R.outer, [36.0, 2.0], [-20.0, 3.0])), grad=True),
     OpEntry("mm", F, mm_ieee, R.mm, S.mm_case, method="mm", tol_fn=_product_tol(np.matmul, _last),
-            divergences=(_sat_pair("mm", R.mm, [[20.0, 30.0]], [[20.0], [30.0]]),), covers=("torch.mm",),
+            divergences=(_sat_pair("mm", R.mm, [[20.0, 30.0]], [[20.0], [30.0]]), _onednn_flushes("mm")),
+            covers=("torch.mm",),
             **SUM_OF_PRODUCTS),
     OpEntry("bmm", F, bmm_ieee, R.bmm, S.bmm_case, method="bmm", tol_fn=_product_tol(np.matmul, _last),
-            covers=("torch.bmm",), **SUM_OF_PRODUCTS),
+            divergences=(_onednn_flushes("bmm"),), covers=("torch.bmm",), **SUM_OF_PRODUCTS),
     OpEntry("mv", F, mv_ieee, R.mv, S.mv_case, method="mv", tol_fn=_product_tol(np.matmul, _last),
-            covers=("torch.mv",), **SUM_OF_PRODUCTS),
+            divergences=(_onednn_flushes("mv"),), covers=("torch.mv",), **SUM_OF_PRODUCTS),
     OpEntry("matmul", F, matmul_ieee, R.matmul, S.matmul_case, method="matmul",
-            tol_fn=_product_tol(np.matmul, _last), divergences=(BOOL_MATMUL, _sat_pair("matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]])),
-            covers=("torch.matmul",),
-            **SUM_OF_PRODUCTS),
+            tol_fn=_product_tol(np.matmul, _last),
+            divergences=(BOOL_MATMUL, _sat_pair("matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]]),
+                         _onednn_flushes("matmul")),
+            covers=("torch.matmul",), **SUM_OF_PRODUCTS),
     # torch.linalg.matmul is torch.matmul under its NumPy name (numpy.linalg.matmul is np.matmul)
     OpEntry("linalg_matmul", F, linalg_matmul_ieee, R.matmul, S.matmul_case, method="matmul",
             tol_fn=_product_tol(np.matmul, _last),
             divergences=(dataclasses.replace(BOOL_MATMUL, id="linalg_matmul-bool-unsupported", op="linalg_matmul"),
-                         _sat_pair("linalg_matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]])),
+                         _sat_pair("linalg_matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]]),
+                         _onednn_flushes("linalg_matmul")),
             covers=("torch.linalg.matmul",), **SUM_OF_PRODUCTS),
     OpEntry("tensordot", F, tensordot_ieee, R.tensordot, S.tensordot_cases,
             tol_fn=_product_tol(_tensordot_magnitude, _contracted),
             divergences=(TENSORDOT_NEGATIVE, TENSORDOT_BROADCAST, TENSORDOT_PRODUCTS_ROUNDED,
+                         _onednn_flushes("tensordot", _tensordot_magnitude, _contracted),
                          _sat_pair("tensordot", R.tensordot, [[20.0, 30.0], [1.0, 1.0]], [[20.0, 1.0], [30.0, 1.0]], 1)),
             covers=("torch.tensordot",),
             **SUM_OF_PRODUCTS),

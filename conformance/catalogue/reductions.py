@@ -24,7 +24,9 @@ in the precision torch computes in (float32 for the half types) plus the final r
 * ``vector_norm``/``norm`` of order p: positive terms ``|x|^p`` summed in any order, then the 1/p-th power
   (which divides the relative error by ``|p|``): ``gamma_a((n + 4) max(1, 1/|p|))``; terms that underflow add
   ``(n eta_a)^(1/p)`` (p > 0); terms that overflow give an infinite sum, hence an infinite norm for p > 0
-  (``nonfinite``) and 0 for p < 0 (off by at most ``min |x|``); orders 0 and +-inf count or select, exactly for
+  (``nonfinite``) and 0 for p < 0 (off by at most ``min |x|``); for p < 0, terms that underflow (large ``|x|``)
+  are off by ``eta_a`` each, a relative ``n eta_a / S`` of the sum that the power ``1/p`` carries into the norm,
+  which may then overflow (``1 / (1 / max)`` is inf: ``nonfinite``); orders 0 and +-inf count or select, exactly for
   real inputs (a complex modulus is rounded: the table's tolerance).
 
 Max, min, argmax, median, all, any and count_nonzero select or count, so their results are compared exactly.
@@ -632,12 +634,13 @@ def norm_tol(ord_name: str):
         a = np.abs(_wide(x))  # a dtype= argument widens (exactly): the magnitudes are the same
         found = T.relative(name, (n + 4) * max(1.0, 1.0 / abs(p)), why=f"{p}-norm of {n} terms")
         extra = 0.0
-        if math.frexp(1.0 / p)[0] != 0.5:
+        if abs(math.frexp(1.0 / p)[0]) != 0.5:
             # the exponent 1/p is rounded (1/3): r ** (1/p (1 + d)) is off by a relative |d ln S| / |p| = |d ln r|
             with np.errstate(all="ignore"):
                 r = np.asarray(R.vector_norm_ref(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64),
                                                  p, axis, keep))
-                extra = np.where(np.isfinite(r) & (r > 0), T.unit(acc) * np.abs(r * np.log(np.where(r > 0, r, 1.0))),
+                # r * (u |ln r|), in that order: r ln r overflows for r near the largest value
+                extra = np.where(np.isfinite(r) & (r > 0), r * (T.unit(acc) * np.abs(np.log(np.where(r > 0, r, 1.0)))),
                                  0.0)
         found = dataclasses.replace(found, atol=found.atol + extra)
         with np.errstate(all="ignore"):
@@ -650,8 +653,33 @@ def norm_tol(ord_name: str):
                 return dataclasses.replace(found, atol=found.atol + under, nonfinite=over)
             low = np.min(np.where(a > 0, a, INF), axis=axis, keepdims=keep, initial=INF)
             over = p * np.log2(np.where(np.isfinite(low), low, 1.0)) + math.log2(n) + 1 >= math.log2(T.biggest(acc))
-            return dataclasses.replace(found, atol=found.atol + np.where(over, low, 0.0))
+            found = dataclasses.replace(found, atol=found.atol + np.where(over, low, 0.0))
+            return _underflowed_powers(found, sample, p, axis, keep, n, name, acc)
     return tol
+
+
+def _underflowed_powers(found, sample, p, axis, keep, n, name, acc):
+    """``found`` (a norm of order p < 0) widened by the terms ``|x|^p`` that underflow: a large ``|x|`` gives a
+    power in the subnormal range of the accumulation type, rounded to within ``eta_a`` absolutely, so the sum
+    ``S = r^p`` (``r`` the exact norm) is off by ``d <= n eta_a``, a relative ``rho = n eta_a / S`` that the
+    power ``1/p`` turns into ``r ((1 - rho)^(1/p) - 1)`` (``rho < 1``; the side of the larger norm). A computed
+    positive sum is at least ``eta_a``, so the norm is at most ``eta_a^(1/p)`` whatever ``rho``; and a finite
+    value is at most the largest one: the bound is the least of the three. Where ``r`` with its bound reaches
+    the largest finite value (1 / (1 / max) overflows: 1/max is subnormal), or ``rho >= 1`` (the sum may be 0),
+    torch may give an infinity: those elements are ``nonfinite``."""
+    x = sample.arrays[0]
+    with np.errstate(all="ignore"):
+        r = np.asarray(R.vector_norm_ref(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64),
+                                         p, axis, keep), dtype=np.float64)
+        ok = np.isfinite(r) & (r > 0)
+        lr = np.log2(np.where(ok, r, 1.0))
+        rho = np.exp2(math.log2(n * T.eta(acc)) - p * lr)
+        linear = np.where(rho < 1, r * np.expm1(np.log1p(-np.where(rho < 1, rho, 0.0)) / p), INF)
+        ceiling = np.exp2(math.log2(T.eta(acc)) / p) - r
+        extra = np.where(ok, np.minimum(np.minimum(linear, ceiling), T.biggest(name)), 0.0)
+        reach = r + extra + found.rtol * r + np.asarray(found.atol, dtype=np.float64)
+        overflow = ok & ((reach >= T.biggest(name)) | (rho >= 1))
+    return dataclasses.replace(found, atol=found.atol + extra).accepting_nonfinite(overflow)
 
 
 # ---- torch callables that need more than a dotted path ---------------------------------------------------
