@@ -641,14 +641,16 @@ def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: s
                        inputs=describe_inputs(sample))
     # 2a. torch behaves as documented (forward() checks it, with the divergence applied)
     forward(op, sample, device, dtype)
-    # 2b. NumPy really differs: the strict comparison fails
-    try:
-        forward(op, sample, device, dtype, divergences=False)
-    except Mismatch:
-        pass
-    else:
-        raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch now agrees with NumPy "
-                       f"({div.condition}); update the catalogue", inputs=describe_inputs(sample))
+    # 2b. NumPy really differs: the strict comparison fails (on a machine with the hardware that shows it; on
+    # another, torch within the record's expectation, 2a, is all that is asked)
+    if div.shows is None or div.shows():
+        try:
+            forward(op, sample, device, dtype, divergences=False)
+        except Mismatch:
+            pass
+        else:
+            raise Mismatch(f"divergence {div.id} no longer holds on {device}, {dtype}: torch now agrees with NumPy "
+                           f"({div.condition}); update the catalogue", inputs=describe_inputs(sample))
     # 3. the counterexample: outside the condition, torch agrees with NumPy
     if div.counterexample is None:
         raise Mismatch(f"divergence {div.id} has no counterexample: an input just outside its condition on which "

@@ -67,3 +67,20 @@ def test_a_guarded_call_never_reaches_torch():
         op.call_method((torch.tensor([-1.0]),), {})
     assert calls == []
     assert op.call((torch.tensor([1.0]),), {}).tolist() == [1.0]
+
+
+def test_a_record_of_other_hardware_asks_only_for_its_expectation():
+    """A record whose behaviour shows on some CPUs only (``shows``): on a machine without that hardware its pin
+    passes where torch agrees with NumPy on the example (the record's expectation is met either way); on a
+    machine with it, the same agreement fails the pin."""
+    entry = catalogue.by_name("neg")
+    # a relaxation of the sign of zero that torch does not need on its example: torch agrees with NumPy there
+    rec = _record(op="neg", applies=lambda s, d: np.asarray(s.args[0]) < 0, relax_signed_zero=True,
+                  example=lambda d: ((np.array([-1.0, 2.0], dtype=np.float32),), {}),
+                  counterexample=lambda d: ((np.array([2.0], dtype=np.float32),), {}), shows=lambda: False)
+    op = dataclasses.replace(entry, divergences=(rec,) + tuple(entry.divergences))
+    check.pinned_divergence(rec, op, "cpu", "float32")
+    shown = dataclasses.replace(rec, shows=lambda: True)
+    op = dataclasses.replace(entry, divergences=(shown,) + tuple(entry.divergences))
+    with pytest.raises(Mismatch, match="no longer holds"):
+        check.pinned_divergence(shown, op, "cpu", "float32")

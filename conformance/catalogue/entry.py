@@ -92,6 +92,10 @@ class Divergence:
     accept_any: bool = False
     dtypes: tuple = ()
     devices: tuple = ()
+    #: ``() -> bool``, for a behaviour of a CPU-dependent kernel: whether this machine has the hardware that shows
+    #: it (read from the machine, never by running torch). Where it does not, the pinned test requires torch to be
+    #: within the record's expectation on the example, not to differ from NumPy there
+    shows: Callable | None = None
     #: the torch releases the record holds on, a version specifier (``"<2.14"``); empty: every release. Outside
     #: them the strict NumPy comparison applies, and the pinned test asserts that torch now agrees on the example
     torch_versions: str = ""

@@ -31,6 +31,7 @@ float32.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import torch
@@ -433,16 +434,19 @@ TENSORDOT_PRODUCTS_ROUNDED = Divergence(
 
 
 def _inner_products_rounded(sample, dtype):
-    """A float16 / bfloat16 inner product of two vectors of more than one element with a non-contiguous operand
-    (record inner-dot-products-rounded)."""
+    """A float16 / bfloat16 inner product to a single element (every dim but the last of size 1: two vectors, or a
+    vector and a 1 x n matrix) over more than one term, with an operand whose last dim is not contiguous (record
+    inner-dot-products-rounded: tensordot's single-element path, contracted over the last dims)."""
     from conformance.catalogue.reductions import _layout_strides
 
     if result_name(sample) not in ("float16", "bfloat16") or len(sample.layouts) < 2:
         return False
     a, b = sample.arrays[:2]
-    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape or a.shape[0] < 2:
+    if a.ndim < 1 or b.ndim < 1 or a.shape[-1] != b.shape[-1] or a.shape[-1] < 2:
         return False
-    return any(_layout_strides(v.shape, layout) != (1,) for v, layout in zip((a, b), sample.layouts[:2]))
+    if a.size != a.shape[-1] or b.size != b.shape[-1]:
+        return False
+    return any(_layout_strides(v.shape, layout)[-1] != 1 for v, layout in zip((a, b), sample.layouts[:2]))
 
 
 def _inner_rounded_tol(sample, dtype):
@@ -469,8 +473,9 @@ def _products_rounded(base, sample, magnitude, n):
 
 INNER_PRODUCTS_ROUNDED = Divergence(
     id="inner-dot-products-rounded", op="inner",
-    condition="float16 / bfloat16 inner product of two vectors (more than one element) with a non-contiguous "
-              "operand (a strided or expanded view)",
+    condition="float16 / bfloat16 inner product to a single element (two vectors, or a vector and a 1 x n "
+              "matrix; more than one term) with an operand whose last dim is not contiguous (a strided or expanded "
+              "view)",
     torch_behaviour="as tensordot-dot-products-rounded (torch.inner of vectors is tensordot over the last dim): "
                     "each product is rounded to the half type before the float32 sum; a bfloat16 inner of 33 "
                     "elements with a step-2 operand gives -140 where contiguous operands give -142",
@@ -565,6 +570,19 @@ def _flush_example(op, subnormal=True):
     return lambda dtype: ((np.ones(shape_a).astype(bf16), np.full(shape_b, v).astype(bf16)) + extra, {})
 
 
+@functools.lru_cache(maxsize=None)
+def cpu_has_bf16_dot() -> bool:
+    """Whether this CPU has the bfloat16 dot-product instructions oneDNN's bf16 gemm uses (avx512_bf16 or
+    amx_bf16, from /proc/cpuinfo; False where it cannot be read): where it does not, the kernel takes another
+    path that keeps subnormals."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
 def _onednn_flushes(op, combine=np.matmul, terms=_last):
     return Divergence(
         id=f"{op}-bf16-onednn-flushes-subnormals", op=op,
@@ -581,7 +599,7 @@ def _onednn_flushes(op, combine=np.matmul, terms=_last):
                   "mkldnn_bf16_gemm; Intel SDM, VDPBF16PS: denormal inputs are treated as zero, outputs flushed)",
         kind="bug", applies=_onednn_bf16_flushes(combine, terms), tolerance=_onednn_flushed_tol(combine, terms),
         root_cause="onednn-bf16-denormals-are-zero",
-        example=_flush_example(op), counterexample=_flush_example(op, subnormal=False),
+        example=_flush_example(op), counterexample=_flush_example(op, subnormal=False), shows=cpu_has_bf16_dot,
         dtypes=("bfloat16",), devices=("cpu",),
     )
 
