@@ -27,7 +27,9 @@ from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.catalogue.linalg import (finite_abs, float8_conversion, is_wide, linear_ieee, nonfinite_mask,
                                          product_tolerance, wide_values, with_unrepresentable)
+from conformance.catalogue.reductions import norm_gradient_out_of_range, norm_gradient_range
 from conformance.references import functional as R
+from conformance.references import reductions as RR
 from conformance.references.linalg import layout_strides, row_major
 from conformance.strategies import functional as S
 
@@ -625,6 +627,31 @@ NORMALIZE_OVERFLOW = Divergence(
     dtypes=("float32",),
 )
 
+def _normalize_gradient_range(sample, dtype):
+    """normalize's record of the norm backward's powers (:func:`norm_gradient_out_of_range`), for the slices
+    whose norm is above eps (below it the clamp passes no gradient to the norm). The cotangent reaching the norm
+    is ``-sum_j v_j x_j / norm^2``, ``v`` standard normal: a normal draw of deviation ``||x||_2 / norm^2``,
+    bounded by 8 and 1e-6 deviations as vector_norm's record bounds its own."""
+    parts = _norm_parts(sample)
+    if parts is None:
+        return False
+    x, p, axes, eps, eps_t = parts
+    if not (math.isfinite(p) and p > 1 and p != 2) or x.size == 0:
+        return False
+    axes = axes if x.ndim else None
+    with np.errstate(all="ignore"):
+        a = np.abs(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64))
+        a = np.where(np.isfinite(a), a, 0.0)
+        r = np.asarray(RR._pnorm(a, p, axes, True), dtype=np.float64)
+        dev = np.sqrt(np.sum(a * a, axis=axes, keepdims=True)) / (r * r)
+        found = norm_gradient_out_of_range(x, p, axes, D.name_of(x.dtype), 8 * dev, 1e-6 * dev)
+    if not np.any(found):
+        return False
+    return found & np.broadcast_to(r > max(eps, eps_t), x.shape)
+
+
+NORMALIZE_GRADIENT_RANGE = norm_gradient_range("normalize", "p", applies=_normalize_gradient_range)
+
 LINEAR_VECTOR_WEIGHT_BIAS = Divergence(
     id="linear-1d-weight-bias-2d-input", op="linear",
     condition="a 2-D input, a 1-D weight and a bias (all documented shapes)",
@@ -716,7 +743,7 @@ ENTRIES = [
             divergences=(SILU_NEGINF, SILU_COMPLEX_OVERFLOW, SILU_COMPLEX_ZERO, SILU_COMPLEX_GRADIENT),
             grad=True),
     OpEntry("normalize", F, "torch.nn.functional.normalize", R.normalize, S.normalize_case, tol_fn=_normalize_tol,
-            divergences=(NORMALIZE_EPS, NORMALIZE_OVERFLOW), grad=True),
+            divergences=(NORMALIZE_EPS, NORMALIZE_OVERFLOW, NORMALIZE_GRADIENT_RANGE), grad=True),
     OpEntry("linear", F, linear_ieee, R.linear, S.linear_case, tol_fn=_linear_tol, signed_zero=False,
             divergences=(LINEAR_VECTOR_WEIGHT_BIAS,
                          float8_conversion("linear", R.linear, "float8_e4m3fn", ([[20.0, 30.0]], [[20.0, 30.0]]),

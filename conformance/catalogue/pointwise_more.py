@@ -1587,6 +1587,19 @@ def _float_power_zero_part(sample, dtype):
         return _zero_part_of(R.float_power(x, y))
 
 
+@_elementwise
+def _float_power_sqrt_negative(sample, dtype):
+    """Elementwise: -0.0 and -inf bases of a real computation with a Python (or NumPy) exponent of 0.5 or -0.5
+    (an exponent tensor takes IEEE pow)."""
+    y = sample.args[1]
+    if isinstance(y, np.ndarray) or P.scalar_kind(y) != "float" or y not in (0.5, -0.5):
+        return False
+    x, _ = _float_power_wide(sample)
+    if x.dtype.kind != "f":
+        return False
+    return ((x == 0) | np.isinf(x)) & np.signbit(x)
+
+
 def _float_power_divergences():
     return (
         Divergence(
@@ -1603,6 +1616,20 @@ def _float_power_divergences():
             torch_ref=R.float_power_torch, native=True,
             example=lambda dtype: ((np.array([0.5, 1.0], dtype=np.float32), np.complex64(1j)), {}),
             counterexample=lambda dtype: ((np.array([0.5, 1.0], dtype=np.float32), np.float32(2.0)), {}),
+            dtypes=("float32",)),
+        Divergence(
+            id="float_power-sqrt-negative-zero", op="float_power",
+            condition="elements with a -0.0 or -inf base (a real computation) and a Python exponent of 0.5 or -0.5",
+            torch_behaviour="x ** 0.5 is sqrt(x) and x ** -0.5 is 1 / sqrt(x), in float64: sqrt(-0.0) is -0.0 and "
+                            "sqrt(-inf) NaN: torch.float_power(torch.tensor([-0.0, -inf]), 0.5) is [-0.0, nan], "
+                            "with -0.5 [-inf, nan] (an exponent tensor of 0.5 gives [0.0, inf]; torch.pow does the "
+                            "same: pow-negative-zero-rsqrt)",
+            numpy_behaviour="np.float_power is C pow: +0.0 and +inf for 0.5, +inf and 0 for -0.5 (IEEE 754 "
+                            "pow(-0, y) and pow(-inf, y), y not an odd integer)",
+            reference=f"{DOC.format('float_power')} (no issue found)", kind="bug",
+            applies=_float_power_sqrt_negative, torch_ref=R.float_power_sqrt, native=True,
+            example=lambda dtype: ((np.array([-0.0, -np.inf, 4.0], dtype=np.float32), 0.5), {}),
+            counterexample=lambda dtype: ((np.array([-0.0, -np.inf, 4.0], dtype=np.float32), 0.25), {}),
             dtypes=("float32",)),
         Divergence(
             id="float_power-complex-zero-base", op="float_power",

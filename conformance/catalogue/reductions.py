@@ -611,6 +611,87 @@ VECTOR_NORM_HALF_GRADIENT = Divergence(
     kind="bug", applies=_half_local_derivative_overflows)
 
 
+
+def norm_gradient_out_of_range(x, p, axis, norm_dtype: str, grad_hi, grad_lo):
+    """The elements of ``x`` (a bool mask) whose gradient torch's norm backward, for a finite order p > 1 other
+    than 2, may give beyond the gradient check's bound. It forms ``s = x |x|^(p-2)`` (``sgn(x) |x|^(p-1)`` for
+    p < 2) in x's own dtype and ``scale = grad / norm^(p-1)`` in the norm's dtype, and returns ``s * scale``;
+    the exact gradient is finite where those intermediates are not. An element is in the mask where, with
+    ``rtol`` the check's smallest relative bound and ``grad_hi``/``grad_lo`` bounds on the cotangent ``grad``
+    of its slice (keepdims, float64):
+
+    * ``|x|^(p-1)`` (or ``|x|^(p-2)``) overflows x's dtype, or lies so far below its normal range that its
+      rounding (``eta / 2`` absolutely) exceeds ``rtol`` relatively;
+    * ``norm^(p-1)`` (or the norm) reaches the largest value of the norm's dtype (``scale`` is 0: the gradient
+      is 0, or NaN with an infinite ``s``), lies that far below the normal range, or ``grad_hi / norm^(p-1)``
+      overflows;
+    * ``scale`` can be subnormal with a rounding (``eta / 2`` absolutely) beyond ``rtol`` relatively
+      (``grad_lo < norm^(p-1) eta / (2 rtol)``), and that rounding, ``s eta / 2`` in the gradient, exceeds the
+      check's floor (the smallest normal value of x's dtype).
+
+    Elements with x = 0 have the exact gradient 0, which torch gives too."""
+    name, wide = D.real_of(D.name_of(x.dtype)), D.real_of(norm_dtype)
+    if not (math.isfinite(p) and p > 1 and p != 2) or x.size == 0 or not D.is_floating(name):
+        return False
+    rtol = T.gradient_rtol(name, 1)
+    with np.errstate(all="ignore"):
+        a = np.abs(_wide(x))
+        a = np.where(np.isfinite(a), a, 0.0)
+        pos = a > 0
+        la = np.log2(np.where(pos, a, 1.0))
+        ls = (p - 1) * la
+        lq = (p - 2) * la if p > 2 else ls
+        r = np.asarray(R._pnorm(a, p, axis, True), dtype=np.float64)
+        lr = np.log2(np.where(r > 0, r, 1.0))
+        ln = (p - 1) * lr
+        margin = math.log2(1 + 4 * p * T.unit(wide))  # the computed norm's rounding, raised to p - 1
+        top_h, top_w = math.log2(T.biggest(name)), math.log2(T.biggest(wide))
+        lrt = math.log2(2 * rtol)  # logarithms throughout: float64's eta / 2 is 0
+        own = (np.maximum(ls, lq) >= top_h) | (np.minimum(ls, lq) < math.log2(T.eta(name)) - lrt)
+        scale = ((np.maximum(ln, lr) + margin >= top_w) | (ln < math.log2(T.eta(wide)) - lrt) |
+                 (lr < math.log2(T.eta(wide)) + math.log2(p - 1) - lrt) |
+                 (np.log2(grad_hi) - ln + margin >= top_w)) & (r > 0)
+        subnormal = ((ls + math.log2(T.eta(wide)) - 1 > math.log2(T.tiny(name))) &
+                     (np.log2(grad_lo) < ln + math.log2(T.eta(wide)) - lrt))
+        return pos & (own | subnormal | np.broadcast_to(scale, a.shape))
+
+
+def _vector_norm_gradient_range(s, d, ord_name: str):
+    """The record's mask for vector_norm (``ord``, ``dtype=``) and norm (``p``): the cotangent is a standard
+    normal draw, within 8 (a larger one has probability 1e-15) and above 1e-6 (probability 1 - 8e-7)."""
+    x, p = s.arrays[0], s.kwargs.get(ord_name, 2)
+    if not isinstance(p, (int, float)) or isinstance(p, bool):
+        return False
+    wide = s.kwargs.get("dtype")
+    wide = str(wide).rpartition(".")[2] if wide is not None else _name(s)
+    try:
+        axis = _axis(x, _dim(s))
+    except ValueError:
+        return False
+    return norm_gradient_out_of_range(x, float(p), axis, wide, 8.0, 1e-6)
+
+
+def norm_gradient_range(op: str, ord_name: str, applies=None, example=None, counterexample=None) -> Divergence:
+    """The record of torch's norm backward forming its powers in the input's dtype (finite orders p > 1 other
+    than 2), for ``op``."""
+    return Divergence(
+        id=f"{op}-gradient-powers-in-input-dtype", op=op, about="gradient",
+        condition="a finite order p > 1 other than 2: the elements whose |x|^(p-1) leaves the input dtype's range "
+                  "or precision, or whose slice's norm^(p-1) (in the norm's dtype) leaves that of the norm's "
+                  "dtype, or grad / norm^(p-1) overflows or can be subnormal where |x|^(p-1) is large (float16: "
+                  "p = 3 and |x| above 256, or a 3-norm above 256 or below about 0.02)",
+        torch_behaviour="the gradient is 0, inf, NaN or off by more than the dtype's roundings: backward forms "
+                        "x * |x|^(p-2) in the input's dtype and grad / norm.pow(p-1) in the norm's dtype, and "
+                        "multiplies them (x = torch.tensor([30., 40.], dtype=torch.float16, requires_grad=True); "
+                        "torch.linalg.vector_norm(x, ord=4).backward() gives x.grad [0, 0]: 43.7**3 overflows; "
+                        "float32 gives [0.3433, 0.8137])",
+        numpy_behaviour="the derivative sgn(x) |x|^(p-1) / ||x||^(p-1) is finite and at most 1 in magnitude "
+                        "([0.3433, 0.8137] there)",
+        reference="https://github.com/pytorch/pytorch/blob/v2.13.0/torch/csrc/autograd/FunctionsManual.cpp "
+                  "(norm_backward; no issue found)", kind="bug",
+        applies=applies or (lambda s, d: _vector_norm_gradient_range(s, d, ord_name)))
+
+
 def norm_tol(ord_name: str):
     def tol(sample, dtype):
         name = _result_dtype(sample, real=True)
@@ -1326,6 +1407,7 @@ ENTRIES = [
                 _zero_d("vector_norm", R.vector_norm_torch),
                 VECTOR_NORM_INF_GRADIENT,
                 VECTOR_NORM_HALF_GRADIENT,
+                norm_gradient_range("vector_norm", "ord"),
             )),
     OpEntry("norm", F, "torch.norm", R.norm_ref, S.norm_inputs, tol_fn=norm_tol("p"), grad=True, divergences=(
         Divergence(
@@ -1359,6 +1441,7 @@ ENTRIES = [
             example=lambda d: ((_arr([[1, -2], [3, 4]], d),), {"p": 1}),
             counterexample=lambda d: ((_arr([[1, -2], [3, 4]], d),), {"p": 1, "dim": 1}),
             dtypes=("float32",)),
+        norm_gradient_range("norm", "p"),
     )),
     OpEntry("count_nonzero", F, "torch.count_nonzero", R.count_nonzero_ref, S.count_inputs, divergences=(
         Divergence(

@@ -999,6 +999,14 @@ def power(x, y):
         return np.asarray(np.power(np.asarray(x).astype(wide), yw)).astype(dt)
 
 
+def float_power_sqrt(x, y):
+    """torch.float_power with a Python exponent of 0.5 or -0.5, as torch computes it: sqrt(x) or 1 / sqrt(x) in
+    float64 (sqrt(-0.0) is -0.0, sqrt(-inf) NaN)."""
+    with np.errstate(all="ignore"):
+        root = np.sqrt(np.asarray(_scalar_value(x)).astype(np.float64))
+        return root if y > 0 else 1.0 / root
+
+
 def float_power(x, y):
     """np.float_power; for a complex result evaluated as :func:`power` evaluates one (in np.clongdouble, rounded to
     complex128): np.float_power's integer powers multiply repeatedly too. Where even np.clongdouble's intermediates

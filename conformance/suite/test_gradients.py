@@ -1096,3 +1096,62 @@ def test_quantile_gradient_weight_conditioning(device, dtype):
     assert np.all(got[np.setdiff1d(np.arange(xn.size), [lo, hi])] == 0)
     assert float(np.max(err[[lo, hi]] / want[[lo, hi]])) > T.gradient_rtol(dtype, 1), \
         "nanquantile's gradient weights are now accurate to a few roundings"
+
+
+def _norm_grad(fn, data, dtype, device, cotangent=None, **kwargs):
+    x = torch.tensor(data, dtype=dtype, device=device, requires_grad=True)
+    out = fn(x, **kwargs)
+    out.backward(torch.ones_like(out) if cotangent is None else torch.tensor(cotangent, dtype=dtype,
+                                                                            device=device))
+    return x.grad.cpu().double().numpy()
+
+
+def _exact_norm_grad(data, p):
+    a = np.abs(np.array(data, dtype=np.float64))
+    return np.sign(data) * a ** (p - 1) / np.sum(a ** p) ** ((p - 1) / p)
+
+
+@pytest.mark.op("vector_norm")
+@pytest.mark.divergence("vector_norm-gradient-powers-in-input-dtype")
+@pytest.mark.dtypes("float16")
+def test_vector_norm_gradient_forms_its_powers_in_float16(device, dtype):
+    """ord=4 on float16 [30, 40]: backward divides by norm**3 = 43.7**3, which overflows float16, and the gradient
+    is 0 where the exact one is [0.3433, 0.8137]; float32, just outside the record's range, gives it."""
+    data = [30.0, 40.0]
+    got = _norm_grad(torch.linalg.vector_norm, data, dtypes.TORCH[dtype], device, ord=4)
+    assert np.all(got == 0), f"the recorded zero gradient is gone: {got}"
+    wide = _norm_grad(torch.linalg.vector_norm, data, torch.float32, device, ord=4)
+    assert np.allclose(wide, _exact_norm_grad(data, 4), rtol=1e-5), wide
+
+
+@pytest.mark.op("norm")
+@pytest.mark.divergence("norm-gradient-powers-in-input-dtype")
+@pytest.mark.dtypes("float16")
+def test_norm_gradient_forms_its_powers_in_float16(device, dtype):
+    """torch.norm with p=3 on float16 [300, 1, 2]: x * |x| = 90000 overflows float16 and so does norm**2: the
+    gradient is [nan, 0, 0] where the exact one is [1, 1.1e-5, 4.4e-5]; float32 gives it."""
+    data = [300.0, 1.0, 2.0]
+    got = _norm_grad(torch.norm, data, dtypes.TORCH[dtype], device, p=3)
+    assert np.isnan(got[0]) and np.all(got[1:] == 0), f"the recorded gradient is gone: {got}"
+    wide = _norm_grad(torch.norm, data, torch.float32, device, p=3)
+    assert np.allclose(wide, _exact_norm_grad(data, 3), rtol=1e-5), wide
+
+
+@pytest.mark.op("normalize")
+@pytest.mark.divergence("normalize-gradient-powers-in-input-dtype")
+@pytest.mark.dtypes("float16")
+def test_normalize_gradient_forms_its_powers_in_float16(device, dtype):
+    """normalize with p=3 on float16 [100, 200] (cotangent [0.5, -1]): the norm's cotangent divided by
+    norm**2 = 43267 is about 8e-8, subnormal in float16, and the gradient is off by 6% (0.0029984 for 0.0032050);
+    float32 is accurate."""
+    data, v = [100.0, 200.0], [0.5, -1.0]
+
+    def grad(dt):
+        return _norm_grad(torch.nn.functional.normalize, data, dt, device, cotangent=v, p=3.0, dim=0)
+
+    x, w = np.array(data), np.array(v)
+    r = np.sum(np.abs(x) ** 3) ** (1 / 3)
+    exact = w / r - np.dot(w, x) / r ** 2 * _exact_norm_grad(data, 3)  # v / r - (v . x) / r^2 dr/dx
+    got = grad(dtypes.TORCH[dtype])
+    assert abs(got[0] / exact[0] - 1) > 0.03, f"float16's gradient is now accurate: {got} for {exact}"
+    assert np.allclose(grad(torch.float32), exact, rtol=1e-4)
