@@ -218,7 +218,14 @@ def index_add_tol(sample, dtype):
     except (ValueError, IndexError, TypeError):
         return None
     with np.errstate(all="ignore"):
-        terms = _wide(src) * alpha
+        terms = _wide(src)
+        if np.iscomplexobj(terms) and not isinstance(alpha, complex):
+            # part by part: a complex product with alpha + 0j would turn an infinite part into a NaN other part
+            scaled = np.empty_like(terms)
+            scaled.real, scaled.imag = terms.real * alpha, terms.imag * alpha
+            terms = scaled
+        else:
+            terms = terms * alpha
     extra = 0 if alpha == 1 else (3 if D.is_complex(dtype) else 1)
     return _reshaped(_sequential_bound(dtype, out, sel, terms, extra), x.shape)
 
