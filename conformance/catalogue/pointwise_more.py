@@ -382,6 +382,12 @@ _SINC_TINY_DIVISOR = Divergence(
     dtypes=("complex64",))
 
 
+def _zeros_of(image, complex_: bool):
+    """The zero elements of a rounded reference (complex: those with a zero part)."""
+    if complex_:
+        return _zero_part_of(image)
+    return np.asarray(image.astype(np.float64) == 0)
+
 @_elementwise
 def _sinc_zero_result(sample, dtype):
     """Elementwise: results whose reference (np.sinc in float64 or complex128, rounded to torch's result dtype) is
@@ -390,9 +396,7 @@ def _sinc_zero_result(sample, dtype):
     name = _unary_result_name(sample)
     with np.errstate(all="ignore"):
         image = np.sinc(x.astype(np.complex128 if D.is_complex(name) else np.float64)).astype(D.NUMPY[name])
-    if D.is_complex(name):
-        return _zero_part_of(image)
-    return np.asarray(image.astype(np.float64) == 0)
+    return _zeros_of(image, D.is_complex(name))
 
 
 _SINC_ZERO_SIGN = Divergence(
@@ -1056,9 +1060,7 @@ def _logaddexp_zero_result(sample, dtype):
         return False
     with np.errstate(all="ignore"):
         image = np.asarray(R.logaddexp_torch(*ops))
-    if t.kind == "c":
-        return _zero_part_of(image)
-    return np.asarray(image.astype(np.float64) == 0)
+    return _zeros_of(image, t.kind == "c")
 
 
 _LOGADDEXP_ZERO_SIGN = Divergence(
