@@ -158,7 +158,7 @@ def matmul_pairs():
         lambda kind: stacked if kind == "stacked" else general)
     invalid = st.sampled_from(("inner", "batch", "0-d")).flatmap(lambda kind: {
         "inner": valid.map(_break_inner),
-        "batch": st.tuples(st.sampled_from((2, 3)), SMALL, INNER, SMALL).map(
+        "batch": st.tuples(st.sampled_from((2, 3)), _NONZERO, INNER, _NONZERO).map(
             lambda t: ((t[0], t[1], t[2]), (t[0] + 1, t[2], t[3]))),
         "0-d": st.tuples(small_shapes(3), st.booleans()).map(lambda t: ((), t[0]) if t[1] else (t[0], ())),
     }[kind])
