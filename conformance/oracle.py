@@ -12,6 +12,7 @@ by that signature (with the arrays' ranks and emptiness, which some references b
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -112,6 +113,8 @@ def reference(ref, sample, *, upcast: bool = True, native: bool = False, cast_op
         want = _numpy_dtype(ref, sample, args, kwargs, ml, had_f16)
         loop = loop_dtype(want) if cast_operands else None
         args, kwargs = sample.numpy_inputs(widen if loop is None else (lambda a: widen(_to_loop(a, loop))))
+        if loop is not None:
+            args = tuple(_weak_to_loop(a, loop) for a in args)
         return _cast(ref(*args, **kwargs), want)
 
 
@@ -120,6 +123,22 @@ def loop_dtype(want):
     if isinstance(want, np.dtype) and want.kind in "fcV":
         return want
     return None
+
+
+def _weak_to_loop(v, loop):
+    """A Python number operand as a ufunc takes it (NEP 50: a weak scalar is converted to the loop dtype, so a
+    float16 array plus 2050.5 adds 2050, and plus 1e5 adds inf), as a Python number again (weak: the widened
+    computation keeps its float64 loop); anything else as it is."""
+    if isinstance(v, bool) or not isinstance(v, (int, float, complex)):
+        return v
+    with np.errstate(all="ignore"):
+        if isinstance(v, complex) or np.dtype(loop).kind == "c":
+            rounded = np.asarray(complex(v)).astype(loop if np.dtype(loop).kind == "c" else np.complex128)
+            return complex(rounded.astype(np.complex128))
+        try:
+            return float(np.asarray(float(v)).astype(loop).astype(np.float64))
+        except OverflowError:  # an int past float64's range: infinite in any loop dtype
+            return math.copysign(math.inf, v)
 
 
 def _to_loop(a: np.ndarray, loop) -> np.ndarray:

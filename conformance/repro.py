@@ -183,7 +183,18 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
             up[id(a)] = _cast_to_loop(f"x{i}", expected_dtype)
         else:
             up[id(a)] = np_names[id(a)]
-    rcall = call(rsrc, sample.args, sample.kwargs, up)
+    ref_args = sample.args
+    if upcast and cast_operands and expected_dtype and dtypes.is_inexact(expected_dtype) and \
+            any(dtypes.is_inexact(dtypes.name_of(a.dtype)) for a in sample.arrays):
+        from conformance import oracle
+
+        # a Python number as the ufunc takes it: converted to its loop dtype first (NEP 50), a number again
+        loop = np.dtype(dtypes.NUMPY[expected_dtype])
+        ref_args = tuple(oracle._weak_to_loop(v, loop) for v in sample.args)
+        if any(r is not v and r != v for r, v in zip(ref_args, sample.args) if not isinstance(v, np.ndarray)):
+            lines.append(f"# NumPy's ufunc converts a Python number to {expected_dtype} first (NEP 50): the "
+                         "reference below takes it so")
+    rcall = call(rsrc, ref_args, sample.kwargs, up)
     if model is not None:
         msrc, mdefs = callable_source(model, seen)
         defs += mdefs

@@ -141,3 +141,22 @@ def test_ufunc_reference_casts_integer_operands_to_the_loop_dtype():
     src = snippet(title="t", sample=sample, device="cpu", torch_fn=torch.mul, ref=mul.ref, upcast=True,
                   expected_dtype="float8_e5m2fnuz", problem="torch-raised", cast_operands=True)
     assert "to(torch.float8_e5m2fnuz).double().numpy()" in src
+
+
+def test_ufunc_reference_converts_a_python_number_to_the_loop_dtype():
+    """NEP 50: a bfloat16 array minus the Python int -40000 subtracts -39936 (the number in bfloat16), as NumPy
+    itself computes with ml_dtypes: -41984 - -40000 is -2048, not the exact -1984; the snippet says so."""
+    import ml_dtypes
+
+    from conformance import catalogue
+    from conformance.strategies import Sample
+
+    sub = catalogue.by_name("sub")
+    x = np.full(3, -41984.0, dtype=ml_dtypes.bfloat16)
+    sample = Sample(args=(x, -40000), kwargs={}, arrays=[x], layouts=["contiguous"])
+    got = np.asarray(sub.reference(sample)).astype(np.float64)
+    assert got.tolist() == np.subtract(x, -40000).astype(np.float64).tolist() == [-2048.0] * 3
+    src = snippet(title="t", sample=sample, device="cpu", torch_fn=torch.sub, ref=sub.ref, upcast=True,
+                  expected_dtype="bfloat16", problem=Difference("values", "x"), cast_operands=True)
+    assert "-39936.0" in src and "(NEP 50)" in src
+    assert _runs_clean(src)

@@ -434,24 +434,30 @@ def _float8_mask_fill(sample, dtype):
 
 
 def _unchecked_int_value(sample, dtype):
-    """An empty index and a Python integer value outside the integer tensor dtype's range."""
+    """An empty index and an integer value that NumPy refuses to assign to the integer dtype: a Python int
+    outside its range, or a NumPy integer scalar where NumPy's assignment checks it too (np.int64(200) into int8
+    raises; into uint8, np.int64(300) wraps to 44 and nothing differs)."""
     if len(sample.args) < 4 or not D.is_integral(dtype) or sample.args[2].size > 0:
         return False
     v = sample.args[3]
-    if isinstance(v, (bool, np.bool_, np.integer)) or not isinstance(v, int):
-        return False  # a NumPy integer scalar wraps in NumPy too: nothing differs
-    if _int_past_64_bits(sample):
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+        return False
+    if isinstance(v, int) and _int_past_64_bits(sample):
         return False  # torch's argument parser raises OverflowError, as NumPy does
-    info = D.iinfo(dtype)
-    return not int(info.min) <= int(v) <= int(info.max)
+    try:
+        np.empty((), dtype=D.NUMPY[dtype])[()] = v  # the reference's own assignment rule
+    except OverflowError:
+        return True
+    return False
 
 
 def _nothing_written(op, kwargs=None):
     kw = dict(kwargs or {})
     return Divergence(
         id=f"{op}-empty-index-value-unchecked", op=op,
-        condition="an empty index and a Python integer value out of the integer dtype's range, within "
-                  "[-2**63, 2**64) (past it torch's argument parser raises OverflowError, as NumPy does)",
+        condition="an empty index and an integer value NumPy does not assign to the integer dtype: a Python int "
+                  "out of its range, within [-2**63, 2**64) (past it torch's argument parser raises OverflowError, "
+                  "as NumPy does), or a NumPy integer scalar NumPy's assignment checks (np.int64(-129) into int8)",
         torch_behaviour="returns the input: the value is converted (and checked) only when an element is written",
         numpy_behaviour="raises OverflowError: the value is converted to the array's dtype before the assignment, "
                         "whatever it writes",

@@ -572,29 +572,30 @@ def _scalar_overflows_result(sample, dtype):
     elif (not _readable_number(y) or isinstance(alpha, (complex, np.complexfloating)) or t.kind not in "fV" or
           D.name_of(t) in D.FLOAT8 or not math.isfinite(float(y) * float(alpha))):
         return False
+    if alpha == 1 and not isinstance(alpha, float):
+        return False  # the number converted to the result dtype: NumPy converts it too (NEP 50)
     with np.errstate(all="ignore"):
         converted = np.asarray(y).astype(t)
-        c = converted
-        if alpha != 1 or isinstance(alpha, float):
-            c = (c * np.asarray(alpha).astype(t)).astype(t)
-        # an infinite conversion times alpha = 0 gives NaN
-        return bool(np.isinf(converted) or not np.isfinite(c))
+        c = (converted * np.asarray(alpha).astype(t)).astype(t)
+        # (an infinite conversion is NumPy's too; alpha * it, rounded again, overflows only in torch)
+        return bool(np.isfinite(converted) and not np.isfinite(c))
 
 
 def _scalar_overflow_record(op, sign):
     f16 = np.float16
     return Divergence(
         id=f"{op}-number-beyond-result-range", op=op,
-        condition="a floating or complex result and a Python number operand y that the result dtype cannot hold "
-                  "once converted to it (or alpha * y, rounded again), while alpha * y itself is finite",
-        torch_behaviour="the number is converted to the result dtype first (then multiplied by alpha and rounded "
-                        f"again): it becomes +-inf: torch.{op}(torch.tensor([{-65504.0 * sign}, 1.0], "
-                        f"dtype=torch.float16), 100000) is [{'inf, inf' if sign > 0 else '-inf, -inf'}]",
-        numpy_behaviour=f"the reference takes y as it is: [{-65504.0 * sign + 100000 * sign}, "
+        condition="a floating or complex result, a Python number operand y and an alpha, where alpha * y "
+                  "rounded to the result dtype is not finite while the number converted to it is",
+        torch_behaviour="the number is converted to the result dtype (as NumPy converts it, NEP 50), then "
+                        "multiplied by alpha and rounded again: it becomes +-inf: "
+                        f"torch.{op}(torch.tensor([{-65504.0 * sign}, 1.0], dtype=torch.float16), 60000, alpha=2) "
+                        f"is [{'inf, inf' if sign > 0 else '-inf, -inf'}]",
+        numpy_behaviour=f"x + alpha * y with alpha * y exact: [{-65504.0 * sign + 120000 * sign}, "
                         f"{'inf' if sign > 0 else '-inf'}]",
         reference=PROMOTION_DOC, kind="intended", applies=_scalar_overflows_result,
         torch_ref=R.add_torch if sign > 0 else R.sub_torch, native=True,
-        example=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 100000), {}),
+        example=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 60000), {"alpha": 2}),
         counterexample=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 60000), {}),
         dtypes=("float16",))
 
@@ -679,9 +680,10 @@ def _alpha_product_overflow_record(op):
 
 
 def _mul_scalar_beyond_float32(sample, dtype):
-    """a float16, bfloat16 or float32 result and a finite Python number beyond float32's range"""
+    """a float32 result of an integer or bool tensor and a finite Python number beyond float32's range (a floating
+    tensor's dtype takes the number in NumPy too, NEP 50: it is infinite there as well)"""
     x, y = _binary_operands(sample)
-    if not isinstance(x, np.ndarray) or not _readable_number(y):
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biu" or not _readable_number(y):
         return False
     t = _torch_result_type((x, y))
     return t is not None and D.name_of(t) in ("float16", "bfloat16", "float32") and \
@@ -716,10 +718,22 @@ def _complex_quotient_zero_part(sample, dtype):
 
 
 def _reduced_float_one_element(sample, dtype):
+    """A float16 or bfloat16 result and a second operand torch takes as a float32 scalar: a one-element tensor of
+    another dtype, or a Python number that the result dtype does not hold exactly (NumPy rounds the number to
+    it first, NEP 50; one it holds gives the same product)."""
     x, y = sample.args[:2]
     t = _torch_result_type((x, y))
-    return (t is not None and D.name_of(t) in ("float16", "bfloat16") and isinstance(y, np.ndarray) and y.size == 1
-            and y.dtype != t)
+    if t is None or D.name_of(t) not in ("float16", "bfloat16") or not isinstance(x, np.ndarray):
+        return False
+    if isinstance(y, np.ndarray):
+        return y.size == 1 and y.dtype != t
+    if isinstance(y, bool) or not isinstance(y, (int, float)):
+        return False
+    with np.errstate(all="ignore"):
+        try:
+            return float(np.asarray(float(y)).astype(t).astype(np.float64)) != float(y)
+        except OverflowError:
+            return True
 
 
 def _clamp_tensor_and_number(sample, dtype):
@@ -1706,15 +1720,18 @@ ENTRIES = [
         _gradient_complex32("mul"), _mul_gradient_float8(), _gradient_wide_unsigned_complex("mul", (0, 1)),
         Divergence(
             id="mul-number-beyond-float32", op="mul",
-            condition="a float16, bfloat16 or float32 result and a finite Python number beyond float32's range",
+            condition="an integer or bool tensor (a float32 result) and a finite Python number beyond float32's "
+                      "range",
             torch_behaviour="the number is converted to float32, the computation type, and becomes +-inf: "
-                            "torch.mul(torch.tensor([0.0, 1e-3]), -1e40) is [nan, -inf]",
-            numpy_behaviour="the reference takes the number as it is: [-0.0, -1e37]",
+                            "torch.mul(torch.tensor([0, 1]), -1e40) is [nan, -inf]",
+            numpy_behaviour="an integer array with a Python float computes in float64: [-0.0, -1e40] (a float32 "
+                            "or half array converts the number to its own dtype, NEP 50, and gives inf as torch "
+                            "does)",
             reference=PROMOTION_DOC, kind="intended", applies=_mul_scalar_beyond_float32,
             torch_ref=R.mul_scalar_in_float32, native=True,
-            example=lambda dtype: ((np.array([0.0, 1e-3], dtype=np.float32), -1e40), {}),
-            counterexample=lambda dtype: ((np.array([0.0, 1e-3], dtype=np.float32), -1e38), {}),
-            dtypes=("float32",)),
+            example=lambda dtype: ((np.array([0, 1], dtype=np.int32), -1e40), {}),
+            counterexample=lambda dtype: ((np.array([0.0, 1e-3], dtype=np.float64), -1e40), {}),
+            dtypes=("int32",)),
         Divergence(
             id="mul-float8-operand-conversion", op="mul",
             condition="a float8_e4m3fn or float8_e8m0fnu product with a zero-dim operand of another dtype that "
@@ -1766,12 +1783,15 @@ ENTRIES = [
         Divergence(
             id="mul-reduced-float-one-element-operand", op="mul",
             condition="a float16 or bfloat16 result and a one-element second operand of another dtype (an integer "
-                      "tensor, or a zero-dim wider float one)",
+                      "tensor, or a zero-dim wider float one), or a Python number the result dtype does not hold "
+                      "exactly",
             torch_behaviour="that operand is used as a scalar, converted to float32 without rounding to the result "
                             "dtype first: torch.mul(torch.full((5,), 1e-3, dtype=torch.float16), "
                             "torch.tensor([100000])) is 100.06 (with 5 elements in the second operand: inf, the "
-                            "integers cast to float16 first)",
-            numpy_behaviour="NumPy computes float16 * int32 in float64: 100.0",
+                            "integers cast to float16 first); torch.mul(torch.tensor(-5.364e-07, "
+                            "dtype=torch.float16), 2**31) is -1152",
+            numpy_behaviour="NumPy computes float16 * int32 in float64: 100.0; a Python number is converted to "
+                            "float16 first (NEP 50): 2**31 is inf, and the product -inf",
             reference=DOC.format("mul"), kind="unspecified", applies=_reduced_float_one_element,
             torch_ref=R.mul_torch, native=True,
             example=lambda dtype: ((np.full(5, 1e-3, dtype=np.float16), np.array([100000], dtype=np.int32)), {}),

@@ -174,7 +174,8 @@ def _as(dt, v):
     included; ml_dtypes gives NaN there), otherwise as NumPy casts."""
     with np.errstate(all="ignore"):
         v = np.asarray(v)
-        if np.dtype(dt).name == "float8_e4m3fn" and v.dtype.kind in "fiub":
+        # (kind V: the ml_dtypes formats, a bfloat16 zero-dim tensor included)
+        if np.dtype(dt).name == "float8_e4m3fn" and v.dtype.kind in "fiubV":
             v = v.astype(np.float64)
             v = np.where(np.isnan(v), v, np.clip(v, -448.0, 448.0))
         return v.astype(dt)
