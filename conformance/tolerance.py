@@ -373,13 +373,20 @@ def variance(result: str, sum_squares, count, correction, *, device: str = "cpu"
     ``min(sqrt(d), d / sqrt(e))``, plus the rounding of the square root (relative). The float64 reference's own
     error is ``gamma_64(3n + 5) Q / |n - c|``; the final rounding to ``result`` is the rtol of two roundings.
     Elements where the squared deviations, up to ``4 max|x|^2`` each, may overflow are ``nonfinite``; without
-    degrees of freedom (``n == c``) the result is a 0/0 or x/0 whose value the comparison checks exactly."""
+    degrees of freedom (``n == c``) the result is a 0/0 or x/0 whose value the comparison checks exactly, except
+    where the squares may overflow (an overflowed deviation of equal values makes 0/0 an inf/0)."""
     acc = accumulation(result, device)
     ua = unit(acc)
     n = float(count)
     dof = abs(n - float(correction))
     if dof == 0:
-        return Tolerance(rounded_twice(result), 2 * eta(result), why="variance without degrees of freedom")
+        # 0/0 (equal values) or x/0; where the squares may overflow the accumulation type, an overflowed
+        # deviation of equal values gives inf/0 instead of 0/0: either non-finite value stands
+        with np.errstate(invalid="ignore", over="ignore"):
+            q = np.asarray(sum_squares, dtype=np.float64)
+            over = ~(q < biggest(acc))
+        return Tolerance(rounded_twice(result), 2 * eta(result), free=over if np.any(over) else None,
+                         why="variance without degrees of freedom")
     k = 3 * n + 5 + extra_roundings + (1 if D.is_complex(result) or complex_input else 0)
     q = np.asarray(sum_squares, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):

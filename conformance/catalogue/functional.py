@@ -173,7 +173,10 @@ def _norm_range(sample):
         finite = np.all(np.isfinite(x1 if not np.iscomplexobj(x1) else np.abs(x1)), axis=axes, keepdims=True)
         over = finite & ((log2_s + np.log2(np.maximum(1 - g, 0.5)) > math.log2(T.biggest(acc))) |
                          (lo > T.biggest(name)))
-        hi = np.where(log2_s + np.log2(1 + g + d) >= math.log2(T.biggest(acc)), np.inf, hi)
+        # where the sum may overflow the accumulation type, or the norm the result dtype (a float16 norm whose
+        # bound reaches 65504 may round to inf), torch's norm may be infinite
+        hi = np.where((log2_s + np.log2(1 + g + d) >= math.log2(T.biggest(acc))) | (hi >= T.biggest(name)),
+                      np.inf, hi)
     return norm, np.maximum(lo, 0.0), hi, over
 
 

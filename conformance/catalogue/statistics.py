@@ -194,7 +194,12 @@ def quantile_tol(sample, dtype):
     x = sample.arrays[0]
     n = max(x.size, 1)
     top = float(np.max(_finite_abs(x), initial=0.0))
-    return T.absolute(name, T.unit(name) * (4 + 2 * n) * top, why="interpolation between sorted elements")
+    tol = T.absolute(name, T.unit(name) * (4 + 2 * n) * top, why="interpolation between sorted elements")
+    if 2 * top >= T.biggest(name):
+        # the interpolation a + w (b - a) forms b - a in the result dtype: two neighbours of opposite signs beyond
+        # half the largest value overflow it (NumPy's own lerp in that dtype does too), and the result is inf
+        tol = dataclasses.replace(tol, nonfinite=True)
+    return tol
 
 
 def _cov_parts(sample):

@@ -11,6 +11,8 @@ Only ``numpy`` and ``math`` are used: these functions are pasted into reproducti
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -68,12 +70,43 @@ def nanmean_ref(x, dim=None, keepdim=False, dtype=None):
 
 
 def var_ref(x, dim=None, correction=None, keepdim=False):
-    """``np.var`` with ``ddof=correction``; NumPy's default is ``ddof=0``."""
-    return np.var(x, axis=dim, ddof=0 if correction is None else correction, keepdims=keepdim)
+    """``np.var`` with ``ddof=correction``; NumPy's default is ``ddof=0``. Computed without intermediate
+    overflow (:func:`_shifted_var`)."""
+    return _shifted_var(x, dim, 0 if correction is None else correction, keepdim)
 
 
 def std_ref(x, dim=None, correction=None, keepdim=False):
-    return np.std(x, axis=dim, ddof=0 if correction is None else correction, keepdims=keepdim)
+    """``np.std``: the square root of :func:`var_ref`, taken before the scale comes back (a standard deviation of
+    1e200 is no overflow)."""
+    return _shifted_var(x, dim, 0 if correction is None else correction, keepdim, root=True)
+
+
+def _shifted_var(x, axis, ddof, keepdims, root=False):
+    """``np.var(x, axis, ddof=ddof, keepdims=keepdims)``, the variance being shift-invariant: of ``x - x_0`` (x_0
+    the first element of each slice, so that equal values give exactly 0), scaled by a power of two so that no
+    square overflows. np.var itself squares deviations from a rounded mean: five copies of 8.3e270 give inf
+    there (the mean's rounding error, squared, overflows), a limitation of its implementation, not a semantic;
+    where no variance is defined (too few elements, a non-finite value) it is np.var's own answer."""
+    x = np.asarray(x)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plain = np.asarray((np.std if root else np.var)(x, axis=axis, ddof=ddof, keepdims=keepdims))
+        if x.size == 0 or x.dtype.kind not in "fc" or not np.all(np.isfinite(x)):
+            return plain[()] if plain.ndim == 0 else plain
+        axes = tuple(range(x.ndim)) if axis is None else tuple(a % max(x.ndim, 1) for a in np.atleast_1d(axis))
+        if x.ndim == 0 or int(np.prod([x.shape[a] for a in axes])) - ddof <= 0:
+            return plain[()] if plain.ndim == 0 else plain
+        first = x[tuple(slice(0, 1) if a in axes else slice(None) for a in range(x.ndim))]
+        d = x - first
+        big = np.max(np.abs(d), axis=axes, keepdims=True)
+        scale = np.exp2(np.frexp(np.where(big > 0, big, 1.0))[1].astype(np.float64))
+        if not np.all(np.isfinite(d)) or not np.all(np.isfinite(scale)):
+            return plain[()] if plain.ndim == 0 else plain
+        v = (np.std if root else np.var)(d / scale, axis=axes, ddof=ddof, keepdims=True)
+        out = np.where(np.isfinite(v), v * scale if root else v * scale ** 2, v)
+        if not keepdims:
+            out = np.squeeze(out, axis=axes)
+        return np.asarray(out).astype(plain.dtype)[()] if np.ndim(out) == 0 else np.asarray(out).astype(plain.dtype)
 
 
 def max_ref(x):
