@@ -486,9 +486,13 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample, rho=None):
 
 def rtol_for(dtype: str, outs) -> float:
     """The derived relative tolerance of a VJP in ``dtype`` (:func:`conformance.tolerance.gradient_rtol`): a
-    gradient element sums at most as many contributions as there are output elements."""
+    gradient element sums at most as many contributions as there are output elements. The backward formula
+    runs in the cotangent's dtype, the output's: where an output is less precise than ``dtype`` (a float32
+    zero-dim tensor divided by a bfloat16 one gives bfloat16), its roundings are that dtype's."""
     terms = sum(int(np.size(o.y0)) for o in outs)
-    return T.gradient_rtol(dtype, terms)
+    names = [dtype] + [n for n in (_inexact_name(o.tensor.dtype) for o in outs) if n is not None]
+    coarsest = max(names, key=lambda n: T.unit(dtypes.real_of(n)) if dtypes.is_inexact(n) else 0.0)
+    return T.gradient_rtol(coarsest, terms)
 
 
 def _inexact_name(dt) -> str | None:
