@@ -1265,6 +1265,12 @@ def _pow_rsqrt_negative_zero(sample, dtype):
     return ((xf == 0) | np.isinf(xf)) & np.signbit(xf)
 
 
+def _pow_e8m0_zero_exponent(sample, dtype):
+    """A float8_e8m0fnu tensor to a Python 0 (the format has no zero)"""
+    x, y = sample.args[:2]
+    return (isinstance(x, np.ndarray) and D.name_of(x.dtype) == "float8_e8m0fnu" and not isinstance(y, bool)
+            and isinstance(y, (int, float)) and y == 0)
+
 @_elementwise
 def _pow_half_sqrt_negative_zero(sample, dtype):
     """Elementwise: -0.0 and -inf bases of a float16 result with the Python exponent 0.5"""
@@ -1904,6 +1910,19 @@ ENTRIES = [
                    lambda dtype: ((np.array([1, 2], dtype=np.uint16), np.array([2, 3], dtype=np.uint16)), {}),
                    lambda dtype: ((np.array([1, 2], dtype=np.uint16), 1), {}), ("uint16",)),
     ), extra=(
+        Divergence(
+            id="pow-e8m0-zero-exponent", op="pow",
+            condition="a float8_e8m0fnu tensor to a Python 0 (the format has no zero)",
+            torch_behaviour="ones, without computing (x ** 0 is 1; other exponents but 1 raise: pow-float8-no-kernel):"
+                            " torch.pow(torch.tensor([1., 2., 4.]).to(torch.float8_e8m0fnu), 0) is [1, 1, 1]",
+            numpy_behaviour="the number is converted to the array's dtype first (NEP 50; ml_dtypes formats "
+                            "included): 0 is NaN in float8_e8m0fnu, and x ** NaN is NaN but 1 ** NaN is 1: "
+                            "[1, nan, nan]",
+            reference=f"{DOC.format('pow')} ; https://numpy.org/neps/nep-0050-scalar-promotion.html",
+            kind="unspecified", applies=_pow_e8m0_zero_exponent, torch_ref=R.pow_zero_exponent, native=True,
+            example=lambda dtype: ((np.array([1.0, 2.0, 4.0], dtype=D.NUMPY["float8_e8m0fnu"]), 0), {}),
+            counterexample=lambda dtype: ((np.array([1.0, 2.0, 4.0], dtype=D.NUMPY["float8_e8m0fnu"]), 1), {}),
+            dtypes=("float8_e8m0fnu",)),
         _raises("pow-int-negative-scalar-empty", "pow",
                 "an empty integer or bool tensor to a negative integer exponent given as a number (a Python int "
                 "or a NumPy integer scalar)",

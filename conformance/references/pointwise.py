@@ -502,6 +502,10 @@ def minimum_torch(x, y):
     return np.where(np.equal(x, y), x, np.minimum(x, y))
 
 
+def pow_zero_exponent(x, y):
+    """torch.pow(x, 0): ones of x's dtype, whatever x (torch answers without computing)."""
+    return np.ones(np.shape(x), dtype=np.asarray(x).dtype)
+
 def pow_torch(x, y):
     """torch.pow in torch's result dtype; an integer to a negative integer power is 1 for base 1, +-1 for base
     -1 and 0 otherwise (integer division of 1 by the power, rounded toward zero). A complex zero base follows
