@@ -727,13 +727,41 @@ def _reduced_float_one_element(sample, dtype):
         return False
     if isinstance(y, np.ndarray):
         return y.size == 1 and y.dtype != t
-    if isinstance(y, bool) or not isinstance(y, (int, float)):
+    return _reduced_float_number(sample, dtype)
+
+
+def _reduced_float_number(sample, dtype):
+    """A float16 or bfloat16 tensor and a Python number its dtype does not hold exactly"""
+    x, y = sample.args[:2]
+    if not isinstance(x, np.ndarray) or isinstance(y, bool) or not isinstance(y, (int, float)):
+        return False
+    t = _torch_result_type((x, y))
+    if t is None or D.name_of(t) not in ("float16", "bfloat16"):
         return False
     with np.errstate(all="ignore"):
         try:
-            return float(np.asarray(float(y)).astype(t).astype(np.float64)) != float(y)
+            held = float(np.asarray(float(y)).astype(t).astype(np.float64))
         except OverflowError:
             return True
+    return not (held == float(y) or (held != held and y != y))
+
+
+def _reduced_float_number_record(op, torch_ref, example, counterexample, kwargs=None):
+    """torch's float16 / bfloat16 division by a Python number: the number in float32 (the scalar path)."""
+    kw = dict(kwargs or {})
+    (x, y), (t_says, np_says) = example
+    return Divergence(
+        id=f"{op}-reduced-float-number-in-float32", op=op,
+        condition="a float16 or bfloat16 tensor and a Python number divisor its dtype does not hold exactly",
+        torch_behaviour="the number is taken as a float32 scalar, not rounded to the tensor's dtype, and the "
+                        f"quotient computed in float32: torch.{op}(torch.tensor({x}, dtype=torch.float16), {y}"
+                        f"{''.join(f', {k}={v!r}' for k, v in kw.items())}) is {t_says}",
+        numpy_behaviour=f"the number is converted to float16 first (NEP 50): {np_says}",
+        reference=f"{DOC.format(op)} ; https://numpy.org/neps/nep-0050-scalar-promotion.html", kind="unspecified",
+        applies=_reduced_float_number, torch_ref=torch_ref, native=True,
+        example=lambda dtype: ((np.array(x, dtype=np.float16), y), dict(kw)),
+        counterexample=lambda dtype: ((np.array(x, dtype=np.float16), counterexample), dict(kw)),
+        dtypes=("float16",))
 
 
 def _clamp_tensor_and_number(sample, dtype):
@@ -1806,6 +1834,8 @@ ENTRIES = [
     )),
     _binary("div", R.div, R.div_torch, guard=_div_trunc_would_crash, extra=(
         DIV_TRUNC_CRASH,
+        _reduced_float_number_record("div", R.div_torch, (([1.0, 0.5], 100000.0), ("[1.0014e-05, 5.0068e-06]",
+                                                                                  "[0, 0] (1e5 is inf)")), 2.0),
         _gradient_wide_unsigned_complex("div", (0,)),
         _floor_div_reduced_float_record("div", {"rounding_mode": "floor"}),
         _div_trunc_rounded_quotient_record(),
@@ -1895,7 +1925,9 @@ ENTRIES = [
     _binary("floor_divide", np.floor_divide, R.floor_divide_torch, partners=D.REAL + D.BOOL, complex_ok=False,
             no_kernel=(_wide_unsigned("floor_divide"),),
             extra=(_bool_unsupported("floor_divide", other=True), _int_div_by_zero("floor_divide"),
-                   _floor_div_reduced_float_record("floor_divide", {}))),
+                   _floor_div_reduced_float_record("floor_divide", {}),
+                   _reduced_float_number_record("floor_divide", R.floor_divide_torch,
+                                                (([1.0, 0.5], 0.1), ("[9, 4]", "[10, 5]")), 0.5))),
     _fmod_like("remainder", np.remainder, R.remainder_torch),
     _fmod_like("fmod", np.fmod, R.fmod_torch),
     _maximum_like("maximum", R.maximum_torch),
