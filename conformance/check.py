@@ -508,7 +508,8 @@ def _accepted_overflows(want, expected, tol):
     it gave NaN or an infinity) replaced by the reference's, or None where there are none: a variant on another
     layout may take the kernel path that computes those elements right."""
     host = _host(want)
-    if tol is None or tol.nonfinite is None or not isinstance(host, np.ndarray) or expected is None:
+    if not isinstance(tol, T.Tolerance) or tol.nonfinite is None or not isinstance(host, np.ndarray) or \
+            expected is None:
         return None
     expected = np.asarray(expected)
     if expected.shape != host.shape:
