@@ -479,7 +479,8 @@ def sequential_sum(result: str, magnitude, count, *, precision: str | None = Non
     which is ``gamma(m - 1) S`` to first order and stays finite for every ``m`` (``gamma`` does not once
     ``(m - 1) u >= 1``: 17 terms in the float8 e5m2 format). ``extra_roundings`` roundings of each term before
     it is added (``alpha * source``) count as that many more steps (the exponent grows by that many: one rounding
-    of every term is at most ``u S``). A sum computed in float32 instead and rounded once is inside the same
+    of every term is at most ``u S``, plus ``eta / 2`` of ``precision`` per term where the rounded term is
+    subnormal: ``extra n eta / 2``). A sum computed in float32 instead and rounded once is inside the same
     bound. Against the reference (the float64 sum, good to ``gamma_64(m) S``, rounded once to ``result``): the
     relative ``rounded_twice(result)``, and ``2 eta`` for roundings into the subnormal range."""
     p = precision or D.real_of(result)
@@ -489,7 +490,9 @@ def sequential_sum(result: str, magnitude, count, *, precision: str | None = Non
     s = np.asarray(magnitude, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore"):
         growth = np.expm1(steps * np.log1p(u))  # (1 + u)^steps - 1, exactly enough
-        atol = (growth + gamma(n, U64)) * s + 2 * eta(result)
+        # a term's own rounding is relative, or up to eta / 2 of ``precision`` absolutely where it is subnormal
+        # (alpha * source in float16: 3.25 * -6e-8 rounds to -1.8e-7, a quarter eta off, for each of the terms)
+        atol = (growth + gamma(n, U64)) * s + 2 * eta(result) + extra_roundings * n * eta(p) / 2
     return Tolerance(rounded_twice(result), atol, _nonfinite_where(s * (1 + growth), result, p),
                      why=f"{why}: partial sums rounded to {p}, any order")
 

@@ -993,14 +993,21 @@ def pow_complex_zero_base(x, y):
 def power(x, y):
     """np.power; for a complex result evaluated in the widest complex type (np.clongdouble) and rounded to NumPy's
     result dtype: NumPy's integer powers multiply repeatedly, so a negative integer power of a complex number of
-    large modulus overflows an intermediate (x**3 before 1 / x**3) and gives NaN where x**y is representable."""
+    large modulus overflows an intermediate (x**3 before 1 / x**3) and gives NaN where x**y is representable.
+    Where even np.clongdouble's intermediates overflow (x ** -57 of a modulus of 1e164) and give NaN for finite
+    nonzero operands, x ** y is exp(y log x), evaluated in np.clongdouble (0 there)."""
     dt = np.result_type(x, y)
     if dt.kind != "c":
         return np.power(x, y)
     wide = np.clongdouble
     with np.errstate(all="ignore"):
         yw = np.asarray(y).astype(wide) if isinstance(y, np.ndarray) else wide(y)
-        return np.asarray(np.power(np.asarray(x).astype(wide), yw)).astype(dt)
+        xw = np.asarray(x).astype(wide)
+        out = np.asarray(np.power(xw, yw))
+        lost = np.isnan(out) & np.isfinite(xw) & np.isfinite(yw) & (xw != 0)
+        if np.any(lost):
+            out = np.where(lost, np.exp(np.asarray(yw) * np.log(xw)), out)
+        return np.asarray(out).astype(dt)
 
 
 def float_power_sqrt(x, y):
@@ -1013,19 +1020,14 @@ def float_power_sqrt(x, y):
 
 def float_power(x, y):
     """np.float_power; for a complex result evaluated as :func:`power` evaluates one (in np.clongdouble, rounded to
-    complex128): np.float_power's integer powers multiply repeatedly too. Where even np.clongdouble's intermediates
-    overflow (x ** 72 of a modulus of 1e226) and give NaN for finite nonzero operands, x ** y is exp(y log x),
-    evaluated in np.clongdouble."""
+    complex128, exp(y log x) where even its intermediates overflow): np.float_power's integer powers multiply
+    repeatedly too."""
     if not (np.iscomplexobj(x) or np.iscomplexobj(y)):
         return np.float_power(x, y)
     with np.errstate(all="ignore"):
         xc = np.asarray(x).astype(np.complex128)
         yc = np.asarray(y).astype(np.complex128) if isinstance(y, np.ndarray) else complex(y)
-        out = np.asarray(power(xc, yc))
-        wide = np.clongdouble
-        direct = np.exp(np.asarray(yc).astype(wide) * np.log(xc.astype(wide))).astype(np.complex128)
-        lost = np.isnan(out) & np.isfinite(xc) & np.isfinite(yc) & (xc != 0)
-        return np.asarray(np.where(lost, direct, out))
+        return np.asarray(power(xc, yc))
 
 
 def lcm_wrapped_abs(x, y):
