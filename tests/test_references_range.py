@@ -1,0 +1,34 @@
+"""References compute NumPy's value without their own intermediate overflow: the semantics, not the limits of
+NumPy's algorithm (np.var squares deviations from a rounded mean; complex integer powers multiply repeatedly)."""
+from __future__ import annotations
+
+import numpy as np
+
+from conformance.references import pointwise as P
+from conformance.references import reductions as R
+
+
+def test_variance_of_equal_huge_values_is_zero():
+    x = np.full((5, 3), complex(-2.37e226, 8.29e270))
+    with np.errstate(all="ignore"):
+        assert np.all(np.isinf(np.var(x, axis=0)))  # NumPy's own algorithm overflows
+    assert np.all(R.var_ref(x, 0) == 0)
+    assert R.std_ref(np.array([1e200, -1e200]), 0) == 1e200
+
+
+def test_variance_agrees_with_numpy_where_numpy_does_not_overflow():
+    rng = np.random.default_rng(0)
+    for shape, axis in (((5, 4), 0), ((5, 4), None), ((3, 4, 5), (0, 2)), ((3, 4), -1), ((4,), 0)):
+        x = rng.standard_normal(shape) * 1e3 + 7 + 1j * rng.standard_normal(shape)
+        for ddof in (0, 1):
+            for mine, theirs in ((R.var_ref, np.var), (R.std_ref, np.std)):
+                got, want = mine(x, axis, ddof), theirs(x, axis=axis, ddof=ddof)
+                assert np.shape(got) == np.shape(want) and np.asarray(got).dtype == np.asarray(want).dtype
+                assert np.allclose(got, want, rtol=1e-12)
+
+
+def test_complex_power_of_a_huge_modulus_underflows_to_zero():
+    z = np.array([complex(2.3e-298, 1.256e164)])
+    with np.errstate(all="ignore"):
+        assert np.isnan(np.power(z, -57.0)).all()  # NumPy's repeated products overflow first
+    assert np.asarray(P.power(z, np.array([-57.0], dtype=np.float16)))[0] == 0
