@@ -214,13 +214,7 @@ def expectation(op: OpEntry, sample: Sample, dtype: str, div, condition, more=()
 def carried(values, name: str):
     """NumPy values rounded to a dtype NumPy has no counterpart for (complex32: both parts to float16), held in
     its carrier dtype."""
-    v = np.asarray(values)
-    part = np.dtype(dtypes.NUMPY[dtypes.real_of(name)])
-    out = np.empty(v.shape, dtype=dtypes.CARRIER[name])
-    with np.errstate(all="ignore"):
-        out.real = v.real.astype(part)
-        out.imag = np.imag(v).astype(part)
-    return _compare.Carried(out, name)
+    return _compare.Carried.rounded(values, name)
 
 
 def _accepting_nonfinite(tol, expected, mask):

@@ -63,6 +63,17 @@ class Carried:
     def shape(self):
         return self.values.shape
 
+    @classmethod
+    def rounded(cls, values, name: str = "complex32") -> "Carried":
+        """``values`` rounded to ``name`` (complex32: both parts to float16), held in its carrier dtype."""
+        v = np.asarray(values)
+        part = np.dtype(dtypes.NUMPY[dtypes.real_of(name)])
+        out = np.empty(v.shape, dtype=dtypes.CARRIER[name])
+        with np.errstate(all="ignore"):
+            out.real = v.real.astype(part)
+            out.imag = np.imag(v).astype(part)
+        return cls(out, name)
+
 
 def _fmt(v) -> str:
     if isinstance(v, (float, np.floating)):

@@ -114,7 +114,7 @@ def reference(ref, sample, *, upcast: bool = True, native: bool = False, cast_op
         loop = loop_dtype(want) if cast_operands else None
         args, kwargs = sample.numpy_inputs(widen if loop is None else (lambda a: widen(_to_loop(a, loop))))
         if loop is not None:
-            args = tuple(_weak_to_loop(a, loop) for a in args)
+            args = tuple(weak_to_loop(a, loop) for a in args)
         return _cast(ref(*args, **kwargs), want)
 
 
@@ -125,7 +125,7 @@ def loop_dtype(want):
     return None
 
 
-def _weak_to_loop(v, loop):
+def weak_to_loop(v, loop):
     """A Python number operand as a ufunc takes it (NEP 50: a weak scalar is converted to the loop dtype, so a
     float16 array plus 2050.5 adds 2050, and plus 1e5 adds inf), as a Python number again (weak: the widened
     computation keeps its float64 loop); anything else as it is."""

@@ -190,8 +190,9 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
 
         # a Python number as the ufunc takes it: converted to its loop dtype first (NEP 50), a number again
         loop = np.dtype(dtypes.NUMPY[expected_dtype])
-        ref_args = tuple(oracle._weak_to_loop(v, loop) for v in sample.args)
-        if any(r is not v and r != v for r, v in zip(ref_args, sample.args) if not isinstance(v, np.ndarray)):
+        ref_args = tuple(oracle.weak_to_loop(v, loop) for v in sample.args)
+        if any(r != v and not (r != r and v != v) for r, v in zip(ref_args, sample.args)
+               if not isinstance(v, np.ndarray)):
             lines.append(f"# NumPy's ufunc converts a Python number to {expected_dtype} first (NEP 50): the "
                          "reference below takes it so")
     rcall = call(rsrc, ref_args, sample.kwargs, up)

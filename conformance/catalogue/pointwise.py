@@ -289,12 +289,7 @@ def _complex32_model(model):
     """``model`` of the operands rounded to complex32 (computing in complex64), with both parts of its result rounded
     to float16: complex32 values, held in complex64 (compare.Carried)."""
     def carried(x, y, *args, **kwargs):
-        v = np.asarray(model(_as_complex32(x), _as_complex32(y), *args, **kwargs))
-        out = np.empty(v.shape, dtype=np.complex64)
-        with np.errstate(all="ignore"):
-            out.real = v.real.astype(np.float16)
-            out.imag = v.imag.astype(np.float16)
-        return Carried(out, "complex32")
+        return Carried.rounded(model(_as_complex32(x), _as_complex32(y), *args, **kwargs))
     carried.__doc__ = f"{model.__name__}, rounded to complex32 (both parts to float16)"
     return carried
 

@@ -1571,10 +1571,7 @@ def _ldexp_torch(x, other):
     with np.errstate(all="ignore"):
         # the power in the exponent's complex dtype, then both operands converted to complex32
         power = np.asarray(np.exp2(other.astype(np.complex128))).astype(other.dtype)
-        v = np.asarray(x.astype(np.float64) * rounded(power))
-        held = np.empty(v.shape, dtype=np.complex64)
-        held.real, held.imag = v.real.astype(np.float16), v.imag.astype(np.float16)
-    return Carried(held, "complex32")
+        return Carried.rounded(x.astype(np.float64) * rounded(power))
 
 
 def _float_power_wide(sample):

@@ -145,12 +145,7 @@ def complex32_model(model):
     (torch casts every operand to the result dtype), computed in complex64, both parts of the result rounded to
     float16."""
     def carried(*args, **kwargs):
-        v = np.asarray(model(*(_complex32_operand(a) for a in args), **kwargs))
-        out = np.empty(v.shape, dtype=np.complex64)
-        with np.errstate(all="ignore"):
-            out.real = v.real.astype(np.float16)
-            out.imag = np.imag(v).astype(np.float16)
-        return Carried(out, "complex32")
+        return Carried.rounded(model(*(_complex32_operand(a) for a in args), **kwargs))
     carried.__doc__ = f"{getattr(model, '__name__', 'the model')}, in complex32 (both parts rounded to float16)"
     return carried
 

@@ -434,13 +434,6 @@ def prod_tol(cumulative: bool = False, in_half: bool = False):
     return tol
 
 
-def _first_along(w, axis):
-    """The first element of each slice along ``axis`` (None: all dims; an int or a tuple), broadcastable to w."""
-    if w.ndim == 0:
-        return w
-    axes = tuple(range(w.ndim)) if axis is None else tuple(d % w.ndim for d in np.atleast_1d(axis))
-    return w[tuple(slice(0, 1) if d in axes else slice(None) for d in range(w.ndim))]
-
 def var_tol(std: bool = False):
     def tol(sample, dtype):
         name = _result_dtype(sample, real=True)
@@ -470,7 +463,7 @@ def var_tol(std: bool = False):
             # sqrt(n eta) of the accumulation type), the computed sum may be 0 (0/0, NaN) or not (x/0, inf), in
             # NumPy's float64 and in torch's accumulation type alike: either non-finite value stands
             with np.errstate(all="ignore"):
-                spread = np.max(np.abs(w - _first_along(w, axis)), axis=axis, keepdims=keep, initial=0.0)
+                spread = np.max(np.abs(w - R.first_along(w, axis)), axis=axis, keepdims=keep, initial=0.0)
                 low = math.sqrt(n * T.eta(T.accumulation(name)))
                 free = free | (finite & (spread > 0) & (spread < low))
         if found.free is not None:

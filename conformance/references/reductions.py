@@ -81,6 +81,13 @@ def std_ref(x, dim=None, correction=None, keepdim=False):
     return _shifted_var(x, dim, 0 if correction is None else correction, keepdim, root=True)
 
 
+def first_along(x, axis):
+    """The first element of each slice along ``axis`` (None: all dims; an int or a tuple), broadcastable to x."""
+    if x.ndim == 0:
+        return x
+    axes = tuple(range(x.ndim)) if axis is None else tuple(d % x.ndim for d in np.atleast_1d(axis))
+    return x[tuple(slice(0, 1) if d in axes else slice(None) for d in range(x.ndim))]
+
 def _shifted_var(x, axis, ddof, keepdims, root=False):
     """``np.var(x, axis, ddof=ddof, keepdims=keepdims)``, the variance being shift-invariant: of ``x - x_0`` (x_0
     the first element of each slice, so that equal values give exactly 0), scaled by a power of two so that no
@@ -96,8 +103,7 @@ def _shifted_var(x, axis, ddof, keepdims, root=False):
         axes = tuple(range(x.ndim)) if axis is None else tuple(a % max(x.ndim, 1) for a in np.atleast_1d(axis))
         if x.ndim == 0 or int(np.prod([x.shape[a] for a in axes])) - ddof <= 0:
             return plain[()] if plain.ndim == 0 else plain
-        first = x[tuple(slice(0, 1) if a in axes else slice(None) for a in range(x.ndim))]
-        d = x - first
+        d = x - first_along(x, axes)
         big = np.max(np.abs(d), axis=axes, keepdims=True)
         scale = np.exp2(np.frexp(np.where(big > 0, big, 1.0))[1].astype(np.float64))
         if not np.all(np.isfinite(d)) or not np.all(np.isfinite(scale)):
