@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from conformance.references import linalg as L
 from conformance.references import pointwise as P
 from conformance.references import reductions as R
 
@@ -32,3 +33,11 @@ def test_complex_power_of_a_huge_modulus_underflows_to_zero():
     with np.errstate(all="ignore"):
         assert np.isnan(np.power(z, -57.0)).all()  # NumPy's repeated products overflow first
     assert np.asarray(P.power(z, np.array([-57.0], dtype=np.float16)))[0] == 0
+
+
+def test_einsum_with_an_empty_operand_is_exact_zeros_without_widening():
+    # widened to clongdouble, NumPy 2.4's outer product with an empty operand aborts the process
+    a, empty = np.ones(2, np.complex128), np.zeros((0, 3), np.complex128)
+    got = L.einsum(a, [2], empty, [1, 0], [2, 1, 0])
+    assert got.shape == (2, 0, 3) and got.dtype == np.complex128
+    assert L.einsum(a, [0], np.zeros((0,), np.complex128), [1], [0]).tolist() == [0, 0]

@@ -109,7 +109,10 @@ def einsum(*args, optimize=False):
     if not arrays:
         return np.einsum(*args, optimize=optimize)
     want = np.result_type(*arrays)
-    if want.kind not in "fc":
+    # An empty operand makes every sum of products empty (the result is empty or zeros, exact in any dtype);
+    # widened, NumPy 2.4's clongdouble outer product of a non-empty and an empty operand corrupts the heap
+    # (np.einsum('i,j->ij', np.zeros(2, np.clongdouble), np.zeros(0, np.clongdouble)) aborts the process).
+    if want.kind not in "fc" or any(x.size == 0 for x in arrays):
         return np.einsum(*args, optimize=optimize)
     to = np.clongdouble if want.kind == "c" else np.longdouble
     widened = [x.astype(to) if isinstance(x, np.ndarray) else x for x in args]
