@@ -10,6 +10,7 @@ unsigned integers), the forms it refuses are recorded here (``*-no-kernel``).
 from __future__ import annotations
 
 import cmath
+import dataclasses
 import functools
 import math
 
@@ -351,7 +352,9 @@ def _alpha_tol(sample, dtype):
     """x + alpha*y with an alpha other than 1: torch rounds alpha*y to the result dtype before the addition (its
     kernels compute ``a + alpha * b`` with the product rounded on its own, as the docs describe for half types),
     so the result carries one more rounding, of the product's magnitude: ``tolerance.two_roundings``. Complex
-    results: a product with a complex alpha rounds each part once more, of |alpha| |y| at most."""
+    results: a product with a complex alpha rounds each part once more, of |alpha| |y| at most. A real alpha is
+    converted to the result dtype first (as NumPy converts a Python number, NEP 50: float16 [0.3] with alpha 1.1
+    is 0.3286, not 0.3289), which adds |alpha' - alpha| |y|."""
     alpha = sample.kwargs.get("alpha", 1)
     x, y = _binary_operands(sample)
     out = _torch_result_type((x, y))
@@ -360,9 +363,14 @@ def _alpha_tol(sample, dtype):
     # a float16 tensor with a complex number gives complex32 (torch_result_type names it complex64)
     name = "complex32" if R.torch_gives_complex32(x, y) else D.name_of(out)
     with np.errstate(all="ignore"):
-        mag = abs(complex(alpha)) * np.abs(np.asarray(R._scalar_value(y)).astype(out).astype(np.complex128))
-        mag = np.broadcast_to(mag * (2 if out.kind == "c" else 1), _result_shape(sample))
-    return T.two_roundings(name, mag, why="x + alpha*y, alpha*y rounded first")
+        size = np.abs(np.asarray(R._scalar_value(y)).astype(out).astype(np.complex128))
+        converted = abs(complex(alpha))
+        if out.kind != "c" and not isinstance(alpha, complex):
+            converted = abs(float(np.asarray(alpha).astype(out).astype(np.float64)))
+        mag = np.broadcast_to(converted * size * (2 if out.kind == "c" else 1), _result_shape(sample))
+        moved = np.broadcast_to(abs(converted - abs(complex(alpha))) * size, _result_shape(sample))
+    tol = T.two_roundings(name, mag, why="x + alpha*y, alpha*y rounded first")
+    return dataclasses.replace(tol, atol=np.asarray(tol.atol) + moved) if np.any(moved) else tol
 
 
 def _sub_bool(sample, dtype):
@@ -553,19 +561,16 @@ def _readable_number(y) -> bool:
 
 
 def _scalar_overflows_result(sample, dtype):
-    """a floating or complex result (not float8, not complex32) and a Python number second operand whose
-    conversion to the result dtype (or alpha times that, rounded again) is not finite where alpha * y is"""
+    """a complex result (not complex32) and a Python number second operand whose conversion to the result dtype
+    times alpha, rounded again, is not finite where alpha * y is (a real result: the alpha-product-overflow
+    record, elementwise)"""
     x, y = _binary_operands(sample)
     alpha = sample.kwargs.get("alpha", 1)
     t = _torch_result_type((x, y))
-    if not isinstance(x, np.ndarray) or t is None or R.torch_gives_complex32(x, y):
+    if not isinstance(x, np.ndarray) or t is None or t.kind != "c" or R.torch_gives_complex32(x, y):
         return False
     complex_y = P.is_python_number(y, "complex") and cmath.isfinite(y)
-    if t.kind == "c":
-        if not (_readable_number(y) or complex_y) or not cmath.isfinite(complex(y) * complex(alpha)):
-            return False
-    elif (not _readable_number(y) or isinstance(alpha, (complex, np.complexfloating)) or t.kind not in "fV" or
-          D.name_of(t) in D.FLOAT8 or not math.isfinite(float(y) * float(alpha))):
+    if not (_readable_number(y) or complex_y) or not cmath.isfinite(complex(y) * complex(alpha)):
         return False
     if alpha == 1 and not isinstance(alpha, float):
         return False  # the number converted to the result dtype: NumPy converts it too (NEP 50)
@@ -577,39 +582,42 @@ def _scalar_overflows_result(sample, dtype):
 
 
 def _scalar_overflow_record(op, sign):
-    f16 = np.float16
+    c64 = np.complex64
     return Divergence(
         id=f"{op}-number-beyond-result-range", op=op,
-        condition="a floating or complex result, a Python number operand y and an alpha, where alpha * y "
-                  "rounded to the result dtype is not finite while the number converted to it is",
+        condition="a complex result, a Python number operand y and an alpha, where alpha * y rounded to the "
+                  "result dtype is not finite while the number converted to it is",
         torch_behaviour="the number is converted to the result dtype (as NumPy converts it, NEP 50), then "
-                        "multiplied by alpha and rounded again: it becomes +-inf: "
-                        f"torch.{op}(torch.tensor([{-65504.0 * sign}, 1.0], dtype=torch.float16), 60000, alpha=2) "
-                        f"is [{'inf, inf' if sign > 0 else '-inf, -inf'}]",
-        numpy_behaviour=f"x + alpha * y with alpha * y exact: [{-65504.0 * sign + 120000 * sign}, "
-                        f"{'inf' if sign > 0 else '-inf'}]",
+                        "multiplied by alpha and rounded again, on every kernel path: it becomes +-inf: "
+                        f"torch.{op}(torch.tensor([{-3e38 * sign}, 1.0], dtype=torch.complex64), 2e38, alpha=2) "
+                        f"is [{'inf, inf' if sign > 0 else '-inf, -inf'}] (real parts)",
+        numpy_behaviour=f"x + alpha * y with alpha * y exact: [{1e38 * sign:g}, {'inf' if sign > 0 else '-inf'}]",
         reference=PROMOTION_DOC, kind="intended", applies=_scalar_overflows_result,
-        torch_ref=R.add_torch if sign > 0 else R.sub_torch, native=True,
-        example=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 60000), {"alpha": 2}),
-        counterexample=lambda dtype: ((np.array([-65504.0 * sign, 1.0], dtype=f16), 60000), {}),
-        dtypes=("float16",))
+        torch_ref=R.add_number_torch if sign > 0 else R.sub_number_torch, native=True,
+        example=lambda dtype: ((np.array([-3e38 * sign, 1.0], dtype=c64), 2e38), {"alpha": 2}),
+        counterexample=lambda dtype: ((np.array([-3e38 * sign, 1.0], dtype=c64), 2e38), {}),
+        dtypes=("complex64",))
 
 
 def _alpha_products(sample):
-    """``(alpha * y exactly, alpha * y rounded to the result dtype)`` in float64, for torch's floating result
+    """``(alpha * y exactly, alpha * y rounded to the result dtype)`` (in longdouble, whose range holds the
+    exact product of a float64 y), for torch's floating result
     dtype (of operands of one dtype or mixed: a uint16 tensor with a float16 one gives float16) with a tensor y and
     an alpha; None otherwise."""
     x, y = _binary_operands(sample)
     alpha = sample.kwargs.get("alpha", 1)
+    if isinstance(y, (np.integer, np.floating)) or _readable_number(y):
+        y = np.asarray(y)  # torch takes a number as a one-element operand (NumPy converts it too, NEP 50)
     if not isinstance(y, np.ndarray) or (alpha == 1 and not isinstance(alpha, float)) or \
             not isinstance(alpha, (int, float)):
         return None
-    t = _torch_result_type((x, y))
+    t = _torch_result_type((x, sample.args[1]))
     if t is None or t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
         return None
     with np.errstate(all="ignore"):
         yt = y.astype(t)
-        return yt.astype(np.float64) * float(alpha), (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.float64)
+        exact = yt.astype(np.longdouble) * np.longdouble(alpha)
+        return exact, (yt * np.asarray(alpha).astype(t)).astype(t).astype(np.longdouble)
 
 
 @_elementwise
@@ -622,14 +630,22 @@ def _alpha_product_overflows(sample, dtype):
     return np.broadcast_to(np.isfinite(exact) & np.isinf(rounded), _result_shape(sample))
 
 
-@_elementwise
-def _alpha_product_underflows(sample, dtype):
-    """Elementwise: alpha * y rounded to the result dtype is zero while alpha * y is not"""
-    products = _alpha_products(sample)
-    if products is None:
-        return False
-    exact, rounded = products
-    return np.broadcast_to((exact != 0) & (rounded == 0), _result_shape(sample))
+def _alpha_zero_from_rounding(op):
+    @_elementwise
+    def applies(sample, dtype):
+        """Elementwise: alpha * y rounded to the result dtype is zero while alpha * y is not, or x +- alpha * y
+        is not zero but rounds to zero (with the product rounded first, the sum may be an exact zero, +0)"""
+        products = _alpha_products(sample)
+        if products is None:
+            return False
+        exact, rounded = products
+        t = _torch_result_type(tuple(sample.args[:2]))
+        with np.errstate(all="ignore"):
+            x = np.asarray(sample.args[0]).astype(t).astype(np.longdouble)
+            total = x - exact if op == "sub" else x + exact
+            tiny_total = (total != 0) & (total.astype(t) == 0)
+        return np.broadcast_to(((exact != 0) & (rounded == 0)) | tiny_total, _result_shape(sample))
+    return applies
 
 
 def _alpha_product_underflow_record(op):
@@ -637,13 +653,14 @@ def _alpha_product_underflow_record(op):
     return Divergence(
         id=f"{op}-alpha-product-underflow-signed-zero", op=op,
         condition="elements where alpha * y, rounded to the (floating) result dtype, underflows to zero while "
-                  "alpha * y is not zero (y a tensor)",
+                  "alpha * y is not zero, or where x +- alpha * y rounds to zero while it is not zero (y a tensor "
+                  "or a real number)",
         torch_behaviour="the non-vectorized path rounds alpha * y to the result dtype before adding, so a zero "
                         f"result takes the sign of x {'-' if op == 'sub' else '+'} (+-0): torch.{op}(torch.tensor("
                         "[0.0], dtype=torch.float16), torch.tensor([" + ("" if op == "sub" else "-") +
                         "6e-8], dtype=torch.float16), alpha=0.5) is 0.0 (with 80 elements: -0.0)",
         numpy_behaviour="x + alpha * y rounded once: -0.0 (the tiny exact result rounds to a negative zero)",
-        reference=f"{DOC.format(op)} (no issue found)", kind="bug", applies=_alpha_product_underflows,
+        reference=f"{DOC.format(op)} (no issue found)", kind="bug", applies=_alpha_zero_from_rounding(op),
         relax_signed_zero=True,
         example=lambda dtype: ((np.array([0.0, 1.0], dtype=f16),
                                 np.array([tiny if op == "sub" else -tiny, 1.0], dtype=f16)), {"alpha": 0.5}),
@@ -653,25 +670,29 @@ def _alpha_product_underflow_record(op):
 
 
 def _alpha_product_overflow_record(op):
-    f16 = np.float16
+    def example(dtype, alpha=2):
+        # y broadcast along x's row: the paths that round alpha * y once per row (lengths found on AVX2)
+        big = float(D.finfo(dtype).max)
+        n = {"float64": 4, "float32": 8}.get(dtype, 2)
+        y = np.array([[big], [1.0]]) * (-1 if op == "sub" else 1)
+        return (np.full(n, -big).astype(D.NUMPY[dtype]), y.astype(D.NUMPY[dtype])), {"alpha": alpha}
+
     return Divergence(
         id=f"{op}-alpha-product-overflow", op=op,
         condition="elements where alpha * y, rounded to the (floating) result dtype, overflows while alpha * y is "
-                  "finite (y a tensor)",
-        torch_behaviour="the non-vectorized path (short tensors, the tail of a long one) rounds alpha * y to the "
-                        "result dtype before adding, and the overflowed product gives +-inf or NaN; the vectorized "
-                        f"path keeps it in float32: torch.{op}(torch.tensor([-65504.0], dtype=torch.float16), "
-                        f"torch.tensor([{'-' if op == 'sub' else ''}65504.0], dtype=torch.float16), alpha=2) is inf "
-                        "(with 40 elements: 65504)",
-        numpy_behaviour="x + alpha * y rounded once: 65504",
+                  "finite (y a tensor or a real number)",
+        torch_behaviour="some kernel paths round alpha * y to the result dtype before adding, and the overflowed "
+                        "product gives +-inf or NaN; the others keep it exact (a fused multiply-add) or, for half "
+                        "types, in float32. Which path runs depends on length and strides: torch." + op +
+                        "(torch.full((4,), -1.8e308, dtype=torch.float64), torch.tensor([[" +
+                        ("-" if op == "sub" else "") + "1.8e308], [1.0]], dtype=torch.float64), alpha=2)[0] is "
+                        "[1.8e308, inf, inf, 1.8e308]; float16 [-65504] with [65504] and alpha=2 is inf (with 40 "
+                        "elements: 65504)",
+        numpy_behaviour="x + alpha * y rounded once: the largest finite value",
         reference=f"{DOC.format(op)} (no issue found)", kind="bug", applies=_alpha_product_overflows,
         accept_nonfinite=_alpha_product_overflows,
-        example=lambda dtype: ((np.array([-65504.0, 1.0], dtype=f16),
-                                np.array([-65504.0 if op == "sub" else 65504.0, 1.0], dtype=f16)), {"alpha": 2}),
-        counterexample=lambda dtype: ((np.array([-65504.0, 1.0], dtype=f16),
-                                       np.array([-65504.0 if op == "sub" else 65504.0, 1.0], dtype=f16)),
-                                      {"alpha": 1}),
-        dtypes=("float16",), devices=("cpu",))
+        example=example, counterexample=lambda dtype: example(dtype, alpha=1),
+        dtypes=("float16", "bfloat16", "float32", "float64"), devices=("cpu",))
 
 
 def _mul_scalar_beyond_float32(sample, dtype):
@@ -1361,7 +1382,6 @@ def _clamp_number_out_of_range(sample, dtype):
 
 def _clamp_wide_unsigned_record(applies, example, counterexample, dtypes_):
     found = _no_kernel("clamp", "wide-unsigned", applies, example, counterexample, dtypes_)
-    import dataclasses
     return dataclasses.replace(
         found, raises=(NotImplementedError, RuntimeError),
         torch_behaviour="raises NotImplementedError ('\"clamp_scalar_cpu\" not implemented for 'UInt64''), or, for a "
@@ -1716,8 +1736,8 @@ ENTRIES = [
         counterexample=lambda dtype: ((np.array([2.0, 1.0], dtype=D.NUMPY["float8_e8m0fnu"]),), {}),
         dtypes=("float8_e8m0fnu",)),)),
     _binary("add", R.add, R.add_torch, no_kernel=(_wide_unsigned("add"),),
-            extra=(_complex_alpha("add", R.add_torch), _float_alpha_with_ints("add"), _gradient_complex32("add"),
-                   _scalar_overflow_record("add", 1), _complex32_alpha("add", R.add_torch),
+            extra=(_scalar_overflow_record("add", 1), _complex_alpha("add", R.add_torch), _float_alpha_with_ints("add"),
+                   _gradient_complex32("add"), _complex32_alpha("add", R.add_torch),
                    _alpha_product_overflow_record("add"), _alpha_product_underflow_record("add")),
             inputs=lambda dtype: S.mixed_binary(dtype, alpha=S.alphas(dtype)), tol_fn=_alpha_tol, grad=True),
     _binary("sub", R.sub, R.sub_torch, no_kernel=(_wide_unsigned("sub"),), extra=(

@@ -378,9 +378,12 @@ def multiply(x, y):
     return out
 
 
-def add_torch(x, y, alpha=1):
+def add_torch(x, y, alpha=1, *, round_product=False):
     """torch.add: ``x + alpha * y`` in torch's result dtype; ``alpha`` is cast to it (a bool for bool tensors,
-    wrapped for unsigned ones) and, for complex results, multiplies ``y`` as a complex number even when it is 1."""
+    wrapped for unsigned ones) and, for complex results, multiplies ``y`` as a complex number even when it is 1.
+    A floating result is ``x + alpha * y`` rounded once (the product's own rounding is the tolerance's business,
+    and its overflow on some kernel paths the alpha-product records'); ``round_product``: rounded to the result
+    dtype first, as torch does for a Python number ``y``."""
     dt = torch_result_type(x, y)
     x, y = _cast_all(dt, (x, y))
     if dt == np.bool_:
@@ -390,12 +393,26 @@ def add_torch(x, y, alpha=1):
     if alpha == 1 and not isinstance(alpha, float):
         return np.add(x, y)
     with np.errstate(all="ignore"):
+        if dt.kind in "fV" and not round_product:
+            wide = np.longdouble if dt == np.float64 else np.float64
+            return (x.astype(wide) + y.astype(wide) * wide(np.asarray(alpha).astype(dt))).astype(dt)
         return np.add(x, np.multiply(y, np.asarray(alpha).astype(dt))).astype(dt)
 
 
-def sub_torch(x, y, alpha=1):
+def sub_torch(x, y, alpha=1, *, round_product=False):
     """torch.sub: ``add(x, y, alpha=-alpha)``."""
-    return add_torch(x, y, -alpha)
+    return add_torch(x, y, -alpha, round_product=round_product)
+
+
+def add_number_torch(x, y, alpha=1):
+    """torch.add with a Python number ``y``: the number converted to the result dtype, times alpha, rounded again
+    before the addition."""
+    return add_torch(x, y, alpha, round_product=True)
+
+
+def sub_number_torch(x, y, alpha=1):
+    """torch.sub with a Python number ``y``: as :func:`add_number_torch`."""
+    return add_torch(x, y, -alpha, round_product=True)
 
 
 def mul_torch(x, y):

@@ -154,10 +154,12 @@ def rounding_modes():
 
 
 def alphas(dtype: str):
-    """``add``/``sub``'s ``alpha``: left out most of the time, else an int, a float or (complex) a complex."""
-    values = [OMIT, OMIT, 1, 2, -1, 0]
+    """``add``/``sub``'s ``alpha``: left out, else an int, a float or (complex) a complex. The floats include
+    ones with a full significand (1.1, -0.3), whose product with y is inexact in every float dtype: only they show
+    a product rounded in the wrong precision."""
+    values = [OMIT, OMIT, 1, 2, -1, 0, 3]
     if D.is_inexact(dtype):
-        values += [0.5, -2.5]
+        values += [0.5, -2.5, 1.1, -0.3]
     if D.is_complex(dtype):
         values += [1j]
     if dtype in D.INTEGRAL:
