@@ -105,3 +105,34 @@ def _attributes(fn) -> set:
     import dis
 
     return {ins.argval for ins in dis.get_instructions(fn) if ins.opname in ("LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR")}
+
+
+def _sample(*args, **kwargs):
+    from conformance.strategies.cases import Sample
+
+    arrays = [a for a in args if isinstance(a, np.ndarray)]
+    return Sample(args=args, kwargs=kwargs, arrays=arrays, layouts=["contiguous"] * len(arrays))
+
+
+def test_alpha_is_converted_to_the_result_dtype_within_the_bound():
+    # float16 [-0.00125] + 0.001 with alpha 1.1: torch converts alpha to float16 (1.0996, as NumPy converts a
+    # Python number) and rounds the product: -0.0001507 where the exact value rounds to -0.0001498. Only the
+    # term of alpha's conversion, |alpha' - alpha| |y|, makes the bound hold it
+    entry = catalogue.by_name("add")
+    sample = _sample(np.full(1, -0.00125, np.float16), 0.001, alpha=1.1)
+    got = float(torch.add(torch.full((1,), -0.00125, dtype=torch.float16), 0.001, alpha=1.1)[0])
+    tol = entry.tolerance(sample, "float16")
+    expected = float(entry.reference(sample)[0])
+    allowed = float(tol.atol_at((1,))[0]) + tol.rtol * abs(expected)
+    conversion = abs(float(np.float16(1.1)) - 1.1) * float(np.float16(0.001))
+    assert allowed - conversion < abs(got - expected) <= allowed
+
+
+def test_an_overflowing_alpha_product_is_accepted_only_where_it_overflows():
+    # float64 y broadcast along x's row: torch rounds 2 * 1.8e308 on some paths (inf), keeps it exact on others
+    big = float(np.finfo(np.float64).max)
+    entry = catalogue.by_name("add")
+    record = next(d for d in entry.divergences if d.id == "add-alpha-product-overflow")
+    sample = _sample(np.full(4, -big), np.array([[big], [1.0]]), alpha=2)
+    assert record.condition_mask(sample, "float64").tolist() == [[True] * 4, [False] * 4]
+    assert record.condition_mask(_sample(np.full(4, -big), np.array([[big], [1.0]]), alpha=1), "float64") is False
