@@ -41,3 +41,11 @@ def test_einsum_with_an_empty_operand_is_exact_zeros_without_widening():
     got = L.einsum(a, [2], empty, [1, 0], [2, 1, 0])
     assert got.shape == (2, 0, 3) and got.dtype == np.complex128
     assert L.einsum(a, [0], np.zeros((0,), np.complex128), [1], [0]).tolist() == [0, 0]
+
+
+def test_cumprod_has_no_intermediate_overflow():
+    # the running product climbs to 2**1028 (inf in float64) and comes back to 2**97
+    x = np.array([2.0 ** -76] * 2 + [2.0 ** 118] * 10 + [2.0 ** -133] * 7)
+    assert R.cumprod_ref(x, 0)[-1] == 2.0 ** 97
+    rows = np.random.default_rng(0).uniform(-2, 2, (3, 1500))
+    np.testing.assert_array_equal(R.cumprod_ref(rows, 1), np.cumprod(rows, axis=1))  # NumPy's roundings

@@ -163,11 +163,41 @@ def cumsum_ref(x, dim, dtype=None):
     return np.cumsum(x, axis=dim)
 
 
+#: factors whose significands (in [0.5, 1)) are multiplied before the running product is renormalised: their
+#: product stays above 2**-512, far from float64's underflow
+_RENORMALISE_EVERY = 512
+
+
+def _cumprod_full_range(x, axis):
+    """``np.cumprod`` of a real floating array with the same roundings but no intermediate overflow or underflow:
+    the running product keeps its exponent apart (a bfloat16 row may climb past 2**1024 and come back into range,
+    where float64's own running product stays inf). Significands and exponents multiply separately (scaling by
+    powers of two is exact); only the result is scaled back, rounded as the true product is."""
+    if x.dtype.kind != "f" or x.ndim == 0 or x.shape[axis] <= 1:
+        return np.cumprod(x, axis=axis)
+    mant, expo = np.frexp(np.moveaxis(x, axis, -1))
+    out_m, out_e = np.empty_like(mant), np.empty(mant.shape, dtype=np.int64)
+    carry_m, carry_e = np.ones(mant.shape[:-1], dtype=x.dtype), np.zeros(mant.shape[:-1], dtype=np.int64)
+    with np.errstate(all="ignore"):
+        for start in range(0, mant.shape[-1], _RENORMALISE_EVERY):
+            block = slice(start, start + _RENORMALISE_EVERY)
+            factors = mant[..., block].copy()
+            factors[..., 0] *= carry_m  # the running product times the next factor: NumPy's order of roundings
+            m = np.cumprod(factors, axis=-1)
+            e = np.cumsum(expo[..., block], axis=-1, dtype=np.int64) + carry_e[..., None]
+            out_m[..., block], out_e[..., block] = m, e
+            last_m, last_e = np.frexp(m[..., -1])
+            carry_m, carry_e = last_m, e[..., -1] + last_e
+        # ldexp of an exponent beyond the int range of ldexp: clip (the result is 0 or inf either way)
+        out = np.ldexp(out_m, np.clip(out_e, -100000, 100000).astype(np.int32))
+    return np.moveaxis(out, -1, axis)
+
+
 def cumprod_ref(x, dim, dtype=None):
     if dtype is not None:
         dt = np_dtype(dtype)
-        return np.cumprod(_wide(x.astype(dt)), axis=dim).astype(dt)
-    return np.cumprod(x, axis=dim)
+        return _cumprod_full_range(_wide(x.astype(dt)), dim).astype(dt)
+    return _cumprod_full_range(x, dim)
 
 
 def logsumexp_ref(x, dim=None, keepdim=False):
