@@ -869,6 +869,44 @@ _ATAN2_GRADIENT = Divergence(
     applies=_atan2_square_rounded)
 
 
+def _atan2_denominator_out_of_range(sample, dtype):
+    """``{position in sample.arrays: mask}``: the elements of both operands that meet a result element where the
+    backward's denominator x * x + y * y, formed in torch's (floating) result dtype, overflows, vanishes or has
+    no finite reciprocal there while the operands are finite and not both zero, or False."""
+    ops = _operands(sample)
+    if not all(isinstance(v, np.ndarray) for v in ops) or any(v.size == 0 for v in ops):
+        return False
+    t = _torch_result_type(ops)
+    if t is None or t.kind not in "fV":
+        return False
+    with np.errstate(all="ignore"):
+        x, y = (v.astype(t) for v in ops)
+        d = (x * x).astype(t) + (y * y).astype(t)
+        d = np.asarray(d).astype(t)
+        recip = np.asarray(np.asarray(1.0).astype(t) / d).astype(t)
+        wide = [v.astype(np.float64) for v in ops]
+        finite = np.isfinite(wide[0]) & np.isfinite(wide[1]) & ((wide[0] != 0) | (wide[1] != 0))
+        met = finite & ~(np.isfinite(d.astype(np.float64)) & (d.astype(np.float64) != 0) &
+                         np.isfinite(recip.astype(np.float64)))
+    shape = np.broadcast_shapes(*(v.shape for v in ops))
+    met = np.broadcast_to(met, shape)
+    if not met.any():
+        return False
+    return {i: _onto(met, v.shape) for i, v in enumerate(ops)}
+
+
+_ATAN2_GRADIENT_DENOMINATOR = Divergence(
+    id="atan2-gradient-denominator-in-result-dtype", op="atan2", about="gradient",
+    condition="elements where the backward's denominator x * x + y * y, formed in the (floating) result dtype, "
+              "is infinite or zero there, or its reciprocal is infinite (the operands finite, not both zero)",
+    torch_behaviour="the gradient forms (x * x + y * y).reciprocal() in the operands' dtype: float16 (181, 181) "
+                    "gives gradients (0, -0) where the derivative is +-0.00276 (181 * 181 * 2 overflows float16); "
+                    "(2e-3, 2e-3) gives +-inf where it is +-250",
+    numpy_behaviour="the finite differences of np.arctan2 in float64: y / (x**2 + y**2)",
+    reference="https://github.com/pytorch/pytorch/issues/193040", kind="bug",
+    applies=_atan2_denominator_out_of_range)
+
+
 @_elementwise
 def _float16_zero_result(sample, dtype):
     """Elementwise: float16 results (torch's result dtype) whose reference, NumPy's logaddexp2 in float64 rounded
@@ -1906,7 +1944,8 @@ _ALL = [
             inplace="logical_not_"),
     OpEntry("frexp", F, "torch.frexp", np.frexp, S.unary, method="frexp", divergences=(_frexp_integer(),)),
     # binary float functions
-    _float_binary("atan2", np.arctan2, R.atan2_torch, extra=(_gradient_float8_zero_dim("atan2"), _ATAN2_GRADIENT),
+    _float_binary("atan2", np.arctan2, R.atan2_torch, extra=(_gradient_float8_zero_dim("atan2"), _ATAN2_GRADIENT,
+                                                                  _ATAN2_GRADIENT_DENOMINATOR),
                   grad=True),
     _float_binary("copysign", np.copysign, R.copysign_torch, python_scalars=True, grad=True),
     _float_binary("hypot", np.hypot, R.hypot_torch, integer_kernel=False, grad=True),

@@ -1155,3 +1155,27 @@ def test_normalize_gradient_forms_its_powers_in_float16(device, dtype):
     got = grad(dtypes.TORCH[dtype])
     assert abs(got[0] / exact[0] - 1) > 0.03, f"float16's gradient is now accurate: {got} for {exact}"
     assert np.allclose(grad(torch.float32), exact, rtol=1e-4)
+
+
+@pytest.mark.op("atan2")
+@pytest.mark.divergence("atan2-gradient-denominator-in-result-dtype")
+@pytest.mark.dtypes("float16")
+def test_atan2_gradient_forms_its_denominator_in_float16(device, dtype):
+    """float16 (181, 181): 181 * 181 * 2 overflows float16, the reciprocal is 0 and so are both gradients, where
+    the derivative is +-1/362; (180, 180), just outside the record's condition (64800 is finite), is accurate."""
+    from conformance.catalogue import by_name
+
+    record = next(d for d in by_name("atan2").divergences if d.id == "atan2-gradient-denominator-in-result-dtype")
+
+    def grads(v):
+        a, b = (torch.tensor([v], dtype=dtypes.TORCH[dtype], device=device, requires_grad=True) for _ in range(2))
+        torch.atan2(a, b).backward(torch.ones(1, dtype=a.dtype, device=device))
+        return float(a.grad), float(b.grad)
+
+    def met(v):
+        x = np.array([v], dtype=dtypes.NUMPY[dtype])
+        return record.applies(_Arrays([x, x.copy()], args=(x, x.copy())), dtype)
+
+    assert grads(181.0) == (0.0, 0.0) and met(181.0), f"the recorded zero gradient is gone: {grads(181.0)}"
+    near = grads(180.0)
+    assert abs(near[0] - 1 / 360) < 1e-5 and abs(near[1] + 1 / 360) < 1e-5 and met(180.0) is False, near
