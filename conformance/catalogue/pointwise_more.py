@@ -505,6 +505,21 @@ def _sinc_gradient_rounded_phase(sample, dtype):
     return np.asarray(found)
 
 
+def _sinc_gradient_numerator_overflows(sample, dtype):
+    """Over the input: finite complex elements where pi x cos(pi x), formed in the input's dtype as torch's
+    sinc_backward forms it, has a non-finite part (|Im x| above about 224 in complex128, 27.5 in complex64): the
+    exact derivative, about |cos(pi x) / x|, may still be finite."""
+    parts = _sinc_grad_parts(sample)
+    if parts is None or parts[0].dtype.kind != "c":
+        return False
+    x = parts[0]
+    with np.errstate(all="ignore"):
+        p = (np.asarray(math.pi).astype(x.real.dtype) * x).astype(x.dtype)
+        pc = (p * np.cos(p)).astype(x.dtype)
+        found = np.isfinite(x) & ~np.isfinite(pc)
+    return np.asarray(found)
+
+
 _SINC_GRADIENT = (
     Divergence(
         id="sinc-gradient-square-overflows", op="sinc", about="gradient",
@@ -530,6 +545,16 @@ _SINC_GRADIENT = (
         numpy_behaviour="the finite differences of np.sinc in float64: 0.00242 at 11.5",
         reference=f"{SINC_DOC} (no issue found; sinc_backward in torch/csrc/autograd/FunctionsManual.cpp)",
         kind="bug", applies=_sinc_gradient_rounded_phase),
+    Divergence(
+        id="sinc-gradient-numerator-overflows", op="sinc", about="gradient",
+        condition="finite complex input elements where pi x cos(pi x), formed in the input's dtype, has a "
+                  "non-finite part (|Im x| above about 224 in complex128, 27.5 in complex64)",
+        torch_behaviour="sinc_backward forms (pi x cos(pi x) - sin(pi x)) / (pi x x): the product overflows and "
+                        "the gradient is NaN: torch.sinc of complex128 -225j gives gradient nan+nanj, where the "
+                        "derivative is finite (about 1e304); at -224j it is finite and accurate",
+        numpy_behaviour="the finite differences of np.sinc in float64 (cos(pi x) / x - sin(pi x) / (pi x x))",
+        reference=f"{SINC_DOC} (no issue found; sinc_backward in torch/csrc/autograd/FunctionsManual.cpp)",
+        kind="bug", applies=_sinc_gradient_numerator_overflows),
 )
 
 

@@ -27,6 +27,7 @@ two roundings to the dtype; the sign of a zero gradient is not compared.
 """
 from __future__ import annotations
 
+import cmath
 import dataclasses
 import functools
 import math
@@ -1179,3 +1180,30 @@ def test_atan2_gradient_forms_its_denominator_in_float16(device, dtype):
     assert grads(181.0) == (0.0, 0.0) and met(181.0), f"the recorded zero gradient is gone: {grads(181.0)}"
     near = grads(180.0)
     assert abs(near[0] - 1 / 360) < 1e-5 and abs(near[1] + 1 / 360) < 1e-5 and met(180.0) is False, near
+
+
+@pytest.mark.op("sinc")
+@pytest.mark.divergence("sinc-gradient-numerator-overflows")
+@pytest.mark.dtypes("complex128")
+def test_sinc_gradient_overflows_its_numerator(device, dtype):
+    """complex128 -225j: pi x cos(pi x) overflows and the gradient is NaN, where the derivative is about 1e304;
+    at -224j, just outside the record's condition, it is finite and within 1e-12 of cos(pi x)/x - sinc(x)/x."""
+    from conformance.catalogue import by_name
+
+    record = next(d for d in by_name("sinc").divergences if d.id == "sinc-gradient-numerator-overflows")
+
+    def grad(z):
+        t = torch.tensor([z], dtype=torch.complex128, device=device, requires_grad=True)
+        (g,) = torch.autograd.grad(torch.sinc(t), t, torch.ones(1, dtype=torch.complex128, device=device))
+        return complex(g.cpu()[0])
+
+    def met(z):
+        x = np.array([z], dtype=np.complex128)
+        return bool(np.any(record.applies(_Arrays([x]), dtype)))
+
+    got = grad(-225j)
+    assert cmath.isnan(got.real) and met(-225j), f"the recorded NaN gradient is gone: {got}"
+    z = -224j
+    exact = (np.cos(np.pi * z) / z - np.sinc(z) / z).conjugate()
+    near = grad(z)
+    assert abs(near - exact) <= 1e-12 * abs(exact) and not met(z), (near, exact)
