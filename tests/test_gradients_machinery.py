@@ -260,6 +260,15 @@ def test_reproduction_snippet_runs_and_fails():
         exec(compile(source, "<repro>", "exec"), namespace)  # noqa: S102 - our own generated code
 
 
+def test_reproduction_snippet_runs_for_bfloat16():
+    """A bfloat16 gradient (NumPy has no such dtype) reaches the snippet's own check through float64."""
+    with pytest.raises(Mismatch) as info:
+        _check(_op(wrong_everywhere, sin_mul_ref), _rng_sample((2, 3), (3,), dtype="bfloat16", seed=4), "bfloat16")
+    namespace = {"_ScaledBackward": _ScaledBackward}
+    with pytest.raises(AssertionError):
+        exec(compile(info.value.repro, "<repro>", "exec"), namespace)  # noqa: S102
+
+
 def test_reproduction_snippet_passes_on_correct_gradient():
     """The snippet's own check agrees with the suite: on a correct gradient it does not fail."""
     sample = _rng_sample((2, 3), (3,), seed=4)
