@@ -520,19 +520,24 @@ def _sinc_gradient_numerator_overflows(sample, dtype):
     return np.asarray(found)
 
 
+def _sinc_gradient_record(**fields):
+    """A sinc gradient record: torch's sinc_backward, a bug without an issue."""
+    source = "(no issue found; sinc_backward in torch/csrc/autograd/FunctionsManual.cpp)"
+    return Divergence(op="sinc", about="gradient", kind="bug", reference=f"{SINC_DOC} {source}", **fields)
+
+
 _SINC_GRADIENT = (
-    Divergence(
-        id="sinc-gradient-square-overflows", op="sinc", about="gradient",
+    _sinc_gradient_record(
+        id="sinc-gradient-square-overflows",
         condition="input elements where x * x * pi overflows the input's dtype (|x| > 144.4 in float16, 1.04e19 in "
                   "bfloat16 and float32)",
         torch_behaviour="the gradient is 0: sinc_backward divides by x * x * pi formed in the input's dtype, which "
                         "is inf: x = torch.tensor(-255.625, dtype=torch.float16, requires_grad=True); "
                         "torch.sinc(x).backward() gives x.grad 0 (the derivative is -0.0015)",
         numpy_behaviour="the finite differences of np.sinc: (cos(pi x) - sinc(x)) / x",
-        reference=f"{SINC_DOC} (no issue found; sinc_backward in torch/csrc/autograd/FunctionsManual.cpp)",
-        kind="bug", applies=_sinc_gradient_square_overflows),
-    Divergence(
-        id="sinc-gradient-rounded-phase", op="sinc", about="gradient",
+        applies=_sinc_gradient_square_overflows),
+    _sinc_gradient_record(
+        id="sinc-gradient-rounded-phase",
         condition="input elements where the rounding of pi * x to the input's dtype (and of the cancelling "
                   "numerator pi x cos(pi x) - sin(pi x)) moves the gradient by more than the few-roundings "
                   "tolerance (the bound of _sinc_gradient_rounded_phase: about u pi |sin(pi x)| against a "
@@ -543,18 +548,16 @@ _SINC_GRADIENT = (
                         "(pi x rounds to 36, whose cosine is -0.128, not 0); near 0 the numerator cancels: float32 "
                         "at 0.01 is 4.4e-5 off relatively, float64 2.8e-13",
         numpy_behaviour="the finite differences of np.sinc in float64: 0.00242 at 11.5",
-        reference=f"{SINC_DOC} (no issue found; sinc_backward in torch/csrc/autograd/FunctionsManual.cpp)",
-        kind="bug", applies=_sinc_gradient_rounded_phase),
-    Divergence(
-        id="sinc-gradient-numerator-overflows", op="sinc", about="gradient",
+        applies=_sinc_gradient_rounded_phase),
+    _sinc_gradient_record(
+        id="sinc-gradient-numerator-overflows",
         condition="finite complex input elements where pi x cos(pi x), formed in the input's dtype, has a "
                   "non-finite part (|Im x| above about 224 in complex128, 27.5 in complex64)",
         torch_behaviour="sinc_backward forms (pi x cos(pi x) - sin(pi x)) / (pi x x): the product overflows and "
                         "the gradient is NaN: torch.sinc of complex128 -225j gives gradient nan+nanj, where the "
                         "derivative is finite (about 1e304); at -224j it is finite and accurate",
         numpy_behaviour="the finite differences of np.sinc in float64 (cos(pi x) / x - sin(pi x) / (pi x x))",
-        reference=f"{SINC_DOC} (no issue found; sinc_backward in torch/csrc/autograd/FunctionsManual.cpp)",
-        kind="bug", applies=_sinc_gradient_numerator_overflows),
+        applies=_sinc_gradient_numerator_overflows),
 )
 
 
