@@ -49,7 +49,8 @@ The rule, documented (:func:`check`):
   the accumulation type, plus one rounding to an input's (or output's) own dtype (a float16 exponent's gradient
   is rounded to float16); the sums of magnitudes bound the rounding of the two inner products; ``z |y|`` (``z`` the mean of ``|t| / (1 + |x|)``)
   bounds the effect of the output's own rounding, from which many backward formulas start (``1 - tanh(x)**2``
-  loses the digits of ``tanh(x)`` near 1); ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
+  loses the digits of ``tanh(x)`` near 1); where that effect depends on the cotangent (softmax's ``y (v - s)``
+  cancels), ``sum_i a_i |t_i|`` with the absolute bound ``a_i`` of :func:`output_rounding` is added; ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
   difference (``|C(h) - C(h/2)|`` is three times the truncation error of ``C(h/2)`` and far more than that of
   ``R``); ``floor`` is the smallest normal number of each input's dtype per element (a gradient below it
   underflows). Where the op's evaluation in the working precision is ill-conditioned beyond a few roundings
@@ -250,6 +251,20 @@ def conditioning(op: OpEntry, sample: Sample, dtype: str, diff_idx) -> dict:
             else 0.0 for i in diff_idx}
 
 
+def output_rounding(op: OpEntry, sample: Sample, dtype: str, diff_idx, outs) -> dict:
+    """Per differentiable input, the absolute error its gradient elements inherit from the rounded output the
+    backward starts from, where that depends on the cotangent (:data:`conformance.catalogue.gradients.
+    OUTPUT_ROUNDING`, derived there); empty where the op has none."""
+    from conformance.catalogue import gradients as known
+
+    fn = known.OUTPUT_ROUNDING.get(op.name)
+    if fn is None or len(outs) != 1:
+        return {}
+    found = fn(sample, dtype, outs[0].v)
+    return {i: np.broadcast_to(np.asarray(found[i], dtype=np.float64), sample.arrays[i].shape)
+            for i in diff_idx if i in found}
+
+
 def _backward_must_raise(op, sample, device, dtype, div) -> None:
     """Under a known divergence with ``raises``: forward and backward on this sample must raise as recorded."""
     args, kwargs, tensors = sample.torch_inputs(device)
@@ -392,7 +407,8 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
         if found is None:
             return False
         g, keep, ts_used = found
-        failure, worst = _compare(outs, g, keep, ts_used, x, diff_idx, dtype, sample, rho)
+        absolute = output_rounding(op, sample, dtype, diff_idx, outs)
+        failure, worst = _compare(outs, g, keep, ts_used, x, diff_idx, dtype, sample, rho, absolute)
         if failure is None:
             stats.worst = max(stats.worst, worst)
             break
@@ -450,7 +466,7 @@ def _masks_and_vjp(op, sample, device, dtype, outs, v_raw, leaves, diff_idx, x, 
     return None
 
 
-def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample, rho=None):
+def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample, rho=None, absolute=None):
     """The identity, direction by direction, with the documented tolerance: ``(None, worst)`` or ``(failure,
     worst)``, the failure being ``(direction, lhs, rhs, tolerance)`` and worst the largest |difference| / tolerance."""
     worst = 0.0
@@ -473,6 +489,8 @@ def _compare(outs, g, keep, ts, x, diff_idx, dtype, sample, rho=None):
                         for i in diff_idx)
         scale += sum(r * float(np.sum(np.where(o.mask, np.abs(o.v) * (np.abs(o.R[k]) + zbar * np.abs(o.y0)), 0.0)))
                      for r, o in zip(rtol_out, outs))
+        if absolute:
+            scale += sum(float(np.sum(np.where(keep[i], absolute[i] * np.abs(t[i]), 0.0))) for i in absolute)
         fd_err = sum(float(np.sum(np.where(o.mask, np.abs(o.v) * o.err[k], 0.0))) for o in outs)
         floor = sum(tiny_in[i] * float(np.sum(np.where(keep[i], np.abs(t[i]), 0.0))) for i in diff_idx) + \
             tiny * sum(float(np.sum(np.abs(o.v))) for o in outs)

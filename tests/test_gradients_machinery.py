@@ -410,3 +410,16 @@ def test_exponential_conditioning_is_derived_and_bounded():
     s = Sample(args=(base, expo), kwargs={}, arrays=[base, expo], layouts=["contiguous"] * 2)
     found = known.CONDITIONING["pow"](s, "float32")
     assert set(found) == {0, 1} and 10 * u < float(np.max(found[0])) < 2e-4  # |w| = |(y - 1) log x| is 127
+
+
+@pytest.mark.parametrize("values", [[308.0, 302.0], [8.0, 2.0]])
+def test_softmax_gradient_bound_is_shift_invariant(values):
+    """bfloat16 softmax [308, 302] and [8, 2] have the same output, gradient and error (y (v - s) from the rounded
+    output cancels): the output-rounding bound holds both, not only the one near 0."""
+    import ml_dtypes
+
+    from conformance import catalogue
+
+    x = np.array(values, dtype=ml_dtypes.bfloat16)
+    sample = Sample(args=(x, 0), kwargs={}, arrays=[x], layouts=["contiguous"])
+    assert _check(catalogue.by_name("softmax"), sample, "bfloat16")[0]
