@@ -49,3 +49,9 @@ def test_cumprod_has_no_intermediate_overflow():
     assert R.cumprod_ref(x, 0)[-1] == 2.0 ** 97
     rows = np.random.default_rng(0).uniform(-2, 2, (3, 1500))
     np.testing.assert_array_equal(R.cumprod_ref(rows, 1), np.cumprod(rows, axis=1))  # NumPy's roundings
+
+
+def test_variance_whose_scale_squared_overflows_is_finite():
+    # deviations near 1e154 are scaled by 2**512; 2**1024 alone is inf, the variance 5.47e307 is not
+    x = np.array([-1.04629572e-83, -1.04550082e154])
+    assert R.var_ref(x, 0, 1) == np.var(x, ddof=1)

@@ -109,7 +109,8 @@ def _shifted_var(x, axis, ddof, keepdims, root=False):
         if not np.all(np.isfinite(d)) or not np.all(np.isfinite(scale)):
             return plain[()] if plain.ndim == 0 else plain
         v = (np.std if root else np.var)(d / scale, axis=axes, ddof=ddof, keepdims=True)
-        out = np.where(np.isfinite(v), v * scale if root else v * scale ** 2, v)
+        # v * scale * scale: scale ** 2 alone may overflow (2 ** 1024) where the variance does not
+        out = np.where(np.isfinite(v), v * scale if root else v * scale * scale, v)
         if not keepdims:
             out = np.squeeze(out, axis=axes)
         return np.asarray(out).astype(plain.dtype)[()] if np.ndim(out) == 0 else np.asarray(out).astype(plain.dtype)
