@@ -860,16 +860,24 @@ def _onto(met, shape):
     return np.asarray(met, dtype=bool).reshape(shape)
 
 
+def _atan2_floating_operands(sample):
+    """``(operands, torch's result dtype)`` of an atan2 sample of two non-empty arrays with a floating result, or
+    None (the gradient records' conditions read nothing else)."""
+    ops = _operands(sample)
+    if not all(isinstance(v, np.ndarray) for v in ops) or any(v.size == 0 for v in ops):
+        return None
+    t = _torch_result_type(ops)
+    return None if t is None or t.kind not in "fV" else (ops, t)
+
+
 def _atan2_square_rounded(sample, dtype):
     """``{position in sample.arrays: mask}``: the elements of the operand of torch's (floating) result dtype that
     meet an element y of the other operand, a floating tensor of a lower precision, whose square y * y is not
     exact in y's own dtype (torch's backward forms it there), or False."""
-    ops = _operands(sample)
-    if not all(isinstance(v, np.ndarray) for v in ops) or any(v.size == 0 for v in ops):
+    found = _atan2_floating_operands(sample)
+    if found is None:
         return False
-    t = _torch_result_type(ops)
-    if t is None or t.kind not in "fV":
-        return False
+    ops, t = found
     found = {}
     shape = np.broadcast_shapes(*(v.shape for v in ops))
     for i, (own, other) in enumerate((ops, ops[::-1])):
@@ -901,12 +909,10 @@ def _atan2_denominator_out_of_range(sample, dtype):
     """``{position in sample.arrays: mask}``: the elements of both operands that meet a result element where the
     backward's denominator x * x + y * y, formed in torch's (floating) result dtype, overflows, vanishes or has
     no finite reciprocal there while the operands are finite and not both zero, or False."""
-    ops = _operands(sample)
-    if not all(isinstance(v, np.ndarray) for v in ops) or any(v.size == 0 for v in ops):
+    found = _atan2_floating_operands(sample)
+    if found is None:
         return False
-    t = _torch_result_type(ops)
-    if t is None or t.kind not in "fV":
-        return False
+    ops, t = found
     with np.errstate(all="ignore"):
         x, y = (v.astype(t) for v in ops)
         d = (x * x).astype(t) + (y * y).astype(t)
