@@ -11,10 +11,15 @@ arguments and seed; values filled per dtype), so a group of twenty dtypes costs 
 group run: each cell's outcome is recorded (passed with its counts, unsupported with the reason, or failed with the
 first mismatch) and the run goes on for the others.
 
-The pytest items stay one per cell (``test_forward[add-cpu-float32]``): a cell that passed in its group run passes
-at once with the group's counts, an unsupported one is skipped as such, and a failed one runs its own Hypothesis
-search (the same draws, for its dtype alone) so that it shrinks to a minimal example and gets its own
-reproduction; if that search does not meet the failure again, the group's failing case is reported as it was.
+The ``out=`` checks (:func:`check_out`) ride on the same draws: the first few examples of a kind's run (the out
+profile's count) are also checked through ``out=`` on every cell that asks for it, so the out test pays for no
+draw of its own.
+
+The pytest items stay one per cell (``test_forward[add-cpu-float32]``, ``test_out[add-cpu-float32]``): a cell
+that passed in its group run passes at once with the group's counts, an unsupported one is skipped as such, and
+a failed one runs its own Hypothesis search (the same draws, for its dtype alone) so that it shrinks to a minimal
+example and gets its own reproduction; if that search does not meet the failure again, the group's failing case
+is reported as it was.
 """
 from __future__ import annotations
 
@@ -62,7 +67,7 @@ def check_example(op, case, device: str, dtype: str, layouts: tuple, partial: se
             continue  # a device-side assert would end every later test of this process: CPU only
         try:
             try:
-                seen = check.forward(op, sample, device, dtype)
+                seen = check.forward(op, sample, device, dtype, strict_first=True)
                 checked += 1
                 if seen.divergence is not None:
                     hits.add(seen.divergence.id)
@@ -76,6 +81,10 @@ def check_example(op, case, device: str, dtype: str, layouts: tuple, partial: se
             if partial is not None:
                 partial.add(gap.form)
     return hits, checked
+
+
+def no_out_reason(op) -> str:
+    return f"torch.{op.name} takes no out= (or its result is not one tensor)"
 
 
 def check_out(op, case, device: str, dtype: str) -> int | None:
@@ -100,7 +109,7 @@ def check_out(op, case, device: str, dtype: str) -> int | None:
 class Cell:
     """The outcome of one cell in its group run."""
     dtype: str
-    status: str = "running"       # running -> passed | unsupported | failed
+    status: str = "running"       # running -> passed | unsupported | failed; out cells also: no_out | own
     examples: int = 0
     checked: int = 0
     hits: set = dataclasses.field(default_factory=set)
@@ -112,71 +121,124 @@ class Cell:
     partial: set = dataclasses.field(default_factory=set)  # forms of the call torch has no kernel for
 
 
+#: the generic tests a group run decides, by test function name
+FORWARD, OUT = "test_forward", "test_out"
+
+
 def seed_for_kind(seed: int, rep: str) -> int:
     from conformance.seeding import seed_for
 
     return seed_for(f"{seed}|{rep}")
 
 
-def _kind_body(op, device: str, rep: str, members: list[str], found: dict):
-    """The body of a kind's run: one case drawn for the representative, checked on every live cell of the kind."""
+def _record_failure(cell: Cell, exc: BaseException, case, layouts: tuple) -> None:
+    from conformance import devices
+
+    if not isinstance(exc, check.Mismatch) and devices.is_device_error(exc):
+        raise exc
+    cell.status, cell.failure, cell.case, cell.layouts = "failed", exc, case, layouts
+
+
+def _forward_cell(op, device: str, cell: Cell, case, layouts: tuple) -> None:
     import pytest
+
+    try:
+        hits, checked = check_example(op, case, device, cell.dtype, layouts, cell.partial)
+    except pytest.skip.Exception as exc:
+        cell.status, cell.reason = "unsupported", str(exc.msg).removeprefix(support.UNSUPPORTED)
+        return
+    except Exception as exc:  # noqa: BLE001 - a mismatch, or a defect of the suite itself: the cell's own run shows it
+        _record_failure(cell, exc, case, layouts)
+        return
+    cell.examples += 1
+    cell.checked += checked
+    cell.hits |= hits
+
+
+def _out_cell(op, device: str, cell: Cell, forward: Cell | None, case) -> None:
+    """One example's ``out=`` checks for one cell, as the out test makes them (ordinary values, contiguous)."""
+    import pytest
+
+    if forward is not None and forward.status == "unsupported":
+        cell.status, cell.reason = "unsupported", forward.reason
+        return
+    if forward is not None and forward.status == "failed":
+        cell.status = "own"  # the forward failure may hide what out= does: the cell's own search decides
+        return
+    decided = support.known(op, device, cell.dtype) or support.decide(op, device, cell.dtype, None)
+    if not decided[0]:
+        cell.status, cell.reason = "unsupported", decided[1]
+        return
+    try:
+        checked = check_out(op, case, device, cell.dtype)
+    except pytest.skip.Exception as exc:
+        cell.status, cell.reason = "unsupported", str(exc.msg).removeprefix(support.UNSUPPORTED)
+        return
+    except Exception as exc:  # noqa: BLE001 - as for the forward cells
+        _record_failure(cell, exc, case, ())
+        return
+    if checked is None:
+        cell.status = "no_out"
+        return
+    if cell.digest.count < DIGEST_EXAMPLES:
+        cell.digest.add(case)
+    cell.examples += 1
+    cell.checked += checked
+
+
+def _kind_body(op, device: str, rep: str, members: dict, found: dict, out_examples: int):
+    """The body of a kind's run: one case drawn for the representative, checked on every live cell of the kind
+    (``members``: the kind's dtypes per test), through ``out=`` in the first ``out_examples`` examples."""
+    forward, out = found[FORWARD], found[OUT]
 
     def body(data):
         # drawn even when every cell of the kind is decided: Hypothesis requires the same draws for the same
         # choices, whatever happened in earlier examples
         case = data.draw(op.kind_strategy(rep), label=f"case ({rep})")
         layouts = draw_layouts(data, len(case.specs))
-        for d in members:  # every cell's digest holds the group's draws, whatever its own verdict
-            if found[d].digest.count < DIGEST_EXAMPLES:
-                found[d].digest.add(case.retarget(rep, d), layouts)
-        for d in [d for d in members if found[d].status == "running"]:
-            cell = found[d]
-            cell_case = case.retarget(rep, d)
-            try:
-                hits, checked = check_example(op, cell_case, device, d, layouts, cell.partial)
-            except pytest.skip.Exception as exc:
-                cell.status, cell.reason = "unsupported", str(exc.msg).removeprefix(support.UNSUPPORTED)
-                continue
-            except check.Mismatch as exc:
-                cell.status, cell.failure, cell.case, cell.layouts = "failed", exc, cell_case, layouts
-                continue
-            except Exception as exc:  # noqa: BLE001 - a defect of the suite itself: the cell's own run shows it
-                from conformance import devices
-
-                if devices.is_device_error(exc):
-                    raise
-                cell.status, cell.failure, cell.case, cell.layouts = "failed", exc, cell_case, layouts
-                continue
-            cell.examples += 1
-            cell.checked += checked
-            cell.hits |= hits
+        for d in members[FORWARD]:  # every cell's digest holds the group's draws, whatever its own verdict
+            if forward[d].digest.count < DIGEST_EXAMPLES:
+                forward[d].digest.add(case.retarget(rep, d), layouts)
+        for d in [d for d in members[FORWARD] if forward[d].status == "running"]:
+            _forward_cell(op, device, forward[d], case.retarget(rep, d), layouts)
+        for d in [d for d in members[OUT] if out[d].status == "running" and out[d].examples < out_examples]:
+            _out_cell(op, device, out[d], forward.get(d), case.retarget(rep, d))
     return body
 
 
-def run_group(op, device: str, cells: list[str], settings_, seed: int | None) -> dict[str, Cell]:
-    """Runs the group of ``op`` on ``device`` for the dtypes ``cells``: see the module docstring."""
+def run_group(op, device: str, cells: list[str], settings_, seed: int | None, out_cells: list[str] = (),
+              out_examples: int = 0) -> dict[str, dict[str, Cell]]:
+    """Runs the group of ``op`` on ``device``: the forward test for the dtypes ``cells`` and the out test for
+    ``out_cells``, through the first ``out_examples`` examples of each kind (see the module docstring). Returns
+    the cells by test (:data:`FORWARD`, :data:`OUT`) and dtype."""
     from hypothesis import given
     from hypothesis import seed as hseed
+    from hypothesis import settings
 
-    found = {d: Cell(d) for d in cells}
-    for d in cells:
-        known = support.known(op, device, d)
-        if known is not None and not known[0]:
-            found[d].status, found[d].reason = "unsupported", known[1]
-    kinds: dict[str, list[str]] = {}
-    for d in cells:
-        kinds.setdefault(dtypes.representative(d), []).append(d)
+    found = {FORWARD: {d: Cell(d) for d in cells}, OUT: {d: Cell(d) for d in out_cells}}
+    for test, dts in ((FORWARD, cells), (OUT, out_cells)):
+        for d in dts:
+            known = support.known(op, device, d)
+            if known is not None and not known[0]:
+                found[test][d].status, found[test][d].reason = "unsupported", known[1]
+    kinds: dict[str, dict[str, list[str]]] = {}
+    for test, dts in ((FORWARD, cells), (OUT, out_cells)):
+        for d in dts:
+            kinds.setdefault(dtypes.representative(d), {FORWARD: [], OUT: []})[test].append(d)
 
     for rep, members in kinds.items():
         # one Hypothesis run per kind: its examples are new for that kind (one run drawing every kind would
         # repeat a kind's case whenever only another kind's part of the example changed)
-        test = given(data=st.data())(_kind_body(op, device, rep, members, found))
-        test = settings_(test)
+        test = given(data=st.data())(_kind_body(op, device, rep, members, found, out_examples))
+        kind_settings = settings_
+        if not members[FORWARD]:  # the out test alone needs no more examples than its own
+            kind_settings = settings(settings_, max_examples=max(out_examples, 1))
+        test = kind_settings(test)
         if seed is not None:
             test = hseed(seed_for_kind(seed, rep))(test)
         test()
-    for cell in found.values():
-        if cell.status == "running":
-            cell.status = "passed"
+    for cells_ in found.values():
+        for cell in cells_.values():
+            if cell.status == "running":
+                cell.status = "passed"
     return found

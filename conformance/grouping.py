@@ -1,10 +1,11 @@
 """Group runs inside pytest: the cells of one op on one device share their Hypothesis draws.
 
-The generic ``test_forward`` items stay one per cell (op, device, dtype). When the first item of a group is
-called, :func:`conformance.engine.run_group` runs the whole group (the dtypes of that op and device selected in
-this session); each item then takes its cell's outcome: passed at once (with the group's counts), skipped as
-unsupported, or — failed in the group — its own Hypothesis search runs, so that the failure shrinks and gets its
-own reproduction (and if that search does not meet it again, the group's failing case is reported).
+The generic ``test_forward`` and ``test_out`` items stay one per cell (op, device, dtype). When the first item of
+a group is called, :func:`conformance.engine.run_group` runs the whole group (the dtypes of that op and device
+selected in this session, for each of the two tests); each item then takes its cell's outcome: passed at once
+(with the group's counts), skipped as unsupported (or, for ``out=``, as taking no ``out=``), or — failed in the
+group — its own Hypothesis search runs, so that the failure shrinks and gets its own reproduction (and if that
+search does not meet it again, the group's failing case is reported).
 
 Under pytest-xdist the items of a group go to one worker: :class:`GroupScheduling` is xdist's scope scheduling
 with one scope per group (every other test its own scope), so no group runs twice.
@@ -14,11 +15,13 @@ from __future__ import annotations
 import pytest
 
 GENERIC = "test_forward"
+#: the generic tests whose cells a group run decides
+GROUPED = (GENERIC, "test_out")
 
 
 def group_of(item) -> tuple | None:
-    """``(op name, device)`` of a generic ``test_forward`` item of the suite, else None."""
-    if getattr(item, "originalname", None) != GENERIC:
+    """``(op name, device)`` of a generic ``test_forward`` or ``test_out`` item of the suite, else None."""
+    if getattr(item, "originalname", None) not in GROUPED:
         return None
     params = getattr(getattr(item, "callspec", None), "params", {})
     op, device, dtype = params.get("op"), params.get("device"), params.get("dtype")
@@ -32,7 +35,7 @@ class Groups:
 
     def __init__(self, state):
         self.state = state
-        self.members: dict[tuple, list[str]] = {}
+        self.members: dict[tuple, dict[str, list[str]]] = {}
         self.ops: dict[tuple, object] = {}
         self.done: dict[tuple, dict] = {}
 
@@ -41,7 +44,8 @@ class Groups:
             key = group_of(item)
             if key is None or item.get_closest_marker("skip"):
                 continue
-            self.members.setdefault(key, []).append(item.callspec.params["dtype"])
+            tests = self.members.setdefault(key, {test: [] for test in GROUPED})
+            tests[item.originalname].append(item.callspec.params["dtype"])
             self.ops[key] = item.callspec.params["op"]
 
     def outcome(self, item):
@@ -50,7 +54,7 @@ class Groups:
             return None
         if key not in self.done:
             self.done[key] = self._run(key)
-        return self.done[key].get(item.callspec.params["dtype"])
+        return self.done[key][item.originalname].get(item.callspec.params["dtype"])
 
     def _run(self, key):
         from hypothesis import settings
@@ -68,7 +72,9 @@ class Groups:
 
         group_settings = settings(settings.default, database=None, derandomize=False,
                                   max_examples=profiles.examples(self.state.profile))
-        return engine.run_group(op, device, self.members[key], group_settings, seed)
+        tests = self.members[key]
+        return engine.run_group(op, device, tests[GENERIC], group_settings, seed, out_cells=tests["test_out"],
+                                out_examples=profiles.examples(self.state.profile, kind="out"))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -85,6 +91,12 @@ def pytest_pyfunc_call(pyfuncitem):
         from conformance import support
 
         pytest.skip(support.UNSUPPORTED + cell.reason)
+    if cell.status == "no_out":
+        from conformance import engine
+
+        pytest.skip(engine.no_out_reason(pyfuncitem.callspec.params["op"]))
+    if cell.status == "own":
+        return None  # undecided by the group (its forward cell failed): the cell's own search decides
     if counts is not None:
         counts.digest = cell.digest.hexdigest()  # the group's draws: the same whatever this cell's verdict
         counts.partial |= cell.partial
@@ -106,8 +118,9 @@ def pytest_runtest_call(item):
     if cell is None or outcome.excinfo is not None:
         return
     exc = cell.failure
-    note = (f"(found by the group run of this op and device, on case {cell.case!r} in layouts "
-            f"{', '.join(cell.layouts)}; this cell's own search did not meet it again)")
+    layouts = f"in layouts {', '.join(cell.layouts)}" if cell.layouts else "contiguous"
+    note = (f"(found by the group run of this op and device, on case {cell.case!r} {layouts}; "
+            "this cell's own search did not meet it again)")
     try:
         exc.add_note(note)
     except AttributeError:  # pragma: no cover - Python < 3.11
@@ -122,8 +135,10 @@ def make_scheduler(config, log):
     class GroupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path, _, rest = nodeid.partition("::")
-            if rest.startswith(GENERIC + "[") and rest.endswith("]"):
-                return nodeid.rsplit("-", 1)[0]  # ...::test_forward[op-device-dtype] -> ...[op-device
+            test, bracket, _ = rest.partition("[")
+            if test in GROUPED and bracket and rest.endswith("]"):
+                # ...::test_forward[op-device-dtype] and ...::test_out[op-device-dtype] -> ...::test_forward[op-device
+                return f"{path}::{GENERIC}[{rest[len(test) + 1:].rsplit('-', 1)[0]}"
             return nodeid
 
         def remove_node(self, node):

@@ -104,4 +104,10 @@ BUGS = [
              y.dtype == torch.float16 and k.get("alpha", 1) not in (1, 0, -1, 2),
              lambda orig, x, y, *a, **k: orig(x, (y.float() * k["alpha"]).to(torch.bfloat16).to(torch.float16))),
         "add-cpu-float16 and test_forward"),
+    PlantedBug(
+        "exp-out-returns-a-copy", "pointwise",
+        "exp with out= writes the result into out but returns a new tensor instead of out",
+        "torch.exp",
+        when(lambda x, *a, **k: k.get("out") is not None, lambda orig, x, *a, **k: orig(x, *a, **k).clone()),
+        "exp- and test_out"),
 ]

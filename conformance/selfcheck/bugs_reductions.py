@@ -114,6 +114,14 @@ def _median_upper(orig, x, *a, **k):
     return torch.sort(flat).values[flat.numel() // 2]
 
 
+def _sum_into_storage_order(orig, x, *a, **k):
+    """The result written into out's memory in row-major order, as if out were contiguous."""
+    out = k.pop("out")
+    result = orig(x, *a, **k)
+    out.as_strided(result.shape, result.contiguous().stride() if result.dim() else ()).copy_(result)
+    return out
+
+
 BUGS = [
     PlantedBug(
         "amin-tuple-dim-first-only", "reductions",
@@ -211,4 +219,11 @@ BUGS = [
         when(lambda x, *a, **k: x.dtype == torch.bfloat16,
              lambda orig, x, *a, **k: torch.zeros_like(orig(x, *a, **k))),
         "sum and not nansum and not cumsum and not einsum and not logsumexp and test_forward"),
+    PlantedBug(
+        "sum-out-noncontiguous-as-contiguous", "reductions",
+        "sum with a non-contiguous out= writes the result into out's memory as if out were contiguous",
+        "torch.sum",
+        when(lambda x, *a, **k: k.get("out") is not None and not k["out"].is_contiguous(),
+             _sum_into_storage_order),
+        "sum- and test_out"),
 ]

@@ -18,6 +18,7 @@ filled as usual): for ops where NaN matters.
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def _cast(vals: np.ndarray, name: str) -> np.ndarray:
 def fill(rng: np.random.Generator, shape: tuple, name: str, mode: str = "ordinary",
          domain: tuple | None = None) -> np.ndarray:
     """An array of ``shape`` and dtype ``name`` with values of the given fill ``mode``."""
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     if domain is not None:
         vals = _domain(rng, size, name, mode, domain)
     elif name == "bool":
