@@ -659,10 +659,20 @@ def run_case(op: OpEntry, case, device: str, dtype: str, mixed) -> tuple[set, in
 
 # ---- pinned divergences ------------------------------------------------------------------------------------
 
-def _sample_of(args_np, kwargs_np, what: str) -> Sample:
+def _sample_of(args_np, kwargs_np, what: str, layouts=None) -> Sample:
     arrays = list(_arrays(args_np, kwargs_np))
-    return Sample(args=tuple(args_np), kwargs=dict(kwargs_np), arrays=arrays,
-                  layouts=["contiguous"] * len(arrays), fill=what)
+    layouts = list(layouts) if layouts is not None else ["contiguous"] * len(arrays)
+    if len(layouts) != len(arrays):
+        raise ValueError(f"{what}: {len(layouts)} layouts for {len(arrays)} arrays")
+    return Sample(args=tuple(args_np), kwargs=dict(kwargs_np), arrays=arrays, layouts=layouts, fill=what)
+
+
+def example_sample(example, what: str) -> Sample:
+    """The sample of a record's example: ``(args, kwargs)`` of NumPy arrays and Python values, contiguous, or
+    ``(args, kwargs, layouts)`` with the memory layout of each array in order of appearance (a behaviour of one
+    kernel path, which the layout selects)."""
+    args_np, kwargs_np, *rest = example
+    return _sample_of(args_np, kwargs_np, what, rest[0] if rest else None)
 
 
 def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: str) -> None:
@@ -679,7 +689,7 @@ def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: s
         raise ValueError(f"divergence {div.id} has no catalogue op; pin it with a bespoke test")
     if div.devices and device_type(device) not in div.devices:
         raise ValueError(f"divergence {div.id} holds on {', '.join(div.devices)} only, not on {device}")
-    sample = _sample_of(*div.example(dtype), "pinned example")
+    sample = example_sample(div.example(dtype), "pinned example")
     if not div.holds_for_torch():
         # a record limited to other torch releases: this torch must agree with NumPy on its example
         try:
@@ -713,7 +723,7 @@ def pinned_divergence(div: Divergence, op: OpEntry | None, device: str, dtype: s
     if div.counterexample is None:
         raise Mismatch(f"divergence {div.id} has no counterexample: an input just outside its condition on which "
                        "torch agrees with NumPy, which shows that the condition is no broader than the behaviour")
-    counter = _sample_of(*div.counterexample(dtype), "pinned counterexample")
+    counter = example_sample(div.counterexample(dtype), "pinned counterexample")
     found, _ = op.divergence_for(counter, dtype, device)
     if found is not None:
         raise Mismatch(f"divergence {div.id}: its counterexample falls under {found.id}: a counterexample must be "

@@ -49,7 +49,7 @@ def observe(div, device: str = "cpu"):
     if div.example is None:
         return None
     dtype = div.dtypes[0] if div.dtypes else "float32"
-    sample = check._sample_of(*div.example(dtype), "example")
+    sample = check.example_sample(div.example(dtype), "example")
     args, kwargs, _ = sample.torch_inputs(device)
     actual, exc = check.call(op, args, kwargs)
     try:

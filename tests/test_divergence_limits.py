@@ -44,7 +44,7 @@ def test_a_record_outside_its_releases_does_not_apply_and_its_pin_asks_for_agree
     entry = catalogue.by_name("neg")
     op = dataclasses.replace(entry, divergences=(old,) + tuple(entry.divergences))
     assert not old.holds_on("cpu")
-    assert op.divergence_for(check._sample_of(*old.example("float32"), "x"), "float32", "cpu")[0] is not old
+    assert op.divergence_for(check.example_sample(old.example("float32"), "x"), "float32", "cpu")[0] is not old
     check.pinned_divergence(old, op, "cpu", "float32")
     always = dataclasses.replace(old, torch_versions="")
     op = dataclasses.replace(entry, divergences=(always,) + tuple(entry.divergences))

@@ -55,3 +55,16 @@ def test_variance_whose_scale_squared_overflows_is_finite():
     # deviations near 1e154 are scaled by 2**512; 2**1024 alone is inf, the variance 5.47e307 is not
     x = np.array([-1.04629572e-83, -1.04550082e154])
     assert R.var_ref(x, 0, 1) == np.var(x, ddof=1)
+
+
+def test_product_has_no_intermediate_overflow():
+    x = np.array([[1e300, 1e300, 1e-300, 1e-300], [2.0, 3.0, 0.5, 4.0]])
+    with np.errstate(all="ignore"):
+        assert np.isinf(np.prod(x[0]))  # float64's running product passes 2**1024 and stays inf
+    assert np.allclose(R.prod_ref(x, 1), [1.0, 12.0], rtol=1e-15)
+    assert R.prod_ref(x, 1, keepdim=True).shape == (2, 1)
+    rng = np.random.default_rng(1)
+    for shape, axis, keep in (((1000,), None, False), ((3, 511), 1, False), ((3, 5), 0, True), ((3, 4), None, True)):
+        y = rng.standard_normal(shape)
+        got, want = R.prod_ref(y, axis, keep), np.prod(y, axis=axis, keepdims=keep)
+        assert np.shape(got) == np.shape(want) and np.array_equal(got, want)  # NumPy's roundings where it is in range

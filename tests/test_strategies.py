@@ -127,3 +127,9 @@ def test_long_rows_come_one_time_in_ten_and_empty_shapes_rarely():
     assert np.mean([bool(s) and s[-1] >= 256 for s in got]) >= 0.10
     assert np.mean([0 in s for s in got]) <= 0.10
     assert int(np.prod(pool()[0])) == 1
+
+
+@pytest.mark.parametrize("layout", layouts.LAYOUTS)
+def test_strides_read_from_the_construction_match_the_tensor(layout):
+    for shape in ((), (1,), (5,), (1, 16), (3, 20), (2, 1, 4), (1, 4, 1), (2, 3, 4)):
+        assert layouts.strides(shape, layout) == tuple(layouts.make(np.zeros(shape, np.float32), layout).stride()), shape

@@ -147,6 +147,8 @@ class Divergence:
     def condition_mask(self, sample, dtype: str):
         """``applies`` for one sample: False, True, or a bool array (False when no element meets it)."""
         found = self.applies(sample, dtype)
+        if isinstance(found, np.bool_) and self.elementwise:
+            found = np.asarray(found)  # the mask of a 0-d result (NumPy gives a scalar for a 0-d array)
         if isinstance(found, (bool, np.bool_)) or found is None:
             if self.elementwise and found:
                 raise TypeError(f"divergence {self.id}: a relaxation applies elementwise; its condition must "

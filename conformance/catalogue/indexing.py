@@ -833,6 +833,70 @@ MEAN_SUM_OVERFLOWS = Divergence(
                                {"include_self": False}))
 
 
+#: the real floating dtypes that take torch's expanded-index path of scatter_add / scatter_reduce on CPU
+_EXPANDED_PATH_DTYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+def _expanded_int32_index(sample, dtype):
+    """scatter_add / scatter_reduce: the call takes the expanded-index path: a real floating tensor, dim 0, an
+    int32 index of stride 1 along dim 0 and 0 along every other dim longer than 1 (the suite's expanded layout of a
+    (1, n) index), at least 16 elements per index row, and src of the index's sizes along those dims, contiguous
+    (for 'mean', whose count is scattered from a new contiguous tensor, in any layout)."""
+    from conformance.strategies import layouts as L
+
+    if dtype not in _EXPANDED_PATH_DTYPES or len(sample.args) < 4:
+        return False
+    x, dim, index, src = sample.args[:4]
+    if not all(isinstance(a, np.ndarray) for a in (x, index, src)) or index.dtype != np.int32:
+        return False
+    if index.ndim < 2 or index.ndim != x.ndim or src.ndim != index.ndim or index.size == 0 or src.size == 0:
+        return False
+    if not isinstance(dim, (int, np.integer)) or not -index.ndim <= dim < index.ndim or dim % index.ndim != 0:
+        return False
+    if math.prod(index.shape[1:]) < 16 or src.shape[1:] != index.shape[1:]:
+        return False
+    layout = {id(a): lay for a, lay in zip(sample.arrays, sample.layouts)}
+    strides = L.strides(index.shape, layout[id(index)])
+    if strides[0] != 1 or any(st != 0 for side, st in zip(index.shape[1:], strides[1:]) if side > 1):
+        return False
+    if _reduce_of(sample) == "mean":
+        return True
+    src_strides = L.strides(src.shape, layout[id(src)])
+    return all(st == want for side, st, want in zip(src.shape, src_strides, L.strides(src.shape, "contiguous"))
+               if side > 1)
+
+
+def _expanded_index_example(op, reduce=(), src_layout="contiguous"):
+    def example(dt):
+        x = np.zeros((1, 16), D.NUMPY[dt])
+        return ((x, 0, np.zeros((1, 16), np.int32), np.ones((1, 16), D.NUMPY[dt])) + tuple(reduce), {},
+                ("contiguous", "expanded", src_layout))
+    return example
+
+
+def _expanded_int32_index_record(op, reduce=()):
+    call = f"torch.{op}(torch.zeros(1, 16), 0, torch.zeros(1, 1, dtype=torch.int32).expand(1, 16), " \
+           f"torch.ones(1, 16){''.join(f', {r!r}' for r in reduce)})"
+    return Divergence(
+        id=f"{op}-expanded-int32-index-raises", op=op,
+        condition="CPU, a real floating tensor, dim 0, an int32 index whose stride is 0 along every dim but the "
+                  "first (an index expanded from (1, 1) to (1, n)), n >= 16, src of the index's size past dim 0 "
+                  "and contiguous (any src with reduce 'mean')",
+        torch_behaviour=f"raises RuntimeError 'expected scalar type Long but found Int': {call}. The same call "
+                        "with n = 15, an int64 index, a contiguous int32 index or dim 1 succeeds: the vectorized "
+                        "expanded-index path (taken from 16 elements per row) reads the index as int64 only",
+        numpy_behaviour="np.add.at (and the other ufuncs' .at) take an index array of any integer dtype and any "
+                        "strides",
+        reference=DOCS + f"torch.{op}.html (int32 indices are accepted elsewhere); no upstream issue found",
+        kind="bug", applies=_expanded_int32_index, raises=RuntimeError, dtypes=("float32",), devices=("cpu",),
+        root_cause="scatter-expanded-index-int64-only",
+        example=_expanded_index_example(op, reduce),
+        # one element fewer per row: the scalar path, which takes int32
+        counterexample=lambda dt: ((np.zeros((1, 15), D.NUMPY[dt]), 0, np.zeros((1, 15), np.int32),
+                                    np.ones((1, 15), D.NUMPY[dt])) + tuple(reduce), {},
+                                   ("contiguous", "expanded", "contiguous")))
+
+
 def _alpha_term_overflows(sample, dtype):
     """index_add with alpha: the elements a finite source element reaches whose alpha * source leaves float64's
     range (the reference's own precision for float64 and complex128 results)."""
@@ -1084,6 +1148,7 @@ ENTRIES = [
                              lambda dt: ((_m(dt), 0, np.array([[1, 0]], _I32), _m(dt)), {}), skip_empty=True),
                 _negative("scatter_add", 2, lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt)), {}),
                           lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt)), {}), "np.add.at"),
+                _expanded_int32_index_record("scatter_add"),
             )),
     OpEntry("scatter_reduce", F, "torch.scatter_reduce", R.scatter_reduce, S.scatter_reduce_cases,
             method="scatter_reduce", inplace="scatter_reduce_", grad=True, tol_fn=scatter_tol,
@@ -1098,6 +1163,7 @@ ENTRIES = [
                 _negative("scatter_reduce", 2,
                           lambda dt: ((_m(dt), 0, np.array([[-1, 0]]), _m(dt), "sum"), {}),
                           lambda dt: ((_m(dt), 0, np.array([[1, 0]]), _m(dt), "sum"), {}), "np.add.at"),
+                _expanded_int32_index_record("scatter_reduce", ("sum",)),
                 Divergence(
                     id="scatter_reduce-complex-amax", op="scatter_reduce",
                     condition="complex tensors with reduce 'amax' or 'amin'",

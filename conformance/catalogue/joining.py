@@ -79,16 +79,22 @@ def _no_promotion(op):
         counterexample=lambda dt: (([np.array([1, 2], D.NUMPY[dt]), np.array([3], D.NUMPY[dt])], 0), {}))
 
 
-def _legacy(op):
+def _legacy(op, model=R.cat_torch, dim=(1,), numpy="np.concatenate"):
+    """``dim``: the op's arguments after the tensors in the example (hstack takes none: it joins along dim 1 of
+    2-D inputs)."""
     return Divergence(
         id=f"{op}-1d-empty-skipped", op=op,
         condition="a 1-D tensor of shape (0,) among tensors of other dims",
-        torch_behaviour="skipped (its dtype still takes part in the type promotion)",
-        numpy_behaviour="np.concatenate raises ValueError: all inputs must have the same number of dims",
-        reference=DOCS + "torch.cat.html ('or be a 1-D empty tensor with size (0,)')",
-        kind="intended", applies=_legacy_empty, torch_ref=R.cat_torch, dtypes=("float32",),
-        example=lambda dt: (([np.ones((2, 2), D.NUMPY[dt]), np.zeros((0,), np.float64)], 1), {}),
-        counterexample=lambda dt: (([np.ones((2, 2), D.NUMPY[dt]), np.zeros((2, 0), D.NUMPY[dt])], 1), {}))
+        torch_behaviour="skipped (its dtype still takes part in the type promotion)"
+                        + ("; hstack joins with torch.cat (along dim 0 if the first tensor is 1-D, else dim 1), "
+                           "which skips it: torch.hstack([torch.ones(2, 2), torch.zeros(0)]) is the 2 x 2 tensor"
+                           if op == "hstack" else ""),
+        numpy_behaviour=f"{numpy} raises ValueError: all inputs must have the same number of dims",
+        reference=DOCS + "torch.cat.html ('or be a 1-D empty tensor with size (0,)')"
+                  + (", " + DOCS + "torch.hstack.html" if op == "hstack" else ""),
+        kind="intended", applies=_legacy_empty, torch_ref=model, dtypes=("float32",),
+        example=lambda dt: (([np.ones((2, 2), D.NUMPY[dt]), np.zeros((0,), np.float64)],) + dim, {}),
+        counterexample=lambda dt: (([np.ones((2, 2), D.NUMPY[dt]), np.zeros((2, 0), D.NUMPY[dt])],) + dim, {}))
 
 
 def _joins(op):
@@ -115,7 +121,8 @@ ENTRIES = [
     OpEntry("concatenate", F, "torch.concatenate", R.cat, S.cat_cases, grad=True,
             divergences=_joins("concatenate")),
     OpEntry("stack", F, "torch.stack", R.stack, S.stack_cases, grad=True),
-    OpEntry("hstack", F, "torch.hstack", np.hstack, S.hstack_cases, grad=True),
+    OpEntry("hstack", F, "torch.hstack", np.hstack, S.hstack_cases, grad=True,
+            divergences=(_legacy("hstack", R.hstack_torch, (), "np.hstack"),)),
     OpEntry("vstack", F, "torch.vstack", np.vstack, S.vstack_cases, grad=True),
     OpEntry("dstack", F, "torch.dstack", np.dstack, S.dstack_cases, grad=True),
     OpEntry("column_stack", F, "torch.column_stack", np.column_stack, S.column_stack_cases, grad=True),

@@ -46,6 +46,13 @@ def cat_torch(tensors, dim=0):
     return np.concatenate([a.astype(dt) for a in kept], axis=dim)
 
 
+def hstack_torch(tensors):
+    """torch.hstack as documented: at least 1-D, then torch.cat along dim 0 if the first tensor is 1-D, else
+    along dim 1 (NumPy's rule), with torch.cat's skipping of 1-D tensors of shape (0,)."""
+    lifted = [np.atleast_1d(a) for a in tensors]
+    return cat_torch(lifted, 0 if lifted and lifted[0].ndim == 1 else 1)
+
+
 def split(x, split_size_or_sections, dim=0):
     """torch.split: pieces of ``split_size`` along ``dim`` (the last one smaller), or one piece per size of a
     list of sizes that must add up to the dimension."""

@@ -46,9 +46,26 @@ def sum_ref(x, dim=None, keepdim=False, dtype=None):
 
 
 def prod_ref(x, dim=None, keepdim=False, dtype=None):
+    """The product over ``dim``, without the intermediate overflow or underflow of float64's own running product
+    (:func:`_prod_full_range`): the exact product, rounded as NumPy rounds it."""
     if dtype is not None:
-        return _with_dtype(np.prod, x, dtype, dim, keepdim)
-    return np.prod(x, axis=dim, keepdims=keepdim)
+        return _with_dtype(_prod_full_range, x, dtype, dim, keepdim)
+    return _prod_full_range(x, axis=dim, keepdims=keepdim)
+
+
+def _prod_full_range(x, axis=None, keepdims=False):
+    """``np.prod`` of a real floating array whose partial products may leave float64's range while the product
+    does not (1e300 * 1e300 * 1e-300 * 1e-300 is 1, where float64's running product is inf): the last running
+    product of :func:`_cumprod_full_range`."""
+    x = np.asarray(x)
+    if (x.dtype.kind != "f" or x.size == 0 or x.ndim == 0 or isinstance(axis, tuple)
+            or (axis is not None and not -x.ndim <= axis < x.ndim)):
+        return np.prod(x, axis=axis, keepdims=keepdims)  # NumPy's own answer (or its AxisError)
+    if axis is None:
+        last = _cumprod_full_range(x.reshape(-1), 0)[-1]
+        return np.asarray(last).reshape((1,) * x.ndim) if keepdims else last
+    running = _cumprod_full_range(x, axis % x.ndim)
+    return np.take(running, [-1] if keepdims else -1, axis=axis % x.ndim)
 
 
 def mean_ref(x, dim=None, keepdim=False, dtype=None):

@@ -42,6 +42,28 @@ def constant_along_axis(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(first, values.shape))
 
 
+def strides(shape: tuple, layout: str) -> tuple:
+    """The strides (in elements) of the tensor :func:`make` builds for a non-empty array of ``shape`` in
+    ``layout``, read from the construction rather than from a tensor (conditions of divergence records use it)."""
+    def row_major(sides):
+        out, step = [], 1
+        for side in reversed(sides):
+            out.append(step)
+            step *= max(side, 1)
+        return tuple(reversed(out))
+    shape = tuple(shape)
+    if layout == "transposed" and len(shape) >= 2:
+        return tuple(reversed(row_major(tuple(reversed(shape)))))
+    if layout == "strided" and shape:
+        return tuple(2 * s for s in row_major(tuple(2 * side for side in shape)))
+    if layout == "expanded":
+        axis = expand_axis(shape)
+        if axis is not None:
+            base = row_major(tuple(1 if k == axis else side for k, side in enumerate(shape)))
+            return tuple(0 if k == axis else st for k, st in enumerate(base))
+    return row_major(shape)
+
+
 def make(values: np.ndarray, layout: str, device="cpu") -> torch.Tensor:
     """A tensor on ``device`` with ``values`` (a NumPy array) in the given layout."""
     name = dtypes.name_of(values.dtype)
