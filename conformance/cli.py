@@ -122,8 +122,10 @@ def _check_common(args):
 def pytest_args(args) -> list[str]:
     """The pytest command line that ``conformance run`` uses."""
     # --rootdir: test ids are the same whatever directory the run starts from (results compare across
-    # machines); --report-dir=DIR in one word: a path among the arguments would move pytest's rootdir
-    out = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-q", "-rfE",
+    # machines); --report-dir=DIR in one word: a path among the arguments would move pytest's rootdir. No log
+    # capture (-p no:logging): the suite logs nothing, and pytest's capture attaches a handler to each of torch's
+    # several hundred non-propagating loggers in every phase of every test, a few milliseconds per test
+    out = ["--pyargs", "conformance.suite", "-p", "no:cacheprovider", "-p", "no:logging", "-q", "-rfE",
            f"--rootdir={_package_root()}", "--conformance-profile", args.profile,
            f"--report-dir={args.report_dir}", f"--conformance-timeout={_timeout(args):g}"]
     for dev in args.device or ["cpu"]:

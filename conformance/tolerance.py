@@ -229,7 +229,16 @@ def sum_of_products(result: str, magnitude, terms, factors: int = 2, *, device: 
     """Each result element a sum of ``terms`` products of ``factors`` factors, ``magnitude`` = sum of the
     products of the factors' magnitudes; any order and blocking (BLAS), in the accumulation type. An underflowed
     intermediate multiplied again (einsum with three or more operands) is amplified by at most ``amplification``
-    (the product of the other operands' largest magnitudes)."""
+    (the product of the operands' largest magnitudes among the values that reach the element, elementwise);
+    where that exceeds :func:`whole_error`, the latter bounds the element."""
+    tol = _products_summed(result, magnitude, terms, factors, device, amplification)
+    with np.errstate(invalid="ignore", over="ignore"):
+        atol = np.minimum(tol.atol, whole_error(result, magnitude, terms, factors, device=device))
+    return dataclasses.replace(tol, atol=atol)
+
+
+def _products_summed(result, magnitude, terms, factors, device, amplification) -> Tolerance:
+    """:func:`sum_of_products` without the :func:`whole_error` cap: affine in ``magnitude``."""
     # a complex product of two factors is good to sqrt(2) gamma(2) (Higham, sec. 3.6): two more roundings, and
     # the sqrt(2) folded into the magnitude
     cplx = D.is_complex(result)
@@ -242,6 +251,31 @@ def sum_of_products(result: str, magnitude, terms, factors: int = 2, *, device: 
         extra = np.maximum(np.asarray(terms), 1) * factors * eta(accumulation(result, device)) * np.asarray(
             amplification, dtype=np.float64)
     return dataclasses.replace(tol, atol=np.asarray(tol.atol) + extra)
+
+
+def whole_error(result: str, magnitude, terms, factors: int = 2, *, device: str = "cpu"):
+    """A bound of a sum of products (:func:`sum_of_products`'s arguments) relative to ``S`` = ``magnitude`` alone,
+    underflow included: finite wherever ``S`` is, however large the factors an underflowed product meets.
+
+    Derivation. A rounding to nearest is never farther from ``z`` than 0 is: ``fl(z) = z (1 + e)`` with
+    ``|e| <= 1`` for a product that underflows (``|e| <= u_a`` otherwise; an addition that underflows is exact).
+    So a computed real product ``v^ = fl(v1^ v2^)`` of two nodes of the evaluation, each with
+    ``|vi^ - vi| <= (Gi - 1) Ai`` and ``|vi^| <= Gi Ai`` (``Ai`` their sums of magnitudes), is within
+    ``c G1 G2 A1 A2 + (G1 - 1) G2 A1 A2 + (G2 - 1) A1 A2 = ((1 + c) G1 G2 - 1) A1 A2`` of ``v1 v2``, ``c = 1``;
+    a complex one's parts ``fl(fl(ac) - fl(bd))`` are within ``(1 + 2 u_a) (|ac| + |bd|) <= (1 + 2 u_a) |x| |y|``
+    of the exact parts: ``c = sqrt(2) (1 + 2 u_a)`` normwise. A sum grows ``G`` by ``(1 + u_a)`` at most. Every
+    term passes ``factors - 1`` multiplications and at most ``terms - 1`` additions, whatever the order and the
+    factoring, so the computed element is within ``((1 + c)**(factors - 1) (1 + gamma_a(terms - 1)) - 1) S``
+    (per part for complex results), plus the float64 reference's own ``gamma_64(terms) S``, the final rounding
+    to ``result`` and its ``2 eta``."""
+    acc = accumulation(result, device)
+    ua = unit(acc)
+    n = np.maximum(np.asarray(terms, dtype=np.float64), 1)
+    c = math.sqrt(2.0) * (1 + 2 * ua) if D.is_complex(result) else 1.0
+    rel = (1 + unit(result)) * ((1 + c) ** (factors - 1) * (1 + gamma(n - 1, ua)) - 1 + gamma(n, U64))
+    s = np.asarray(magnitude)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return rel.astype(s.dtype if s.dtype.kind == "f" else np.float64) * s + 2 * eta(result)
 
 
 def product(result: str, log2_big, log2_small, count, has_zero, *, device: str = "cpu",
@@ -436,25 +470,27 @@ def sum_of_products_wide(result: str, magnitude, terms, factors: int = 2, *, dev
     (``np.longdouble``): the products of float64 operands reach ``2**2048``, and their sum of magnitudes ``S``
     with them, while ``gamma * S`` (the bound) is often still representable.
 
-    The bound of :func:`sum_of_products` is affine in ``S``: ``atol = c * S + a0`` (``c`` from the roundings,
-    ``a0`` the subnormal terms), so ``c`` and ``a0`` are read from it at ``S = 1`` and ``S = 0`` and the bound
-    is evaluated in ``magnitude``'s type, then rounded up to float64 (an infinite atol only where ``c * S``
-    itself leaves float64's range); so is the underflow term of ``amplification`` (the product of the other
-    operands' largest magnitudes, which may exceed float64's range too). The ``nonfinite`` mask and ``rtol`` are
+    The bound of :func:`sum_of_products` before its cap is affine in ``S``: ``atol = c * S + a0`` (``c`` from the
+    roundings, ``a0`` the subnormal terms), so ``c`` and ``a0`` are read from it at ``S = 1`` and ``S = 0`` and
+    the bound is evaluated in ``magnitude``'s type, then rounded up to float64 (an infinite atol only where
+    ``c * S`` itself leaves float64's range); so is the underflow term of ``amplification`` (the product of the
+    other operands' largest magnitudes, which may exceed float64's range too), and so is the :func:`whole_error`
+    cap (affine in ``S`` as well). The ``nonfinite`` mask and ``rtol`` are
     :func:`sum_of_products`'s for the wide magnitude (an ``S`` beyond float64's range marks the element: a
     working-precision product overflows)."""
     wide = np.asarray(magnitude)
     amp = np.asarray(amplification)
     with np.errstate(invalid="ignore", over="ignore"):
         tol = sum_of_products(result, wide, terms, factors, device=device)
-    one = sum_of_products(result, np.ones(np.shape(wide)), terms, factors, device=device)
-    zero = sum_of_products(result, np.zeros(np.shape(wide)), terms, factors, device=device)
+    one = _products_summed(result, np.ones(np.shape(wide)), terms, factors, device, 1.0)
+    zero = _products_summed(result, np.zeros(np.shape(wide)), terms, factors, device, 1.0)
     a0 = np.asarray(zero.atol, dtype=np.float64)
     c = np.asarray(one.atol, dtype=np.float64) - a0
     with np.errstate(invalid="ignore", over="ignore"):
         atol = c.astype(wide.dtype) * wide + a0
         if not np.all(amp == 1.0):  # sum_of_products' underflow term, in the wide type (amplification may be too)
             atol = atol + np.maximum(np.asarray(terms), 1) * factors * eta(accumulation(result, device)) * amp
+        atol = np.minimum(atol, whole_error(result, wide, terms, factors, device=device))
         atol = np.asarray(atol).astype(np.float64)
     return dataclasses.replace(tol, atol=atol, why=tol.why + " (magnitude in a wide type)")
 

@@ -98,6 +98,25 @@ def _influenced(terms, out, ops, shape):
     return reach
 
 
+def _reaching_max(terms, out, mags, shape):
+    """Per result element, the largest magnitude of each operand among the values that reach it (those whose
+    output subscripts agree with the element's; the max over the labels summed), floored at 1, multiplied over
+    the operands: what an underflowed intermediate of that element can be multiplied by (no value that does not
+    reach an element enters its computation, whatever the order)."""
+    amp = np.ones(shape, dtype=mags[0].dtype if mags else np.float64)
+    for term, mag in zip(terms, mags):
+        labels = list(dict.fromkeys(term))
+        diagonal = np.einsum(mag, R._ints(term), R._ints(labels))  # repeated labels: their diagonal, no sum
+        summed = tuple(i for i, x in enumerate(labels) if x not in out)
+        part = np.max(diagonal, axis=summed, initial=0.0) if summed else diagonal
+        keep = [x for x in labels if x in out]
+        order = [x for x in out if x in keep]
+        part = np.transpose(part, [keep.index(x) for x in order]) if keep else part
+        part = part.reshape([part.shape[order.index(x)] if x in order else 1 for x in out])
+        amp = amp * np.maximum(np.broadcast_to(part, shape), 1.0)
+    return amp
+
+
 def _with_arrays(args, arrays):
     it = iter(arrays)
     return tuple(next(it) if isinstance(a, np.ndarray) else a for a in args)
@@ -118,8 +137,7 @@ def _einsum_tol(sample, dtype):
     with np.errstate(over="ignore", invalid="ignore"):
         scale = R.einsum_summing_ellipsis(*_with_arrays(args, mags))
         reach = _influenced(terms, out, ops, np.shape(scale))
-        big = [max(np.max(x, initial=0.0), 1.0) for x in mags]
-        amplification = np.prod(np.array(big, dtype=mags[0].dtype)) if m > 1 else 1.0
+        amplification = _reaching_max(terms, out, mags, np.shape(scale)) if m > 1 else 1.0
         # partial contractions of proper subsets of the operands (what an intermediate can hold)
         partial = 0.0
         for r in range(1, m):

@@ -132,6 +132,17 @@ def _log2(a):
         return np.where(m > 0, np.log2(np.where(m > 0, m, 1.0)), 0.0)
 
 
+def _log2_modulus(a):
+    """log2 |a| of each complex element with finite parts (0 elsewhere), without overflowing: log2 of the larger
+    part plus half log2(1 + ratio**2)."""
+    w = _wide(a)
+    re, im = np.abs(w.real), np.abs(w.imag)
+    big, small = np.maximum(re, im), np.minimum(re, im)
+    ok = np.isfinite(big) & np.isfinite(small) & (big > 0)
+    b = np.where(ok, big, 1.0)
+    return np.where(ok, np.log2(b) + 0.5 * np.log2(1 + (np.where(ok, small, 0.0) / b) ** 2), 0.0)
+
+
 def _product_bound(dtype, out, sel, vals, include_self=True):
     written = np.zeros(out.shape, dtype=bool)
     written[sel] = True
@@ -145,18 +156,26 @@ def _product_bound(dtype, out, sel, vals, include_self=True):
     np.add.at(lo, sel, np.minimum(lg_vals, 0))
     zero = np.where(own, _mag(out) == 0, False)
     np.logical_or.at(zero, sel, _mag(vals) == 0)
+    # the exact product as the reference computes it (real: mantissas and exponents kept apart, rounded once), not
+    # a plain float64 np.multiply.at, whose partial products may overflow where the product is in range
     exact = np.where(own, _wide(out), 1)
-    np.multiply.at(exact, sel, _wide(vals))
+    R._multiply_at(exact, sel, _wide(vals))
     tol = T.product(dtype, hi, lo, count, zero, why="scatter product")
     special = np.where(own, ~_finite(out), False)
     np.logical_or.at(special, sel, ~_finite(vals))
-    # the exact product's magnitude is 2**(hi + lo): past the result dtype's largest value it is not representable
-    # (the float64 reference may itself have overflowed or underflowed on the way, in its own order)
-    free = ~special & ~zero & (hi + lo > math.log2(T.biggest(dtype)) + 1e-9)
+    # a real exact product past the result dtype's range is found by _fold (_unrepresentable), or below (inf in
+    # float64). A complex one, in complex128, may itself have overflowed or underflowed on the way, in its own
+    # order: its modulus is the product of the factors' moduli (2**(hi + lo) bounds |re| + |im| only, which may
+    # pass the largest value while both parts are in range). A modulus past sqrt(2) biggest (1 + u) has a part
+    # past biggest (1 + u), beyond the rounding threshold biggest + ulp/2: not representable
+    free = np.zeros(exact.shape, dtype=bool)
     if D.is_complex(dtype):
-        free |= special
-    # where a partial product may overflow, the float64 reference may have overflowed too, in its own order (a
-    # complex product's inf - inf gives NaN): a non-finite reference there is no value to hold torch to
+        modulus = np.where(own, _log2_modulus(out), 0.0)
+        np.add.at(modulus, sel, _log2_modulus(vals))
+        limit = math.log2(T.biggest(dtype)) + 0.5 + math.log2(1 + T.unit(dtype)) + 1e-9
+        free = ~special & ~zero & (modulus > limit) | special
+    # where a partial product may overflow, a complex float64 reference may have overflowed too, in its own order
+    # (inf - inf gives NaN): a non-finite reference there is no value to hold torch to
     free |= ~special & tol.mask("nonfinite", exact.shape) & ~_finite(exact)
     # a partial product that underflows to zero in the accumulation type before an infinite factor gives NaN
     # (0 * inf) in place of the exact infinity

@@ -921,7 +921,9 @@ def _pow_tol(sample, dtype):
 def _complex_mul_tol(sample, dtype):
     """A complex product x * y: each part ar*br - ai*bi, ar*bi + ai*br is a sum of two products, good to
     sqrt(2) gamma(2) |x| |y| normwise (Higham, sec. 3.6), not relative to the part, which cancellation can make
-    small: ``tolerance.sum_of_products`` of one term of two factors, magnitude |x| |y| (in torch's result dtype)."""
+    small: ``tolerance.sum_of_products`` of one term of two factors, magnitude |x| |y| (in torch's result dtype).
+    The magnitude is taken in longdouble (``|x| |y|``, and the ``sqrt(2)`` folded into it, exceed float64's range
+    for complex128 parts near its largest value while the bound does not): ``tolerance.sum_of_products_wide``."""
     x, y = _binary_operands(sample)
     out = _torch_result_type((x, y))
     if out is None or out.kind != "c":
@@ -929,8 +931,8 @@ def _complex_mul_tol(sample, dtype):
     name = "complex32" if R.torch_gives_complex32(x, y) else D.name_of(out)
     a, b = _wide(sample, dtype)
     with np.errstate(all="ignore"):
-        mag = np.abs(a) * np.abs(b)
-    return T.sum_of_products(name, mag, 1, device="cpu")
+        mag = np.abs(a.astype(np.clongdouble)) * np.abs(b.astype(np.clongdouble))
+    return T.sum_of_products_wide(name, mag, 1, device="cpu")
 
 
 def _complex_div_tol(sample, dtype):
