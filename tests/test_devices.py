@@ -63,7 +63,7 @@ def _entry(unsafe):
 def test_samples_marked_unsafe_run_on_cpu_only(monkeypatch):
     calls = []
     op = _entry(lambda sample: bool((sample.arrays[0] < 0).any()))
-    monkeypatch.setattr(engine.check, "forward", lambda op, sample, device, dtype: calls.append(device) or
+    monkeypatch.setattr(engine.check, "forward", lambda op, sample, device, dtype, **kw: calls.append(device) or
                         engine.check.Forward(None, False, None, None, (), {}))
     case = Case((ArraySpec((3,), "float32", domain=("float", -1.0, -0.5)),), (), seed=1)
     engine.check_example(op, case, "cuda:0", "float32", ("contiguous",))
