@@ -378,10 +378,11 @@ def gradient_rounding(dtype: str) -> float:
 # ---- appended builders (reductions family) -------------------------------------------------------------------
 
 def variance(result: str, sum_squares, count, correction, *, device: str = "cpu", exact=None,
-             extra_roundings: int = 0, complex_input: bool = False) -> Tolerance:
+             extra_roundings: int = 0, complex_input: bool = False, scale=1.0) -> Tolerance:
     """A variance (``exact`` given: a standard deviation) of ``count`` terms with ``correction``, computed in
     torch's accumulation type and rounded to ``result``; ``sum_squares`` = ``Q = sum |x_i|^2`` (broadcastable to
-    the result), ``exact`` the exact variance (for the square root).
+    the result), ``exact`` the exact variance (for the square root), both in units of ``scale ** 2`` (``scale``: a
+    power of two per result element, for a ``Q`` beyond float64's range; see below).
 
     Derivation (Higham, sec. 1.9 and problem 1.10; Chan, Golub and LeVeque 1983). Whatever the algorithm torch
     uses, n = ``count``, c = ``correction``, u = the accumulation type's unit roundoff:
@@ -408,31 +409,41 @@ def variance(result: str, sum_squares, count, correction, *, device: str = "cpu"
     error is ``gamma_64(3n + 5) Q / |n - c|``; the final rounding to ``result`` is the rtol of two roundings.
     Elements where the squared deviations, up to ``4 max|x|^2`` each, may overflow are ``nonfinite``; without
     degrees of freedom (``n == c``) the result is a 0/0 or x/0 whose value the comparison checks exactly, except
-    where the squares may overflow (an overflowed deviation of equal values makes 0/0 an inf/0)."""
+    where the squares may overflow (an overflowed deviation of equal values makes 0/0 an inf/0).
+
+    The squares of float64 values reach ``2**2048``: ``Q``, and the variance, may exceed float64's range where
+    the standard deviation, and a variance's bound ``gamma Q / |n - c|`` itself, do not. Given in units of
+    ``s**2`` (``Q = s**2 Q'``, ``e = s**2 e'``), the bound is ``d = s**2 d'`` with ``d'`` the bound of ``Q'``, so
+    ``sqrt(d) = s sqrt(d')`` and ``d / sqrt(e) = s d' / sqrt(e')``, evaluated without leaving float64's range
+    where the result bound is in it. (The underflow terms enter ``d'`` divided by ``s**2``; for ``s > 1``, where
+    ``Q`` overflows, they are far below half an ulp of ``d' >= gamma Q' / |n - c|`` and vanish in its rounding.)"""
     acc = accumulation(result, device)
     ua = unit(acc)
     n = float(count)
     dof = abs(n - float(correction))
+    s = np.asarray(scale, dtype=np.float64)
     if dof == 0:
         # 0/0 (equal values) or x/0; where the squares may overflow the accumulation type, an overflowed
         # deviation of equal values gives inf/0 instead of 0/0: either non-finite value stands
         with np.errstate(invalid="ignore", over="ignore"):
-            q = np.asarray(sum_squares, dtype=np.float64)
+            q = np.asarray(sum_squares, dtype=np.float64) * s * s
             over = ~(q < biggest(acc))
         return Tolerance(rounded_twice(result), 2 * eta(result), free=over if np.any(over) else None,
                          why="variance without degrees of freedom")
     k = 3 * n + 5 + extra_roundings + (1 if D.is_complex(result) or complex_input else 0)
     q = np.asarray(sum_squares, dtype=np.float64)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        d = (gamma(k, ua) + gamma(k, U64)) * q / dof + (eta(acc) + eta("float64")) * (k / dof + 1) / 2
-        nonfinite = _nonfinite_where(4 * q * (1 + gamma(k, ua)), result, acc)
+        d = (gamma(k, ua) + gamma(k, U64)) * q / dof + (eta(acc) + eta("float64")) * (k / dof + 1) / 2 / (s * s)
+        nonfinite = _nonfinite_where(4 * q * (1 + gamma(k, ua)) * s * s, result, acc)
         rtol = rounded_twice(result)
         why = "variance"
         if exact is not None:
             e = np.asarray(exact, dtype=np.float64)
-            d = np.where(e > 0, np.minimum(np.sqrt(d), d / np.sqrt(np.where(e > 0, e, 1.0))), np.sqrt(d))
+            d = s * np.where(e > 0, np.minimum(np.sqrt(d), d / np.sqrt(np.where(e > 0, e, 1.0))), np.sqrt(d))
             rtol += (1 + unit(result)) * ua
             why = "standard deviation"
+        else:
+            d = d * s * s
     return Tolerance(rtol, d + 2 * eta(result), nonfinite, why=why)
 
 

@@ -106,10 +106,7 @@ def unbounded_elements(op, dtype: str, samples: int = SAMPLES) -> list[str]:
 
 
 #: ops with a known open violation (strict: the test fails once it is fixed, so the entry must go)
-OPEN = {
-    "std": "a float64 std over values whose variance passes 2**1024 (the std itself is finite) is marked free "
-           "where only an infinity is legitimate: var_tol(std=True) derives its bound from the variance's",
-}
+OPEN: dict = {}
 
 
 def _ops():

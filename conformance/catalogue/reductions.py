@@ -434,6 +434,17 @@ def prod_tol(cumulative: bool = False, in_half: bool = False):
     return tol
 
 
+def _square_scale(a, axis):
+    """A power of two per reduced slice of the magnitudes ``a`` (keepdims), 1 unless the sum of their squares
+    overflows float64 (float64 squares reach 2**2048), else ``2**(e - 1)`` with ``max a = m 2**e``,
+    ``0.5 <= m < 1``: the scaled magnitudes are below 2 and their squares sum to at most ``4 n`` (an exact
+    division, up to terms of ``a`` so small that they underflow, whose squares are far below an ulp of the sum)."""
+    with np.errstate(all="ignore"):
+        q = np.sum(a * a, axis=axis, keepdims=True)
+        big = np.max(a, axis=axis, keepdims=True, initial=0.0)
+        return np.where(np.isfinite(q), 1.0, np.exp2(np.frexp(big)[1].astype(np.float64) - 1))
+
+
 def var_tol(std: bool = False):
     def tol(sample, dtype):
         name = _result_dtype(sample, real=True)
@@ -450,14 +461,19 @@ def var_tol(std: bool = False):
         a = _magnitudes(sample)
         w = _wide(x)
         with np.errstate(all="ignore"):
+            scale = _square_scale(a, axis)
+            a, ws = a / scale, w / scale
             q = np.sum(a * a, axis=axis, keepdims=keep)
-            dev = np.abs(w - np.mean(w, axis=axis, keepdims=True)) ** 2
+            dev = np.abs(ws - np.mean(ws, axis=axis, keepdims=True)) ** 2
             exact = np.sum(dev, axis=axis, keepdims=keep) / max(abs(n - c), 1)
             finite = np.all(np.isfinite(w), axis=axis, keepdims=keep)
-        found = T.variance(name, q, n, c, exact=exact if std else None, complex_input=np.iscomplexobj(w))
-        # the float64 reference itself overflows (squared deviations beyond float64's range): the exact result is
-        # not representable in float64, nor in the result dtype
-        free = finite & ~np.isfinite(exact)
+            scale = scale if keep else np.squeeze(scale, axis=axis)
+            result = np.sqrt(exact) * scale if std else exact * scale * scale
+        found = T.variance(name, q, n, c, exact=exact if std else None, complex_input=np.iscomplexobj(w),
+                           scale=scale)
+        # the exact result (the variance: its squared deviations) is beyond float64's range: it is not
+        # representable in float64, nor in the result dtype
+        free = finite & ~np.isfinite(result)
         if n == c and x.size:
             # without degrees of freedom: where every squared deviation may underflow (a spread below
             # sqrt(n eta) of the accumulation type), the computed sum may be 0 (0/0, NaN) or not (x/0, inf), in
@@ -466,7 +482,9 @@ def var_tol(std: bool = False):
                 spread = np.max(np.abs(w - R.first_along(w, axis)), axis=axis, keepdims=keep, initial=0.0)
                 low = math.sqrt(n * T.eta(T.accumulation(name)))
                 free = free | (finite & (spread > 0) & (spread < low))
-        if found.free is not None:
+        if found.free is not None and n > 1:
+            # (a single term's deviation is 0 in every algorithm, its mean being the term itself: its 0/0, or the
+            # textbook inf - inf, is NaN whatever its square, and no overflowed deviation makes it an inf/0)
             free = free | found.free
         return dataclasses.replace(found, free=free)
     return tol

@@ -110,26 +110,32 @@ def _shifted_var(x, axis, ddof, keepdims, root=False):
     the first element of each slice, so that equal values give exactly 0), scaled by a power of two so that no
     square overflows. np.var itself squares deviations from a rounded mean: five copies of 8.3e270 give inf
     there (the mean's rounding error, squared, overflows), a limitation of its implementation, not a semantic;
-    where no variance is defined (too few elements, a non-finite value) it is np.var's own answer."""
+    where no variance is defined (too few elements, a non-finite value in the slice) it is np.var's own answer.
+    A slice with a value of magnitude 2**1021 or more is divided by 8 first (exact, but for subnormals far below
+    its spread), so that ``x - x_0`` and the scale of the deviations stay in float64's range (complex moduli
+    included: below ``2 sqrt(2) max / 8 < 2**1023``)."""
     x = np.asarray(x)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         plain = np.asarray((np.std if root else np.var)(x, axis=axis, ddof=ddof, keepdims=keepdims))
-        if x.size == 0 or x.dtype.kind not in "fc" or not np.all(np.isfinite(x)):
+        if x.size == 0 or x.dtype.kind not in "fc":
             return plain[()] if plain.ndim == 0 else plain
         axes = tuple(range(x.ndim)) if axis is None else tuple(a % max(x.ndim, 1) for a in np.atleast_1d(axis))
         if x.ndim == 0 or int(np.prod([x.shape[a] for a in axes])) - ddof <= 0:
             return plain[()] if plain.ndim == 0 else plain
+        finite = np.all(np.isfinite(x), axis=axes, keepdims=True)
+        pre = np.where(np.max(np.abs(np.where(finite, x, 0)), axis=axes, keepdims=True) < 2.0 ** 1021, 1.0, 8.0)
+        x = np.where(finite, x, 0) / pre
         d = x - first_along(x, axes)
         big = np.max(np.abs(d), axis=axes, keepdims=True)
         scale = np.exp2(np.frexp(np.where(big > 0, big, 1.0))[1].astype(np.float64))
-        if not np.all(np.isfinite(d)) or not np.all(np.isfinite(scale)):
-            return plain[()] if plain.ndim == 0 else plain
         v = (np.std if root else np.var)(d / scale, axis=axes, ddof=ddof, keepdims=True)
         # v * scale * scale: scale ** 2 alone may overflow (2 ** 1024) where the variance does not
-        out = np.where(np.isfinite(v), v * scale if root else v * scale * scale, v)
+        out = np.where(np.isfinite(v), v * scale * pre if root else v * scale * scale * pre * pre, v)
         if not keepdims:
             out = np.squeeze(out, axis=axes)
+            finite = np.squeeze(finite, axis=axes)
+        out = np.where(finite, out, plain)
         return np.asarray(out).astype(plain.dtype)[()] if np.ndim(out) == 0 else np.asarray(out).astype(plain.dtype)
 
 
@@ -352,6 +358,13 @@ def var_torch(x, dim=None, correction=1, keepdim=False):
 
 
 def std_torch(x, dim=None, correction=1, keepdim=False):
+    """The square root of :func:`var_torch`, taken before the scale comes back (:func:`std_ref`) wherever the
+    two agree (a real input, or a complex one with degrees of freedom, whose variance is that of the whole input):
+    a variance beyond float64's range (1.5e613) may have a representable root (3.8e306)."""
+    axis, ddof = torch_dim(x, dim), 1 if correction is None else correction
+    count = x.size if axis is None else int(np.prod([x.shape[a] for a in np.atleast_1d(axis)]))
+    if x.dtype.kind != "c" or count - ddof > 0:
+        return std_ref(x, axis, ddof, keepdim)
     return np.sqrt(var_torch(x, dim, correction, keepdim))
 
 
