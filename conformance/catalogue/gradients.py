@@ -470,6 +470,13 @@ def _exp2_conditioning(sample, dtype):
     return pointwise_more.exp2_gradient_conditioning(sample, dtype)
 
 
+def _ldexp_conditioning(sample, dtype):
+    """ldexp: :func:`conformance.catalogue.pointwise_more.ldexp_gradient_conditioning` (derived there)."""
+    from conformance.catalogue import pointwise_more
+
+    return pointwise_more.ldexp_gradient_conditioning(sample, dtype)
+
+
 def _logsumexp_conditioning(sample, dtype):
     """logsumexp's gradient ``v exp(x - y)`` (``y`` the computed result, for complex inputs with the conjugate)
     takes the exponential of a difference: the computed ``y`` carries the forward bound ``e_y`` (absolute, of
@@ -546,4 +553,5 @@ OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding}
 
 CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,
                 "quantile": _quantile_conditioning,
-                "nanquantile": _quantile_conditioning, "tanh": _tanh_conditioning, "exp2": _exp2_conditioning}
+                "nanquantile": _quantile_conditioning, "tanh": _tanh_conditioning, "exp2": _exp2_conditioning,
+                "ldexp": _ldexp_conditioning}

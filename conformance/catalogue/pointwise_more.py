@@ -970,19 +970,20 @@ _LOGADDEXP2_ZERO_SIGN = Divergence(
 
 @_elementwise
 def _float16_equal_zeros(sample, dtype):
-    """Elementwise: float16 results (torch's result dtype) where both operands are zeros (of either sign)."""
+    """Elementwise: float16 results (torch's result dtype) where both operands, converted to float16 as torch
+    converts them, are zeros (of either sign): a bfloat16 or float32 operand below float16's range is one."""
     ops = _operands(sample)
     t = _torch_result_type(ops)
     if t is None or t != np.float16:
         return False
-    with np.errstate(all="ignore"):
-        x, y = (np.asarray(R._scalar_value(v)).astype(np.float64) for v in ops)
+    x, y = R._cast_all(np.float16, ops)
     return np.asarray((x == 0) & (y == 0))
 
 
 _NEXTAFTER_EQUAL_ZEROS = Divergence(
     id="nextafter-float16-equal-zeros-sign", op="nextafter",
-    condition="float16 results where both operands are zeros",
+    condition="float16 results where both operands are zeros in float16 (an operand of another dtype that "
+              "underflows there included)",
     torch_behaviour="the second operand, as C99 nextafter (and NumPy's float32 and float64 loops) return y when "
                     "x == y: torch.nextafter(torch.tensor([-0.], dtype=torch.float16), torch.tensor([0.], "
                     "dtype=torch.float16)) is [0.]",
@@ -1364,13 +1365,14 @@ def _ldexp_tol(sample, dtype):
     x = np.asarray(x)
     if not isinstance(n, np.ndarray) or (x.dtype.kind != "c" and n.dtype.kind != "c"):
         return None
+    power = _ldexp_power_dtype(x, n)
     try:
         out = np.asarray(R.ldexp_torch(np.zeros_like(x), np.zeros_like(n))).dtype
-        base = 2.0 if x.dtype.kind in "biu" or x.dtype == np.float32 else np.full((), 2.0, dtype=x.dtype)
-        power = R.torch_result_type(base, n)
     except TypeError:
         return None
-    name, u = D.name_of(out), T.unit(D.name_of(power))
+    if power is None:
+        return None
+    name, u = D.name_of(out), T.unit(power)
     big = T.biggest(name)
     shape = np.broadcast_shapes(x.shape, n.shape)
     with np.errstate(all="ignore"):
@@ -1379,7 +1381,7 @@ def _ldexp_tol(sample, dtype):
         kappa = np.abs(nc) * LN2
         mag = np.abs(xc) * np.exp2(nc.real)
         bound = np.nan_to_num(mag * np.expm1(16 * u * (1 + kappa)), nan=0.0, posinf=np.finfo(np.float64).max)
-        inter = ~(mag * (1 + 16 * u * (1 + kappa)) < big) | ~(np.exp2(nc.real) < T.biggest(D.name_of(power)))
+        inter = ~(mag * (1 + 16 * u * (1 + kappa)) < big) | ~(np.exp2(nc.real) < T.biggest(power))
         special = ~np.isfinite(xc) | ~np.isfinite(nc)
         # the exact modulus beyond the dtype's range: not representable (the model's own value may be NaN)
         special |= (xc != 0) & (np.log2(np.abs(xc)) + nc.real > math.log2(big))
@@ -1387,6 +1389,42 @@ def _ldexp_tol(sample, dtype):
     return T.Tolerance(base_tol.rtol, np.broadcast_to(np.maximum(bound, base_tol.atol), shape),
                        nonfinite=np.broadcast_to(inter, shape), free=np.broadcast_to(special, shape),
                        why="complex power 2 ** other = exp(other log 2), times the input")
+
+
+def _ldexp_power_dtype(x, n):
+    """The dtype torch computes the power 2 ** n in for a complex result (as :func:`_ldexp_tol` takes it), or
+    None for a real result or operands torch does not promote."""
+    x = np.asarray(x)
+    if not isinstance(n, np.ndarray) or (x.dtype.kind != "c" and n.dtype.kind != "c"):
+        return None
+    try:
+        base = 2.0 if x.dtype.kind in "biu" or x.dtype == np.float32 else np.full((), 2.0, dtype=x.dtype)
+        return D.name_of(R.torch_result_type(base, n))
+    except TypeError:
+        return None
+
+
+def ldexp_gradient_conditioning(sample, dtype):
+    """The relative error ldexp's gradients inherit from the power (a ``CONDITIONING`` bound of
+    :mod:`conformance.catalogue.gradients`, registered there): for a complex result the gradients are
+    ``conj(2 ** n) v`` for the input and ``conj(x 2 ** n ln 2) v`` for the exponent, both formed from the complex
+    power exp(n log 2), whose computed argument is off by at most ``16 u (1 + |n| ln 2)`` (the bound of
+    :func:`_ldexp_tol`), so each is off by the relative ``expm1`` of it (complex64 with n = 2.8+189.3j: about
+    1.3e-4); over an operand that broadcasts, the largest over the output elements it reaches. Real results
+    (an exact power of two) need nothing beyond gradient_rtol."""
+    x, n = _operands(sample)
+    power = _ldexp_power_dtype(x, n)
+    if power is None:
+        return {}
+    u = T.unit(power)
+    shape = np.broadcast_shapes(np.shape(x), n.shape)
+    with np.errstate(all="ignore"):
+        kappa = np.abs(n.astype(np.complex128)) * LN2
+        rho = np.broadcast_to(np.nan_to_num(np.expm1(16 * u * (1 + kappa)), nan=0.0, posinf=0.0), shape)
+    from conformance.catalogue.gradients import _fold
+
+    pos = {id(a): i for i, a in enumerate(sample.arrays)}
+    return {pos[id(v)]: _fold(rho, v.shape) for v in (x, n) if isinstance(v, np.ndarray) and id(v) in pos}
 
 
 @_elementwise

@@ -328,7 +328,8 @@ def divergences(op: str, model, operands=_binary, example_args=None, python_scal
             id=f"{op}-inexact-with-int", op=op,
             condition="a floating or complex tensor with an integer tensor (of the same priority)",
             torch_behaviour="the floating or complex dtype wins as it is (the integers are cast to it, and may "
-                            "round or overflow there): float16 with int16 gives float16, complex64 with int32 "
+                            "round or overflow there; into float16 and bfloat16 through float32, so a 64-bit "
+                            "integer rounds twice): float16 with int16 gives float16, complex64 with int32 "
                             "gives complex64",
             numpy_behaviour="the inexact dtype is widened to hold the integers: float32, complex128",
             reference=doc, kind="intended", applies=inexact_int, torch_ref=model, native=True,

@@ -179,17 +179,27 @@ def torch_promotion_error(*operands):
 
 
 def _cast_all(dt, operands):
+    """``operands`` converted to ``dt`` as torch converts them (see _to)."""
     out = []
     for x in operands:
         if x is None:
             out.append(None)
         elif isinstance(x, np.ndarray):
-            with np.errstate(all="ignore"):
-                out.append(x.astype(dt))
+            out.append(_to(x, dt))
         else:
-            with np.errstate(all="ignore"):
-                out.append(np.asarray(_scalar_value(x)).astype(dt))
+            out.append(_to(np.asarray(_scalar_value(x)), dt))
     return out
+
+
+def _to(x, dt):
+    """``x`` converted to ``dt`` as torch converts it: into float16 and bfloat16 through float32 (c10::Half and
+    c10::BFloat16 are constructed from a float), so a 64-bit integer or float rounds twice, where NumPy's cast
+    rounds once."""
+    dt = np.dtype(dt)
+    with np.errstate(all="ignore"):
+        if (dt == np.float16 or _is_bf16(dt)) and x.dtype.kind in "iuf" and x.dtype.itemsize > 4:
+            x = x.astype(np.float32)
+        return x.astype(dt)
 
 
 def _scalar_value(v):
