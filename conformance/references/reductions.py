@@ -128,8 +128,11 @@ def _shifted_var(x, axis, ddof, keepdims, root=False):
         x = np.where(finite, x, 0) / pre
         d = x - first_along(x, axes)
         big = np.max(np.abs(d), axis=axes, keepdims=True)
-        scale = np.exp2(np.frexp(np.where(big > 0, big, 1.0))[1].astype(np.float64))
-        v = (np.std if root else np.var)(d / scale, axis=axes, ddof=ddof, keepdims=True)
+        e = np.frexp(np.where(big > 0, big, 1.0))[1]
+        scale = np.exp2(e.astype(np.float64))
+        # by parts, exactly: a complex division by a subnormal scale overflows inside NumPy's algorithm
+        scaled = (np.ldexp(d.real, -e) + 1j * np.ldexp(d.imag, -e)) if d.dtype.kind == "c" else np.ldexp(d, -e)
+        v = (np.std if root else np.var)(scaled, axis=axes, ddof=ddof, keepdims=True)
         # v * scale * scale: scale ** 2 alone may overflow (2 ** 1024) where the variance does not
         out = np.where(np.isfinite(v), v * scale * pre if root else v * scale * scale * pre * pre, v)
         if not keepdims:
