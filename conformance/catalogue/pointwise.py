@@ -1261,6 +1261,18 @@ def _maximum_like(name, model):
     ))
 
 
+def _float16_number_rounds_twice(sample, dtype):
+    """a float16 result (torch's) with a Python float operand whose float16 value through float32 is not its
+    float16 rounding"""
+    ops = _binary_operands(sample)
+    t = _torch_result_type(ops)
+    if t is None or t != np.float16:
+        return False
+    with np.errstate(all="ignore"):
+        return any(P.is_python_number(v, "float") and math.isfinite(v) and
+                   np.float16(np.float32(v)) != np.float16(v) for v in ops)
+
+
 def _fmod_like(name, ref, model):
     """fmod and remainder: NumPy computes them in the operands' promoted dtype, a Python number operand rounded to
     it first (NEP 50), and fmod is exact there (remainder adds at most one rounding): the reference is not upcast,
@@ -1285,6 +1297,19 @@ def _fmod_like(name, ref, model):
             example=lambda dtype: ((np.full(32, big[dtype], dtype=dtype), np.full(32, 0.5, dtype=dtype)), {}),
             counterexample=lambda dtype: ((np.full(2, big[dtype], dtype=dtype), np.full(2, 0.5, dtype=dtype)), {}),
             dtypes=("float32", "float64"), devices=("cpu",)),
+        Divergence(
+            id=f"{name}-float16-number-rounded-twice", op=name,
+            condition="a float16 result with a Python float operand that rounds to another float16 value through "
+                      "float32 than directly",
+            torch_behaviour="the number is converted to float32, then to float16 (c10::Half is constructed from a "
+                            f"float): torch.{name}(torch.tensor([3.], dtype=torch.float16), 1 + 2**-11 + 2**-40) is "
+                            "[0.] (the divisor became 1.0)",
+            numpy_behaviour="the number is rounded to float16 once (NEP 50): 1.001 and the remainder 0.998",
+            reference="https://numpy.org/neps/nep-0050-scalar-promotion.html ; c10/util/Half.h (no upstream issue "
+                      "found)", kind="bug", applies=_float16_number_rounds_twice, torch_ref=model, native=True,
+            example=lambda dtype: ((np.full(2, 3.0, dtype=np.float16), 1 + 2 ** -11 + 2 ** -40), {}),
+            counterexample=lambda dtype: ((np.full(2, 3.0, dtype=np.float16), 1 + 2 ** -10), {}),
+            dtypes=("float16",)),
     ) + ((Divergence(
         id="remainder-zero-sign", op="remainder",
         condition="elements of a zero result (x a multiple of y) with x and y of opposite signs",
