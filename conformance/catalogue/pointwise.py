@@ -231,7 +231,7 @@ def _plain_alpha_product(x, y, alpha, op):
         if alpha is None or (alpha == 1 and not isinstance(alpha, complex)):
             prod = y
         else:
-            prod = np.asarray(alpha) * y
+            prod = R.alpha_times(y, alpha)
         return x + prod if op == "add" else x - prod
 
 
@@ -250,7 +250,8 @@ def _complex_alpha_applies(op):
         dt = _torch_result_type((x, y))
         with np.errstate(all="ignore"):
             torch_like = np.asarray(R.add_torch(x, y, alpha) if op == "add" else R.sub_torch(x, y, alpha))
-            xs, ys = (np.asarray(R._scalar_value(v)).astype(dt) for v in (x, y))
+            # NumPy's value as the reference computes it: in complex128 (the upcast), then rounded
+            xs, ys = (np.asarray(R._scalar_value(v)).astype(dt).astype(np.complex128) for v in (x, y))
             plain = np.asarray(_plain_alpha_product(xs, ys, alpha, op)).astype(dt)
         same = [(a == b) & (np.signbit(a) == np.signbit(b)) | (np.isnan(a) & np.isnan(b))
                 for a, b in ((torch_like.real, plain.real), (torch_like.imag, plain.imag))]
@@ -279,7 +280,8 @@ def _complex32_alpha_differs(op):
         xs, ys = _as_complex32(x), _as_complex32(y)
         with np.errstate(all="ignore"):
             torch_like = np.asarray(R.add_torch(xs, ys, alpha) if op == "add" else R.sub_torch(xs, ys, alpha))
-            plain = np.asarray(_plain_alpha_product(xs, ys, alpha, op)).astype(np.complex64)
+            plain = np.asarray(_plain_alpha_product(xs.astype(np.complex128), ys.astype(np.complex128), alpha,
+                                                    op)).astype(np.complex64)
         same = [(a == b) & (np.signbit(a) == np.signbit(b)) | (np.isnan(a) & np.isnan(b))
                 for a, b in ((torch_like.real, plain.real), (torch_like.imag, plain.imag))]
         return not bool((same[0] & same[1]).all())
@@ -318,8 +320,9 @@ def _complex_alpha(op, model):
     return Divergence(
         id=f"{op}-complex-alpha-product", op=op,
         condition="elements of a complex result where alpha * y, with alpha taken as a complex number (also when "
-                  "it is 1), is not NumPy's product: y with an infinite or NaN part (inf*0 and nan*0 give NaN), or "
-                  "a zero part whose sign the product changes",
+                  "it is 1) and rounded to the result dtype, is not NumPy's product (exact, rounded with the sum): y "
+                  "with an infinite or NaN part (inf*0 and nan*0 give NaN), a zero part whose sign the product "
+                  "changes, a part that overflows or underflows in the result dtype",
         torch_behaviour=f"computes x {'+' if op == 'add' else '-'} alpha*y with alpha as a complex number "
                         "multiplying y: torch.add(torch.tensor([1.24-1j]), torch.tensor([complex(nan, inf)])) gives "
                         "nan+nanj; torch.add(torch.zeros(1, dtype=torch.complex128), torch.tensor([complex(inf, 0)]))"

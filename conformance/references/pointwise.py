@@ -268,8 +268,36 @@ def add(x, y, alpha=1):
         wide = np.longdouble
         with np.errstate(all="ignore"):
             return np.add(np.asarray(x).astype(wide), np.asarray(y).astype(wide) * wide(alpha)).astype(dt)
-    a = np.asarray(alpha).astype(dt)
-    return np.add(x, np.multiply(np.asarray(y).astype(dt), a)).astype(dt)
+    return np.add(x, _times_alpha(y, alpha, dt)).astype(dt)
+
+
+def alpha_times(y, alpha):
+    """``alpha * y`` for a complex ``y``: the complex product, with a real ``alpha`` taken as ``alpha + 0j`` (as
+    NumPy converts it), each part correctly rounded: ``alpha yr - 0 yi`` and ``alpha yi + 0 yr`` are the one
+    product rounded, its sign kept where it underflows to zero (NumPy's own loops give that sign or the other,
+    with or without a fused multiply-add, by length and operand order), NaN where the zero meets an infinite or
+    NaN part."""
+    y = np.asarray(y)
+    if isinstance(alpha, complex) or np.iscomplexobj(alpha):
+        return np.multiply(y, np.asarray(alpha).astype(y.dtype))
+    a = np.asarray(alpha).astype(y.real.dtype)
+    with np.errstate(all="ignore"):
+        def part(own, other, sign):
+            scaled, cross = own * a, a.dtype.type(0) * other
+            exact_zero = (a == 0) | (own == 0)  # only then do the zeros' signs combine
+            combined = scaled + cross if sign > 0 else scaled - cross
+            return np.where(np.isnan(cross), np.nan, np.where(exact_zero, combined, scaled))
+        out = np.empty(y.shape, dtype=y.dtype)
+        out.real, out.imag = part(y.real, y.imag, -1), part(y.imag, y.real, 1)
+    return out
+
+
+def _times_alpha(y, alpha, dt):
+    """``y`` in ``dt`` times ``alpha`` (cast to ``dt``: it takes no part in promotion)."""
+    y = np.asarray(y).astype(dt)
+    if dt.kind == "c":
+        return alpha_times(y, alpha)
+    return np.multiply(y, np.asarray(alpha).astype(dt))
 
 
 def sub(x, y, alpha=1):
@@ -281,8 +309,7 @@ def sub(x, y, alpha=1):
         wide = np.longdouble
         with np.errstate(all="ignore"):
             return np.subtract(np.asarray(x).astype(wide), np.asarray(y).astype(wide) * wide(alpha)).astype(dt)
-    a = np.asarray(alpha).astype(dt)
-    return np.subtract(x, np.multiply(np.asarray(y).astype(dt), a)).astype(dt)
+    return np.subtract(x, _times_alpha(y, alpha, dt)).astype(dt)
 
 
 def div_trunc(x, y):
