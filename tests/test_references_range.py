@@ -3,6 +3,7 @@ NumPy's algorithm (np.var squares deviations from a rounded mean; complex intege
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from conformance.references import linalg as L
 from conformance.references import pointwise as P
@@ -41,6 +42,23 @@ def test_einsum_with_an_empty_operand_is_exact_zeros_without_widening():
     got = L.einsum(a, [2], empty, [1, 0], [2, 1, 0])
     assert got.shape == (2, 0, 3) and got.dtype == np.complex128
     assert L.einsum(a, [0], np.zeros((0,), np.complex128), [1], [0]).tolist() == [0, 0]
+
+
+def test_einsum_diagonal_of_mismatched_sizes_raises_where_numpy_returns_a_view():
+    # NumPy's single-operand view path reads a first dim of size 0 as "no size yet": (0, 1) gives a view of one
+    # element into the empty operand's memory, where (1, 0) raises
+    a = np.zeros((0, 1), np.int64)
+    assert np.einsum("ii->i", a).shape == (1,)
+    for dtype in (np.int64, np.float64):
+        for args in (("ii->i", a.astype(dtype)), ("YYb->bY", np.zeros((0, 1, 2), dtype)),
+                     (a.astype(dtype), [0, 0], [0]), ("i...i->i...", np.zeros((0, 2, 1), dtype))):
+            for fn in (L.einsum, L.einsum_summing_ellipsis, L.einsum_left_to_right):
+                for optimize in (False, True):
+                    with pytest.raises(ValueError, match="collapsing index"):
+                        fn(*args, optimize=optimize)
+    assert L.einsum("ii->i", np.eye(2)).tolist() == [1, 1]
+    assert L.einsum("...ii->...i", np.ones((3, 0, 0))).shape == (3, 0)
+    assert L.einsum("i...i->i", np.ones((2, 0, 2)), optimize=True).shape == (2,)
 
 
 def test_cumprod_has_no_intermediate_overflow():

@@ -102,12 +102,40 @@ def triu(a, diagonal=0):
     return np.triu(a, k=diagonal)
 
 
+def check_diagonals(args):
+    """Raises NumPy's ValueError where a label repeated within one operand (a diagonal) has dims of different
+    sizes; other invalid calls are left to ``np.einsum``. NumPy rejects every such operand, except in the view it
+    returns for a single operand whose labels all reach the output (``get_single_op_view`` in
+    ``numpy/_core/src/multiarray/einsum.cpp`` takes a size of 0 for "no size yet"): there a first dim of size 0
+    followed by one of size n > 0 gives a view of n elements into the empty operand's memory —
+    ``np.einsum('ii->i', np.zeros((0, 1)))`` returns one uninitialized value, where ``np.zeros((1, 0))`` raises."""
+    terms, _, ops = _einsum_terms(args)
+    for k, (term, op) in enumerate(zip(terms, ops)):
+        shape = np.shape(op)
+        named = [x for x in term if x != "..."]
+        covered = len(shape) - len(named)
+        if covered < 0 or ("..." not in term and covered):
+            continue  # the wrong number of dims: np.einsum's own error
+        seen, dim = {}, 0
+        for x in term:
+            if x == "...":
+                dim += covered
+                continue
+            if x in seen and shape[seen[x]] != shape[dim]:
+                raise ValueError(f"dimensions in operand {k} for collapsing index '{x}' don't match "
+                                 f"({shape[seen[x]]} != {shape[dim]})")
+            seen.setdefault(x, dim)
+            dim += 1
+
+
 def einsum(*args, optimize=False):
     """``np.einsum`` in either call form, evaluated as :func:`wide` does (the operands are the arrays among
-    ``args``; subscripts and the equation pass through)."""
+    ``args``; subscripts and the equation pass through). A diagonal whose dims differ in size raises, as NumPy
+    means it to (:func:`check_diagonals`)."""
     arrays = [x for x in args if isinstance(x, np.ndarray)]
     if not arrays:
         return np.einsum(*args, optimize=optimize)
+    check_diagonals(args)
     want = np.result_type(*arrays)
     # An empty operand makes every sum of products empty (the result is empty or zeros, exact in any dtype);
     # widened, NumPy 2.4's clongdouble outer product of a non-empty and an empty operand corrupts the heap
@@ -163,6 +191,8 @@ def einsum_summing_ellipsis(*args, optimize=False):
     string, or operands interleaved with their subscript lists (then the output list, if any). Floating operands
     are evaluated in longdouble, as :func:`einsum` does."""
     arrays = [x for x in args if isinstance(x, np.ndarray)]
+    if arrays:
+        check_diagonals(args)
     want = np.result_type(*arrays) if arrays else None
     if want is not None and want.kind in "fc":
         to = np.clongdouble if want.kind == "c" else np.longdouble
@@ -222,6 +252,7 @@ def einsum_left_to_right(*args, optimize=False):
     terms, out, ops = _einsum_terms(args)
     if len(terms) != len(ops):
         raise ValueError(f"the equation has {len(terms)} operands, the call {len(ops)}")
+    check_diagonals(args)
     n_ell = max([op.ndim - (len(t) - 1) for t, op in zip(terms, ops) if "..." in t] + [0])
     ell = [chr(ord("p") + i) for i in range(n_ell)]  # letters the pool of labels does not use
 

@@ -166,7 +166,7 @@ def _break(draw, terms, output, shapes, used, start=None):
         if flaw == "size-mismatch":
             # a label in two operands, where it has a size of at least 2 in the first: another size in the second
             for i in range(len(terms)):
-                for label, dim in label_dims(terms[i]):
+                for label, dim in label_dims(terms[i], len(shapes[i])):
                     n = shapes[i][dim]
                     for i2 in range(i + 1, len(terms)):
                         if n >= 2 and label in terms[i2]:
