@@ -25,8 +25,9 @@ in the precision torch computes in (float32 for the half types) plus the final r
   (which divides the relative error by ``|p|``): ``gamma_a((n + 4) max(1, 1/|p|))``; terms that underflow add
   ``(n eta_a)^(1/p)`` (p > 0); terms that overflow give an infinite sum, hence an infinite norm for p > 0
   (``nonfinite``) and 0 for p < 0 (off by at most ``min |x|``); for p < 0, terms that underflow (large ``|x|``)
-  are off by ``eta_a`` each, a relative ``n eta_a / S`` of the sum that the power ``1/p`` carries into the norm,
-  which may then overflow (``1 / (1 / max)`` is inf: ``nonfinite``); orders 0 and +-inf count or select, exactly for
+  are off by ``eta_a`` each, a relative ``n eta_a / S`` of the sum, and a complex term whose modulus overflows
+  the accumulation type is lost (its power is 0), a relative ``(|x_i| / r)^p``: the power ``1/p`` carries both
+  into the norm, which may then overflow (``1 / (1 / max)`` is inf: ``nonfinite``); orders 0 and +-inf count or select, exactly for
   real inputs (a complex modulus is rounded: the table's tolerance).
 
 Max, min, argmax, median, all, any and count_nonzero select or count, so their results are compared exactly.
@@ -194,6 +195,66 @@ def _nansum_overflows(s, d):
                                  keepdims=s.kwargs.get("keepdim", False)))
         # within the rounding of the sum: the accumulation type's error bound, and the final rounding
         return np.asarray(total * (1 + 4 * T.unit(name)) >= T.biggest(name))
+
+
+def _cancelled_mean_zeros(nan: bool = False):
+    """mean (``nan``: nanmean) of floating or complex inputs: the elements of the result with a part (real or
+    imaginary) that is zero in the reference where the sign of that zero follows the order of summation.
+
+    Derivation: a part of a complex sum is the real sum of that part of the terms (complex addition adds parts
+    separately). The computed sum ``s^`` of ``n`` terms of that part, in torch's accumulation type and in any
+    order of the pairwise class (:func:`~conformance.tolerance.summation`), satisfies
+    ``|s^ - s| <= gamma_a(depth(n)) S``, ``S`` the sum of the part's magnitudes (the NaN terms of nanmean as 0).
+    Where ``|s| <= gamma_a(depth(n)) S`` the bound admits a computed sum of either sign (or +0.0 from an exact
+    cancellation), and a mean that rounds to zero, ``s^ / n`` in the subnormal range, keeps the sign of ``s^``: the
+    sign of the zero is not determined by the inputs. (``s`` is taken as the float64 sum, whose own error
+    ``gamma_64(n) S`` is added to the bound.) Where ``S = 0`` (every term a zero) every order gives +0.0, and where
+    ``|s|`` exceeds the bound every order gives the sign of ``s``: the sign is compared there."""
+    def applies(s, d):
+        name = _result_dtype(s)
+        if name is None:
+            return False
+        x = s.arrays[0]
+        try:
+            axis = _axis(x, _dim(s))
+        except ValueError:
+            return False
+        n = _count(x, axis)
+        if n < 2 or x.size == 0:
+            return False
+        keep = s.kwargs.get("keepdim", False)
+        w = _wide(_input(s, name))
+        g = float(T.gamma(T.depth(n), T.unit(T.accumulation(name))) + T.gamma(n, T.U64))
+        with np.errstate(all="ignore"):
+            out = np.asarray((np.nanmean if nan else np.mean)(w, axis=axis, keepdims=keep)).astype(D.NUMPY[name])
+            found = np.zeros(out.shape, dtype=bool)
+            for part, o in ((w.real, out.real), (w.imag, out.imag)) if np.iscomplexobj(w) else ((w, out),):
+                terms = np.where(np.isfinite(part), part, 0.0)
+                mag = np.sum(np.abs(terms), axis=axis, keepdims=keep)
+                total = np.sum(terms, axis=axis, keepdims=keep)
+                found |= np.asarray((o == 0) & (mag > 0) & (np.abs(total) <= g * mag))
+        return found
+    return applies
+
+
+def _cancelled_mean_record(op: str):
+    nan = op == "nanmean"
+    return Divergence(
+        id=f"{op}-cancelled-zero-sign", op=op,
+        condition="a result part (real or imaginary) that is zero where the exact sum of that part is within the "
+                  "summation's rounding bound of zero (terms that cancel; not all zeros): those elements",
+        torch_behaviour="the sign of the zero follows the computed sum, whose order torch does not specify (its "
+                        f"CPU reductions split a row over several accumulators): torch.{op} of float64 "
+                        "[1, -5e-324, 0, 0, -1] is -0.0 (the exact mean, -1e-324, rounded)",
+        numpy_behaviour="NumPy's pairwise order adds -5e-324 to 1 first, where it is lost: the sum cancels "
+                        "exactly to +0.0 and the mean is +0.0",
+        reference=f"https://pytorch.org/docs/stable/generated/torch.{op}.html ; "
+                  "https://numpy.org/doc/stable/reference/generated/numpy.sum.html (partial pairwise summation, "
+                  "order unspecified)", kind="unspecified",
+        applies=_cancelled_mean_zeros(nan=nan), relax_signed_zero=True,
+        example=lambda d: ((_arr([1, -float(D.finfo(D.real_of(d)).smallest_subnormal), 0, 0, -1], d),), {}),
+        counterexample=lambda d: ((_arr([-float(D.finfo(D.real_of(d)).smallest_subnormal), 0, 0, 0, 0], d),), {}),
+        dtypes=("float32", "float64") + (() if nan else ("complex64", "complex128")))
 
 
 def _layout_strides(shape, layout) -> tuple:
@@ -769,21 +830,35 @@ def norm_tol(ord_name: str):
 
 
 def _underflowed_powers(found, sample, p, axis, keep, n, name, acc):
-    """``found`` (a norm of order p < 0) widened by the terms ``|x|^p`` that underflow: a large ``|x|`` gives a
-    power in the subnormal range of the accumulation type, rounded to within ``eta_a`` absolutely, so the sum
-    ``S = r^p`` (``r`` the exact norm) is off by ``d <= n eta_a``, a relative ``rho = n eta_a / S`` that the
-    power ``1/p`` turns into ``r ((1 - rho)^(1/p) - 1)`` (``rho < 1``; the side of the larger norm). A computed
-    positive sum is at least ``eta_a``, so the norm is at most ``eta_a^(1/p)`` whatever ``rho``; and a finite
-    value is at most the largest one: the bound is the least of the three. Where ``r`` with its bound reaches
-    the largest finite value (1 / (1 / max) overflows: 1/max is subnormal), or ``rho >= 1`` (the sum may be 0),
-    torch may give an infinity: those elements are ``nonfinite``."""
+    """``found`` (a norm of order p < 0) widened by the terms ``|x|^p`` that underflow or are lost: a large ``|x|``
+    gives a power in the subnormal range of the accumulation type, rounded to within ``eta_a`` absolutely; the
+    modulus of a complex term is computed in the accumulation type, and where the exact one is within its
+    rounding (``gamma_a(4)``, relative) of the largest finite value it may round to an infinity, whose power is 0:
+    the whole term ``|x_i|^p`` is lost (``|x_i| > 3.4e38`` in complex64; a real ``|x|`` is exact). So the sum
+    ``S = r^p`` (``r`` the exact norm) is off by ``d <= n eta_a + sum_lost |x_i|^p``, a relative
+    ``rho = n eta_a / S + sum_lost (|x_i| / r)^p`` (each ``|x_i| >= r`` for p < 0: no power overflows) that the
+    power ``1/p`` turns into ``r ((1 - rho)^(1/p) - 1)`` (``rho < 1``; the side of the larger norm, a smaller
+    sum). A computed positive sum is at least ``eta_a``, so the norm is at most ``eta_a^(1/p)`` whatever ``rho``;
+    and a finite value is at most the largest one: the bound is the least of the three. Where ``r`` with its
+    bound reaches the largest finite value (1 / (1 / max) overflows: 1/max is subnormal), or ``rho >= 1`` (the sum
+    may be 0: every term lost or underflowed), torch may give an infinity: those elements are ``nonfinite``
+    (complex64 [3.4e38 - 3.4e38j, 0.19 - 3.4e38j] with ord=-1: the first modulus overflows, 1 / (1 / 3.4e38) is
+    inf; the exact norm is 2.0e38)."""
     x = sample.arrays[0]
+    wide = x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
     with np.errstate(all="ignore"):
-        r = np.asarray(R.vector_norm_ref(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64),
-                                         p, axis, keep), dtype=np.float64)
+        r = np.asarray(R.vector_norm_ref(wide, p, axis, keep), dtype=np.float64)
         ok = np.isfinite(r) & (r > 0)
         lr = np.log2(np.where(ok, r, 1.0))
         rho = np.exp2(math.log2(n * T.eta(acc)) - p * lr)
+        if np.iscomplexobj(x):
+            a = np.abs(wide)
+            lost = np.isfinite(a) & (a * (1 + float(T.gamma(4, T.unit(acc)))) >= T.biggest(acc))
+            if lost.any():
+                rk = np.asarray(R.vector_norm_ref(wide, p, axis, True), dtype=np.float64)
+                rk = np.where(np.isfinite(rk) & (rk > 0), rk, 1.0)
+                share = np.where(lost, np.exp2(p * (np.log2(np.where(lost, a, 1.0)) - np.log2(rk))), 0.0)
+                rho = rho + np.sum(share, axis=axis, keepdims=keep)
         linear = np.where(rho < 1, r * np.expm1(np.log1p(-np.where(rho < 1, rho, 0.0)) / p), INF)
         ceiling = np.exp2(math.log2(T.eta(acc)) / p) - r
         extra = np.where(ok, np.minimum(np.minimum(linear, ceiling), T.biggest(name)), 0.0)
@@ -1122,6 +1197,7 @@ ENTRIES = [
                                      "https://pytorch.org/docs/stable/generated/torch.mean.html", "int64"),
                 _empty_tuple("mean", R.mean_torch),
                 _zero_d("mean", R.mean_torch, ints=True),
+                _cancelled_mean_record("mean"),
             )),
     OpEntry("nansum", F, "torch.nansum", R.nansum_ref, S.nan_inputs,
             tol_fn=_empty_tuple_split_tol(sum_tol(nan=True)), grad=True,
@@ -1168,6 +1244,7 @@ ENTRIES = [
                     counterexample=lambda d: ((np.full((60,), 1000.0, dtype=D.NUMPY[d]),), {}),
                     dtypes=("float16",)),
                 _split_half_record("nanmean"),
+                _cancelled_mean_record("nanmean"),
             )),
     OpEntry("var", F, "torch.var", R.var_ref, S.var_inputs, method="var", tol_fn=var_tol(), grad=True,
             divergences=(
