@@ -29,7 +29,8 @@ EXACT = frozenset({
     "vector_norm", "norm", "tril", "triu", "index_select", "take", "take_along_dim", "gather", "scatter",
     "scatter_value", "scatter_reduce_arg", "scatter_add", "scatter_reduce", "index_add", "index_copy",
     "masked_select", "diag", "quantile", "nanquantile", "isin", "isneginf", "isposinf", "signbit", "bitwise_not",
-    "trunc", "nan_to_num", "heaviside"})
+    "trunc", "nan_to_num", "heaviside", "cross", "linalg_cross", "linalg_vecdot", "linalg_matrix_power",
+    "linalg_matrix_norm", "linalg_norm"})
 #: reductions seen to compute in out='s dtype when no dtype= is given (a lower category included); the others
 #: refuse such an out= (the generic check accepts either, and nothing else)
 INTO_OUT = frozenset({"sum", "prod", "cumsum", "cumprod", "mean", "logsumexp", "all", "any"})

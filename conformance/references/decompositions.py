@@ -170,6 +170,91 @@ def measure_lstsq(a, b, x):
     return np.asarray(_ratio(num, den), dtype=np.float64)
 
 
+# ---- non-finite matrices: NumPy's answer without the LAPACK calls that may not return ---------------------------
+
+def _nan_like(x):
+    """NaN where an element is NaN in a part and not infinite in the other (``complex(nan, 1)``, ``nan``)."""
+    with np.errstate(invalid="ignore"):
+        if np.iscomplexobj(x):
+            return (np.isnan(x.real) & ~np.isinf(x.imag)) | (np.isnan(x.imag) & ~np.isinf(x.real))
+        return np.isnan(x)
+
+
+def _infinite_matrices(x):
+    """Per matrix of the stack: whether it has an element with an infinite part."""
+    with np.errstate(invalid="ignore"):
+        inf = (np.isinf(x.real) | np.isinf(x.imag)) if np.iscomplexobj(x) else np.isinf(x)
+    return np.any(inf, axis=(-2, -1))
+
+
+def lapack_guarded(fn):
+    """``fn(a, *rest)`` (an SVD-based NumPy call: ``np.linalg.svd`` with ``U`` and ``V``, ``pinv``, ``lstsq``) for a
+    stack ``a`` that may hold non-finite elements, as NumPy answers where it returns:
+
+    * an element that is NaN (a NaN part beside a finite one): ``LinAlgError`` ("SVD did not converge"), which
+      NumPy raises for every such matrix it was tried on (OpenBLAS's ?gesdd / ?gelsd report no convergence);
+    * a matrix with an infinity (no such NaN): NaN results for that matrix (its outputs all NaN), which is what
+      NumPy returns where it returns — ``np.linalg.svd(a, compute_uv=False)`` always, ``np.linalg.svd(a)`` on most
+      such matrices. On the others OpenBLAS's ?gesdd with ``U`` and ``V`` (and ?gelsd) never returns (an
+      infinite loop: ``np.linalg.svd`` of a 3 x 3 or a 16 x 2 float64 matrix with one ``inf``), so the reference
+      does not hand them to LAPACK: it computes the other matrices of the stack (the infinite ones replaced by
+      zeros) and sets the outputs of the infinite ones to NaN.
+
+    A complex element with an infinite part and a NaN part counts as infinite (its modulus is inf, as ``np.abs``
+    and OpenBLAS's ?lange take it)."""
+    import functools
+
+    @functools.wraps(fn)
+    def guarded(a, *rest, **kwargs):
+        x = np.asarray(a)
+        if x.ndim < 2 or x.dtype.kind not in "fc" or (np.all(np.isfinite(x)) and all(
+                np.all(np.isfinite(r)) for r in rest if isinstance(r, np.ndarray) and r.dtype.kind in "fc")):
+            return fn(a, *rest, **kwargs)
+        if np.any(_nan_like(x)):
+            raise np.linalg.LinAlgError("SVD did not converge (a NaN element: NumPy's answer for it)")
+        bad = _infinite_matrices(x)
+        for r in rest:  # lstsq's right-hand sides: NumPy returns NaN for a non-finite b (gelsd on a finite A)
+            if isinstance(r, np.ndarray) and r.dtype.kind in "fc" and r.ndim >= 1:
+                rb = ~np.isfinite(r) if r.dtype.kind == "f" else ~(np.isfinite(r.real) & np.isfinite(r.imag))
+                bad = bad | np.any(rb, axis=tuple(range(x.ndim - 2, r.ndim)))
+        clean = np.where(_infinite_matrices(x)[..., None, None], 0, x)
+        rest = tuple(np.where(np.isfinite(r), r, 0) if isinstance(r, np.ndarray) and r.dtype.kind in "fc" else r
+                     for r in rest)
+        out = fn(clean, *rest, **kwargs)
+
+        def nan_out(v):
+            v = np.array(v, dtype=np.result_type(v, np.float32), copy=True)
+            if v.ndim >= bad.ndim and v.shape[:bad.ndim] == bad.shape:
+                v[bad] = np.nan
+            return v
+        if isinstance(out, tuple):
+            return type(out)(*(nan_out(v) for v in out)) if hasattr(out, "_fields") else tuple(map(nan_out, out))
+        return nan_out(out)
+    return guarded
+
+
+_svd_uv = lapack_guarded(np.linalg.svd)
+_pinv_guarded = lapack_guarded(np.linalg.pinv)
+
+
+@lapack_guarded
+def _lstsq_solution(a, b):
+    """``np.linalg.lstsq(a, b)[0]`` per matrix of a stack (NumPy's lstsq takes one matrix; torch's a batch);
+    ``b`` one dim less than ``a``: a vector per matrix."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim == 2:
+        return np.linalg.lstsq(a, b, rcond=None)[0]
+    vector = b.ndim == a.ndim - 1
+    cols = () if vector else b.shape[-1:]
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-1] if vector else b.shape[:-2])
+    a = np.broadcast_to(a, batch + a.shape[-2:])
+    b = np.broadcast_to(b, batch + b.shape[-1:] + cols if vector else batch + b.shape[-2:])
+    out = np.empty(batch + a.shape[-1:] + cols, dtype=np.result_type(a, b, np.float64))
+    for idx in np.ndindex(*batch):
+        out[idx] = np.linalg.lstsq(a[idx], b[idx], rcond=None)[0]
+    return out
+
+
 # ---- property references: NumPy's decomposition, measured -----------------------------------------------------
 
 def _exact_input(a):
@@ -188,7 +273,7 @@ def qr_properties(a, form="plain", mode="reduced"):
 
 def svd_properties(a, form="plain", full_matrices=True):
     a = shaped(_exact_input(a), form)
-    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    u, s, vh = _svd_uv(a, full_matrices=full_matrices)
     return measure_svd(a, u, s, vh)
 
 
@@ -217,8 +302,7 @@ def cholesky_properties(b, form="spd", upper=False):
 
 def lstsq_properties(a, b):
     a, b = _exact_input(a), _exact_input(b)
-    x = np.linalg.lstsq(a, b, rcond=None)[0]
-    return measure_lstsq(a, b, x)
+    return measure_lstsq(a, b, _lstsq_solution(a, b))
 
 
 # ---- value references ----------------------------------------------------------------------------------------
@@ -271,7 +355,7 @@ def _svdvals_impl(a, form="plain"):
 
 
 def _pinv_impl(a, form="plain", hermitian=False):
-    return np.linalg.pinv(shaped(a, form), hermitian=hermitian)
+    return _pinv_guarded(shaped(a, form), hermitian=hermitian)
 
 
 def _matrix_rank_impl(a, form="plain", hermitian=False, rtol=None):
@@ -322,7 +406,8 @@ def norm(a, ord=None, dim=None, keepdim=False):
         if isinstance(axis, tuple) and len(set(x % max(a.ndim, 1) for x in axis)) != len(axis):
             raise ValueError("duplicate axes")
         return _two_norm(a, axis, keepdim)
-    return np.linalg.norm(a, ord=ord, axis=axis, keepdims=keepdim)
+    # the SVD-based ords of a float16 matrix: through float32 (NumPy's linalg takes no float16; see _halves_call)
+    return _halves_call(lambda x: np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdim), (a,), {})
 
 
 def matrix_power(a, n):
@@ -333,19 +418,35 @@ def multi_dot(*arrays):
     return np.linalg.multi_dot(list(arrays))
 
 
+def _wide_call(fn, *operands, **kwargs):
+    """``fn(*operands, **kwargs)`` evaluated in longdouble (clongdouble) for floating (complex) operands and
+    rounded to NumPy's result dtype (as references.linalg.wide: a float64 evaluation overflows in its products
+    where the exact result does not, or gives NaN where the exact result rounds to an infinity)."""
+    want = np.result_type(*operands)
+    if want.kind not in "fc":
+        return fn(*operands, **kwargs)
+    to = np.clongdouble if want.kind == "c" else np.longdouble
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(fn(*[np.asarray(x).astype(to) for x in operands], **kwargs)).astype(want)
+
+
 def vecdot(x, y, dim=-1):
-    return np.linalg.vecdot(x, y, axis=dim)
+    """``np.linalg.vecdot`` (``sum(conj(x) * y)``), evaluated without intermediate overflow (:func:`_wide_call`)."""
+    return _wide_call(np.linalg.vecdot, x, y, axis=dim)
 
 
 def cross(a, b, dim=-1):
-    """``np.linalg.cross`` along ``dim`` (broadcasting the other dims); the dim must have 3 elements."""
+    """``np.linalg.cross`` along ``dim`` (broadcasting the other dims), evaluated in longdouble; the dim must have
+    3 elements."""
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError("cross of a 0-d operand")
     shape = np.broadcast_shapes(a.shape, b.shape)
     a, b = np.broadcast_to(a, shape), np.broadcast_to(b, shape)
     if a.shape[dim] != 3:
         raise ValueError(f"cross needs 3 elements along dim {dim}, got {a.shape[dim]}")
-    return np.moveaxis(np.linalg.cross(np.moveaxis(a, dim, -1), np.moveaxis(b, dim, -1)), -1, dim)
+    # evaluated without intermediate overflow (_wide_call): a float64 a1 b2 - a2 b1 whose products overflow is
+    # inf - inf = NaN where the exact difference is 0
+    return np.moveaxis(_wide_call(np.linalg.cross, np.moveaxis(a, dim, -1), np.moveaxis(b, dim, -1)), -1, dim)
 
 
 def diagonal(a, offset=0, dim1=-2, dim2=-1):
