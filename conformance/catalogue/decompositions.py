@@ -17,7 +17,8 @@ a partial-pivoting LU of the matrix (:func:`~conformance.tolerance.lu_backward`)
 bound (:func:`~conformance.tolerance.determinant`) and the forward error of an inverse from its condition number
 (:func:`~conformance.tolerance.forward_from_backward`). Where that condition number leaves no forward bound
 (``||dA|| ||A^-1|| >= 1/2``: an ill-conditioned matrix), a direct comparison says nothing: those elements are left
-out (``free``) — the property entries check such matrices instead, their residuals do not depend on it.
+out (``free``) — the property entries check such matrices instead, their residuals do not depend on it (slogdet's
+are bounded by the range of an LU's pivots instead: ``_slogdet_tol``).
 Matrices whose norm reaches the largest value of the dtype (the extreme fill) may overflow inside LAPACK: their
 results are not representable and are left out too.
 """
@@ -32,8 +33,8 @@ import torch
 from conformance import dtypes as D
 from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
-from conformance.catalogue.linalg import (finite_abs, float8_conversion, is_wide, nonfinite_mask, product_tolerance,
-                                         wide_values, with_unrepresentable)
+from conformance.catalogue.linalg import (_onednn_flushes, finite_abs, float8_conversion, is_wide, nonfinite_mask,
+                                         product_tolerance, wide_values, with_unrepresentable)
 from conformance.references import decompositions as R
 from conformance.strategies import decompositions as S
 
@@ -308,24 +309,56 @@ def _det_tol(sample, dtype):
 
 def _slogdet_tol(sample, dtype):
     """sign and log|det|: with ``r = bound / |det|`` (the determinant's bound), log|det| within ``-log(1 - r)``
-    and a complex sign within ``2 r``; where ``r >= 1/2`` the determinant may be anything near 0: left out."""
+    and a complex sign within ``2 r``. Where ``r >= 1/2`` (ill-conditioned: the determinant may be anything near
+    0) or the matrix's norm reaches the dtype's largest value, only the range of an LU's result bounds it: the
+    sign lies in the unit disc (within 2 of the reference's); log|det| is the sum of ``log |u_ii|`` over ``n``
+    pivots, each 0 (log|det| is then -inf: ``nonfinite``) or at least the accumulation type's smallest subnormal
+    ``eta_a`` and at most ``max |a_ij|`` times the growth of partial pivoting, ``g^(n-1)`` (Higham, sec. 9.4, the
+    growth factor of partial pivoting: multipliers at most 1, ``g = 2 (1 + gamma_2)``; for a complex matrix
+    LAPACK's pivot maximizes ``|re| + |im|``, so multipliers at most ``sqrt 2``, ``g = (1 + sqrt 2)(1 +
+    gamma_4)``), capped at the
+    accumulation type's largest value (past it the LU overflows: an infinite or NaN pivot, ``nonfinite``), the
+    sum rounded within ``gamma_n n max |log|``: log|det| within ``max(R - n log eta_a, n log G - R)`` of the
+    reference's ``R``. A reference log|det| of -inf (an exactly singular matrix) leaves torch's value free (a
+    rounding makes the pivot nonzero)."""
     name = _name(sample)
     a = sample.arrays[0]
     if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         return None
     m = _matrix(sample)
-    eps = T.lu_backward(name, m.shape[-1], R.lu_magnitude(m))
-    det_tol = T.determinant(name, m.shape[-1], _fro(m), eps)
+    n = m.shape[-1]
+    eps = T.lu_backward(name, n, R.lu_magnitude(m))
+    det_tol = T.determinant(name, n, _fro(m), eps)
+    real = D.real_of(name)
+    acc = T.accumulation(name)
+    ua = T.unit(acc)
     with np.errstate(all="ignore"):
         det = np.abs(np.linalg.det(m))
         r = np.asarray(det_tol.atol) / det
         ok = r < 0.5
         log_b = np.where(ok, -np.log1p(-np.where(ok, r, 0.0)), 0.0)
-        loose = ~ok | _too_big(m, name)
-    real = D.real_of(name)
-    free = loose if np.any(loose) else None
-    sign = T.Tolerance(T.rounded_twice(real), np.where(ok, 2 * r, 0.0), free=free, why="slogdet sign")
-    logabs = T.Tolerance(T.rounded_twice(real), log_b + 2 * T.eta(real), free=free, why="slogdet log|det|")
+        big = _too_big(m, name)
+        loose = ~ok | big
+        try:
+            ref_log = np.asarray(R.slogdet(*sample.args, **sample.kwargs)[1], dtype=np.float64)
+            ref_log = np.broadcast_to(ref_log, loose.shape)
+        except (np.linalg.LinAlgError, ValueError, TypeError):
+            ref_log = np.full(loose.shape, np.nan)
+        growth = (1 + math.sqrt(2)) * (1 + float(T.gamma(4, ua))) if D.is_complex(name) else \
+            2 * (1 + float(T.gamma(2, ua)))
+        top = np.max(np.abs(m), axis=(-2, -1), initial=0.0) if n else np.zeros(m.shape[:-2])
+        log_hi = np.minimum(np.log(top) + max(n - 1, 0) * math.log(growth), math.log(T.biggest(acc))) * n
+        log_lo = n * math.log(T.eta(acc))
+        spread = float(T.gamma(n, ua)) * n * np.maximum(np.abs(log_hi / max(n, 1)), abs(log_lo / max(n, 1)))
+        ranged = np.maximum(ref_log - log_lo, log_hi - ref_log) + spread
+        known = np.isfinite(ranged)
+        range_b = np.where(known, ranged, 0.0)
+    sign = T.Tolerance(T.rounded_twice(real), np.where(ok & ~big, 2 * r, 2.0),
+                       nonfinite=big if np.any(big) else None, why="slogdet sign")
+    free = loose & ~known
+    logabs = T.Tolerance(T.rounded_twice(real), np.where(loose, range_b, log_b) + 2 * T.eta(real),
+                         nonfinite=loose if np.any(loose) else None, free=free if np.any(free) else None,
+                         why="slogdet log|det|")
     return (sign, logabs)
 
 
@@ -397,8 +430,13 @@ def _cond_tol(sample, dtype):
 def _norm_tol(matrix_ord):
     """Norms: a sum of ``k`` positive terms (squares, magnitudes: Frobenius, 1, inf, vector p-norms) relative
     ``gamma_a(k + 2)`` (the powers and the root included); SVD-based ones (2, -2, nuc) within the backward error
-    times ``||A||_F`` (times ``min(m, n)`` for the nuclear norm, a sum of them); norms whose sum of squares may
-    overflow the accumulation type ``nonfinite``."""
+    times ``||A||_F`` (times ``min(m, n)`` for the nuclear norm, a sum of them; ``||A||_F`` evaluated in longdouble,
+    as an unscaled float64 sum of squares overflows where the norm does not); a vector p-norm's root ``S^(1/p)``
+    taken with the exponent rounded, ``fl(1/p) = (1 + d) / p``, ``|d| <= u_a``, moves by a relative
+    ``expm1(|ln S| u_a / p)`` more (an atol of that times twice the norm; ``|ln S|`` of the computed sum: at
+    most that of its largest term or of the sum itself, and never past the accumulation type's range); norms
+    whose sum of ``p``-th powers (squares for the
+    matrix ords) may overflow the accumulation type ``nonfinite``."""
     def tol_fn(sample, dtype):
         name = _name(sample)
         if not D.is_inexact(name):
@@ -421,21 +459,36 @@ def _norm_tol(matrix_ord):
                 rows, cols = x.shape[dim[0]], x.shape[dim[1]]
                 k = max(rows * cols, 1)
                 svd = ord_ in (2, -2, "nuc")
-                fro_ = np.sqrt(np.sum(mag ** 2, axis=tuple(dim), keepdims=bool(sample.kwargs.get("keepdim"))))
+                fro_ = np.sqrt(np.sum(np.asarray(mag, dtype=np.longdouble) ** 2, axis=tuple(dim),
+                                      keepdims=bool(sample.kwargs.get("keepdim"))))
                 big = np.max(mag, initial=0.0) * math.sqrt(k)
             powers = 2 if ord_ not in (1, -1, math.inf, -math.inf, 0) else 0
             rel = float(T.gamma(k + powers + 2, T.unit(acc)) + T.gamma(k + 2, T.U64))
             atol = 0.0
+            p = 2.0 if svd or ord_ in (None, "fro", 1, -1, math.inf, -math.inf, 0) else abs(float(ord_))
             if not svd and ord_ not in (1, -1, math.inf, -math.inf, 0):
                 # a sum of p-th powers (unscaled, in the accumulation type) whose terms underflow: each off by up
                 # to eta_a, the sum by k eta_a; the root of a sum moves by at most (k eta_a)^(1/p) (x -> x^(1/p)
                 # is subadditive for p >= 1)
-                p = 2.0 if ord_ in (None, "fro") else abs(float(ord_))
                 atol = (k * T.eta(acc)) ** (1.0 / p)
+            if not svd and dim is not None and len(dim) == 1 and p != 2.0:
+                # the root with a rounded exponent: |ln S| bounded by that of the largest term and of the sum
+                # (in longdouble), capped at the accumulation type's range (ln eta_a, ln biggest_a), plus 1 for
+                # the sum's own rounding
+                wide = np.asarray(mag, dtype=np.longdouble) ** np.longdouble(p)
+                total = np.sum(wide, axis=dim[0], keepdims=bool(sample.kwargs.get("keepdim")))
+                top = np.max(wide, axis=dim[0], keepdims=bool(sample.kwargs.get("keepdim")), initial=0.0)
+                cap = max(-math.log(T.eta(acc)), math.log(T.biggest(acc)))
+                spread = np.minimum(np.maximum(np.abs(np.log(top)), np.abs(np.log(total))), cap) + 1.0
+                shift = np.expm1(np.asarray(spread, dtype=np.float64) * T.unit(acc) / p)
+                root = np.asarray(total ** (1 / np.longdouble(p)) * 2, dtype=np.float64)  # the norm, with room
+                atol = atol + np.where(np.isfinite(root), shift * root, 0.0)
             if svd:
                 rows, cols = x.shape[dim[0]], x.shape[dim[1]]
-                atol = T.factorization(name, rows, cols) * fro_ * (min(rows, cols) if ord_ == "nuc" else 1)
-            over = ~(big ** 2 * (1 + rel) < T.biggest(acc)) | ~(big * (1 + rel) < T.biggest(real))
+                atol = np.asarray(T.factorization(name, rows, cols) * np.asarray(fro_, dtype=np.longdouble)
+                                  * (min(rows, cols) if ord_ == "nuc" else 1), dtype=np.float64)
+            over = ~(np.longdouble(big) ** np.longdouble(p) * (1 + rel) < T.biggest(acc)) | \
+                ~(big * (1 + rel) < T.biggest(real))
         return T.Tolerance(T.rounded_twice(real) + rel, np.asarray(atol) + 2 * T.eta(real),
                            nonfinite=over if np.any(over) else None, why=f"norm (ord={ord_})")
     return tol_fn
@@ -891,6 +944,20 @@ EIGVALS_NAN_CRASH = Divergence(
 )
 
 
+def _multi_dot_flushes():
+    """linalg.multi_dot of two operands is one matmul (torch's mm, a 1-D first or last operand as a row or a
+    column, as np.matmul takes it): oneDNN's bfloat16 gemm and its flushed subnormals, as recorded for mm
+    (catalogue.linalg), the bound widened from multi_dot's own; chains of three or more are not covered."""
+    base = _onednn_flushes("linalg_multi_dot", np.matmul, base_tol=_chain_tol)
+    two = base.applies
+    return dataclasses.replace(
+        base, condition="a chain of two " + base.condition,
+        applies=lambda sample, dtype: len(sample.arrays) == 2 and two(sample, dtype))
+
+
+MULTI_DOT_FLUSHES = _multi_dot_flushes()
+
+
 # ---- entries --------------------------------------------------------------------------------------------------
 
 def _prop(name, fn, ref, inputs, kind, covers):
@@ -942,7 +1009,8 @@ _ALL = [
     OpEntry("linalg_multi_dot", F, multi_dot_call, R.multi_dot, S.multi_dot_case, tol_fn=_chain_tol,
             signed_zero=False, covers=("torch.linalg.multi_dot",), grad=True, out=False,
             divergences=(float8_conversion("linalg_multi_dot", R.multi_dot, "float8_e4m3fn",
-                                           ([[20.0, 30.0]], [[20.0], [30.0]]), ([[2.0, 3.0]], [[2.0], [3.0]])),)),
+                                           ([[20.0, 30.0]], [[20.0], [30.0]]), ([[2.0, 3.0]], [[2.0], [3.0]])),
+                         MULTI_DOT_FLUSHES)),
     OpEntry("linalg_vecdot", F, "torch.linalg.vecdot", R.vecdot, S.vecdot_case, tol_fn=_vecdot_tol,
             divergences=(VECDOT_BROADCAST,), signed_zero=False, grad=True),
     OpEntry("linalg_cross", F, "torch.linalg.cross", R.cross, S.cross_case, tol_fn=_cross_tol, signed_zero=False,
@@ -974,6 +1042,10 @@ PENDING: dict[str, str] = {
     "linalg_det": "NumPy's det is sign * exp(logdet): its own error (|logdet| u, 4e-14 relative for a 1 x 1 "
                   "matrix of 5e-273) is outside the bound; a matrix with a NaN gives inf in NumPy (LAPACK's pivot "
                   "search skips NaN)",
+    "linalg_slogdet": "green in ci, dev seeds 1-3 and tests/test_bounded, but dev seed 88: a singular (rank-one, "
+                      "expanded) complex64 matrix with entries from 5.9e-30 to 7.9e21 gives sign nan+nanj in torch, "
+                      "0 in NumPy (torch's LU, likely a complex reciprocal of the tiny pivot whose squared modulus "
+                      "underflows); not yet classified",
     "linalg_inv": _SINGULAR,
     "linalg_solve": _SINGULAR + "; also a B NumPy's solve rejects as a matrix of the wrong size (2 vs 16) "
                                 "that torch takes",
@@ -985,17 +1057,11 @@ PENDING: dict[str, str] = {
     "linalg_matrix_power": "slow (its ci run took 146 s here, over the family's budget); half and float8 types: "
                            "a negative power raises (linalg.inv: Low precision dtypes not supported), not recorded; "
                            "a complex128 power outside the bound, not triaged",
-    "linalg_slogdet": "green in ci and dev (seeds 1-3), but tests/test_bounded: ill-conditioned float16 matrices "
-                      "leave sign and log|det| free (r >= 1/2); a bound for them is not yet derived",
-    "linalg_matrix_norm": "green in ci, but tests/test_bounded: ord='nuc' of extreme float64 / complex128 matrices "
-                          "has an infinite atol (||A||_F computed unscaled in float64 overflows in _norm_tol); dev seeds 1, 3: "
-                          "bfloat16 gradient against the finite difference, not yet triaged",
-    "linalg_norm": "green in ci, but tests/test_bounded: as linalg_matrix_norm (a matrix ord='nuc' or 2 of extreme "
-                   "float64 matrices has an infinite atol); dev seed 1: ord=3 vector norms of float64 / complex128 "
-                   "outside the bound, not yet triaged",
-    "linalg_multi_dot": "green in ci; dev seeds 1-3 fail (float64: 6 of 15 elements outside the bound with "
-                        "extreme values; complex128, bfloat16: one element each), not yet triaged (the reference is "
-                        "np.linalg.multi_dot in float64, not evaluated in longdouble as vecdot and cross now are)",
+    "linalg_matrix_norm": "forward green (ci, dev seeds 1-3, tests/test_bounded); dev seeds 1, 3: the bfloat16 "
+                          "gradient of ord=inf / 1 where two row (column) sums of |A| tie once rounded to bfloat16 "
+                          "(2.9531 and 2.9602 both 2.953125): torch's amax splits the cotangent evenly between them "
+                          "(grad-amax-ties), NumPy's finite difference sees the one larger exact sum; needs a "
+                          "gradient record (about='gradient') with a pinned test, not yet written",
     "linalg_tensorinv": _SINGULAR,
     "linalg_tensorsolve": _SINGULAR,
 }

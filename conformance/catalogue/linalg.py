@@ -528,14 +528,15 @@ def _onednn_bf16_flushes(combine, terms):
     return applies
 
 
-def _onednn_flushed_tol(combine, terms):
+def _onednn_flushed_tol(combine, terms, base_tol=None):
     """The sum-of-products bound plus what denormals-are-zero and flush-to-zero lose: each term with a subnormal
     factor is dropped (at most ``D``, the sum of those terms' magnitudes), and each rounding to float32 whose
     result is subnormal (the ``N`` products, the ``N - 1`` additions, and the conversion to bfloat16) gives 0
     instead of a value within ``eta/2``: less than float32's smallest normal each, ``(2N + 1) tiny`` in all.
-    A non-finite factor paired with a subnormal one gives NaN (``inf * 0``): those elements are ``nonfinite``."""
+    A non-finite factor paired with a subnormal one gives NaN (``inf * 0``): those elements are ``nonfinite``.
+    ``base_tol``: the op's own ``tol_fn`` the extra widens (by default the two-operand product bound)."""
     def tol(sample, dtype):
-        base = _product_tol(combine, terms)(sample, dtype)
+        base = (base_tol or _product_tol(combine, terms))(sample, dtype)
         if not isinstance(base, T.Tolerance):
             return base
         a, b = sample.arrays[:2]
@@ -583,7 +584,7 @@ def cpu_has_bf16_dot() -> bool:
     return " avx512_bf16" in flags or " amx_bf16" in flags
 
 
-def _onednn_flushes(op, combine=np.matmul, terms=_last):
+def _onednn_flushes(op, combine=np.matmul, terms=_last, base_tol=None):
     return Divergence(
         id=f"{op}-bf16-onednn-flushes-subnormals", op=op,
         condition="bfloat16 operands on CPU with more than 16**3 multiply-adds in all (oneDNN's gemm): the result "
@@ -597,7 +598,8 @@ def _onednn_flushes(op, combine=np.matmul, terms=_last):
         numpy_behaviour="the exact sum of products rounded once: 3.76e-37; -inf for -inf times a positive subnormal",
         reference="no upstream issue found (torch 2.13.0 CPU, AVX-512: at::native mkldnn_matmul / "
                   "mkldnn_bf16_gemm; Intel SDM, VDPBF16PS: denormal inputs are treated as zero, outputs flushed)",
-        kind="bug", applies=_onednn_bf16_flushes(combine, terms), tolerance=_onednn_flushed_tol(combine, terms),
+        kind="bug", applies=_onednn_bf16_flushes(combine, terms),
+        tolerance=_onednn_flushed_tol(combine, terms, base_tol),
         root_cause="onednn-bf16-denormals-are-zero",
         example=_flush_example(op), counterexample=_flush_example(op, subnormal=False), shows=cpu_has_bf16_dot,
         dtypes=("bfloat16",), devices=("cpu",),

@@ -20,6 +20,8 @@ Only ``numpy`` is used: these functions are pasted into reproduction snippets.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -406,6 +408,16 @@ def norm(a, ord=None, dim=None, keepdim=False):
         if isinstance(axis, tuple) and len(set(x % max(a.ndim, 1) for x in axis)) != len(axis):
             raise ValueError("duplicate axes")
         return _two_norm(a, axis, keepdim)
+    if not isinstance(axis, tuple) and ord not in (0, 1, -1, math.inf, -math.inf):
+        # a vector p-norm, (sum |x|^p)^(1/p), evaluated in longdouble (as _wide_call): in the input's type the
+        # p-th powers overflow (np.linalg.norm([1e120], 3) is inf) or underflow where the norm does not, and the
+        # exponent fl(1/p) moves the root of S by a relative |ln S| u / p (1e-14 at float64's range ends:
+        # np.linalg.norm([1.0365254169587006e-76], 3) is 1.0365254169587105e-76)
+        if a.dtype.kind in "fc":
+            want = np.abs(np.zeros((), a.dtype)).dtype
+            wide = a.astype(np.clongdouble if a.dtype.kind == "c" else np.longdouble)
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                return np.asarray(np.linalg.norm(wide, ord=ord, axis=axis, keepdims=keepdim)).astype(want)
     # the SVD-based ords of a float16 matrix: through float32 (NumPy's linalg takes no float16; see _halves_call)
     return _halves_call(lambda x: np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdim), (a,), {})
 
@@ -415,7 +427,11 @@ def matrix_power(a, n):
 
 
 def multi_dot(*arrays):
-    return np.linalg.multi_dot(list(arrays))
+    """``np.linalg.multi_dot``, evaluated in longdouble (:func:`_wide_call`, as references.linalg's products): in
+    float64 an intermediate product overflows (or gives NaN, inf - inf) where the exact result does not, or is
+    an infinity of known sign: [[-8.3e213 - 3.7e109j, 8.8e208 + 8.5e44j]] @ [[1.4e49 + 4.7e-98j], [-3.4e-87 +
+    1.6e295j]] is NaN + inf j in float64, -inf + inf j rounded from the exact value."""
+    return _wide_call(lambda *xs: np.linalg.multi_dot(list(xs)), *arrays)
 
 
 def _wide_call(fn, *operands, **kwargs):
