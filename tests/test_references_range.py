@@ -86,3 +86,35 @@ def test_product_has_no_intermediate_overflow():
         y = rng.standard_normal(shape)
         got, want = R.prod_ref(y, axis, keep), np.prod(y, axis=axis, keepdims=keep)
         assert np.shape(got) == np.shape(want) and np.array_equal(got, want)  # NumPy's roundings where it is in range
+
+
+def test_quantile_of_finite_neighbours_beyond_the_range_apart_is_finite():
+    big = np.finfo(np.float64).max
+    x = np.array([[big, 0.5], [-big, np.nan], [0.25, np.inf]])
+    with np.errstate(all="ignore"):
+        assert np.isnan(np.nanquantile(x[:2, :1], 0.0, axis=0, method="midpoint")).all()  # b - a overflowed, * 0
+    with np.errstate(all="ignore"):
+        got = R.nanquantile_ref(x, [0.0, 0.25], dim=0, interpolation="midpoint")
+    assert got.shape == (2, 2) and got[0, 0] == -big and got[1, 0] == -big / 2
+    assert np.isnan(got[0, 1])  # 0.5 and +inf: weight 0 on an infinity (the sample-before-inf record's case)
+    assert R.quantile_ref(np.array([big, -big]), 0.0, interpolation="linear") == -big
+    assert R.quantile_ref(np.array([big, -big]), 0.25) == -big / 2
+    # a slice with an infinity (or NaN, for quantile) keeps NumPy's answer: that is no overflow of finite values
+    with np.errstate(all="ignore"):
+        assert np.isnan(R.quantile_ref(np.array([0.5, np.inf, np.inf]), 0.0))
+        assert np.isnan(R.quantile_ref(np.array([-big, big, np.nan]), 0.0))
+    assert R.nanquantile_ref(np.array([-big, big, np.nan]), 0.0) == -big
+
+
+def test_quantile_agrees_with_numpy_where_numpy_does_not_overflow():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((7, 5))
+    x[2, 1] = np.nan
+    for method in ("linear", "midpoint", "lower", "nearest"):
+        for q in (0.3, [0.0, 0.5, 1.0]):
+            for mine, theirs in ((R.quantile_ref, np.quantile), (R.nanquantile_ref, np.nanquantile)):
+                for dim, keepdim in ((None, False), (0, True), (-1, False)):
+                    got = mine(x, q, dim, keepdim, method)
+                    want = theirs(x, q, axis=dim, keepdims=keepdim, method=method)
+                    assert np.shape(got) == np.shape(want) and type(got) is type(want)
+                    np.testing.assert_array_equal(got, want)

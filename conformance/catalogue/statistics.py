@@ -355,7 +355,9 @@ def _sample_before_inf(s, d, nan: bool):
     sorted row, q * (n - 1) computed as torch does in the input's dtype (n: the row's non-NaN count for
     nanquantile), falls on an element k exactly, that element finite and the next one +inf (rows with NaN left
     out for quantile): NumPy interpolates towards the next element with weight 0 (inf * 0, NaN), torch takes element
-    k (a mask of the result's shape)."""
+    k (a mask of the result's shape). A next element that is finite but so far above element k that NumPy's b - a
+    overflows (to the same inf * 0) is no divergence: the reference evaluates that interpolation without the
+    overflow (references.reductions._quantile_without_overflow)."""
     if s.kwargs.get("interpolation", "linear") not in ("linear", "midpoint"):
         return False
     x, q = s.args[0], s.args[1]

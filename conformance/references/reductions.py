@@ -544,13 +544,41 @@ def nanmedian_dim_torch(x, dim, keepdim=False):
     return out, out
 
 
+def _quantile_without_overflow(fn, x, q, dim, keepdim, interpolation):
+    """``fn(x, q, ...)`` (np.quantile / np.nanquantile), its interpolation evaluated without intermediate overflow.
+    NumPy interpolates ``a + t (b - a)`` (``b - (b - a) (1 - t)`` for ``t >= 0.5``) between sorted neighbours in
+    the input's dtype: two finite neighbours of opposite signs more than the largest value apart overflow
+    ``b - a``, and the result is an infinity or, with weight 0, NaN (``inf * 0``):
+    np.quantile([-1.8e308, 1.8e308], 0.0) is nan, although the quantile is exactly -1.8e308. That is a limit of
+    its implementation, not a semantic (as np.var's overflowed squares, :func:`_shifted_var`). So where a slice's
+    values (those that are not NaN, for nanquantile) are all finite, where the quantile is therefore finite, a
+    non-finite result of NumPy's is its own quantile of ``x / 2``, doubled: the same positions and weights, and
+    ``b / 2 - a / 2`` in range; halving is exact but for subnormals, and these neighbours are beyond 2**969.
+    Where a slice holds an infinity (or NaN, for quantile) NumPy's answer stands."""
+    out = fn(x, q, axis=dim, keepdims=keepdim, method=interpolation)
+    x = np.asarray(x)
+    if interpolation not in ("linear", "midpoint") or x.dtype.kind != "f" or x.size == 0:
+        return out
+    if np.all(np.isfinite(out)):
+        return out
+    nan = fn is np.nanquantile
+    with np.errstate(all="ignore"):
+        ok = np.isfinite(x) | np.isnan(x) if nan else np.isfinite(x)
+        finite = np.all(ok, axis=dim, keepdims=keepdim) & np.any(np.isfinite(x), axis=dim, keepdims=keepdim)
+        halved = np.asarray(fn(x / 2, q, axis=dim, keepdims=keepdim, method=interpolation)) * 2
+        fixed = np.where(finite & ~np.isfinite(out), halved, out).astype(np.asarray(out).dtype)
+    return fixed[()] if fixed.ndim == 0 else fixed
+
+
 def quantile_ref(x, q, dim=None, keepdim=False, interpolation="linear"):
-    """``np.quantile`` with torch's names (interpolation = NumPy's method of the same name)."""
-    return np.quantile(x, q, axis=dim, keepdims=keepdim, method=interpolation)
+    """``np.quantile`` with torch's names (interpolation = NumPy's method of the same name), its interpolation
+    without intermediate overflow (:func:`_quantile_without_overflow`)."""
+    return _quantile_without_overflow(np.quantile, x, q, dim, keepdim, interpolation)
 
 
 def nanquantile_ref(x, q, dim=None, keepdim=False, interpolation="linear"):
-    return np.nanquantile(x, q, axis=dim, keepdims=keepdim, method=interpolation)
+    """``np.nanquantile``, as :func:`quantile_ref`."""
+    return _quantile_without_overflow(np.nanquantile, x, q, dim, keepdim, interpolation)
 
 
 # ---- cov, corrcoef ---------------------------------------------------------------------------------------
