@@ -534,7 +534,15 @@ def _onednn_flushed_tol(combine, terms, base_tol=None):
     result is subnormal (the ``N`` products, the ``N - 1`` additions, and the conversion to bfloat16) gives 0
     instead of a value within ``eta/2``: less than float32's smallest normal each, ``(2N + 1) tiny`` in all.
     A non-finite factor paired with a subnormal one gives NaN (``inf * 0``): those elements are ``nonfinite``.
-    ``base_tol``: the op's own ``tol_fn`` the extra widens (by default the two-operand product bound)."""
+    ``base_tol``: the op's own ``tol_fn`` the extra widens (by default the two-operand product bound).
+
+    Derivation. With ``S`` the exact sum, ``s`` the float32 sum torch forms, and ``t`` its rounding to bfloat16
+    (unit roundoff ``u``): ``|s - S| <= E + F``, ``E`` the float32 accumulation error of the base bound and
+    ``F = D + 2N tiny`` what the flushes inside the float32 computation lose; ``|t - s| <= u |s| + tiny`` (a
+    rounding, or the conversion's flush of a subnormal ``s``); the reference ``e`` is ``S`` rounded once. So
+    ``|t - e| <= (1 + u) (E + F) + tiny + 2 u |S| (1 + u)``: the base bound holds ``(1 + u) E`` and the two
+    roundings relative to ``e``, and the rounding of ``t`` applies to ``F`` too (``s`` may be ``D`` away from
+    ``S``, and its rounding error scales with ``s``, not ``e``): the extra is ``(1 + u) (D + 2N tiny) + tiny``."""
     def tol(sample, dtype):
         base = (base_tol or _product_tol(combine, terms))(sample, dtype)
         if not isinstance(base, T.Tolerance):
@@ -550,7 +558,8 @@ def _onednn_flushed_tol(combine, terms, base_tol=None):
             inf_times_zero = np.asarray((combine(nonfinite_mask(a).astype(float), sub[1].astype(float), *rest, **kw) +
                                          combine(sub[0].astype(float), nonfinite_mask(b).astype(float), *rest, **kw))
                                         > 0)
-        extra = T.Tolerance(0.0, dropped + (2 * n + 1) * tiny, nonfinite=inf_times_zero,
+        ur = T.unit(result_name(sample))
+        extra = T.Tolerance(0.0, (1 + ur) * (dropped + 2 * n * tiny) + tiny, nonfinite=inf_times_zero,
                             why="subnormals flushed (oneDNN bf16 gemm)")
         return base.widened_by(extra)
     return tol
