@@ -50,7 +50,9 @@ The rule, documented (:func:`check`):
   is rounded to float16); the sums of magnitudes bound the rounding of the two inner products; ``z |y|`` (``z`` the mean of ``|t| / (1 + |x|)``)
   bounds the effect of the output's own rounding, from which many backward formulas start (``1 - tanh(x)**2``
   loses the digits of ``tanh(x)`` near 1); where that effect depends on the cotangent (softmax's ``y (v - s)``
-  cancels), ``sum_i a_i |t_i|`` with the absolute bound ``a_i`` of :func:`output_rounding` is added; ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
+  cancels), or where an intermediate rounded in the working precision is amplified and the input broadcasts
+  (real ``pow``'s exponent ``y - 1``, summed over the output elements a broadcast base reaches),
+  ``sum_i a_i |t_i|`` with the absolute bound ``a_i`` of :func:`output_rounding` is added; ``err = |C(h) - C(h/2)| + noise`` bounds the error of the finite
   difference (``|C(h) - C(h/2)|`` is three times the truncation error of ``C(h/2)`` and far more than that of
   ``R``); ``floor`` is the smallest normal number of each input's dtype per element (a gradient below it
   underflows). Where the op's evaluation in the working precision is ill-conditioned beyond a few roundings
@@ -253,7 +255,7 @@ def conditioning(op: OpEntry, sample: Sample, dtype: str, diff_idx) -> dict:
 
 def output_rounding(op: OpEntry, sample: Sample, dtype: str, diff_idx, outs) -> dict:
     """Per differentiable input, the absolute error its gradient elements inherit from the rounded output the
-    backward starts from, where that depends on the cotangent (:data:`conformance.catalogue.gradients.
+    backward starts from, or from an amplified intermediate rounding, where that depends on the cotangent (:data:`conformance.catalogue.gradients.
     OUTPUT_ROUNDING`, derived there); empty where the op has none."""
     from conformance.catalogue import gradients as known
 

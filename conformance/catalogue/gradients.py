@@ -348,10 +348,12 @@ def _pow_conditioning(sample, dtype):
     this takes), the computed ``w`` carries an error ``|dw| <= 16 u (1 + |w|)`` (the roundings of ``log x`` and
     of the complex product, relative to ``|w|``; ``u`` the dtype's unit roundoff), so the power is off by the
     relative ``expm1(|dw|)``: the condition of ``exp`` at ``w``, not a few roundings (``|w| = 190`` leaves about
-    ``200 u``). The rest of the formula (the product with ``y`` or ``log x``, ``y - 1``) is a few roundings,
-    within ``gradient_rtol``'s. For the base's gradient ``w`` is ``(y - 1) log x``, for the exponent's ``y log x``;
+    ``200 u``). The rest of the formula (the product with ``y`` or ``log x``) is a few roundings, within
+    ``gradient_rtol``'s; the rounding of ``y - 1`` moves ``w`` by at most ``u |y - 1| |log x| <= u |w|``, within
+    the bound above (for real pow it is the one error beyond a few roundings: :func:`_pow_exponent_rounding`). For the base's gradient ``w`` is ``(y - 1) log x``, for the exponent's ``y log x``;
     over an input that broadcasts, the largest over the output elements it reaches. Real pow (an accurate
-    ``pow`` of the C library) needs nothing beyond gradient_rtol."""
+    ``pow`` of the C library) needs nothing more here; its rounded exponent ``y - 1`` is bounded, absolutely, by
+    :func:`_pow_exponent_rounding`."""
     x, y = _operand(sample, 0), _operand(sample, 1)
     if x is None or y is None:
         return {}
@@ -553,9 +555,66 @@ def _softmax_output_rounding(sample, dtype, v):
     return {0: np.nan_to_num(bound, nan=0.0, posinf=0.0).reshape(x.shape)}
 
 
-#: bounds of the error a gradient inherits from the rounded output its backward formula starts from, where that
-#: depends on the cotangent: ``(sample, dtype, v) -> {input position: absolute bound per element}``
-OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding}
+def _pow_exponent_rounding(sample, dtype, v):
+    """Real pow's base gradient ``v y x**(y - 1)``: torch forms the exponent ``e = y - 1`` in the working precision
+    (a tensor op on the exponent, in its own dtype), and the power ``x**e`` rounds ``e`` to the result dtype (the
+    pow kernel casts a Python-number or integer exponent to it; bfloat16 ``0.8203125 ** -273.`` is
+    ``0.8203125 ** -272``). So ``e`` is ``y - 1`` rounded to the coarser ``c`` of the two dtypes: exact where
+    ``y - 1`` is representable in ``c`` (an integer below ``2**p``, ``p`` the precision), else off by
+    ``|de| <= u_c |y - 1|``, and then ``|x|**e`` is off by the relative ``expm1(|de| |log|x||)``: the condition
+    of ``x**e`` in ``e``, ``|e log x|``, times one rounding, not a few roundings (bfloat16 ``y = -272``,
+    ``x = 0.82``: ``e = -272`` for ``-273``, 18%). For a negative base (an integer ``y``) the rounded integer
+    exponent may change parity and so the sign: ``1 + exp(|de| |log|x||)``. The bound depends on the cotangent
+    where the base broadcasts (a sum over the output elements it reaches, whose terms may cancel): per base
+    element, ``sum |v| |y| |x|**(y-1) rho``, summed to the base's shape. Returns ``{base position: bound}``."""
+    x, y = _operand(sample, 0), _operand(sample, 1)
+    pos = {id(a): i for i, a in enumerate(sample.arrays)}
+    if not isinstance(x, np.ndarray) or id(x) not in pos or y is None or v is None:
+        return {}
+    from conformance.references import pointwise as RP
+
+    if np.asarray(x).dtype.kind == "c" or np.asarray(y).dtype.kind == "c":
+        return {}
+    try:
+        result = D.name_of(RP.torch_result_type(x, y))
+    except TypeError:
+        return {}
+    if result not in ("float16", "bfloat16", "float32", "float64"):
+        return {}
+    coarse = result
+    own = D.name_of(y.dtype) if isinstance(y, np.ndarray) else "float64"
+    if own in ("float16", "bfloat16", "float32") and T.unit(own) > T.unit(coarse):
+        coarse = own
+    u = T.unit(coarse)
+    with np.errstate(all="ignore"):
+        xw = np.asarray(x).astype(np.float64)
+        e = np.asarray(y).astype(np.float64) - 1
+        exact = np.asarray(e).astype(D.NUMPY[coarse]).astype(np.float64) == e
+        r = u * np.abs(e) * np.abs(np.log(np.abs(xw)))
+        rho = np.where(exact, 0.0, np.where(xw < 0, 1 + np.exp(r), np.expm1(r)))
+        vv = np.asarray(v, dtype=np.float64)
+        term = np.where(vv != 0, np.abs(vv) * np.abs(e + 1) * np.abs(xw) ** e * rho, 0.0)
+        term = np.nan_to_num(np.broadcast_to(term, np.broadcast_shapes(term.shape, xw.shape)), nan=0.0, posinf=0.0)
+    return {pos[id(x)]: _sum_to(term, x.shape)}
+
+
+def _sum_to(values: np.ndarray, shape) -> np.ndarray:
+    """``values`` (broadcast shape) summed to ``shape``, the shape of an input that broadcasts to it."""
+    values = np.asarray(values)
+    extra = values.ndim - len(shape)
+    if extra > 0:
+        values = values.sum(axis=tuple(range(extra)))
+    axes = tuple(d for d, n in enumerate(shape) if n == 1 and values.shape[d] != 1)
+    if axes:
+        values = values.sum(axis=axes, keepdims=True)
+    return np.broadcast_to(values, shape)
+
+
+#: bounds of the error a gradient inherits, where that depends on the cotangent: from the rounded output its
+#: backward formula starts from (softmax), or from an intermediate rounded in the working precision whose error
+#: the formula amplifies (real pow's exponent ``y - 1``): ``(sample, dtype, v) -> {input position: absolute bound
+#: per element}``
+OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rounding}
 
 
 CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,
