@@ -25,6 +25,7 @@ import numpy as np
 from conformance import dtypes as D
 from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence
+from conformance.references.gradients import unbroadcast
 
 F = "autograd"
 AUTOGRAD_NOTES = "https://pytorch.org/docs/stable/notes/autograd.html#gradients-for-non-differentiable-functions"
@@ -595,19 +596,7 @@ def _pow_exponent_rounding(sample, dtype, v):
         vv = np.asarray(v, dtype=np.float64)
         term = np.where(vv != 0, np.abs(vv) * np.abs(e + 1) * np.abs(xw) ** e * rho, 0.0)
         term = np.nan_to_num(np.broadcast_to(term, np.broadcast_shapes(term.shape, xw.shape)), nan=0.0, posinf=0.0)
-    return {pos[id(x)]: _sum_to(term, x.shape)}
-
-
-def _sum_to(values: np.ndarray, shape) -> np.ndarray:
-    """``values`` (broadcast shape) summed to ``shape``, the shape of an input that broadcasts to it."""
-    values = np.asarray(values)
-    extra = values.ndim - len(shape)
-    if extra > 0:
-        values = values.sum(axis=tuple(range(extra)))
-    axes = tuple(d for d, n in enumerate(shape) if n == 1 and values.shape[d] != 1)
-    if axes:
-        values = values.sum(axis=axes, keepdims=True)
-    return np.broadcast_to(values, shape)
+    return {pos[id(x)]: unbroadcast(term, x.shape)}
 
 
 #: bounds of the error a gradient inherits, where that depends on the cotangent: from the rounded output its

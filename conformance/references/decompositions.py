@@ -24,6 +24,8 @@ import math
 
 import numpy as np
 
+from conformance.references.linalg import wide
+
 
 def shaped(a, form="plain"):
     """The matrix (stack) of a form: see the module docstring (``"spd"`` is built by :func:`spd`)."""
@@ -409,15 +411,15 @@ def norm(a, ord=None, dim=None, keepdim=False):
             raise ValueError("duplicate axes")
         return _two_norm(a, axis, keepdim)
     if not isinstance(axis, tuple) and ord not in (0, 1, -1, math.inf, -math.inf):
-        # a vector p-norm, (sum |x|^p)^(1/p), evaluated in longdouble (as _wide_call): in the input's type the
+        # a vector p-norm, (sum |x|^p)^(1/p), evaluated in longdouble (as wide): in the input's type the
         # p-th powers overflow (np.linalg.norm([1e120], 3) is inf) or underflow where the norm does not, and the
         # exponent fl(1/p) moves the root of S by a relative |ln S| u / p (1e-14 at float64's range ends:
         # np.linalg.norm([1.0365254169587006e-76], 3) is 1.0365254169587105e-76)
         if a.dtype.kind in "fc":
             want = np.abs(np.zeros((), a.dtype)).dtype
-            wide = a.astype(np.clongdouble if a.dtype.kind == "c" else np.longdouble)
+            widened = a.astype(np.clongdouble if a.dtype.kind == "c" else np.longdouble)
             with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-                return np.asarray(np.linalg.norm(wide, ord=ord, axis=axis, keepdims=keepdim)).astype(want)
+                return np.asarray(np.linalg.norm(widened, ord=ord, axis=axis, keepdims=keepdim)).astype(want)
     # the SVD-based ords of a float16 matrix: through float32 (NumPy's linalg takes no float16; see _halves_call)
     return _halves_call(lambda x: np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdim), (a,), {})
 
@@ -427,28 +429,16 @@ def matrix_power(a, n):
 
 
 def multi_dot(*arrays):
-    """``np.linalg.multi_dot``, evaluated in longdouble (:func:`_wide_call`, as references.linalg's products): in
+    """``np.linalg.multi_dot``, evaluated in longdouble (:func:`conformance.references.linalg.wide`, as references.linalg's products): in
     float64 an intermediate product overflows (or gives NaN, inf - inf) where the exact result does not, or is
     an infinity of known sign: [[-8.3e213 - 3.7e109j, 8.8e208 + 8.5e44j]] @ [[1.4e49 + 4.7e-98j], [-3.4e-87 +
     1.6e295j]] is NaN + inf j in float64, -inf + inf j rounded from the exact value."""
-    return _wide_call(lambda *xs: np.linalg.multi_dot(list(xs)), *arrays)
-
-
-def _wide_call(fn, *operands, **kwargs):
-    """``fn(*operands, **kwargs)`` evaluated in longdouble (clongdouble) for floating (complex) operands and
-    rounded to NumPy's result dtype (as references.linalg.wide: a float64 evaluation overflows in its products
-    where the exact result does not, or gives NaN where the exact result rounds to an infinity)."""
-    want = np.result_type(*operands)
-    if want.kind not in "fc":
-        return fn(*operands, **kwargs)
-    to = np.clongdouble if want.kind == "c" else np.longdouble
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.asarray(fn(*[np.asarray(x).astype(to) for x in operands], **kwargs)).astype(want)
+    return wide(lambda *xs: np.linalg.multi_dot(list(xs)), *arrays)
 
 
 def vecdot(x, y, dim=-1):
-    """``np.linalg.vecdot`` (``sum(conj(x) * y)``), evaluated without intermediate overflow (:func:`_wide_call`)."""
-    return _wide_call(np.linalg.vecdot, x, y, axis=dim)
+    """``np.linalg.vecdot`` (``sum(conj(x) * y)``), evaluated without intermediate overflow (:func:`conformance.references.linalg.wide`)."""
+    return wide(np.linalg.vecdot, x, y, axis=dim)
 
 
 def cross(a, b, dim=-1):
@@ -460,9 +450,9 @@ def cross(a, b, dim=-1):
     a, b = np.broadcast_to(a, shape), np.broadcast_to(b, shape)
     if a.shape[dim] != 3:
         raise ValueError(f"cross needs 3 elements along dim {dim}, got {a.shape[dim]}")
-    # evaluated without intermediate overflow (_wide_call): a float64 a1 b2 - a2 b1 whose products overflow is
+    # evaluated without intermediate overflow (wide): a float64 a1 b2 - a2 b1 whose products overflow is
     # inf - inf = NaN where the exact difference is 0
-    return np.moveaxis(_wide_call(np.linalg.cross, np.moveaxis(a, dim, -1), np.moveaxis(b, dim, -1)), -1, dim)
+    return np.moveaxis(wide(np.linalg.cross, np.moveaxis(a, dim, -1), np.moveaxis(b, dim, -1)), -1, dim)
 
 
 def diagonal(a, offset=0, dim1=-2, dim2=-1):
