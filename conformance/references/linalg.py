@@ -137,10 +137,19 @@ def einsum(*args, optimize=False):
         return np.einsum(*args, optimize=optimize)
     check_diagonals(args)
     want = np.result_type(*arrays)
-    # An empty operand makes every sum of products empty (the result is empty or zeros, exact in any dtype);
-    # widened, NumPy 2.4's clongdouble outer product of a non-empty and an empty operand corrupts the heap
+    # An empty operand makes every sum of products empty (the result is empty or zeros, exact in any dtype): a
+    # dim of size 0 is either in the output or summed (a size-1 dim of another operand broadcasts to it). NumPy's
+    # sum of no terms is +0, but its evaluation may still multiply the other operands first and an intermediate
+    # that overflows times that zero is NaN (optimize=True: np.einsum('d,d,cd,cYe', [-1.8e308], [-0.37],
+    # [[-1.2]], np.zeros((0, 3, 3))) is all NaN) — an artifact of the evaluation, not the sum. So the operands
+    # are replaced by zeros of their own shapes and dtypes: np.einsum still checks the call and gives the
+    # result's shape and dtype, and every element is an exact +0 (0 * 0, or no terms). Not widened: NumPy 2.4's
+    # clongdouble outer product of a non-empty and an empty operand corrupts the heap
     # (np.einsum('i,j->ij', np.zeros(2, np.clongdouble), np.zeros(0, np.clongdouble)) aborts the process).
-    if want.kind not in "fc" or any(x.size == 0 for x in arrays):
+    if any(x.size == 0 for x in arrays):
+        zeroed = [np.zeros_like(x) if isinstance(x, np.ndarray) else x for x in args]
+        return np.einsum(*zeroed, optimize=optimize)
+    if want.kind not in "fc":
         return np.einsum(*args, optimize=optimize)
     to = np.clongdouble if want.kind == "c" else np.longdouble
     widened = [x.astype(to) if isinstance(x, np.ndarray) else x for x in args]
