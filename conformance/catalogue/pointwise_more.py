@@ -1359,12 +1359,15 @@ def _ldexp_tol(sample, dtype):
     :func:`pointwise._pow_tol`), which moves input * 2 ** other by up to |input| 2 ** Re(other) expm1 of it, on
     both parts (the complex product's own roundings are within it); at least the result dtype's default. Where an
     operand has an infinite or NaN part any value is acceptable (C99 G.6.4.1 leaves cpow to the implementation),
-    and where |input| 2 ** Re(other) leaves the dtype's range a non-finite value is. None for real results (the
-    exact kernel, or a power of two in float: exact or one rounding)."""
+    and where |input| 2 ** Re(other) leaves the dtype's range a non-finite value is. A real result of a floating
+    exponent: :func:`_ldexp_real_tol`. None for an integer or bool exponent (the exact kernel, std::ldexp: exact
+    or one rounding; or an integer input's product with pow(2.0, n) in float32, an exact power of two)."""
     x, n = _operands(sample)
     x = np.asarray(x)
-    if not isinstance(n, np.ndarray) or (x.dtype.kind != "c" and n.dtype.kind != "c"):
+    if not isinstance(n, np.ndarray):
         return None
+    if x.dtype.kind != "c" and n.dtype.kind != "c":
+        return _ldexp_real_tol(x, n) if n.dtype.kind == "f" else None
     power = _ldexp_power_dtype(x, n)
     try:
         out = np.asarray(R.ldexp_torch(np.zeros_like(x), np.zeros_like(n))).dtype
@@ -1391,6 +1394,54 @@ def _ldexp_tol(sample, dtype):
     return T.Tolerance(base_tol.rtol, np.broadcast_to(np.maximum(bound, base_tol.atol), shape),
                        nonfinite=np.broadcast_to(inter, shape), free=np.broadcast_to(special, shape),
                        why="complex power 2 ** other = exp(other log 2), times the input")
+
+
+def _ldexp_real_tol(x, n):
+    """A real result with a floating exponent tensor (the product route, x * 2 ** n): torch's power
+    P = pow(2.0, n) is computed in the power dtype p's opmath a (float32 for float16 and bfloat16, p itself
+    otherwise) to within 1 ulp of a (2 u_a relative: Sleef's u10 pow), then rounded to p, so
+    P = 2 ** n (1 + t1)(1 + t2), |t1| <= 2 u_a, |t2| <= u_p (t2 = 0 when a is p): two roundings for a half type,
+    which may not give the correctly rounded power (n = 0.0007043 in float16: 2 ** n = 1.000488295, float32's
+    1.00048828125 is a float16 tie, rounded to 1.0, not 1.0009765625); the product x P, with the exactly
+    converted x (the model converts it as torch does), is rounded once more to the result dtype r. The model
+    (R.ldexp_torch) rounds the exact power once to p and the product once to r, so the two differ by at most
+    |x| 2 ** n ((1 + 2 u_a)(1 + u_p)(1 + u_r) + (1 + u_p)(1 + u_r) - 2), plus, where the power or product is
+    subnormal, |x| eta_p (1 + u_r) + eta_r (a rounding there is within half an eta, twice); at least the
+    result dtype's default. Where |x| 2 ** n or 2 ** n with that error reaches the range of r or p a non-finite
+    value is acceptable, and any value where the model's own value is non-finite but the exact value with its
+    error may be finite, or where an infinite x meets a power within eta_p of zero (inf times 0 or not)."""
+    try:
+        out = np.asarray(R.ldexp_torch(np.zeros_like(x), np.zeros_like(n))).dtype
+    except TypeError:
+        return None
+    base = 2.0 if x.dtype.kind in "biu" or x.dtype == np.float32 else np.full((), 2.0, dtype=x.dtype)
+    try:
+        power = D.name_of(R.torch_result_type(base, n))
+    except TypeError:
+        return None
+    name = D.name_of(out)
+    acc, up, ur = T.accumulation(power), T.unit(power), T.unit(name)
+    # the pow's 1 ulp of a, and the rounding to p where a is wider (none where a is p)
+    t1, t2 = 2 * T.unit(acc), (0.0 if acc == power else up)
+    excess = (1 + t1) * (1 + t2) * (1 + ur) + (1 + up) * (1 + ur) - 2
+    shape = np.broadcast_shapes(x.shape, n.shape)
+    with np.errstate(all="ignore"):
+        xd = np.abs(x.astype(out).astype(np.float64))
+        p2 = np.exp2(n.astype(np.float64))
+        mag = xd * p2
+        bound = mag * excess + xd * T.eta(power) * (1 + ur) + T.eta(name)
+        bound = np.nan_to_num(bound, nan=0.0, posinf=np.finfo(np.float64).max)
+        reach_r = ~(mag * (1 + excess) < T.biggest(name))
+        reach_p = ~(p2 * (1 + excess) < T.biggest(power))
+        inter = reach_r | reach_p
+        lower_r = mag * (1 - excess) < T.biggest(name) * (1 + ur)
+        lower_p = p2 * (1 - excess) < T.biggest(power) * (1 + up)
+        free = (reach_r & lower_r) | (reach_p & lower_p)
+        free |= ~np.isfinite(x.astype(np.float64)) & (p2 < 2 * T.eta(power))
+    base_tol = T.default(name)
+    return T.Tolerance(base_tol.rtol, np.broadcast_to(np.maximum(bound, base_tol.atol), shape),
+                       nonfinite=np.broadcast_to(inter, shape), free=np.broadcast_to(free, shape),
+                       why="power 2 ** other rounded in opmath then to its dtype, times the input")
 
 
 def _ldexp_power_dtype(x, n):
