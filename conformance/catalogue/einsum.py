@@ -142,13 +142,18 @@ def _einsum_tol(sample, dtype):
         partial = 0.0
         for r in range(1, m):
             for subset in itertools.combinations(range(m), r):
-                others = {x for i in range(m) if i not in subset for x in terms[i]}
-                keep = sorted({x for i in subset for x in terms[i] if x in out or x in others})
                 pieces = []
                 for i in subset:
                     pieces += [mags[i], R._ints(terms[i])]
-                value = np.einsum(*pieces, R._ints(keep))
-                partial = max(partial, np.max(value, initial=0.0))
+                # a label the other operands have only as size-1 (broadcast) dims may be summed inside the
+                # subset first (torch sums a label that one operand has before the product: 'XY,X->' with a
+                # (1,) second operand sums X over the first)
+                for broadcast_shared in (False, True):
+                    others = {x for i in range(m) if i not in subset for x, n in zip(terms[i], ops[i].shape)
+                              if not broadcast_shared or n != 1}
+                    keep = sorted({x for i in subset for x in terms[i] if x in out or x in others})
+                    value = np.einsum(*pieces, R._ints(keep))
+                    partial = max(partial, np.max(value, initial=0.0))
     # torch factors sums out of products (a label only one operand has is summed before the product; with three
     # or more operands a pairwise result multiplies the next one): inf * (x + y) is not inf * x + inf * y, and a
     # NaN factor times an empty sum is NaN where the full sum over an empty index space is 0, so where a NaN or
