@@ -137,17 +137,26 @@ def _no_zero(name: str) -> bool:
         return bool(np.asarray(0.0).astype(D.NUMPY[name]).astype(np.float64) != 0.0)
 
 
+def _reduced(sample):
+    """``(result dtype name, input, axis)`` of a reduction's sample, or None where there is no result dtype or the
+    dim is invalid (the call raises)."""
+    name = _result_dtype(sample)
+    if name is None:
+        return None
+    x = sample.arrays[0]
+    try:
+        return name, x, _axis(x, _dim(sample))
+    except ValueError:
+        return None
+
+
 def sum_tol(mean: bool = False, nan: bool = False):
     """tol_fn of sum / nansum (and of mean / nanmean with ``mean``)."""
     def tol(sample, dtype):
-        name = _result_dtype(sample)
-        if name is None:
+        found = _reduced(sample)
+        if found is None:
             return None
-        x = sample.arrays[0]
-        try:
-            axis = _axis(x, _dim(sample))
-        except ValueError:
-            return None
+        name, x, axis = found
         keep = sample.kwargs.get("keepdim", False)
         a = _finite_parts_magnitudes(_input(sample, name))
         with np.errstate(all="ignore"):
@@ -181,14 +190,10 @@ def sum_tol(mean: bool = False, nan: bool = False):
 def _nansum_overflows(s, d):
     """nanmean: the elements whose nansum (the finite terms' exact sum) is beyond the result dtype's largest
     finite value, where torch's nansum, rounded to the result dtype before the division, overflows."""
-    name = _result_dtype(s)
-    if name is None:
+    found = _reduced(s)
+    if found is None:
         return False
-    x = s.arrays[0]
-    try:
-        axis = _axis(x, _dim(s))
-    except ValueError:
-        return False
+    name, x, axis = found
     w = _wide(_input(s, name))
     with np.errstate(all="ignore"):
         total = np.abs(np.nansum(np.where(np.isfinite(w), w, np.nan), axis=axis,
@@ -211,14 +216,10 @@ def _cancelled_mean_zeros(nan: bool = False):
     ``gamma_64(n) S`` is added to the bound.) Where ``S = 0`` (every term a zero) every order gives +0.0, and where
     ``|s|`` exceeds the bound every order gives the sign of ``s``: the sign is compared there."""
     def applies(s, d):
-        name = _result_dtype(s)
-        if name is None:
+        found = _reduced(s)
+        if found is None:
             return False
-        x = s.arrays[0]
-        try:
-            axis = _axis(x, _dim(s))
-        except ValueError:
-            return False
+        name, x, axis = found
         n = _count(x, axis)
         if n < 2 or x.size == 0:
             return False
