@@ -556,6 +556,21 @@ def minimum_torch(x, y):
     return np.where(np.equal(x, y), x, np.minimum(x, y))
 
 
+def elementwise_power(x, y):
+    """np.power(x, y) with every element computed by NumPy's elementwise loop: for an array exponent both operands
+    are broadcast into fresh (at least 1-d) arrays first. NumPy's float loop takes an exponent of inner-loop stride
+    0 (a one-element or 0-d exponent array, broadcast) equal to 0.5 as sqrt, and gives sqrt's -0.0 and NaN for
+    -0.0 and -inf where the same exponent as a full array gives pow's +0.0 and +inf
+    (https://github.com/numpy/numpy/issues/21213): a result must not depend on the exponent's memory layout, so
+    the reference takes the elementwise one. A scalar exponent (a Python number or a NumPy scalar) keeps NumPy's
+    documented x ** 0.5 == sqrt(x)."""
+    if not isinstance(y, np.ndarray):
+        return np.power(x, y)
+    shape = np.broadcast_shapes(np.shape(x), y.shape)
+    xs, ys = (np.array(np.broadcast_to(v, shape), ndmin=1) for v in (np.asarray(x), y))
+    return np.power(xs, ys).reshape(shape)
+
+
 def pow_zero_exponent(x, y):
     """torch.pow(x, 0): ones of x's dtype, whatever x (torch answers without computing)."""
     return np.ones(np.shape(x), dtype=np.asarray(x).dtype)
@@ -570,7 +585,7 @@ def pow_torch(x, y):
     if dt.kind == "c":
         return complex_zero_base_power(x, y, number)
     if dt.kind not in "iu":
-        return np.power(x, y)
+        return elementwise_power(x, y)
     neg = np.less(y, 0)
     with np.errstate(all="ignore"):
         pos = np.power(x, np.where(neg, 0, y).astype(dt))
@@ -1052,7 +1067,7 @@ def power(x, y):
     nonzero operands, x ** y is exp(y log x), evaluated in np.clongdouble (0 there)."""
     dt = np.result_type(x, y)
     if dt.kind != "c":
-        return np.power(x, y)
+        return elementwise_power(x, y)
     wide = np.clongdouble
     with np.errstate(all="ignore"):
         yw = np.asarray(y).astype(wide) if isinstance(y, np.ndarray) else wide(y)
