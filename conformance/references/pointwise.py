@@ -394,8 +394,14 @@ def multiply(x, y):
     overflowed (``inf - inf`` of a huge finite product and an infinite one) has that part computed without the
     overflowing intermediate. NumPy itself gives either, by code path: ``np.multiply`` of one-element arrays
     ``[1.8e308-0.9j] * [-1.5+infj]`` gives ``inf+infj``, of the same values broadcast from other shapes or as
-    NumPy scalars ``nan+infj``; the exact part is ``inf``."""
+    NumPy scalars ``nan+infj``; the exact part is ``inf``. A float8_e8m0fnu product is the exact product rounded
+    once to the format: ml_dtypes' loop rounds to float32 first, where a product below float32's range becomes 0,
+    which the format (no zero, smallest value 2**-127) cannot hold and takes to NaN (2**-127 * 2**-127 is NaN
+    there, while the exact 2**-254 rounds to 2**-127)."""
     with np.errstate(all="ignore"):
+        if np.result_type(x, y).name == "float8_e8m0fnu":
+            exact = np.multiply(np.asarray(x).astype(np.float64), np.asarray(y).astype(np.float64))
+            return exact.astype(np.result_type(x, y))
         out = np.multiply(x, y)
     if np.asarray(out).dtype.kind != "c":
         return out
@@ -463,7 +469,7 @@ def mul_torch(x, y):
             prod = np.multiply(x.astype(np.float32), np.asarray(y).astype(np.float32))
             return prod.astype(dt)
     x, y = _cast_all(dt, (x, y))
-    return complex_mul(x, y) if dt.kind == "c" else np.multiply(x, y)
+    return complex_mul(x, y) if dt.kind == "c" else multiply(x, y)
 
 
 def mul_scalar_in_float32(x, y):
