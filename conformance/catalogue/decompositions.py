@@ -587,6 +587,9 @@ def _chain_tol(sample, dtype):
         tol = _rounded_products(tol, name, mag, len(ops) - 2)
         tol = tol.widened_by(T.Tolerance(0.0, _underflow_carried(ops, name, inner, np.shape(mag)),
                                          why="underflowed intermediates multiplied further"))
+    # the reference is evaluated without intermediate overflow (references.decompositions.multi_dot): an exact
+    # value past the largest finite one is NumPy's infinity, left out only where the bound straddles the threshold
+    tol = with_unrepresentable(tol, name, mag, lambda: np.linalg.multi_dot([wide_values(x) for x in ops]))
     limit = T.biggest(name) if len(ops) > 2 else T.biggest(T.accumulation(name))
     if not peak * (1 + 1e-3) < limit:
         everywhere = np.ones(np.shape(mag), dtype=bool)
@@ -1046,11 +1049,6 @@ PENDING: dict[str, str] = {
                       "expanded) complex64 matrix with entries from 5.9e-30 to 7.9e21 gives sign nan+nanj in torch, "
                       "0 in NumPy (torch's LU, likely a complex reciprocal of the tiny pivot whose squared modulus "
                       "underflows); not yet classified",
-    "linalg_multi_dot": "green in ci and dev seeds 1-3, 88, 99; dev seed 7272: float16 and float8_e5m2 elements whose "
-                        "exact value lies near the overflow threshold are the largest finite value in torch (65504, "
-                        "57344) and inf in the reference; the chain bound lacks the straddling rule of "
-                        "product_tolerance (results beyond the largest finite value left out where the bound "
-                        "straddles it)",
     "linalg_inv": _SINGULAR,
     "linalg_solve": _SINGULAR + "; also a B NumPy's solve rejects as a matrix of the wrong size (2 vs 16) "
                                 "that torch takes",
