@@ -873,7 +873,8 @@ def _atan2_floating_operands(sample):
 def _atan2_square_rounded(sample, dtype):
     """``{position in sample.arrays: mask}``: the elements of the operand of torch's (floating) result dtype that
     meet an element y of the other operand, a floating tensor of a lower precision, whose square y * y is not
-    exact in y's own dtype (torch's backward forms it there), or False."""
+    exact in y's own dtype (torch's backward forms it there), and those elements y themselves (their gradient
+    -x / (x * x + y * y) has the same rounded denominator), or False."""
     found = _atan2_floating_operands(sample)
     if found is None:
         return False
@@ -889,13 +890,14 @@ def _atan2_square_rounded(sample, dtype):
             met = np.broadcast_to(np.isfinite(y) & rounded, shape)
         if met.any():
             found[i] = _onto(met, own.shape)
+            found[1 - i] = _onto(met, other.shape)
     return found or False
 
 
 _ATAN2_GRADIENT = Divergence(
     id="atan2-gradient-square-in-operand-dtype", op="atan2", about="gradient",
-    condition="operands of two floating dtypes: the elements of the one of the result dtype that meet an element y "
-              "of the lower-precision one whose square is not exact in y's dtype",
+    condition="operands of two floating dtypes: the elements y of the lower-precision one whose square is not exact "
+              "in y's dtype, and the elements of the one of the result dtype that meet them",
     torch_behaviour="the gradient other / (self * self + other * other) forms other * other in the other operand's "
                     "dtype, rounded there: x = torch.tensor(-0.1321048632913019, dtype=torch.float64, "
                     "requires_grad=True); torch.atan2(x, torch.tensor(10.5, dtype=torch.bfloat16)).backward() gives "

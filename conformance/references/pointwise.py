@@ -934,7 +934,9 @@ def ldexp_torch(x, other):
     exactly, std::ldexp(double(x), int(other)) in the input's dtype (the exponent converted to a C int: an int64
     wraps modulo 2**32). Otherwise torch computes the product input * 2 ** other: the power is pow(2.0, other) for
     an integer, bool or float32 input, a zero-dim tensor of 2.0 in the input's dtype to the power other for the
-    others (each with torch's promotion), then multiplied by the input. Raises TypeError where torch raises (float8
+    others (each with torch's promotion), then multiplied by the input as torch.mul multiplies (mul_torch: a
+    one-element power beside a float16 input is a float32 scalar, so 0 * 2**53.75 is 0 where 2**53.75 is
+    infinite in float16). Raises TypeError where torch raises (float8
     operands, dtypes torch does not promote, a complex32 power, a bool or wide unsigned exponent of the exact
     kernel)."""
     x, other = np.asarray(x), np.asarray(other)
@@ -954,7 +956,10 @@ def ldexp_torch(x, other):
         exact = np.asarray(np.exp2(other.astype(wide)))
         power = exact.astype(pdt)
         dt = torch_result_type(x, power)
-        wide = np.complex128 if dt.kind == "c" else np.float64
+        if dt.kind != "c":
+            # torch's mul: a one-element power beside a float16 / bfloat16 input is a scalar, taken in float32
+            return np.asarray(mul_torch(x, power))
+        wide = np.complex128
         xw = x.astype(dt).astype(wide)
         out = np.asarray(np.multiply(xw, power.astype(dt).astype(wide)))
         if pdt.kind == "c":
