@@ -364,7 +364,9 @@ def _pinv_impl(a, form="plain", hermitian=False):
 
 def _matrix_rank_impl(a, form="plain", hermitian=False, rtol=None):
     """``np.linalg.matrix_rank``; ``rtol`` (torch's name): the tolerance ``rtol * sigma_max``, as NumPy's ``tol``
-    given that value (the count of singular values above it)."""
+    given that value (the count of singular values above it). Evaluated on the input's own dtype (the entry does
+    not upcast): NumPy's default tolerance is ``max(m, n) eps`` of that dtype, and its singular values are
+    rounded to it."""
     a = shaped(a, form)
     if rtol is None:
         return np.asarray(np.linalg.matrix_rank(a, hermitian=hermitian), dtype=np.int64)
@@ -375,7 +377,34 @@ def _matrix_rank_impl(a, form="plain", hermitian=False, rtol=None):
 
 
 def _cond_impl(a, p=None, form="plain"):
-    return np.linalg.cond(shaped(a, form), p)
+    """``np.linalg.cond``; for ``p='nuc'`` of square matrices, NumPy's own rule evaluated without its failure:
+    NumPy takes ``||A|| ||A^-1||`` with an inverse that is NaN where the inversion fails and turns a NaN result
+    into inf unless A has a NaN (so cond of a singular matrix is inf for 'fro', 1, inf), but for 'nuc' the NaN
+    inverse reaches an SVD that raises LinAlgError ('SVD did not converge') first: here its nuclear norm is NaN,
+    and the same rule applies (:func:`_nuclear_cond`)."""
+    a = shaped(a, form)
+    if p != "nuc" or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.size == 0 or _nan_like(a).any():
+        return np.linalg.cond(a, p)
+    return _nuclear_cond(a)
+
+
+def _nuclear_cond(a):
+    """``||A||_* ||A^-1||_*`` per matrix of a square stack without NaN: inf where A is singular or its inverse is
+    not finite (the norm of a matrix with an infinity is NaN, as NumPy's SVD gives; the product then inf)."""
+    real = np.abs(np.zeros((), a.dtype)).dtype
+    out = np.empty(a.shape[:-2], dtype=real)
+    for idx in np.ndindex(*a.shape[:-2]):
+        m = a[idx]
+        with np.errstate(all="ignore"):
+            try:
+                inv = np.linalg.inv(m)
+            except np.linalg.LinAlgError:
+                inv = np.full(m.shape, np.nan, dtype=m.dtype)
+            own = np.sum(np.linalg.svd(m, compute_uv=False))
+            other = np.sum(np.linalg.svd(inv, compute_uv=False)) if np.all(np.isfinite(inv)) else np.nan
+            r = own * other
+        out[idx] = np.inf if np.isnan(r) else r
+    return out if out.ndim else out[()]
 
 
 def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False):

@@ -93,3 +93,34 @@ def test_eigvals_of_a_nonfinite_matrix_is_unchecked(device, dtype):
         raise Mismatch(f"torch.linalg.eigvals [{device}, {dtype}]: a NaN matrix exits {nan.returncode} (a crash "
                        f"recorded), an infinite one exits {inf.returncode} printing {inf.stdout.strip()!r} (all "
                        "NaN recorded): the record linalg_eigvals-nonfinite-input-unchecked no longer holds")
+
+
+@pytest.mark.op("linalg_eigvalsh")
+@_pending("linalg_eigvalsh")
+@pytest.mark.divergence("linalg_eigvalsh-gradient-hermitian")
+@pytest.mark.dtypes("float64", "complex128")
+def test_eigvalsh_gradient_is_hermitian(device, dtype):
+    """torch's gradient of eigvalsh is ``V diag(g) V^H``, Hermitian, where NumPy's finite differences (the forward
+    reads the lower triangle) give the lower triangle doubled and 0 above; along a Hermitian direction the two
+    agree. A 1 x 1 matrix, just outside the record, has the same gradient in both."""
+    a = np.array([[2.0, 1.0], [0.5, 3.0]], dtype=dtype)
+    g = np.array([0.25, 1.0])
+    t = torch.tensor(a, device=device, requires_grad=True)
+    (torch.linalg.eigvalsh(t) * torch.tensor(g, device=device)).sum().backward()
+    got = t.grad.cpu().numpy()
+    h = 2.0 ** -20
+
+    def fd(direction):
+        return float(np.dot(g, (np.linalg.eigvalsh(a + h * direction) - np.linalg.eigvalsh(a - h * direction))
+                            / (2 * h)))
+    upper = np.array([[0.0, 1.0], [0.0, 0.0]], dtype=dtype)
+    sym = np.array([[0.5, 1.0], [1.0, -0.25]], dtype=dtype)
+    if not np.allclose(got, np.conj(got.T), atol=1e-12) or abs(got[0, 1]) < 1e-3 or abs(fd(upper)) > 1e-9:
+        raise Mismatch(f"eigvalsh gradient {got}: not Hermitian and nonzero above the diagonal (NumPy's derivative "
+                       f"there {fd(upper)}): linalg_eigvalsh-gradient-hermitian no longer holds")
+    if abs(np.sum(np.conj(got) * sym).real - fd(sym)) > 1e-7:
+        raise Mismatch(f"eigvalsh gradient {got} disagrees with NumPy's derivative along a Hermitian direction")
+    one = torch.tensor([[3.0]], dtype=t.dtype, device=device, requires_grad=True)
+    torch.linalg.eigvalsh(one).sum().backward()
+    if abs(complex(one.grad.item()) - 1.0) > 1e-12:
+        raise Mismatch(f"eigvalsh gradient of a 1 x 1 matrix: {one.grad.item()}, NumPy's 1")
