@@ -20,6 +20,7 @@ is first cast to torch's result dtype (a Python int out of that dtype's range wr
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -140,8 +141,38 @@ def _tiers(operands):
 def torch_result_type(*operands):
     """The dtype torch gives an elementwise op on ``operands`` (NumPy arrays standing for tensors, Python
     scalars, or None for an absent optional operand)."""
-    dim, zero, wrapped = _tiers(operands)
+    key = tuple((x.ndim > 0, x.dtype) if isinstance(x, np.ndarray) else type(x) for x in operands)
+    return _result_type_of(key)
+
+
+@functools.lru_cache(maxsize=4096)
+def _result_type_of(key):
+    """torch_result_type by the operands' signature: (has dims, dtype) per array, the type of each scalar (which
+    alone decides the dtype it stands for, _scalar_dtype) or of None. Promotion runs per case millions of times;
+    the signatures are few."""
+    dim = zero = wrapped = None
+    for k in key:
+        if isinstance(k, tuple):
+            if k[0]:
+                dim = _promote_pair(dim, k[1])
+            else:
+                zero = _promote_pair(zero, k[1])
+        elif k is not type(None):
+            wrapped = _promote_pair(wrapped, _scalar_dtype_of_type(k))
     return _combine(dim, _combine(zero, wrapped))
+
+
+def _scalar_dtype_of_type(t):
+    """:func:`_scalar_dtype` of a scalar of type ``t``."""
+    if issubclass(t, np.bool_) or (issubclass(t, np.complexfloating) and not issubclass(t, complex)):
+        return np.dtype(np.float32)
+    if issubclass(t, bool):
+        return np.dtype(np.bool_)
+    if issubclass(t, (int, np.integer)):
+        return np.dtype(np.int64)
+    if issubclass(t, (float, np.floating)):
+        return np.dtype(np.float32)
+    return np.dtype(np.complex64)
 
 
 def _gives_complex32(higher, lower):
