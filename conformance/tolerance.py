@@ -726,7 +726,9 @@ def determinant(result: str, n, norm, eps, *, device: str = "cpu") -> Tolerance:
     a = np.asarray(norm, dtype=np.float64)
     e = np.asarray(eps, dtype=np.float64)
     with np.errstate(all="ignore"):
-        log_bound = np.log(n) + np.log(e) + (n - 1) * (np.log(a) + np.log1p(e / np.where(a > 0, a, 1.0)))
+        ratio = e / np.where(a > 0, a, 1.0)
+        ratio = np.where(np.isnan(ratio), np.inf, ratio)  # an infinite norm: the bound is infinite, not NaN
+        log_bound = np.log(n) + np.log(e) + (n - 1) * (np.log(a) + np.log1p(ratio))
         log_bound = np.where((a > 0) & (e > 0), log_bound, -np.inf)
         atol = np.exp(np.minimum(log_bound, 709.0))
         scale = n * np.log(np.where(a > 0, a, 1.0))

@@ -106,7 +106,13 @@ def unbounded_elements(op, dtype: str, samples: int = SAMPLES) -> list[str]:
 
 
 #: ops with a known open violation (strict: the test fails once it is fixed, so the entry must go)
-OPEN: dict = {}
+OPEN: dict = {
+    "linalg_cond": "cond of an ill-conditioned matrix (p None, 2 and the p taken through the inverse, where the "
+                   "smallest singular value or ||dA|| ||A^-1|| reaches the backward error) is finite, but torch's "
+                   "value is bounded from below only ((s_max - e) / (s_min + e), up to inf) and the tolerance has "
+                   "no one-sided bound; and a matrix whose norm reaches the dtype's largest value may overflow "
+                   "inside LAPACK: both are left free",
+}
 
 
 def _ops():

@@ -304,7 +304,28 @@ def _det_tol(sample, dtype):
         return None
     m = _matrix(sample)
     eps = T.lu_backward(name, m.shape[-1], R.lu_magnitude(m))
-    return T.determinant(name, m.shape[-1], _fro(m), eps)
+    tol = T.determinant(name, m.shape[-1], _fro_wide(m), eps)
+    with np.errstate(all="ignore"):
+        # a matrix with an infinity: its determinant is an expression with inf - inf or 0 * inf in some orders of
+        # the arithmetic and not in others (NaN in one LU, an infinity in another): a NaN reference says nothing
+        infinite = np.any(np.isinf(m), axis=(-2, -1)) & np.isnan(R.lu_determinant(m))
+    return dataclasses.replace(tol, free=infinite) if np.any(infinite) else tol
+
+
+def _fro_wide(a):
+    """Frobenius norms over the last two dims, summed in longdouble: the float64 sum of squares overflows for
+    entries past 1e154, where the norm does not (an infinite norm would make the determinant's bound NaN)."""
+    with np.errstate(all="ignore"):
+        return np.sqrt(np.sum(np.abs(a.astype(np.clongdouble)) ** 2, axis=(-2, -1))).astype(np.float64)
+
+
+def _pivot_growth(name):
+    """The growth of one elimination step of partial pivoting (multipliers at most 1: ``2 (1 + gamma_2)``; for a
+    complex matrix LAPACK's pivot maximizes ``|re| + |im|``, multipliers at most ``sqrt 2``: ``(1 + sqrt 2)(1 +
+    gamma_4)``), in the accumulation type (Higham, sec. 9.4): each pivot is at most ``max |a_ij| g^(n-1)``."""
+    ua = T.unit(T.accumulation(name))
+    return (1 + math.sqrt(2)) * (1 + float(T.gamma(4, ua))) if D.is_complex(name) else \
+        2 * (1 + float(T.gamma(2, ua)))
 
 
 def _slogdet_tol(sample, dtype):
@@ -320,7 +341,8 @@ def _slogdet_tol(sample, dtype):
     accumulation type's largest value (past it the LU overflows: an infinite or NaN pivot, ``nonfinite``), the
     sum rounded within ``gamma_n n max |log|``: log|det| within ``max(R - n log eta_a, n log G - R)`` of the
     reference's ``R``. A reference log|det| of -inf (an exactly singular matrix) leaves torch's value free (a
-    rounding makes the pivot nonzero)."""
+    rounding makes the pivot nonzero). Where the matrix's norm reaches the dtype's largest value and NumPy's
+    sign is NaN (its own LU overflowed), the sign is left out, as the module docstring says of such matrices."""
     name = _name(sample)
     a = sample.arrays[0]
     if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
@@ -340,12 +362,13 @@ def _slogdet_tol(sample, dtype):
         big = _too_big(m, name)
         loose = ~ok | big
         try:
-            ref_log = np.asarray(R.slogdet(*sample.args, **sample.kwargs)[1], dtype=np.float64)
-            ref_log = np.broadcast_to(ref_log, loose.shape)
+            ref_sign, ref_log = R.slogdet(*sample.args, **sample.kwargs)
+            ref_log = np.broadcast_to(np.asarray(ref_log, dtype=np.float64), loose.shape)
+            ref_sign = np.broadcast_to(np.asarray(ref_sign), loose.shape)
         except (np.linalg.LinAlgError, ValueError, TypeError):
             ref_log = np.full(loose.shape, np.nan)
-        growth = (1 + math.sqrt(2)) * (1 + float(T.gamma(4, ua))) if D.is_complex(name) else \
-            2 * (1 + float(T.gamma(2, ua)))
+            ref_sign = np.full(loose.shape, np.nan)
+        growth = _pivot_growth(name)
         top = np.max(np.abs(m), axis=(-2, -1), initial=0.0) if n else np.zeros(m.shape[:-2])
         log_hi = np.minimum(np.log(top) + max(n - 1, 0) * math.log(growth), math.log(T.biggest(acc))) * n
         log_lo = n * math.log(T.eta(acc))
@@ -353,8 +376,10 @@ def _slogdet_tol(sample, dtype):
         ranged = np.maximum(ref_log - log_lo, log_hi - ref_log) + spread
         known = np.isfinite(ranged)
         range_b = np.where(known, ranged, 0.0)
+    unrepresented = big & ~np.isfinite(ref_sign)  # NumPy's own LU overflowed: its sign says nothing
     sign = T.Tolerance(T.rounded_twice(real), np.where(ok & ~big, 2 * r, 2.0),
-                       nonfinite=big if np.any(big) else None, why="slogdet sign")
+                       nonfinite=big if np.any(big) else None, free=unrepresented if np.any(unrepresented) else None,
+                       why="slogdet sign")
     free = loose & ~known
     logabs = T.Tolerance(T.rounded_twice(real), np.where(loose, range_b, log_b) + 2 * T.eta(real),
                          nonfinite=loose if np.any(loose) else None, free=free if np.any(free) else None,
@@ -432,8 +457,9 @@ def _rank_tol(sample, dtype):
 
 
 def _cond_tol(sample, dtype):
-    """cond: ``sigma_max / sigma_min`` (p = None, 2, -2; any shape) relative within ``2 e / (sigma_min - e)``,
-    ``e`` the backward error times ``||A||_F``; the other p (square matrices) through the inverse, within
+    """cond: ``sigma_max / sigma_min`` (p = None, 2; any shape) relative within ``2 e / (sigma_min - e)``,
+    ``e`` the backward error times ``||A||_F``; p = -2, ``sigma_min / sigma_max``, within ``e (1 + ratio) /
+    (sigma_max - e)`` absolutely (bounded however small sigma_min is); the other p (square matrices) through the inverse, within
     ``delta / (1 - delta)`` twice (the norm of A and of its inverse: ``sqrt(n)`` roundings of a sum each);
     ill-conditioned and non-finite matrices left out, and where the inverse or its norm may overflow the dtype
     (:func:`_inverse_overflows`; for 'fro' also where A's sum of squares does), a non-finite torch value
@@ -455,8 +481,16 @@ def _cond_tol(sample, dtype):
         if p in (None, 2, -2):
             s = np.linalg.svd(m, compute_uv=False)
             e = T.factorization(name, rows, n) * _fro(m)
-            smin = s[..., -1]
-            rel = np.where(smin > 2 * e, 2 * e / (smin - e), np.nan)
+            smin, smax = s[..., -1], s[..., 0]
+            if p == -2:
+                # sigma_min / sigma_max: each singular value within e (Weyl), so the ratio within
+                # e (1 + ratio) / (sigma_max - e) absolutely, however small sigma_min is
+                ratio = np.where(smax > 0, smin / smax, np.nan)
+                rel = np.where(smax > 2 * e, e * (1 + ratio) / (smax - e) / np.where(ratio > 0, ratio, 1), np.nan)
+                rel = np.where((ratio == 0) & (smax > 2 * e), np.inf, rel)
+                absolute = np.where((ratio == 0) & (smax > 2 * e), e / (smax - e), 0.0)
+            else:
+                rel = np.where(smin > 2 * e, 2 * e / (smin - e), np.nan)
             over = np.zeros(m.shape[:-2], dtype=bool)
         else:
             delta, ninv, _ = _lu_delta(m, name)
@@ -465,10 +499,12 @@ def _cond_tol(sample, dtype):
             over = _inverse_overflows(ninv * (1 + np.where(np.isfinite(f), f, 0.0)), n, p, name)
             if p == "fro":  # A's own sum of squares, in the accumulation type
                 over |= ~(_fro(m) ** 2 < T.biggest(T.accumulation(name)))
-        loose = ~np.isfinite(rel) | _too_big(m, name) | bad
-        rel = np.where(loose, 0.0, rel)
+        absolute = absolute if p == -2 else 0.0
+        loose = ~(np.isfinite(rel) | (absolute > 0)) | _too_big(m, name) | bad
+        rel = np.where(loose | ~np.isfinite(rel), 0.0, rel)
         value = np.abs(R.cond(m, p))
-    return T.Tolerance(T.rounded_twice(real), np.where(np.isfinite(value), rel * value, 0.0) + 2 * T.eta(real),
+        atol = np.where(np.isfinite(value), rel * value, 0.0) + np.where(loose, 0.0, absolute)
+    return T.Tolerance(T.rounded_twice(real), atol + 2 * T.eta(real),
                        free=loose if loose.any() else None, nonfinite=over if over.any() else None, why="cond")
 
 
@@ -1088,6 +1124,198 @@ def _multi_dot_flushes():
 MULTI_DOT_FLUSHES = _multi_dot_flushes()
 
 
+def _det_may_overflow(sample, dtype):
+    """det's gradient: the elements (a mask over the input) of the matrices whose determinant's bound says the
+    factorization's product may overflow (:func:`_det_tol`'s ``nonfinite``: ``||A||_F^n`` or the bound reaches
+    the dtype's largest value)."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] == 0:
+        return False
+    over = _det_tol(sample, dtype).nonfinite
+    if over is None:
+        return False
+    return np.broadcast_to(np.asarray(over, dtype=bool)[..., None, None], a.shape).copy()
+
+
+def _det_may_be_zero(sample, dtype):
+    """det's gradient: the elements (a mask over the input) of the finite matrices of side 2 or more whose
+    determinant lies within its bound of 0 (:func:`_det_tol`): the computed one may be exactly 0."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] < 2:
+        return False
+    m = _matrix(sample)
+    with np.errstate(all="ignore"):
+        near = (np.abs(R.lu_determinant(m)).astype(np.float64) <= np.asarray(_det_tol(sample, dtype).atol)) & \
+            ~_not_finite(m)
+    return np.broadcast_to(near[..., None, None], a.shape).copy()
+
+
+DET_GRADIENT_SINGULAR = Divergence(
+    id="linalg_det-gradient-zero-at-singular-matrix", op="linalg_det", about="gradient",
+    condition="finite matrices of side 2 or more whose determinant is within its bound of 0 (the computed "
+              "determinant may be exactly 0)",
+    torch_behaviour="where the computed determinant is exactly 0 the gradient is 0: a = torch.tensor([[1., 2.], "
+                    "[2., 4.]], dtype=torch.float64, requires_grad=True); torch.linalg.det(a).backward() gives "
+                    "a.grad [[0, -0], [-0, 0]] (rank-deficient matrices of rank n - 1 included: [[1, 2, 3], "
+                    "[1, 2, 3], [4, 5, 7]] gives 0 too)",
+    numpy_behaviour="the derivative of det is the adjugate's transpose, nonzero for a matrix of rank n - 1 "
+                    "([[4, -2], [-2, 1]] there)",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.det.html (no issue found)",
+    kind="bug", applies=_det_may_be_zero)
+
+
+DET_GRADIENT_OVERFLOW = Divergence(
+    id="linalg_det-gradient-from-overflowing-determinant", op="linalg_det", about="gradient",
+    condition="matrices whose determinant may overflow the dtype (||A||_F^n, or the determinant's bound, reaches "
+              "its largest value: where det's forward accepts a non-finite value)",
+    torch_behaviour="the gradient is inf or NaN: backward forms v conj(det) A^-H from the computed determinant, "
+                    "which overflows (NaN for an exactly singular 17 x 17 complex64 matrix of entries about 100, "
+                    "its last row a copy of the first, whose determinant is 0)",
+    numpy_behaviour="the derivative of det, the adjugate; a matrix of the 'singular' form has the determinant 0 "
+                    "for every input, and the derivative 0",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.det.html (no issue found)",
+    kind="unspecified", applies=_det_may_overflow)
+
+
+def _pivot_reciprocal_may_overflow(sample, dtype):
+    """det and slogdet of a finite matrix: the matrices (a mask over the batch) where a pivot of the LU may have a
+    modulus at most ``1 / max`` of the (real) dtype, so that its reciprocal overflows. The pivots' product is the
+    determinant of ``A + dA``, at least ``|det A| - bound`` in modulus (the determinant's bound,
+    :func:`~conformance.tolerance.determinant`), and each of the other ``n - 1`` pivots is at most ``max |a_ij|
+    g^(n-1)`` (:func:`_pivot_growth`): no pivot is below ``(|det A| - bound) / (max |a_ij| g^(n-1))^(n-1)``.
+    Where that is above ``1 / max`` no pivot's reciprocal can overflow. Evaluated in logarithms (the powers
+    leave float64's range first)."""
+    name = _name(sample)
+    a = sample.arrays[0]
+    if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] == 0:
+        return False
+    m = _matrix(sample)
+    n = m.shape[-1]
+    with np.errstate(all="ignore"):
+        finite = ~_not_finite(m)
+        eps = T.lu_backward(name, n, R.lu_magnitude(m))
+        bound = np.asarray(T.determinant(name, n, _fro(m), eps).atol, dtype=np.float64)
+        log_det = np.linalg.slogdet(np.where(finite[..., None, None], m, 0))[1]
+        ratio = np.exp(np.log(bound) - log_det)
+        log_low = np.where(ratio < 1, log_det + np.log1p(-np.minimum(ratio, 1.0)), -np.inf)
+        top = np.max(np.abs(m), axis=(-2, -1))
+        log_top = np.log(top) + (n - 1) * math.log(_pivot_growth(name))
+        smallest = log_low - (n - 1) * log_top
+        reach = -math.log(T.biggest(D.real_of(name))) + 4 * T.unit(D.real_of(name))
+        return np.asarray(finite & (smallest <= reach))
+
+
+def _one_pivot(dtype, scale, side=2):
+    """A complex matrix with the pivot ``p = scale / max`` of the real dtype (reciprocal overflowing for a scale
+    below 1): ``[[p, 0], [p, 1]]`` (the LU's multiplier ``p * (1 / p)``; determinant ``p``) or ``[[p]]`` (the
+    sign's ``sgn(p)`` alone)."""
+    p = scale / float(np.finfo(np.dtype(dtype)).max)
+    a = np.array([[p, 0.0], [p, 1.0]] if side == 2 else [[p]], dtype=dtype)
+    return ((a, "plain"), {})
+
+
+def _tiny_pivot(op, call, got, numpy):
+    """torch's LU (MKL's ?getrf: every complex one, the real ones of some sizes) and slogdet's sign take the
+    reciprocal of a pivot: where its modulus is at most ``1 / max`` it overflows, and the result is NaN."""
+    return Divergence(
+        id=f"{op}-complex-tiny-pivot-nan", op=op,
+        condition="matrices where an LU pivot may have a modulus of at most 1 / max of the (real) dtype (about "
+                  "2.9e-39 for float32 and complex64, 5.6e-309 for float64 and complex128): its reciprocal "
+                  "overflows",
+        torch_behaviour=f"{got}: the LU's multipliers are formed as a_ik * (1 / u_kk) and slogdet's sign as the "
+                        "product of sgn(u_kk) = u_kk * (1 / |u_kk|), and 1 / u_kk is inf+nanj there (a real LU "
+                        "too for some sizes: the rank-one expanded 3 x 3 float32 [[1e-39, 0.5, -0.5]] repeated; "
+                        f"a real 2 x 2 divides and is right). {call}(torch.tensor([[1e-39+0j, 1], [1e-39, 1]])) "
+                        "(rank one) "
+                        "and, for slogdet's sign alone, torch.linalg.slogdet(torch.tensor([[1e-39+0j]])) (pivot "
+                        "1e-39; torch.sgn(torch.tensor([1e-39+0j])) is inf+nanj on its scalar path); the pivot "
+                        "may arise from a rounding: the rank-one (expanded) 3 x 3 complex64 matrix with rows "
+                        "[-5.9e-30-6.3e-31j, 1.7e-12+7.9e21j, 26.17+8.3e-28j], whose third pivot rounds to 3.7e-40j",
+        numpy_behaviour=numpy,
+        reference=f"https://pytorch.org/docs/stable/generated/{call}.html ; "
+                  "https://pytorch.org/docs/stable/generated/torch.sgn.html (no issue found)",
+        kind="bug", applies=_pivot_reciprocal_may_overflow, accept_nonfinite=_pivot_reciprocal_may_overflow,
+        example=lambda dtype: _one_pivot(dtype, 0.6),
+        counterexample=lambda dtype: _one_pivot(dtype, 4.0, side=1),
+        dtypes=("complex64", "complex128"),
+        root_cause="complex-lu-tiny-pivot-reciprocal",
+    )
+
+
+SLOGDET_TINY_PIVOT = _tiny_pivot(
+    "linalg_slogdet", "torch.linalg.slogdet", "sign nan+nanj, and log|det| NaN where a multiplier overflowed",
+    "the sign and log|det| of the determinant (1 and -89.80 for [[1e-39]]; 0 and -inf for an exactly singular "
+    "matrix)")
+DET_TINY_PIVOT = _tiny_pivot(
+    "linalg_det", "torch.linalg.det", "nan+nanj where a multiplier overflowed",
+    "the determinant (0 for the rank-one matrix)")
+
+
+def _line_sums_tie_once_rounded(args_of):
+    """matrix_norm with ord 1, -1, inf or -inf is the extreme (amax / amin) of the sums of ``|a_ij|`` along one
+    dim (columns for +-1, rows for +-inf), each computed in the accumulation type and rounded to the input's
+    dtype. The mask over the input's elements: the lines (rows or columns) whose rounded sum may equal the
+    rounded extreme, where at least two lines may and their exact sums are not all equal (exact ties are points
+    without a derivative, which the gradient check finds itself). A computed sum lies within ``gamma_(k+1)`` of
+    the exact one relatively (``k`` moduli, each rounded, and their sum, Higham eq. 3.5), and rounding is
+    monotonic: its rounded value lies between the roundings of those two ends."""
+    def applies(sample, dtype):
+        ord_, dim = args_of(sample)
+        x = sample.arrays[0]
+        if isinstance(ord_, bool) or ord_ not in (1, -1, math.inf, -math.inf) or x.size == 0:
+            return False
+        if dim is None:
+            dim = (-2, -1) if x.ndim == 2 else None
+        name = D.name_of(x.dtype)
+        if dim is None or len(dim) != 2 or not D.is_inexact(name) or x.ndim < 2:
+            return False
+        rows, cols = (d % x.ndim for d in dim)
+        summed, picked = (rows, cols) if abs(ord_) == 1 else (cols, rows)
+        real = D.NUMPY[D.real_of(name)]
+        g = float(T.gamma(x.shape[summed] + 1, T.unit(T.accumulation(name))))
+        with np.errstate(all="ignore"):
+            exact = np.sum(np.abs(_wide_np(x)), axis=summed, keepdims=True)
+            if not np.all(np.isfinite(exact)):
+                return False
+            lo = (exact * (1 - g)).astype(real).astype(np.float64)
+            hi = (exact * (1 + g)).astype(real).astype(np.float64)
+            if ord_ > 0:
+                may = hi >= np.max(lo, axis=picked, keepdims=True)
+            else:
+                may = lo <= np.min(hi, axis=picked, keepdims=True)
+            several = np.sum(may, axis=picked, keepdims=True) >= 2
+            spread = (np.max(np.where(may, exact, -np.inf), axis=picked, keepdims=True) >
+                      np.min(np.where(may, exact, np.inf), axis=picked, keepdims=True))
+        return np.broadcast_to(may & several & spread, x.shape).copy()
+    return applies
+
+
+def _wide_np(x):
+    return x.astype(np.complex128 if x.dtype.kind == "c" else np.float64)
+
+
+def _norm_rounded_ties(op, args_of):
+    return Divergence(
+        id=f"{op}-gradient-rounded-line-sums-tie", op=op, about="gradient",
+        condition="ord 1, -1, inf or -inf: the elements of the columns (ord +-1) or rows (ord +-inf) whose sums of "
+                  "|a_ij|, rounded to the input's dtype, may equal the rounded largest (smallest) sum, where two "
+                  "or more may and the exact sums differ (bfloat16: row sums 2.953125 and 2.9599609 both round to "
+                  "2.953125)",
+        torch_behaviour="the gradient goes half to each tied line: the norm is amax (amin) of the sums rounded to "
+                        "the input's dtype, and amax divides the cotangent evenly among tied maxima "
+                        "(grad-amax-ties). a = torch.tensor([[-1.359375, 1.59375], [-2.84375, 0.1162109375]], "
+                        "dtype=torch.bfloat16, requires_grad=True); torch.linalg.matrix_norm(a, float('inf'))"
+                        ".backward() gives a.grad [[-0.5, 0.5], [-0.5, 0.5]]",
+        numpy_behaviour="the norm of the exact sums is differentiable there: the derivative is sgn(a_ij) on the "
+                        "line of the larger exact sum (2.9599609, the second row: [[0, 0], [-1, 1]]), 0 elsewhere",
+        reference="https://pytorch.org/docs/stable/generated/torch.linalg.matrix_norm.html ; "
+                  "https://pytorch.org/docs/stable/generated/torch.amax.html (amax: evenly distributes gradient "
+                  "between equal values)",
+        kind="intended", applies=_line_sums_tie_once_rounded(args_of))
+
+
 # ---- entries --------------------------------------------------------------------------------------------------
 
 def _prop(name, fn, ref, inputs, kind, covers):
@@ -1106,9 +1334,10 @@ _ALL = [
           ("torch.linalg.cholesky",)),
     _prop("linalg_lstsq", lstsq_properties, R.lstsq_properties, S.lstsq_case, "lstsq", ("torch.linalg.lstsq",)),
     OpEntry("linalg_det", F, det_call, R.det, S.square_case, tol_fn=_det_tol, signed_zero=False,
-            covers=("torch.linalg.det",), grad=True, out=False),
+            covers=("torch.linalg.det",), grad=True, out=False,
+            divergences=(DET_TINY_PIVOT, DET_GRADIENT_OVERFLOW, DET_GRADIENT_SINGULAR)),
     OpEntry("linalg_slogdet", F, slogdet_call, R.slogdet, S.square_case, tol_fn=_slogdet_tol, signed_zero=False,
-            covers=("torch.linalg.slogdet",), out=False),
+            covers=("torch.linalg.slogdet",), out=False, divergences=(SLOGDET_TINY_PIVOT,)),
     OpEntry("linalg_inv", F, inv_call, R.inv, S.square_case, tol_fn=_forward_tol(_inv_norm), signed_zero=False,
             covers=("torch.linalg.inv",), grad=True, out=False),
     OpEntry("linalg_solve", F, solve_call, R.solve, S.solve_case, tol_fn=_forward_tol(_solve_norm),
@@ -1130,9 +1359,11 @@ _ALL = [
             covers=("torch.linalg.cond",), out=False),
     OpEntry("linalg_matrix_norm", F, "torch.linalg.matrix_norm", R.matrix_norm, S.matrix_norm_case,
             tol_fn=_norm_tol(_matrix_norm_args), signed_zero=False, grad=True,
-            divergences=(_half_svd_norm("linalg_matrix_norm"), _complex_inf_nan_norm("linalg_matrix_norm"))),
+            divergences=(_half_svd_norm("linalg_matrix_norm"), _complex_inf_nan_norm("linalg_matrix_norm"),
+                         _norm_rounded_ties("linalg_matrix_norm", _matrix_norm_args))),
     OpEntry("linalg_norm", F, "torch.linalg.norm", R.norm, S.norm_case, tol_fn=_norm_tol(_linalg_norm_args),
-            divergences=(NORM_EMPTY_INF, _half_svd_norm("linalg_norm"), _complex_inf_nan_norm("linalg_norm")),
+            divergences=(NORM_EMPTY_INF, _half_svd_norm("linalg_norm"), _complex_inf_nan_norm("linalg_norm"),
+                         _norm_rounded_ties("linalg_norm", _linalg_norm_args)),
             signed_zero=False, grad=True),
     OpEntry("linalg_matrix_power", F, "torch.linalg.matrix_power", R.matrix_power, S.matrix_power_case,
             tol_fn=_power_tol, signed_zero=False, grad=True,
@@ -1174,13 +1405,6 @@ PENDING: dict[str, str] = {
     "linalg_eigvals": "property entry not yet triaged (its ci run not made green)",
     "linalg_cholesky": "property entry not yet triaged (its ci run not made green)",
     "linalg_lstsq": _HANG + "; NumPy's lstsq takes no stack (now looped per matrix)",
-    "linalg_det": "NumPy's det is sign * exp(logdet): its own error (|logdet| u, 4e-14 relative for a 1 x 1 "
-                  "matrix of 5e-273) is outside the bound; a matrix with a NaN gives inf in NumPy (LAPACK's pivot "
-                  "search skips NaN)",
-    "linalg_slogdet": "green in ci, dev seeds 1-3 and tests/test_bounded, but dev seed 88: a singular (rank-one, "
-                      "expanded) complex64 matrix with entries from 5.9e-30 to 7.9e21 gives sign nan+nanj in torch, "
-                      "0 in NumPy (torch's LU, likely a complex reciprocal of the tiny pivot whose squared modulus "
-                      "underflows); not yet classified",
     "linalg_inv": _SINGULAR,
     "linalg_solve": _SINGULAR + "; also a B NumPy's solve rejects as a matrix of the wrong size (2 vs 16) "
                                 "that torch takes",
@@ -1213,11 +1437,6 @@ PENDING: dict[str, str] = {
     "linalg_matrix_power": "slow (its ci run took 146 s here, over the family's budget); half and float8 types: "
                            "a negative power raises (linalg.inv: Low precision dtypes not supported), not recorded; "
                            "a complex128 power outside the bound, not triaged",
-    "linalg_matrix_norm": "forward green (ci, dev seeds 1-3, tests/test_bounded); dev seeds 1, 3: the bfloat16 "
-                          "gradient of ord=inf / 1 where two row (column) sums of |A| tie once rounded to bfloat16 "
-                          "(2.9531 and 2.9602 both 2.953125): torch's amax splits the cotangent evenly between them "
-                          "(grad-amax-ties), NumPy's finite difference sees the one larger exact sum; needs a "
-                          "gradient record (about='gradient') with a pinned test, not yet written",
     "linalg_tensorinv": _SINGULAR,
     "linalg_tensorsolve": _SINGULAR,
 }

@@ -599,11 +599,40 @@ def _pow_exponent_rounding(sample, dtype, v):
     return {pos[id(x)]: unbroadcast(term, x.shape)}
 
 
+def _det_adjugate_rounding(sample, dtype, v):
+    """det's gradient is ``v`` times the conjugated adjugate of ``A``, which torch forms from a factorization of
+    ``A`` (the LU's solves, or an SVD where the determinant is 0): it is the adjugate of some ``A + dA``, ``||dA||_F
+    <= eps``, eps the larger of the LU's bound with its solves (tolerance.lu_backward, Higham Thm 9.4) and the
+    SVD's (tolerance.factorization). Each cofactor is a determinant of order ``n - 1`` of a submatrix of norm at
+    most ``||A||_F``, which moves by at most ``(n - 1) eps (||A||_F + eps)^(n-2)`` (Ipsen and Rehman, as
+    tolerance.determinant): that times ``|v|`` bounds each gradient element absolutely. It dominates where ``A``
+    is ill-conditioned: a matrix of the 'singular' form (its last row a copy of the first), whose determinant is
+    0 for every input, has the exact gradient 0, and torch's is the sum of two adjugate rows that cancel but for
+    that rounding (twice the bound, for the copied row). Returns ``{0: the bound per input element}``."""
+    from conformance.references import decompositions as RD
+
+    a = _operand(sample, 0)
+    if not isinstance(a, np.ndarray) or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] < 2 or v is None \
+            or not D.is_inexact(D.name_of(a.dtype)):
+        return {}
+    form = sample.args[1] if len(sample.args) > 1 and isinstance(sample.args[1], str) else "plain"
+    name = D.name_of(a.dtype)
+    n = a.shape[-1]
+    with np.errstate(all="ignore"):
+        m = RD.shaped(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64), form)
+        fro = np.sqrt(np.sum(np.abs(m.astype(np.clongdouble)) ** 2, axis=(-2, -1))).astype(np.float64)
+        eps = np.maximum(T.lu_backward(name, n, RD.lu_magnitude(m)), T.factorization(name, n, n) * fro)
+        copies = 2.0 if form == "singular" else 1.0
+        bound = copies * np.abs(np.asarray(v, dtype=np.complex128)) * (n - 1) * eps * (fro + eps) ** (n - 2)
+    return {0: np.nan_to_num(np.broadcast_to(bound[..., None, None], a.shape), nan=0.0, posinf=0.0)}
+
+
 #: bounds of the error a gradient inherits, where that depends on the cotangent: from the rounded output its
 #: backward formula starts from (softmax), or from an intermediate rounded in the working precision whose error
-#: the formula amplifies (real pow's exponent ``y - 1``): ``(sample, dtype, v) -> {input position: absolute bound
-#: per element}``
-OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rounding}
+#: the formula amplifies (real pow's exponent ``y - 1``; det's adjugate): ``(sample, dtype, v) -> {input
+#: position: absolute bound per element}``
+OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rounding,
+                   "linalg_det": _det_adjugate_rounding}
 
 
 CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,

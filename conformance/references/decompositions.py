@@ -327,7 +327,57 @@ def _halves_call(fn, args, kwargs):
 
 
 def _det_impl(a, form="plain"):
-    return np.linalg.det(shaped(a, form))
+    """The determinant, as the signed product of the pivots of a partial-pivoting LU computed in longdouble
+    (:func:`lu_determinant`), rounded once to NumPy's result dtype. np.linalg.det is ``sign * exp(logdet)``:
+    the exponential carries logdet's rounding, ``|logdet| u`` relatively (4e-14 for a 1 x 1 matrix of 5e-273),
+    an error of NumPy's own beyond the determinant's bound; and its LAPACK pivot search passes over a NaN (the
+    determinant of [[nan, 1], [1, 1]] comes out 0). A NaN makes the determinant NaN, as arithmetic does."""
+    a = np.asarray(shaped(a, form))
+    want = np.result_type(a.dtype, np.float32)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        return np.linalg.det(a)  # NumPy's own error for a non-square input
+    return np.asarray(lu_determinant(a)).astype(want)
+
+
+def lu_determinant(a):
+    """``det(A)`` of each matrix of a stack: a partial-pivoting LU in longdouble (clongdouble), the largest
+    modulus of a column as pivot, and the product of the pivots with the permutation's sign. Its error is the
+    LU's in longdouble (Higham, Thm 9.3: ``gamma_3n`` of longdouble's unit roundoff times ``|L||U|``), far inside
+    any bound of float64 or a narrower type; an empty matrix has determinant 1."""
+    wide = np.clongdouble if np.iscomplexobj(a) else np.longdouble
+    a = np.array(a, dtype=wide)
+    n = a.shape[-1]
+    out = np.ones(a.shape[:-2], dtype=wide)
+    with np.errstate(all="ignore"):
+        for idx in np.ndindex(*a.shape[:-2]):
+            m = a[idx].copy()
+            det, scale = wide(1), 0
+            for k in range(n):
+                p = k + int(np.argmax(np.abs(m[k:, k])))  # a NaN modulus is the largest: it is taken as pivot
+                if p != k:
+                    m[[k, p], k:] = m[[p, k], k:]
+                    det = -det
+                if m[k, k] == 0:  # exactly singular (an overflowed partial product times 0 is not NaN)
+                    det = wide(0)
+                    break
+                det = det * m[k, k]
+                e = int(np.frexp(np.abs(det))[1]) if np.isfinite(np.abs(det)) else 0
+                det, scale = det / np.ldexp(np.longdouble(1), e), scale + e  # kept near 1: no overflow midway
+                if k < n - 1:
+                    f = m[k + 1:, k] / m[k, k]
+                    m[k + 1:, k + 1:] -= f[:, None] * m[k, k + 1:][None, :]
+            out[idx] = _scaled(det, scale)
+        # a NaN entry makes the determinant NaN, whichever pivot the elimination stopped at
+        nan = wide(complex(np.nan, np.nan)) if np.iscomplexobj(a) else wide(np.nan)  # as complex products give
+        out = np.where(np.any(np.isnan(a), axis=(-2, -1)), nan, out) if a.size else out
+    return out
+
+
+def _scaled(x, e):
+    """``x * 2**e`` in longdouble (clongdouble: part by part), overflowing to an infinity or underflowing to 0."""
+    if np.iscomplexobj(x):
+        return np.ldexp(x.real, e) + 1j * np.ldexp(x.imag, e)
+    return np.ldexp(x, e)
 
 
 def _slogdet_impl(a, form="plain"):

@@ -12,8 +12,9 @@ import numpy as np
 import pytest
 import torch
 
+from conformance import catalogue, dtypes
 from conformance.catalogue import decompositions as C
-from conformance.check import Mismatch
+from conformance.check import Mismatch, example_sample
 from conformance.references import decompositions as R
 
 pytestmark = [pytest.mark.decompositions]
@@ -124,3 +125,109 @@ def test_eigvalsh_gradient_is_hermitian(device, dtype):
     torch.linalg.eigvalsh(one).sum().backward()
     if abs(complex(one.grad.item()) - 1.0) > 1e-12:
         raise Mismatch(f"eigvalsh gradient of a 1 x 1 matrix: {one.grad.item()}, NumPy's 1")
+def _matrix_norm_fd(a, ord_):
+    """NumPy's derivative of the matrix norm at ``a``, element by element (central differences in float64)."""
+    a = a.astype(np.float64)
+    out = np.zeros_like(a)
+    h = 2.0 ** -20
+    for idx in np.ndindex(*a.shape):
+        e = np.zeros_like(a)
+        e[idx] = h
+        out[idx] = (R.matrix_norm(a + e, ord_) - R.matrix_norm(a - e, ord_)) / (2 * h)
+    return out
+
+
+#: a bfloat16 matrix whose row sums, 2.953125 and 2.9599609, round to the same bfloat16 value, and the same
+#: matrix with its second row's sum 2.9765625, which rounds to another
+_TIED = [[-1.359375, 1.59375], [-2.84375, 0.1162109375]]
+_UNTIED = [[-1.359375, 1.59375], [-2.84375, 0.1328125]]
+
+
+@pytest.mark.parametrize("name", [pytest.param(o, marks=[pytest.mark.op(o), pytest.mark.divergence(
+    f"{o}-gradient-rounded-line-sums-tie")]) for o in ("linalg_matrix_norm", "linalg_norm")])
+@pytest.mark.dtypes("bfloat16")
+def test_matrix_norm_gradient_where_rounded_line_sums_tie(name, device, dtype):
+    """ord=inf (and ord=1 on the transpose) of a bfloat16 matrix whose two row sums tie once rounded to bfloat16:
+    torch's gradient goes half to each row (amax of the rounded sums splits the cotangent), NumPy's derivative,
+    of the exact sums, is sgn(a) on the second row alone. Just outside the record (the sums round apart) torch's
+    gradient is NumPy's derivative."""
+    record = catalogue.divergence(f"{name}-gradient-rounded-line-sums-tie")
+    fn = torch.linalg.matrix_norm if name == "linalg_matrix_norm" else torch.linalg.norm
+    for data, tied in ((_TIED, True), (_UNTIED, False)):
+        for ord_, transpose in ((float("inf"), False), (1, True)):
+            an = np.array(data, dtype=np.float64).T if transpose else np.array(data, dtype=np.float64)
+            held = an.astype(dtypes.NUMPY[dtype])
+            sample = example_sample(((held,), {"ord": ord_}) if name == "linalg_matrix_norm" else
+                                    ((held, ord_, (-2, -1)), {}), "pinned")
+            mask = record.applies(sample, dtype)
+            assert bool(np.all(mask)) == tied and bool(np.any(mask)) == tied, (data, ord_, mask)
+            x = torch.tensor(an, dtype=dtypes.TORCH[dtype], device=device, requires_grad=True)
+            (g,) = torch.autograd.grad(fn(x, ord_), x)
+            got = g.cpu().double().numpy()
+            want = _matrix_norm_fd(an, ord_)
+            if tied:
+                split = 0.5 * np.sign(an)
+                assert np.array_equal(got, split), f"{name} ord={ord_}: the split gradient is gone: {got}"
+                assert not np.allclose(got, want, atol=1e-3), (got, want)
+            else:
+                assert np.allclose(got, want, atol=1e-3), f"{name} ord={ord_}: {got}, NumPy {want}"
+
+
+def _singular_form(scale):
+    rng = np.random.default_rng(0)
+    return ((rng.standard_normal((17, 17)) + 1j * rng.standard_normal((17, 17))) * scale).astype(np.complex64)
+
+
+@pytest.mark.op("linalg_det")
+@pytest.mark.divergence("linalg_det-gradient-from-overflowing-determinant")
+@_pending("linalg_det")
+@pytest.mark.dtypes("complex64")
+def test_det_gradient_where_the_determinant_overflows(device, dtype):
+    """The 'singular' form of a 17 x 17 complex64 matrix of entries about 100 (||A||_F^17 far past complex64's
+    range): torch's computed determinant overflows and the gradient, formed from it, is NaN, where NumPy's
+    derivative is 0 (the determinant is 0 for every input). Scaled to entries about 1, just outside the record,
+    the gradient is finite and within the backward's rounding bound of 0 (catalogue/gradients.py
+    OUTPUT_ROUNDING)."""
+    from conformance.catalogue.gradients import OUTPUT_ROUNDING
+
+    record = catalogue.divergence("linalg_det-gradient-from-overflowing-determinant")
+    for scale, inside in ((100.0, True), (1.0, False)):
+        an = _singular_form(scale)
+        sample = example_sample(((an, "singular"), {}), "pinned")
+        mask = record.applies(sample, dtype)
+        assert bool(np.all(mask)) == inside and bool(np.any(mask)) == inside, (scale, mask)
+        x = torch.tensor(an, device=device, requires_grad=True)
+        (g,) = torch.autograd.grad(C.det_call(x, "singular").real, x)
+        got = g.cpu().numpy().astype(np.complex128)
+        if inside:
+            assert not np.all(np.isfinite(got)), f"the gradient is now finite where det overflows: {got}"
+        else:
+            bound = OUTPUT_ROUNDING["linalg_det"](sample, dtype, np.ones(()))[0]
+            assert np.all(np.abs(got) <= bound), (np.abs(got).max(), bound.max())
+
+
+@pytest.mark.op("linalg_det")
+@pytest.mark.divergence("linalg_det-gradient-zero-at-singular-matrix")
+@_pending("linalg_det")
+@pytest.mark.dtypes("float64")
+def test_det_gradient_at_a_singular_matrix_is_zero(device, dtype):
+    """[[1, 2], [2, 4]] (rank one, determinant exactly 0): torch's gradient of det is 0, NumPy's derivative the
+    adjugate's transpose [[4, -2], [-2, 1]]; [[1, 2], [2, 4.5]], just outside the record (determinant 0.5), has
+    torch's gradient equal to it."""
+    record = catalogue.divergence("linalg_det-gradient-zero-at-singular-matrix")
+    for data, inside in (([[1.0, 2.0], [2.0, 4.0]], True), ([[1.0, 2.0], [2.0, 4.5]], False)):
+        an = np.array(data, dtype=dtype)
+        mask = record.applies(example_sample(((an, "plain"), {}), "pinned"), dtype)
+        assert bool(np.all(mask)) == inside and bool(np.any(mask)) == inside, (data, mask)
+        x = torch.tensor(an, device=device, requires_grad=True)
+        (g,) = torch.autograd.grad(torch.linalg.det(x), x)
+        adjugate = np.array([[an[1, 1], -an[1, 0]], [-an[0, 1], an[0, 0]]])
+        h = 2.0 ** -20
+        numpy_grad = np.array([[(R.det(an + h * e) - R.det(an - h * e)) / (2 * h)
+                                for e in (np.eye(4)[2 * i + j].reshape(2, 2) for j in range(2))] for i in range(2)])
+        assert np.allclose(numpy_grad, adjugate), (numpy_grad, adjugate)
+        got = g.cpu().numpy()
+        if inside:
+            assert np.all(got == 0), f"torch's gradient of det at a singular matrix is now {got}"
+        else:
+            assert np.allclose(got, adjugate, rtol=1e-12), (got, adjugate)
