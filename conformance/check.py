@@ -1,7 +1,9 @@
 """Runs a catalogue op on one sample and judges it: the body of every generic test.
 
 :func:`forward` — torch result vs NumPy reference (or vs the documented torch behaviour, on the elements where a
-known divergence applies), exceptions included: if NumPy raises, torch must raise, and the other way round.
+known divergence applies), exceptions included: if NumPy raises, torch must raise, and the other way round —
+except on an ill-posed problem (:attr:`OpEntry.ill_posed`, :func:`may_raise`), where either library may raise its
+LinAlgError alone.
 :func:`variants` — the Tensor method and the in-place method agree with the function, bit for bit.
 :func:`pinned_divergence` — a known divergence still holds on its example, is the one that applies there, and is
 no broader than the behaviour: on its counterexample torch agrees with NumPy.
@@ -117,6 +119,35 @@ class Forward:
     tol: object = None
     signed_zero: object = True    # the elements whose sign of zero was compared
     strict: bool = False          # passed the strict comparison before any divergence record was asked
+    ill_posed: bool = False       # passed by the "may raise" rule: one library raised its LinAlgError alone
+
+
+#: the exceptions of the "may raise" rule, torch's and NumPy's: each library's own error for a matrix it finds
+#: singular (or an eigen / SVD solver that does not converge); nothing broader
+TORCH_LINALG_ERROR, NUMPY_LINALG_ERROR = torch.linalg.LinAlgError, np.linalg.LinAlgError
+
+
+def may_raise(op: OpEntry, sample: Sample, dtype: str, t_exc, n_exc) -> bool:
+    """The "may raise" rule (:attr:`OpEntry.ill_posed`): exactly one side raised, torch a
+    ``torch.linalg.LinAlgError`` or NumPy an ``np.linalg.LinAlgError``, on a sample the op declares ill-posed at
+    working precision (singular within rounding, or non-finite), where raising and returning are both correct.
+    Any other exception, or a well-posed sample, is judged as before."""
+    if op.ill_posed is None or (t_exc is None) == (n_exc is None):
+        return False
+    if t_exc is not None and not isinstance(t_exc, TORCH_LINALG_ERROR):
+        return False
+    if n_exc is not None and not isinstance(n_exc, NUMPY_LINALG_ERROR):
+        return False
+    return bool(op.ill_posed(sample, dtype))
+
+
+def may_raise_variant(op: OpEntry, sample: Sample, dtype: str, f_exc, v_exc) -> bool:
+    """The same rule between two torch calls on different layouts (an in-place variant, another kernel path
+    whose rounding may meet the zero pivot the function's did not): exactly one raised torch's LinAlgError."""
+    raised = f_exc if v_exc is None else v_exc
+    if op.ill_posed is None or (f_exc is None) == (v_exc is None) or not isinstance(raised, TORCH_LINALG_ERROR):
+        return False
+    return bool(op.ill_posed(sample, dtype))
 
 
 def call(op: OpEntry, args, kwargs, device: str = "cpu"):
@@ -260,7 +291,8 @@ def _agrees(op: OpEntry, sample: Sample, device: str, dtype: str, actual) -> tup
 
 def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences: bool = True,
             strict_first: bool = False) -> Forward:
-    """Checks one sample; ``divergences=False`` holds torch to NumPy alone (a pinned counterexample).
+    """Checks one sample; ``divergences=False`` holds torch to NumPy alone (a pinned counterexample), without
+    the "may raise" rule of ill-posed samples either (:func:`may_raise`).
 
     ``strict_first``: a result that agrees with NumPy under the strict comparison passes without looking up the
     divergence records (the sample then meets none: torch did not differ); only where it does not are the records
@@ -288,6 +320,9 @@ def forward(op: OpEntry, sample: Sample, device: str, dtype: str, *, divergences
     except Exception as exc:  # noqa: BLE001
         expected, tol, signed_zero, n_exc = None, None, True, exc
     if n_exc is not None and t_exc is not None:
+        return seen
+    if divergences and may_raise(op, sample, dtype, t_exc, n_exc):
+        seen.ill_posed = True
         return seen
     if n_exc is not None:
         _fail(op, sample, device, dtype, f"NumPy raised {type(n_exc).__name__} ({n_exc}); torch did not",
@@ -414,7 +449,7 @@ def out_variants(op: OpEntry, sample: Sample, device: str, dtype: str, seen: For
     from conformance.catalogue import outputs
 
     want = seen.actual
-    if (seen.exc is not None or not isinstance(want, torch.Tensor) or not isinstance(op.torch, str)
+    if (seen.exc is not None or seen.ill_posed or not isinstance(want, torch.Tensor) or not isinstance(op.torch, str)
             or op.name in _NO_OUT or op.out is False or want.is_conj() or want.is_neg()):
         return 0
     fn = op.fn
@@ -567,6 +602,8 @@ def _agree(op, sample, device, dtype, what, f_exc, v_exc, want, got, name, layou
     if f_exc is None and v_exc is not None and support.missing_kernel(v_exc):
         # the variant has no kernel for this dtype where the function has one: a support fact
         raise support.PartialSupport(f"{what} {name}: {support.missing_kernel(v_exc)}")
+    if layout and may_raise_variant(op, sample, dtype, f_exc, v_exc):
+        return
     if (f_exc is None) != (v_exc is None):
         fn = f"raised {type(f_exc).__name__}: {f_exc}" if f_exc else "succeeded"
         var = f"raised {type(v_exc).__name__}: {v_exc}" if v_exc else "succeeded"

@@ -73,6 +73,10 @@ The rule, documented (:func:`check`):
   counted as a hit of the divergence, which a bespoke test pins. A record with an elementwise condition (a mask
   over input elements, :func:`known_elements`) leaves only those input elements out, as accepted non-finite
   gradients are (directions 0 there), and the rest of the sample is compared.
+* **ill-posed samples** — where torch's forward raises ``torch.linalg.LinAlgError`` on a sample the op declares
+  ill-posed at working precision (``OpEntry.ill_posed``: singular within rounding, or non-finite), the sample is
+  skipped, as the forward test passes it (the "may raise" rule, :func:`conformance.check.may_raise`); a
+  LinAlgError on a well-posed sample still fails.
 
 A failure raises :class:`conformance.check.Mismatch` with a standalone reproduction (torch + NumPy only).
 """
@@ -87,7 +91,7 @@ import torch
 from conformance import dtypes, oracle, repro
 from conformance import tolerance as T
 from conformance.catalogue.entry import OpEntry
-from conformance.check import Mismatch, describe_inputs
+from conformance.check import Mismatch, describe_inputs, may_raise
 from conformance.strategies import layouts as _layouts
 from conformance.strategies.cases import Sample
 
@@ -370,6 +374,9 @@ def check(op: OpEntry, sample: Sample, device: str, dtype: str, stats: Stats | N
     try:
         result = op.call(args, kwargs)
     except Exception as exc:  # noqa: BLE001
+        if may_raise(op, sample, dtype, exc, None):
+            stats.skip("ill-posed: torch raises LinAlgError (may raise)")
+            return False
         _forward_raised(op, sample, device, dtype, exc)
         from conformance import support
 

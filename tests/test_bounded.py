@@ -112,6 +112,13 @@ OPEN: dict = {
                    "value is bounded from below only ((s_max - e) / (s_min + e), up to inf) and the tolerance has "
                    "no one-sided bound; and a matrix whose norm reaches the dtype's largest value may overflow "
                    "inside LAPACK: both are left free",
+    **dict.fromkeys(("linalg_inv", "linalg_solve", "linalg_tensorinv", "linalg_tensorsolve"),
+                    "an LU-based inverse or solve of a matrix singular within the LU's backward error (||dA|| "
+                    "||A^-1|| >= 1/2: common in float16 and bfloat16, and in the extreme fill) has no forward bound "
+                    "(A + dA may be singular), and a matrix whose norm reaches the dtype's largest value may "
+                    "overflow inside LAPACK: both are left free (the 'may raise' rule of the entries, "
+                    "OpEntry.ill_posed, takes its criterion from the same bound); a one-sided or range bound (as "
+                    "slogdet's) is not written yet"),
 }
 
 

@@ -232,6 +232,17 @@ class OpEntry:
     #: (SIGFPE) on them; every call of the function and of its methods then raises FloatingPointError with it
     #: instead of reaching torch (a ``raises=FloatingPointError`` record states the condition NumPy-side)
     guard: Callable | None = None
+    #: ``(sample, dtype) -> bool``: the "may raise" rule. True where the problem is ill-posed at working
+    #: precision: a matrix of the stack that the op's own bound leaves wholly free (for an LU: ``||dA|| ||A^-1||
+    #: >= 1/2``, singular within rounding) or one with a non-finite element. There, whether an LU meets an exact
+    #: zero pivot (or an eigen / SVD solver converges) depends on the rounding, and both outcomes are correct:
+    #: when exactly one library raises its own LinAlgError (``torch.linalg.LinAlgError``,
+    #: ``np.linalg.LinAlgError``; no other exception) the sample passes, counted as checked. It is not a
+    #: :class:`Divergence`: both libraries raise LinAlgError for singular matrices, and which matrices count as
+    #: singular at working precision neither specifies. It must be computable without the reference (which may
+    #: be what raised); the strict comparison (``divergences=False``: a pinned counterexample, a record's proof
+    #: that NumPy differs) does not apply it
+    ill_posed: Callable | None = None
     notes: str = ""
 
     def __post_init__(self):

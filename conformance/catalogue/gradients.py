@@ -627,12 +627,19 @@ def _det_adjugate_rounding(sample, dtype, v):
     return {0: np.nan_to_num(np.broadcast_to(bound[..., None, None], a.shape), nan=0.0, posinf=0.0)}
 
 
+def _inv_output_rounding(sample, dtype, v):
+    """linalg_inv: :func:`conformance.catalogue.decompositions.inv_gradient_rounding` (derived there)."""
+    from conformance.catalogue import decompositions
+
+    return decompositions.inv_gradient_rounding(sample, dtype, v)
+
+
 #: bounds of the error a gradient inherits, where that depends on the cotangent: from the rounded output its
 #: backward formula starts from (softmax), or from an intermediate rounded in the working precision whose error
-#: the formula amplifies (real pow's exponent ``y - 1``; det's adjugate): ``(sample, dtype, v) -> {input
-#: position: absolute bound per element}``
+#: the formula amplifies (real pow's exponent ``y - 1``; det's adjugate; inv's computed inverse): ``(sample,
+#: dtype, v) -> {input position: absolute bound per element}``
 OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rounding,
-                   "linalg_det": _det_adjugate_rounding}
+                   "linalg_det": _det_adjugate_rounding, "linalg_inv": _inv_output_rounding}
 
 
 CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,

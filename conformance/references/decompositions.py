@@ -390,13 +390,12 @@ def _inv_impl(a, form="plain"):
 
 
 def _solve_impl(a, b, form="plain", left=True):
-    """``torch.linalg.solve(A, B, left=left)``: ``X`` with ``A X = B`` (``left=False``: ``X A = B``). ``B`` is a
-    vector (batched) when it has one dim less than ``A`` (torch's rule; NumPy 2's when it is 1-D)."""
+    """``np.linalg.solve``: ``X`` with ``A X = B`` (``left=False``: ``X A = B``, the transposed system). ``B`` is a
+    vector only when it is 1-D, and a stack of matrices otherwise (NumPy 2's rule; torch's batch of vectors is a
+    recorded divergence, catalogue.decompositions)."""
     a = shaped(a, form)
     if not left:
         return np.swapaxes(_solve_impl(np.swapaxes(a, -1, -2), np.swapaxes(b, -1, -2)), -1, -2)
-    if b.ndim == a.ndim - 1:
-        return np.linalg.solve(a, b[..., None])[..., 0]
     return np.linalg.solve(a, b)
 
 

@@ -98,7 +98,7 @@ def solve_case(dtype: str):
         left = draw(st.sampled_from((None, None, True, False)))
         b = _rhs_shape(draw, a)
         if left is False:  # X A = B: rows of B against A's columns (a matrix B: a vector would be ambiguous)
-            b = b + (1,) if len(b) == len(a) - 1 else b
+            b = b + (1,) if len(b) == len(a) - 1 or len(b) < 2 else b  # (a 1-D A: invalid, both must refuse)
             b = b[:-2] + (b[-1], b[-2])
         kwargs = () if left is None else (("left", left),)
         return _case((ArraySpec(a, dtype), ArraySpec(b, dtype), draw(FORMS)), kwargs, draw(seeds))
