@@ -1136,21 +1136,27 @@ def _inf_and_nan_parts(x):
     return bool(both.any()) and not bool(nan_finite.any())
 
 
+#: what NumPy and torch do with a complex element of one infinite and one NaN part (the SVD records below)
+_SVD_INF_NAN_NUMPY = ("OpenBLAS's ?gesdd takes the element as an infinity (its modulus, hypot(inf, nan), is inf, as "
+                      "np.abs says), and a matrix with an infinity has NaN singular values in both libraries; a NaN "
+                      "beside a finite part makes both raise LinAlgError. How LAPACK treats a non-finite matrix is "
+                      "not specified")
+_SVD_INF_NAN_TORCH = ("raises torch.linalg.LinAlgError (linalg.svd: The algorithm failed to converge because the "
+                      "input matrix contained non-finite values): MKL's ?gesdd takes the element as NaN. ")
+_SVD_DOCS = ("https://pytorch.org/docs/stable/generated/torch.linalg.svd.html ; "
+             "https://numpy.org/doc/stable/reference/generated/numpy.linalg.svd.html")
+
+
 def _complex_inf_nan_norm(op):
     svd_ord = _svd_ord(op)
     return Divergence(
         id=f"{op}-svd-ord-infinite-and-nan-element-raises", op=op,
         condition="a matrix ord 2, -2 or 'nuc' of a complex input with an element whose one part is infinite and "
                   "the other NaN (and no element with a NaN part beside a finite one)",
-        torch_behaviour="raises torch.linalg.LinAlgError (linalg.svd: The algorithm failed to converge because the "
-                        "input matrix contained non-finite values): MKL's ?gesdd takes the element as NaN. "
+        torch_behaviour=_SVD_INF_NAN_TORCH +
                         "torch.linalg.matrix_norm(torch.tensor([[complex(float('inf'), float('nan'))]]), 2)",
-        numpy_behaviour="NaN: OpenBLAS's ?gesdd takes the element as an infinity (its modulus, hypot(inf, nan), is "
-                        "inf, as np.abs says), and a matrix with an infinity has NaN singular values in both "
-                        "libraries; a NaN beside a finite part makes both raise LinAlgError. How LAPACK treats a "
-                        "non-finite matrix is not specified",
-        reference="https://pytorch.org/docs/stable/generated/torch.linalg.svd.html ; "
-                  "https://numpy.org/doc/stable/reference/generated/numpy.linalg.svd.html",
+        numpy_behaviour="NaN: " + _SVD_INF_NAN_NUMPY,
+        reference=_SVD_DOCS,
         kind="unspecified", raises=RuntimeError,
         applies=lambda sample, dtype: svd_ord(sample) and _inf_and_nan_parts(sample.arrays[0]),
         example=lambda dtype: ((np.array([[complex(np.inf, np.nan), 1], [1, 1]], dtype=dtype),),
@@ -1179,16 +1185,11 @@ def _svd_inf_and_nan_raises(op, call, uses_svd=lambda sample: True, rest=("plain
         condition="a complex input with an element whose one part is infinite and the other NaN (and no element "
                   "with a NaN part beside a finite one)"
                   + ("" if op != "linalg_cond" else " and p None, 2, -2 or 'nuc'"),
-        torch_behaviour="raises torch.linalg.LinAlgError (linalg.svd: The algorithm failed to converge because the "
-                        "input matrix contained non-finite values): MKL's ?gesdd takes the element as NaN. "
+        torch_behaviour=_SVD_INF_NAN_TORCH +
                         f"{call}(torch.tensor([[complex(float('inf'), float('nan')), 1], [1, 1]]))",
         numpy_behaviour="NaN (pinv: a NaN matrix; matrix_rank: the count of NaN singular values above a NaN cutoff, "
-                        "0): OpenBLAS's ?gesdd takes the element as an infinity (its modulus, hypot(inf, nan), is "
-                        "inf, as np.abs says), and a matrix with an infinity has NaN singular values in both "
-                        "libraries; a NaN beside a finite part makes both raise LinAlgError. How LAPACK treats a "
-                        "non-finite matrix is not specified",
-        reference="https://pytorch.org/docs/stable/generated/torch.linalg.svd.html ; "
-                  "https://numpy.org/doc/stable/reference/generated/numpy.linalg.svd.html",
+                        "0): " + _SVD_INF_NAN_NUMPY,
+        reference=_SVD_DOCS,
         kind="unspecified", raises=RuntimeError,
         applies=applies,
         example=lambda dtype: ((np.array([[complex(np.inf, np.nan), 1], [1, 1]], dtype=dtype),) + rest, {}),

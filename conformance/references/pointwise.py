@@ -110,15 +110,7 @@ def _combine(higher, lower):
 def _scalar_dtype(v):
     """The dtype a Python number (or a NumPy scalar, which torch takes as a number of its kind) stands for.
     torch takes a NumPy bool and a NumPy complex64 scalar as floats (the complex64's imaginary part dropped)."""
-    if isinstance(v, np.bool_) or (isinstance(v, np.complexfloating) and not isinstance(v, complex)):
-        return np.dtype(np.float32)
-    if isinstance(v, bool):
-        return np.dtype(np.bool_)
-    if isinstance(v, (int, np.integer)):
-        return np.dtype(np.int64)
-    if isinstance(v, (float, np.floating)):
-        return np.dtype(np.float32)  # the default dtype
-    return np.dtype(np.complex64)  # the default complex dtype
+    return _scalar_dtype_of_type(type(v))
 
 
 def _tiers(operands):
@@ -163,7 +155,7 @@ def _result_type_of(key):
 
 
 def _scalar_dtype_of_type(t):
-    """:func:`_scalar_dtype` of a scalar of type ``t``."""
+    """:func:`_scalar_dtype` of a scalar of type ``t`` (the type alone decides it)."""
     if issubclass(t, np.bool_) or (issubclass(t, np.complexfloating) and not issubclass(t, complex)):
         return np.dtype(np.float32)
     if issubclass(t, bool):
@@ -171,8 +163,8 @@ def _scalar_dtype_of_type(t):
     if issubclass(t, (int, np.integer)):
         return np.dtype(np.int64)
     if issubclass(t, (float, np.floating)):
-        return np.dtype(np.float32)
-    return np.dtype(np.complex64)
+        return np.dtype(np.float32)  # the default dtype
+    return np.dtype(np.complex64)  # the default complex dtype
 
 
 def _gives_complex32(higher, lower):
