@@ -364,7 +364,9 @@ def lu_determinant(a):
                 e = int(np.frexp(np.abs(det))[1]) if np.isfinite(np.abs(det)) else 0
                 det, scale = det / np.ldexp(np.longdouble(1), e), scale + e  # kept near 1: no overflow midway
                 if k < n - 1:
-                    f = m[k + 1:, k] / m[k, k]
+                    # x / x is 1: clongdouble's division of two equal values need not give exactly 1, and then
+                    # two equal rows (a singular matrix) leave a remainder whose product may overflow
+                    f = np.where(m[k + 1:, k] == m[k, k], wide(1), m[k + 1:, k] / m[k, k])
                     m[k + 1:, k + 1:] -= f[:, None] * m[k, k + 1:][None, :]
             out[idx] = _scaled(det, scale)
         # a NaN entry makes the determinant NaN, whichever pivot the elimination stopped at
