@@ -727,7 +727,8 @@ def _zero_part_of_result(fn):
 @_elementwise
 def _complex_quotient_zero_part(sample, dtype):
     """Elementwise: complex quotients with a part that is zero or subnormal in the result dtype (an underflowed
-    part: the kernels' intermediates may flush it to a zero of either sign)."""
+    part: the kernels' intermediates may flush it to a zero of either sign), exactly or as NumPy's division in
+    that dtype gives it."""
     found = _zero_part_of_result(np.divide)(sample, dtype)
     if found is False:
         return found
@@ -735,8 +736,16 @@ def _complex_quotient_zero_part(sample, dtype):
     a, b = _wide(sample, dtype)
     with np.errstate(all="ignore"):
         q = (a / b).astype(t)
+        # NumPy's own quotient in the result dtype (the reference a model in that dtype gives): Smith's algorithm
+        # may underflow an intermediate to a zero of either sign where the exact part is a normal number
+        # (6.6e-19 / (2.5e-42 - 1.3e-14j) in complex64: real part -0.0, exactly 9.2e-33)
+        native = np.divide(a.astype(t), b.astype(t))
     tiny = T.tiny(D.name_of(t))
-    return np.asarray(found) | (np.abs(q.real) < tiny) | (np.abs(q.imag) < tiny)
+    # (a divisor out of Smith's scale is div-complex-divisor-out-of-scale's, whose values any may be)
+    scaled = _complex_divisor_out_of_scale(sample, dtype)
+    in_scale = True if scaled is False else ~np.asarray(scaled)
+    return (np.asarray(found) | (np.abs(q.real) < tiny) | (np.abs(q.imag) < tiny) |
+            (((np.abs(native.real) < tiny) | (np.abs(native.imag) < tiny)) & in_scale))
 
 
 def _reduced_float_one_element(sample, dtype):
