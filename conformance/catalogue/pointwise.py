@@ -398,8 +398,15 @@ _VECTOR_RUN = {"float64": 4, "float32": 8, "float16": 16, "bfloat16": 16}
 def _strided_operand(sample, dt) -> bool:
     """An operand of more than one element in the ``strided`` layout that the kernel reads as it is: of the
     computation dtype ``dt`` (one of another dtype is cast into a contiguous buffer first, and a one-element
-    operand is broadcast with a zero stride whatever its layout: the kernel takes it as a scalar)."""
-    return any(lay == "strided" and a.size > 1 and a.dtype == dt for a, lay in zip(sample.arrays, sample.layouts))
+    operand is broadcast with a zero stride whatever its layout: the kernel takes it as a scalar), and not
+    broadcast along the result's last dim (a (4, 1) operand of a (3, 4, 64) result has stride 0 in the inner
+    loop, which the vectorized loop takes as a scalar there too)."""
+    shape = _result_shape(sample)
+    inner = shape[-1] if shape else 1
+
+    def read_strided(a):
+        return a.size > 1 and not (inner > 1 and (a.ndim == 0 or a.shape[-1] == 1))
+    return any(lay == "strided" and a.dtype == dt and read_strided(a) for a, lay in zip(sample.arrays, sample.layouts))
 
 
 @_elementwise
