@@ -112,6 +112,9 @@ OPEN: dict = {
                    "value is bounded from below only ((s_max - e) / (s_min + e), up to inf) and the tolerance has "
                    "no one-sided bound; and a matrix whose norm reaches the dtype's largest value may overflow "
                    "inside LAPACK: both are left free",
+    "linalg_qr": "a matrix whose Frobenius norm (times n + 1) reaches the dtype's largest value (the extreme fill) "
+                 "may overflow inside LAPACK (the norms of ?larfg, R's elements are not representable): its "
+                 "residuals are left free; no bound for an overflowing factorization is written yet",
     **dict.fromkeys(("linalg_inv", "linalg_solve", "linalg_tensorinv", "linalg_tensorsolve"),
                     "an LU-based inverse or solve of a matrix singular within the LU's backward error (||dA|| "
                     "||A^-1|| >= 1/2: common in float16 and bfloat16, and in the extreme fill) has no forward bound "
