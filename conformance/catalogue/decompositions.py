@@ -1435,17 +1435,21 @@ DET_GRADIENT_OVERFLOW = Divergence(
 
 def _pivot_reciprocal_may_overflow(sample, dtype):
     """det and slogdet of a finite matrix: the matrices (a mask over the batch) where a pivot of the LU may have a
-    modulus at most ``1 / max`` of the (real) dtype, so that its reciprocal overflows. The pivots' product is the
-    determinant of ``A + dA``, at least ``|det A| - bound`` in modulus (the determinant's bound,
-    :func:`~conformance.tolerance.determinant`), and each of the other ``n - 1`` pivots is at most ``max |a_ij|
-    g^(n-1)`` (:func:`_pivot_growth`): no pivot is below ``(|det A| - bound) / (max |a_ij| g^(n-1))^(n-1)``.
-    Where that is above ``1 / max`` no pivot's reciprocal can overflow. Evaluated in logarithms (the powers
-    leave float64's range first)."""
+    modulus at most ``1 / max`` of the (real) dtype, so that its reciprocal overflows (:func:`_pivots_may_overflow`)."""
     name = _name(sample)
     a = sample.arrays[0]
     if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[-1] == 0:
         return False
-    m = _matrix(sample)
+    return _pivots_may_overflow(_matrix(sample), name)
+
+
+def _pivots_may_overflow(m, name):
+    """The matrices of the stack ``m`` (float64 / complex128) where a pivot of the LU may have a modulus at most
+    ``1 / max`` of the (real) dtype ``name``. The pivots' product is the determinant of ``A + dA``, at least
+    ``|det A| - bound`` in modulus (the determinant's bound, :func:`~conformance.tolerance.determinant`), and each
+    of the other ``n - 1`` pivots is at most ``max |a_ij| g^(n-1)`` (:func:`_pivot_growth`): no pivot is below
+    ``(|det A| - bound) / (max |a_ij| g^(n-1))^(n-1)``. Where that is above ``1 / max`` no pivot's reciprocal can
+    overflow. Evaluated in logarithms (the powers leave float64's range first)."""
     n = m.shape[-1]
     with np.errstate(all="ignore"):
         finite = ~_not_finite(m)
@@ -1459,6 +1463,48 @@ def _pivot_reciprocal_may_overflow(sample, dtype):
         smallest = log_low - (n - 1) * log_top
         reach = -math.log(T.biggest(D.real_of(name))) + 4 * T.unit(D.real_of(name))
         return np.asarray(finite & (smallest <= reach))
+
+
+def _solve_pivot_may_overflow(sample, dtype):
+    """linalg.solve: the elements of the solutions of the matrices where an LU pivot may be at most ``1 / max``
+    (:func:`_pivots_may_overflow`): the triangular solves multiply by the pivot's reciprocal, which overflows."""
+    m = _square_matrix(sample)
+    if m is None or m.shape[-1] == 0:
+        return False
+    per = _pivots_may_overflow(m, _name(sample))
+    if not per.any():
+        return False
+    a, b = sample.arrays[:2]
+    if not sample.kwargs.get("left", True) or b.ndim == 0:
+        return False
+    # torch's result shape: B is a (batch of) vector(s) when 1-D or of shape A.shape[:-1], else matrices
+    vector = b.ndim == 1 or b.shape == a.shape[:-1]
+    try:
+        if vector:
+            out = np.broadcast_shapes(per.shape, b.shape[:-1]) + (a.shape[-1],)
+            mask = per[..., None]
+        else:
+            out = np.broadcast_shapes(per.shape, b.shape[:-2]) + b.shape[-2:]
+            mask = per[..., None, None]
+        return np.broadcast_to(mask, out).copy()
+    except ValueError:
+        return False
+
+
+SOLVE_TINY_PIVOT = Divergence(
+    id="linalg_solve-tiny-pivot-inf", op="linalg_solve",
+    condition="elements of the solutions of matrices where an LU pivot may have a modulus of at most 1 / max of "
+              "the (real) dtype (about 2.9e-39 for float32): its reciprocal overflows",
+    torch_behaviour="inf or NaN: the triangular solve multiplies by 1 / u_kk: torch.linalg.solve(torch.tensor("
+                    "[[1e-45]]), torch.tensor([[1.1754944e-38]])) is inf (exactly 2**23)",
+    numpy_behaviour="the solution (8388608.0)",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.solve.html (no issue found)", kind="bug",
+    applies=_solve_pivot_may_overflow, accept_nonfinite=_solve_pivot_may_overflow,
+    example=lambda dtype: ((np.array([[1e-45]], dtype=dtype), np.array([[1.1754944e-38]], dtype=dtype), "plain"), {}),
+    counterexample=lambda dtype: ((np.array([[1e-37]], dtype=dtype), np.array([[1.1754944e-38]], dtype=dtype),
+                                   "plain"), {}),
+    dtypes=("float32",),
+)
 
 
 def _one_pivot(dtype, scale, side=2):
@@ -1648,7 +1694,7 @@ _ALL = [
             covers=("torch.linalg.inv",), grad=True, out=False, ill_posed=_lu_ill_posed(_square_matrix)),
     OpEntry("linalg_solve", F, solve_call, R.solve, S.solve_case, tol_fn=_forward_tol(_solve_norm),
             signed_zero=False, covers=("torch.linalg.solve",), grad=True, out=False,
-            ill_posed=_lu_ill_posed(_square_matrix), divergences=(SOLVE_VECTOR_BATCH,)),
+            ill_posed=_lu_ill_posed(_square_matrix), divergences=(SOLVE_VECTOR_BATCH, SOLVE_TINY_PIVOT)),
     OpEntry("linalg_eigvalsh", F, eigvalsh_call, R.eigvalsh, S.eigh_case, tol_fn=_eigvalsh_tol, signed_zero=False,
             covers=("torch.linalg.eigvalsh",), grad=True, out=False, divergences=(EIGVALSH_HERMITIAN_GRADIENT,),
             ill_posed=_eigvalsh_ill_posed),
