@@ -285,17 +285,18 @@ def _softmax_non_floating(op):
 
 
 def _gelu_vectorized_elements(sample, dtype):
-    """float32 / bfloat16, approximate="none", a contiguous tensor of at least 2 elements (the vectorized,
-    oneDNN-backed kernel on CPUs with AVX-512; a single element or a strided tensor takes the scalar path): the
-    elements that are +inf or above half the dtype's largest value."""
+    """float32, bfloat16 or float16, approximate="none", a contiguous tensor of at least 2 elements (the
+    vectorized, oneDNN-backed kernel on CPUs with AVX-512, which computes the half types in float32; a single
+    element or a strided tensor takes the scalar path): the elements that are +inf or above half float32's
+    largest value (no finite float16 is)."""
     name = D.name_of(sample.arrays[0].dtype)
-    if name not in ("float32", "bfloat16") or sample.kwargs.get("approximate", "none") != "none":
+    if name not in ("float32", "bfloat16", "float16") or sample.kwargs.get("approximate", "none") != "none":
         return False
     x = sample.arrays[0]
     if x.size < 2 or not _contiguous(x.shape, sample.layouts[0]):
         return False
     x64 = x.astype(np.float64)
-    large = x64 > T.biggest(name) / 2
+    large = x64 > T.biggest("float32") / 2
     # a -inf element of the same call gives NaN (gelu-neginf-nan, which this record shadows there)
     return (large | np.isneginf(x64)) if large.any() else False
 
@@ -309,12 +310,13 @@ def _contiguous(shape, layout) -> bool:
 
 GELU_VECTORIZED = Divergence(
     id="gelu-vectorized-infinity", op="gelu",
-    condition="approximate='none', float32 or bfloat16, a contiguous input of 2 or more elements: its +inf "
-              "elements and those above half the dtype's largest value (and, in the same call, its -inf elements, "
-              "which give NaN as gelu-neginf-nan records)",
-    torch_behaviour="on CPUs with AVX-512 (the vectorized erf / oneDNN path) returns NaN for +inf and +inf for a "
-                    "finite x above max / 2; on AVX2 (and the scalar path: one element, a strided input; float16, "
-                    "float64) it returns x: either is accepted on exactly these elements, a finite value must be x",
+    condition="approximate='none', float32, bfloat16 or float16, a contiguous input of 2 or more elements: its "
+              "+inf elements and those above half float32's largest value (and, in the same call, its -inf "
+              "elements, which give NaN as gelu-neginf-nan records)",
+    torch_behaviour="on CPUs with AVX-512 (the vectorized erf / oneDNN path, in float32 for the half types) "
+                    "returns NaN for +inf and +inf for a finite x above float32's max / 2; on AVX2 (and the scalar "
+                    "path: one element, a strided input; float64) it returns x: either is accepted on exactly "
+                    "these elements, a finite value must be x",
     numpy_behaviour="(the reference, the documented formula x * Phi(x)) gives +inf for +inf and x for large x",
     reference="https://github.com/pytorch/pytorch/issues/185770",
     kind="bug", applies=_gelu_vectorized_elements, accept_nonfinite=_gelu_vectorized_elements,

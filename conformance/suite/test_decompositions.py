@@ -56,7 +56,9 @@ def test_measurements_tell_exact_from_wrong(device, dtype):
 @pytest.mark.dtypes("float32", "float64", "complex128")
 def test_singular_matrix_raises(device, dtype):
     """An exactly singular matrix (a row repeated): NumPy raises LinAlgError in inv and solve, torch raises
-    (torch.linalg.LinAlgError, a RuntimeError); det is 0 in both."""
+    (torch.linalg.LinAlgError, a RuntimeError). Its det is not asserted to be 0: that is exact only in some
+    order of elimination (NumPy factors A, torch's column-major LAPACK call A^T, whose multiplier 1/3 rounds:
+    torch gives 5e-16 in float64), and the det entry's generic test bounds it."""
     a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [1.0, 2.0, 3.0]], dtype=dtype)
     for name, np_fn, t_fn in (("inv", np.linalg.inv, torch.linalg.inv),
                               ("solve", lambda m: np.linalg.solve(m, np.ones(3, dtype=dtype)),
@@ -68,9 +70,6 @@ def test_singular_matrix_raises(device, dtype):
         except RuntimeError:
             continue
         raise Mismatch(f"linalg.{name} [{device}, {dtype}] of an exactly singular matrix did not raise")
-    got = torch.linalg.det(torch.from_numpy(a).to(device)).item()
-    if got != 0 or np.linalg.det(a) != 0:
-        raise Mismatch(f"det of an exactly singular matrix: torch {got}, NumPy {np.linalg.det(a)}")
 
 
 @pytest.mark.op("linalg_eigvals")
