@@ -615,6 +615,67 @@ def _onednn_flushes(op, combine=np.matmul, terms=_last, base_tol=None):
     )
 
 
+def _onednn_next_row_elements(sample, dtype):
+    """mm, bmm, mv, matmul: a bfloat16 product of oneDNN's size (:func:`_gemm_sized`) whose contracted length
+    ``k`` is odd, the left operand a stack of matrices not handed over column-major (the 'transposed' layout):
+    the result rows ``i`` whose left operand's next row (``i + 1``, same matrix) begins with a NaN or an
+    infinity."""
+    if not _gemm_sized(sample, np.matmul, _last):
+        return False
+    a, b = sample.arrays[:2]
+    if a.ndim < 2 or a.shape[-1] % 2 == 0 or a.shape[-2] < 2 or sample.layouts[0] == "transposed":
+        return False
+    with np.errstate(invalid="ignore"):
+        nonfinite = ~np.isfinite(a[..., 1:, 0].astype(np.float64))
+    if not nonfinite.any():
+        return False
+    read = np.zeros(a.shape)  # the element past row i's end, as the kernel pairs it with its last column
+    read[..., :-1, -1] = nonfinite
+    mask = np.asarray(np.matmul(read, _ones(b)) > 0)
+    return mask if mask.any() else False
+
+
+#: per op, the pinned example's operand shapes (64 x 17 rows: 4352 multiply-adds, an odd contracted length)
+_NEXT_ROW_SHAPES = {"bmm": ((1, 64, 17), (1, 17, 4)), "mv": ((300, 17), (17,))}
+
+
+def _next_row_example(op, k=17):
+    """ones with a NaN starting row 11 of the left operand: torch's row 10 is NaN; with ``k = 18`` (the
+    counterexample, an even contracted length) it is the reference's 18."""
+    shape_a, shape_b = _NEXT_ROW_SHAPES.get(op, ((64, 17), (17, 4)))
+    shape_a = shape_a[:-1] + (k,)
+    shape_b = (shape_b[:-2] + (k, shape_b[-1])) if len(shape_b) >= 2 else (k,)
+    bf16 = D.NUMPY["bfloat16"]
+
+    def example(dtype):
+        a = np.ones(shape_a, dtype=np.float32)
+        a[..., 11, 0] = np.nan
+        return (a.astype(bf16), np.ones(shape_b, dtype=np.float32).astype(bf16)), {}
+    return example
+
+
+def _onednn_next_row(op):
+    return Divergence(
+        id=f"{op}-bf16-onednn-odd-length-reads-next-row", op=op,
+        condition="bfloat16 operands on CPU with more than 16**3 multiply-adds (oneDNN's gemm), an odd contracted "
+                  "length and a left operand not passed column-major: the result rows whose left operand's next "
+                  "row begins with a NaN or an infinity",
+        torch_behaviour="oneDNN's avx512_bf16 kernel multiplies bfloat16 pairs (vdpbf16ps): for an odd length the "
+                        "last pair of row i reads one element past the row, the first element of row i + 1, and "
+                        "multiplies it by the zero padding of the other operand, so a NaN or an infinity there "
+                        "makes row i NaN: a = torch.ones(64, 17, dtype=torch.bfloat16); a[11, 0] = float('nan'); "
+                        "(a @ torch.ones(17, 4, dtype=torch.bfloat16))[10] is NaN (17 with 18 columns, or with a "
+                        "transposed a; linear, einsum and tensordot show it too). Either is accepted on exactly "
+                        "those rows; a finite value must be within the bound",
+        numpy_behaviour="each result row depends on its own row of the left operand: 17",
+        reference="no upstream issue found (torch 2.13.0 CPU, AVX-512 BF16: at::native mkldnn_matmul)",
+        kind="bug", applies=_onednn_next_row_elements, accept_nonfinite=_onednn_next_row_elements,
+        root_cause="onednn-bf16-odd-length-over-read",
+        example=_next_row_example(op), counterexample=_next_row_example(op, k=18), shows=cpu_has_bf16_dot,
+        dtypes=("bfloat16",), devices=("cpu",),
+    )
+
+
 def _kron_view_fails(sample, dtype):
     """torch.kron multiplies interleaved views of its operands and views the product as the result: that last
     view fails for some operand strides (a transposed operand, mostly). The model in
@@ -813,24 +874,24 @@ ENTRIES = [
             divergences=(OUTER_1D, _complex_zero_sign("outer", np.outer),
                          _sat_pair("outer", R.outer, [36.0, 2.0], [-20.0, 3.0])), grad=True),
     OpEntry("mm", F, mm_ieee, R.mm, S.mm_case, method="mm", tol_fn=_product_tol(np.matmul, _last),
-            divergences=(_sat_pair("mm", R.mm, [[20.0, 30.0]], [[20.0], [30.0]]), _onednn_flushes("mm")),
+            divergences=(_sat_pair("mm", R.mm, [[20.0, 30.0]], [[20.0], [30.0]]), _onednn_flushes("mm"), _onednn_next_row("mm")),
             covers=("torch.mm",),
             **SUM_OF_PRODUCTS),
     OpEntry("bmm", F, bmm_ieee, R.bmm, S.bmm_case, method="bmm", tol_fn=_product_tol(np.matmul, _last),
-            divergences=(_onednn_flushes("bmm"),), covers=("torch.bmm",), **SUM_OF_PRODUCTS),
+            divergences=(_onednn_flushes("bmm"), _onednn_next_row("bmm")), covers=("torch.bmm",), **SUM_OF_PRODUCTS),
     OpEntry("mv", F, mv_ieee, R.mv, S.mv_case, method="mv", tol_fn=_product_tol(np.matmul, _last),
-            divergences=(_onednn_flushes("mv"),), covers=("torch.mv",), **SUM_OF_PRODUCTS),
+            divergences=(_onednn_flushes("mv"), _onednn_next_row("mv")), covers=("torch.mv",), **SUM_OF_PRODUCTS),
     OpEntry("matmul", F, matmul_ieee, R.matmul, S.matmul_case, method="matmul",
             tol_fn=_product_tol(np.matmul, _last),
             divergences=(BOOL_MATMUL, _sat_pair("matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]]),
-                         _onednn_flushes("matmul")),
+                         _onednn_flushes("matmul"), _onednn_next_row("matmul")),
             covers=("torch.matmul",), **SUM_OF_PRODUCTS),
     # torch.linalg.matmul is torch.matmul under its NumPy name (numpy.linalg.matmul is np.matmul)
     OpEntry("linalg_matmul", F, linalg_matmul_ieee, R.matmul, S.matmul_case, method="matmul",
             tol_fn=_product_tol(np.matmul, _last),
             divergences=(dataclasses.replace(BOOL_MATMUL, id="linalg_matmul-bool-unsupported", op="linalg_matmul"),
                          _sat_pair("linalg_matmul", R.matmul, [[20.0, 30.0]], [[20.0], [30.0]]),
-                         _onednn_flushes("linalg_matmul")),
+                         _onednn_flushes("linalg_matmul"), _onednn_next_row("linalg_matmul")),
             covers=("torch.linalg.matmul",), **SUM_OF_PRODUCTS),
     OpEntry("tensordot", F, tensordot_ieee, R.tensordot, S.tensordot_cases,
             tol_fn=_product_tol(_tensordot_magnitude, _contracted),
