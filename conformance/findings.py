@@ -63,7 +63,7 @@ def snippet(op, sample, device: str = "cpu") -> str:
     """The example as a script: builds the inputs, prints torch's result and NumPy's."""
     from conformance import repro
 
-    seen: set = set()
+    seen = repro.new_names()
     lines = ["import numpy as np", "import torch", "", f"device = {device!r}"]
     t_names, n_names = {}, {}
     from conformance.strategies import layouts

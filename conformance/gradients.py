@@ -791,7 +791,7 @@ def _fail(op, sample, device, dtype, summary, outs, ts, diff_idx, ref, g, direct
 
 def reproduction(op, sample, device, title, outs, t, diff_idx, ref, keep=None, tol=None, rtol=None) -> str:
     """A standalone script (torch + NumPy) that recomputes torch's VJP and the NumPy finite difference."""
-    seen: set = set()
+    seen = repro.new_names()
     defs: list[str] = []
     lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}"]
     t_names, x_names = {}, {}

@@ -6,7 +6,9 @@ it shows the difference (it raises) for as long as the difference exists.
 """
 from __future__ import annotations
 
+import ast
 import inspect
+import re
 import math
 import textwrap
 import types
@@ -48,22 +50,77 @@ def array_literal(a: np.ndarray) -> str:
     return src
 
 
-def _function_source(fn, seen: set) -> list[str]:
-    """Source of a function and of the module-level helper functions it calls (recursively)."""
-    if fn.__name__ in seen:
+def _emitted_name(fn, seen: dict) -> str:
+    """The name ``fn`` has in the snippet: its own, or, where another function of that name is already in it
+    (the torch-side call and the reference both define ``shaped``), its name suffixed with its module's."""
+    name = fn.__name__
+    for candidate in (name, f"{name}_{fn.__module__.rsplit('.', 1)[-1]}"):
+        if seen.setdefault(candidate, fn) is fn:
+            return candidate
+    i = 2
+    while seen.setdefault(f"{name}_{i}", fn) is not fn:
+        i += 1
+    return f"{name}_{i}"
+
+
+def _literal_constant(name: str, value) -> bool:
+    """A module-level constant a pasted helper reads (``_BY_TORCH = {...}``) that its repr writes back."""
+    if not name.isupper() and not name.lstrip("_").isupper():
+        return False
+    if not isinstance(value, (bool, int, float, str, tuple, frozenset, dict)):
+        return False
+    try:
+        return ast.literal_eval(repr(value)) == value
+    except (ValueError, SyntaxError):
+        return False
+
+
+def _function_source(fn, seen: dict, names: dict) -> list[str]:
+    """Source of a function and of the module-level helper functions it calls (recursively), each under the
+    name :func:`_emitted_name` gives it, the calls rewritten to match. ``names``: id(function) -> emitted name."""
+    if id(fn) in names:
         return []
-    seen.add(fn.__name__)
+    own = names[id(fn)] = _emitted_name(fn, seen)
     out: list[str] = []
+    renames = {fn.__name__: own} if own != fn.__name__ else {}
+    attrs = {}  # "R.measure_qr" -> emitted name: a function of another module of the project, called through it
     for name in fn.__code__.co_names:
         helper = fn.__globals__.get(name)
         if isinstance(helper, types.FunctionType) and helper.__module__ == fn.__module__:
-            out += _function_source(helper, seen)
-    out.append(textwrap.dedent(inspect.getsource(fn)).rstrip())
+            out += _function_source(helper, seen, names)
+            if names[id(helper)] != name:
+                renames[name] = names[id(helper)]
+        elif _literal_constant(name, helper) and seen.setdefault(name, helper) is helper and id(helper) not in names:
+            names[id(helper)] = name
+            out.append(f"{name} = {helper!r}")
+        elif isinstance(helper, types.ModuleType) and not helper.__name__.startswith(("conformance", "numpy",
+                                                                                      "torch")):
+            line = f"import {helper.__name__}" + (f" as {name}" if name != helper.__name__ else "")
+            if line not in seen:
+                seen[line] = helper
+                out.insert(0, line)  # a standard-library module the helper uses (warnings, math)
+        elif isinstance(helper, types.ModuleType) and helper.__name__.startswith("conformance."):
+            for attr in fn.__code__.co_names:
+                target = getattr(helper, attr, None)
+                if isinstance(target, types.FunctionType) and target.__module__ == helper.__name__:
+                    out += _function_source(target, seen, names)
+                    attrs[f"{name}.{attr}"] = names[id(target)]
+    src = textwrap.dedent(inspect.getsource(fn)).rstrip()
+    for old, new in attrs.items():
+        src = re.sub(rf"(?<![.\w]){re.escape(old)}\b", new, src)
+    for old, new in renames.items():
+        src = re.sub(rf"(?<![.\w]){re.escape(old)}\b", new, src)
+    out.append(src)
     return out
 
 
-def callable_source(fn, seen: set) -> tuple[str, list[str]]:
-    """(expression naming ``fn``, definitions the snippet needs)."""
+def new_names() -> dict:
+    """The naming state of one snippet, shared by every :func:`callable_source` call that builds it."""
+    return {"seen": {}, "ids": {}}
+
+
+def callable_source(fn, state: dict) -> tuple[str, list[str]]:
+    """(expression naming ``fn``, definitions the snippet needs); ``state`` from :func:`new_names`."""
     if isinstance(fn, str):
         return fn, []
     mod = getattr(fn, "__module__", "") or ""
@@ -71,7 +128,8 @@ def callable_source(fn, seen: set) -> tuple[str, list[str]]:
         return f"np.{fn.__name__}", []
     if mod.startswith("torch"):
         return f"{mod}.{fn.__name__}", []
-    return fn.__name__, _function_source(fn, seen)
+    defs = _function_source(fn, state["seen"], state["ids"])
+    return state["ids"][id(fn)], defs
 
 
 def render(obj, names: dict[int, str]) -> str:
@@ -152,7 +210,7 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
     string naming an exception disagreement (``"torch-raised"`` / ``"numpy-raised"``). ``model`` and
     ``condition``: a known divergence's model of torch, used on the elements of ``condition`` (a mask), called on
     the inputs as they are when ``model_native`` (a model of torch's own precision), upcast like ``ref`` otherwise."""
-    seen: set = set()
+    seen = new_names()
     defs: list[str] = []
     lines = [f"# {title}", "import numpy as np", "import torch", "", f"device = {device!r}",
              "_VIA_FLOAT32 = (torch.bfloat16,) + tuple(getattr(torch, n) for n in dir(torch) if "
@@ -258,7 +316,7 @@ def variant_snippet(*, title: str, sample, device: str, torch_fn, method: str, i
         lines.append(f"x{i} = {array_literal(a)}")
         lines += layouts.source(f"t{i}", f"x{i}", a, lay)
         names[id(a)] = f"t{i}"
-    fsrc, defs = callable_source(torch_fn, set())
+    fsrc, defs = callable_source(torch_fn, new_names())
     first, rest = sample.args[0], sample.args[1:]
     lines += [""] + [d + "\n" for d in defs] + [_SAME_BITS]
     lines.append(f"want = {call(fsrc, sample.args, sample.kwargs, names)}")

@@ -160,3 +160,57 @@ def test_ufunc_reference_converts_a_python_number_to_the_loop_dtype():
                   expected_dtype="bfloat16", problem=Difference("values", "x"), cast_operands=True)
     assert "-39936.0" in src and "(NEP 50)" in src
     assert _runs_clean(src)
+
+
+def _helper_names(fn, found: dict) -> None:
+    import types
+
+    if not isinstance(fn, types.FunctionType) or found.get(fn.__name__) is fn:
+        return
+    found.setdefault(fn.__name__, fn)
+    if found[fn.__name__] is not fn:
+        found.setdefault("", set()).add(fn.__name__)
+        return
+    for name in fn.__code__.co_names:
+        helper = fn.__globals__.get(name)
+        if isinstance(helper, types.FunctionType) and helper.__module__ == fn.__module__:
+            _helper_names(helper, found)
+
+
+def _sharing_ops():
+    """The catalogue ops whose torch call and NumPy reference define helpers of the same name (the torch-side
+    and the NumPy ``shaped`` of the decompositions, ``getitem`` of indexing)."""
+    from conformance import catalogue
+
+    for op in catalogue.entries():
+        found: dict = {}
+        for fn in (op.torch, op.ref):
+            _helper_names(fn, found)
+        if found.get(""):
+            yield pytest.param(op, id=op.name)
+
+
+@pytest.mark.parametrize("op", list(_sharing_ops()))
+def test_snippet_keeps_same_named_helpers_apart(op):
+    """Where the torch call and the reference both use a helper called ``shaped``, the snippet defines both (the
+    later one renamed) and each side calls its own: the snippet runs and reaches torch's call."""
+    from conformance import support
+    from conformance.repro import snippet as make
+
+    dtype = next(d for d in ("float32", "int64", "complex64", "bool") if d in op.dtypes or not op.dtypes)
+    sample = None
+    for seed in range(20):
+        case = support.draw(op.cell_strategy(dtype), seed)
+        if case is not None:
+            sample = case.sample("ordinary")
+            break
+    assert sample is not None
+    source = make(title="t", sample=sample, device="cpu", torch_fn=op.torch, ref=op.ref, upcast=op.upcast,
+                  expected_dtype=None, problem="torch-raised")
+    source = source.replace("  # raises", "")
+    try:
+        exec(compile(source, "<snippet>", "exec"), {"__name__": "__snippet__"})  # NumPy's call, then torch's
+    except (NameError, AttributeError, TypeError):
+        raise
+    except Exception:  # noqa: BLE001 - a singular matrix: NumPy's LinAlgError, reached through the right helper
+        pass

@@ -75,7 +75,9 @@ def spd(b):
 
 
 def _np(t):
-    return D.to_numpy(t)
+    """A NumPy copy of a LAPACK result (float32, float64, complex64 or complex128: the dtypes torch's solvers
+    return), written out in torch so that a reproduction snippet can paste it."""
+    return t.detach().cpu().resolve_conj().resolve_neg().numpy().copy()
 
 
 def _measured(values, like):
@@ -535,13 +537,15 @@ def _slogdet_tol(sample, dtype):
     m = _matrix(sample)
     n = m.shape[-1]
     eps = T.lu_backward(name, n, R.lu_magnitude(m))
-    det_tol = T.determinant(name, n, _fro(m), eps)
     real = D.real_of(name)
     acc = T.accumulation(name)
     ua = T.unit(acc)
     with np.errstate(all="ignore"):
-        det = np.abs(np.linalg.det(m))
-        r = np.asarray(det_tol.atol) / det
+        # r in logarithms: |det| may leave float64's range (log|det| 1144 for a 16 x 16 float32 matrix of
+        # entries near 1e36), where det / bound would be inf / inf
+        finite = ~_not_finite(m)
+        log_det = np.linalg.slogdet(np.where(finite[..., None, None], m, 0))[1]
+        r = np.where(finite, np.exp(T.determinant_log_bound(n, _fro(m), eps) - log_det), np.nan)
         ok = r < 0.5
         log_b = np.where(ok, -np.log1p(-np.where(ok, r, 0.0)), 0.0)
         big = _too_big(m, name)
@@ -1499,9 +1503,8 @@ def _pivots_may_overflow(m, name):
     with np.errstate(all="ignore"):
         finite = ~_not_finite(m)
         eps = T.lu_backward(name, n, R.lu_magnitude(m))
-        bound = np.asarray(T.determinant(name, n, _fro(m), eps).atol, dtype=np.float64)
         log_det = np.linalg.slogdet(np.where(finite[..., None, None], m, 0))[1]
-        ratio = np.exp(np.log(bound) - log_det)
+        ratio = np.exp(T.determinant_log_bound(n, _fro(m), eps) - log_det)  # in logarithms: |det| may overflow
         log_low = np.where(ratio < 1, log_det + np.log1p(-np.minimum(ratio, 1.0)), -np.inf)
         top = np.max(np.abs(m), axis=(-2, -1))
         log_top = np.log(top) + (n - 1) * math.log(_pivot_growth(name))

@@ -617,13 +617,13 @@ def _onednn_flushes(op, combine=np.matmul, terms=_last, base_tol=None):
 
 def _onednn_next_row_elements(sample, dtype):
     """mm, bmm, mv, matmul: a bfloat16 product of oneDNN's size (:func:`_gemm_sized`) whose contracted length
-    ``k`` is odd, the left operand a stack of matrices not handed over column-major (the 'transposed' layout):
-    the result rows ``i`` whose left operand's next row (``i + 1``, same matrix) begins with a NaN or an
-    infinity."""
+    ``k`` is odd, the left operand not a column-major matrix (the 2-D 'transposed' layout, which torch hands over
+    as a transposed gemm; a stack in that layout is copied first, its batch stride being 1): the result rows
+    ``i`` whose left operand's next row (``i + 1``, same matrix) begins with a NaN or an infinity."""
     if not _gemm_sized(sample, np.matmul, _last):
         return False
     a, b = sample.arrays[:2]
-    if a.ndim < 2 or a.shape[-1] % 2 == 0 or a.shape[-2] < 2 or sample.layouts[0] == "transposed":
+    if a.ndim < 2 or a.shape[-1] % 2 == 0 or a.shape[-2] < 2 or (a.ndim == 2 and sample.layouts[0] == "transposed"):
         return False
     with np.errstate(invalid="ignore"):
         nonfinite = ~np.isfinite(a[..., 1:, 0].astype(np.float64))
@@ -658,8 +658,8 @@ def _onednn_next_row(op):
     return Divergence(
         id=f"{op}-bf16-onednn-odd-length-reads-next-row", op=op,
         condition="bfloat16 operands on CPU with more than 16**3 multiply-adds (oneDNN's gemm), an odd contracted "
-                  "length and a left operand not passed column-major: the result rows whose left operand's next "
-                  "row begins with a NaN or an infinity",
+                  "length and a left operand that is not a column-major matrix (a stack is copied to row-major "
+                  "first): the result rows whose left operand's next row begins with a NaN or an infinity",
         torch_behaviour="oneDNN's avx512_bf16 kernel multiplies bfloat16 pairs (vdpbf16ps): for an odd length the "
                         "last pair of row i reads one element past the row, the first element of row i + 1, and "
                         "multiplies it by the zero padding of the other operand, so a NaN or an infinity there "
