@@ -143,7 +143,9 @@ def make_scheduler(config, log):
 
         def remove_node(self, node):
             """A crashed worker's test is reported and not run again (scope scheduling would requeue it with
-            the rest of its scope, and a test that kills its worker would kill every new one)."""
+            the rest of its scope, and a test that kills its worker would kill every new one). Only the units
+            with tests still to run go back to the queue: a unit whose every test is done, handed to a worker,
+            sends it nothing, and a worker that runs nothing never asks for more (the run would hang)."""
             workload = self.assigned_work.get(node)
             crashed = None
             if workload is not None:
@@ -152,6 +154,8 @@ def make_scheduler(config, log):
                 for unit in workload.values():
                     if crashed in unit:
                         unit[crashed] = True
+                for scope in [scope for scope, unit in workload.items() if all(unit.values())]:
+                    del workload[scope]
             found = super().remove_node(node)
             return crashed if crashed is not None else found
 
