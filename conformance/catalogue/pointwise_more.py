@@ -1853,6 +1853,18 @@ def _float_power_divergences():
             counterexample=lambda dtype: ((np.array([complex(-3.449577e-08, -1.4732883e-10)], dtype=dtype),
                                            np.array([True])), {}),
             dtypes=("complex64",)),
+        Divergence(
+            id="float_power-gradient-negative-base", op="float_power",
+            condition="a real base below zero (tensor or Python number) with an exponent tensor: the exponent's "
+                      "elements that meet such a base (broadcast included), gradient with respect to the exponent",
+            torch_behaviour="as pow-gradient-negative-base (float_power is pow in double): the exponent's gradient "
+                            "v * x ** y * log(x) is NaN there whatever the cotangent (0 * NaN is NaN): "
+                            "torch.float_power(torch.tensor([-0.5, 2.0]), torch.tensor(2., requires_grad=True)) "
+                            "gives the exponent the gradient nan",
+            numpy_behaviour="np.float_power(x, y) of a negative x is defined at integer y only: no derivative in y "
+                            "there, so nothing to compare with",
+            reference=f"{DOC.format('float_power')} ; https://pytorch.org/docs/stable/notes/autograd.html",
+            kind="intended", applies=PW._negative_base_exponent, about="gradient"),
     )
 
 

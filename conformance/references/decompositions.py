@@ -49,10 +49,16 @@ def _wide(x):
 
 
 def _fro(x):
-    """Frobenius norms over the last two dims."""
-    if x.ndim < 2:
-        return np.sqrt(np.sum(np.abs(x) ** 2, axis=-1)) if x.ndim == 1 else np.abs(x)
-    return np.sqrt(np.sum(np.abs(x) ** 2, axis=(-2, -1)))
+    """Frobenius norms over the last two dims (of a 1-D array: its 2-norm), scaled by the largest modulus so that
+    no square overflows or underflows (a residual of 1e215 has a norm, its square has not)."""
+    a = np.abs(np.asarray(x))
+    if a.ndim == 0:
+        return a
+    axes = (-2, -1) if a.ndim >= 2 else (-1,)
+    with np.errstate(invalid="ignore", over="ignore"):
+        big = np.max(a, axis=axes, keepdims=True, initial=0.0)
+        scale = np.where((big > 0) & np.isfinite(big), big, 1.0)
+        return np.squeeze(scale, axis=axes) * np.sqrt(np.sum((a / scale) ** 2, axis=axes))
 
 
 def _ratio(num, den):
@@ -80,7 +86,12 @@ def measure_qr(a, q, r, mode="reduced"):
     na = _fro(a)
     low = _ratio(_fro(np.tril(r, -1)) if r.ndim >= 2 else 0 * na, na)
     if mode == "r":
-        gram = _ratio(_fro(np.matmul(_h(r), r) - np.matmul(_h(a), a)), na ** 2)
+        # ||R^H R - A^H A|| / ||A||^2, of R and A divided by ||A|| (the Gram matrices of a matrix of norm 1e155
+        # overflow float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            unit = np.where(na > 0, na, 1.0)[..., None, None]
+            rs, as_ = r / unit, a / unit
+        gram = _fro(np.matmul(_h(rs), rs) - np.matmul(_h(as_), as_))
         return _stack([gram, 0 * na, low])
     q = _wide(q)
     recon = _ratio(_fro(np.matmul(q, r) - a), na)
