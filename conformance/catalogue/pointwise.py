@@ -635,12 +635,26 @@ def _alpha_products(sample):
 
 @_elementwise
 def _alpha_product_overflows(sample, dtype):
-    """Elementwise: alpha * y rounded to the result dtype is infinite while alpha * y is finite"""
-    products = _alpha_products(sample)
+    """Elementwise: alpha * y rounded to the result dtype is infinite while alpha * y is finite (for a complex32
+    result of a real float16 y, its real part rounded to float16)"""
+    products = _alpha_products(sample) or _complex32_alpha_products(sample)
     if products is None:
         return False
     exact, rounded = products
     return np.broadcast_to(np.isfinite(exact) & np.isinf(rounded), _result_shape(sample))
+
+
+def _complex32_alpha_products(sample):
+    """:func:`_alpha_products` of a complex32 result (a float16 tensor y with a zero-dim complex x): alpha * y is
+    real, rounded to float16 as complex32's real part; None otherwise."""
+    x, y = _binary_operands(sample)
+    alpha = sample.kwargs.get("alpha", 1)
+    if not isinstance(y, np.ndarray) or y.dtype != np.float16 or alpha == 1 or \
+            not isinstance(alpha, (int, float)) or not R.torch_gives_complex32(x, sample.args[1]):
+        return None
+    with np.errstate(all="ignore"):
+        exact = y.astype(np.longdouble) * np.longdouble(alpha)
+        return exact, (y * np.float16(alpha)).astype(np.float16).astype(np.longdouble)
 
 
 def _alpha_zero_from_rounding(op):

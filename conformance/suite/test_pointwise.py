@@ -282,6 +282,18 @@ def test_pow_gradient_negative_base(device, dtype):
     exactly those exponent elements (through broadcasting), and the gradient test, leaving them out, passes on
     the rest (the base's gradient y x ** (y - 1) included). Just outside, a positive base: a finite exponent
     gradient, x ** y log x."""
+    _pin_negative_base_gradient("pow", torch.pow, device, dtype)
+
+
+@pytest.mark.op("float_power")
+@pytest.mark.divergence("float_power-gradient-negative-base")
+@pytest.mark.dtypes("bfloat16", "float32", "float64")
+def test_float_power_gradient_negative_base(device, dtype):
+    """float_power (pow in double) as :func:`test_pow_gradient_negative_base`."""
+    _pin_negative_base_gradient("float_power", torch.float_power, device, dtype)
+
+
+def _pin_negative_base_gradient(name, fn, device, dtype):
     from conformance import catalogue, check, dtypes, gradients
 
     npdt = dtypes.NUMPY[dtype]
@@ -292,15 +304,15 @@ def test_pow_gradient_negative_base(device, dtype):
     tx = torch.from_numpy(x.astype(np.float32)).to(device, dtypes.TORCH[dtype]).requires_grad_(True)
     ty = torch.from_numpy(y.astype(np.float32)).to(device, dtypes.TORCH[dtype]).requires_grad_(True)
     v = torch.tensor([[0.0, 1.0, 1.0]], dtype=dtypes.TORCH[dtype], device=device)
-    gx, gy = torch.autograd.grad(torch.pow(tx, ty), [tx, ty], v)
-    gy = gy.float().cpu().numpy()
+    gx, gy = torch.autograd.grad(fn(tx, ty), [tx, ty], v.to(fn(tx, ty).dtype))
+    gy = gy.double().cpu().numpy()
     if not np.isnan(gy[0, 0]) or not np.isfinite(gy[0, 1:]).all():
-        raise Mismatch(f"pow-gradient-negative-base no longer holds: the exponent's gradient is {gy.tolist()} "
+        raise Mismatch(f"{name}-gradient-negative-base no longer holds: the exponent's gradient is {gy.tolist()} "
                        "(NaN at the base -0.5 with a zero cotangent, finite at the positive bases)")
     want = (x.astype(np.float64) ** y.astype(np.float64) * np.log(np.abs(x.astype(np.float64))))[0, 1:]
     assert np.allclose(gy[0, 1:], want, rtol=2 * tolerance.default(dtype).rtol), (gy, want)
-    op = catalogue.by_name("pow")
-    div = catalogue.divergence("pow-gradient-negative-base")
+    op = catalogue.by_name(name)
+    div = catalogue.divergence(f"{name}-gradient-negative-base")
     found = div.applies(check._sample_of((x, y), {}, "pinned"), dtype)
     assert isinstance(found, dict) and found[1].tolist() == [[True, False, False]], found
     column = check._sample_of((np.array([[-0.5], [1.5]], dtype=npdt), y), {}, "pinned")  # broadcast: every y meets -0.5
