@@ -809,3 +809,40 @@ def complex_log_sum_exp(result: str, count, cancellation, *, device: str = "cpu"
         bound = np.where(small, near, far)
     tol = absolute(result, bound, device=device, why=f"complex logsumexp of {int(n)} terms")
     return dataclasses.replace(tol, nonfinite=~small)
+
+
+# ---- results beyond the largest finite value ------------------------------------------------------------------
+
+def overflow_limit(name: str):
+    """The rounding threshold of a floating dtype: the largest finite value plus half its ulp (in longdouble, so
+    that float64's is finite); a value at or beyond it rounds to an infinity (NaN in a format without one)."""
+    info = D.finfo(name)
+    biggest = np.longdouble(float(info.max))
+    return biggest + np.longdouble(float(info.eps)) * np.exp2(np.floor(np.log2(biggest))) / 2
+
+
+def with_unrepresentable(tol, name: str, scale, exact):
+    """``tol`` with the elements whose finite exact value is not representable in ``name`` (it rounds past the
+    largest finite value, so NumPy's rounded reference is an infinity or NaN) ``free`` where the bound reaches
+    below the rounding threshold: there torch's value, within the bound of the exact one, may round to the largest
+    finite value as well as to the infinity. Where the whole bound lies beyond the threshold, torch must give the
+    reference's infinity. ``exact()`` computes the exact values (longdouble), only when ``scale`` (the sum of
+    magnitudes, which bounds them) reaches the threshold."""
+    if tol is None:
+        return tol
+    limit = overflow_limit(name)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if not np.any(np.asarray(scale) >= limit):
+            return tol
+        e = np.asarray(exact())
+        shape = np.shape(e)
+        atol = tol.atol_at(shape).astype(np.longdouble)
+        loose = np.zeros(shape, dtype=bool)
+        for part in ((e.real, e.imag) if np.iscomplexobj(e) else (e,)):
+            m = np.abs(part)
+            loose |= np.isfinite(m) & (m >= limit) & (m - atol - np.longdouble(tol.rtol) * m < limit)
+    if not loose.any():
+        return tol
+    return dataclasses.replace(tol, free=tol.mask("free", shape) | loose,
+                               why=tol.why + " (results beyond the largest finite value left out where the bound "
+                                             "straddles it)")

@@ -1854,6 +1854,16 @@ def _float_power_divergences():
                                            np.array([True])), {}),
             dtypes=("complex64",)),
         Divergence(
+            id="float_power-gradient-infinite-exponent", op="float_power",
+            condition="an infinite exponent (a Python number or an exponent tensor element)",
+            torch_behaviour="as pow-gradient-infinite-exponent (float_power is pow in double): the gradient y * x ** "
+                            "(y - 1) is NaN where x ** y is 0 (|x| < 1 with y = inf, |x| > 1 with y = -inf), "
+                            "complex x included: torch.float_power(torch.tensor(0.5, requires_grad=True), "
+                            "float('inf')) has gradient nan",
+            numpy_behaviour="x ** inf is 0 around |x| < 1: its derivative is 0",
+            reference=f"{DOC.format('float_power')} (no issue found)", kind="bug",
+            applies=PW._infinite_exponent, about="gradient"),
+        Divergence(
             id="float_power-gradient-negative-base", op="float_power",
             condition="a real base below zero (tensor or Python number) with an exponent tensor: the exponent's "
                       "elements that meet such a base (broadcast included), gradient with respect to the exponent",

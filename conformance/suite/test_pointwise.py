@@ -122,17 +122,29 @@ def test_gradient_of_a_complex_zero_dim_with_wide_unsigned_raises(device, which,
 def test_pow_gradient_infinite_exponent(device):
     """x ** inf is 0 for |x| < 1 (and x ** -inf for |x| > 1), a constant around x: NumPy's finite differences give
     the derivative 0; torch's formula y * x ** (y - 1) gives NaN there (inf * 0)."""
-    xs = np.array([0.5, -0.5, 2.0])
-    ys = [np.inf, np.inf, -np.inf]
+    _pin_infinite_exponent_gradient("pow", torch.pow, device)
+
+
+@pytest.mark.op("float_power")
+@pytest.mark.divergence("float_power-gradient-infinite-exponent")
+def test_float_power_gradient_infinite_exponent(device):
+    """float_power as :func:`test_pow_gradient_infinite_exponent`, a complex base included (|z| > 1 with -inf)."""
+    _pin_infinite_exponent_gradient("float_power", torch.float_power, device, complex_base=True)
+
+
+def _pin_infinite_exponent_gradient(name, fn, device, complex_base=False):
+    xs = [0.5, -0.5, 2.0] + ([-0.13 + 10.49j] if complex_base else [])
+    ys = [np.inf, np.inf, -np.inf] + ([-np.inf] if complex_base else [])
     for xv, y in zip(xs, ys):
         h = 2.0 ** -20
         with np.errstate(all="ignore"):
             fd = (np.power(xv + h, y) - np.power(xv - h, y)) / (2 * h)
         assert fd == 0.0, f"NumPy's x ** {y} is not flat at {xv}"
-        x = torch.tensor(xv, dtype=torch.float64, device=device, requires_grad=True)
-        (g,) = torch.autograd.grad(torch.pow(x, float(y)), x)
-        if not torch.isnan(g):
-            raise Mismatch(f"pow-gradient-infinite-exponent no longer holds: the gradient of x ** {y} at {xv} is "
+        dt = torch.complex128 if isinstance(xv, complex) else torch.float64
+        x = torch.tensor(xv, dtype=dt, device=device, requires_grad=True)
+        (g,) = torch.autograd.grad(fn(x, float(y)), x, torch.ones((), dtype=dt, device=device))
+        if not torch.isnan(g).any():
+            raise Mismatch(f"{name}-gradient-infinite-exponent no longer holds: the gradient of x ** {y} at {xv} is "
                            f"{g.item()} (NumPy's derivative 0)")
 
 
