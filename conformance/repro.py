@@ -41,12 +41,12 @@ def literal(v) -> str:
 
 def array_literal(a: np.ndarray) -> str:
     name = dtypes.name_of(a.dtype)
-    values = a.astype(np.float32) if name == "bfloat16" else a
+    values = a.astype(np.float32) if dtypes.is_ml(name) else a
     flat = ", ".join(literal(v) for v in values.reshape(-1).tolist())
     src = f"np.array([{flat}], dtype={dtypes.numpy_literal_dtype(name)})"
     src += f".reshape({tuple(a.shape)})" if a.ndim != 1 else ""
-    if name == "bfloat16":
-        src += "  # bfloat16 values, held in float32"
+    if dtypes.is_ml(name):
+        src += f"  # {name} values, held in float32"
     return src
 
 

@@ -60,7 +60,7 @@ def _runs_clean(source: str) -> bool:
 
 
 @pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided", "offset", "expanded"])
-@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "int16", "complex64", "float64"])
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16", "float8_e4m3fn", "int16", "complex64", "float64"])
 def test_value_snippet_reproduces_on_every_layout(layout, dtype):
     op = OpEntry("abs", "pointwise", wrong_abs, np.abs, unary, (dtype,))
     case = Case((ArraySpec((3, 4), dtype, layout),), (), seed=3)

@@ -585,17 +585,18 @@ def _onednn_next_row_elements(sample, dtype):
     """mm, bmm, mv, matmul: a bfloat16 product of oneDNN's size (:func:`_gemm_sized`) whose contracted length
     ``k`` is odd, the left operand not a column-major matrix (the 2-D 'transposed' layout, which torch hands over
     as a transposed gemm; a stack in that layout is copied first, its batch stride being 1): the result rows
-    ``i`` whose left operand's next row (``i + 1``, same matrix) begins with a NaN or an infinity."""
+    ``i`` whose left operand's next row (``i + 1``, same matrix) holds a NaN or an infinity (the kernel reads
+    its first element for most odd lengths, up to its first 31 for some: 65 x 33 by 33 x 3)."""
     if not _gemm_sized(sample, np.matmul, _last):
         return False
     a, b = sample.arrays[:2]
     if a.ndim < 2 or a.shape[-1] % 2 == 0 or a.shape[-2] < 2 or (a.ndim == 2 and sample.layouts[0] == "transposed"):
         return False
     with np.errstate(invalid="ignore"):
-        nonfinite = ~np.isfinite(a[..., 1:, 0].astype(np.float64))
+        nonfinite = ~np.all(np.isfinite(a[..., 1:, :].astype(np.float64)), axis=-1)
     if not nonfinite.any():
         return False
-    read = np.zeros(a.shape)  # the element past row i's end, as the kernel pairs it with its last column
+    read = np.zeros(a.shape)  # what the kernel reads past row i's end, as it pairs it with its last column
     read[..., :-1, -1] = nonfinite
     mask = np.asarray(np.matmul(read, _ones(b)) > 0)
     return mask if mask.any() else False
@@ -625,11 +626,12 @@ def _onednn_next_row(op):
         id=f"{op}-bf16-onednn-odd-length-reads-next-row", op=op,
         condition="bfloat16 operands on CPU with more than 16**3 multiply-adds (oneDNN's gemm), an odd contracted "
                   "length and a left operand that is not a column-major matrix (a stack is copied to row-major "
-                  "first): the result rows whose left operand's next row begins with a NaN or an infinity",
+                  "first): the result rows whose left operand's next row holds a NaN or an infinity",
         torch_behaviour="oneDNN's avx512_bf16 kernel multiplies bfloat16 pairs (vdpbf16ps): for an odd length the "
-                        "last pair of row i reads one element past the row, the first element of row i + 1, and "
-                        "multiplies it by the zero padding of the other operand, so a NaN or an infinity there "
-                        "makes row i NaN: a = torch.ones(64, 17, dtype=torch.bfloat16); a[11, 0] = float('nan'); "
+                        "last pair of row i reads past the row, into row i + 1 (its first element for most lengths, "
+                        "its first 31 for a 65 x 33 by 33 x 3 product), and multiplies that by the zero padding of "
+                        "the other operand, so a NaN or an infinity there makes row i NaN: a = torch.ones(64, 17, "
+                        "dtype=torch.bfloat16); a[11, 0] = float('nan'); "
                         "(a @ torch.ones(17, 4, dtype=torch.bfloat16))[10] is NaN (17 with 18 columns, or with a "
                         "transposed a; linear, einsum and tensordot show it too). Either is accepted on exactly "
                         "those rows; a finite value must be within the bound",

@@ -94,7 +94,7 @@ def source(var: str, np_var: str, values: np.ndarray, layout: str, device_var: s
     """Torch code that builds tensor ``var`` from NumPy array ``np_var`` exactly as :func:`make` does."""
     name = dtypes.name_of(values.dtype)
     tdt = f"torch.{name}"
-    conv = f", dtype={tdt}" if name == "bfloat16" else ""
+    conv = f", dtype={tdt}" if dtypes.is_ml(name) else ""  # bfloat16 and float8 values are held in float32
     shape = values.shape
     pv = poison(name)
     pv_src = "float('nan')" if isinstance(pv, float) else ("complex('nan+nanj')" if isinstance(pv, complex) else repr(pv))
