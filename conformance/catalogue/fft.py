@@ -31,6 +31,7 @@ from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.references import fft as R
 from conformance.strategies import fft as S
+from conformance.strategies.layouts import strides as layout_strides
 
 F = "fft"
 DOC = "https://pytorch.org/docs/stable/generated/torch.fft.{}.html"
@@ -305,8 +306,57 @@ TRANSFORMS = {
 }
 
 
+def _gapped_rows(shape, strides) -> bool:
+    """A layout whose last dim (longer than 1) has the smallest stride, greater than 1: rows with gaps between
+    their elements (the suite's 'strided' layout; a transposed one has its largest stride there)."""
+    moving = [st for side, st in zip(shape, strides) if side > 1]
+    return len(shape) >= 2 and shape[-1] > 1 and strides[-1] > 1 and strides[-1] == min(moving)
+
+
+def _c2c_guard(args, kwargs):
+    """The guard of fft2, ifft2, fftn and ifftn (OpEntry.guard): a complex CPU input of gapped rows, which the
+    multi-dim complex-to-complex transform corrupts the heap on (divergence <op>-gapped-rows-corrupts-heap)."""
+    import torch
+
+    x = args[0] if args else kwargs.get("input")
+    if not isinstance(x, torch.Tensor) or x.device.type != "cpu" or not x.is_complex() or x.numel() == 0:
+        return None
+    if _gapped_rows(tuple(x.shape), x.stride()):
+        return ("a multi-dim complex FFT of a CPU tensor whose rows have gaps corrupts the heap: not called "
+                "(divergence gapped-rows-corrupts-heap)")
+    return None
+
+
+def _gapped_rows_record(op: str) -> Divergence:
+    def applies(sample, dtype):
+        x = sample.arrays[0] if sample.arrays else None
+        if x is None or x.dtype.kind != "c" or x.size == 0 or sample.args[0] is not x:
+            return False
+        return _gapped_rows(x.shape, layout_strides(x.shape, sample.layouts[0]))
+
+    def example(dtype, layout="strided"):
+        x = (np.arange(2 * 600) % 7 - 3).astype(np.complex64).reshape(2, 600)
+        return (x,), {}, [layout]
+
+    return Divergence(
+        id=f"{op}-gapped-rows-corrupts-heap", op=op,
+        condition="a complex input on CPU whose last dim has the smallest stride, above 1 (rows with gaps: the "
+                  "'strided' layout)",
+        torch_behaviour="with one intra-op thread (as the suite runs, one per worker) the transform writes outside "
+                        "its buffers: torch.set_num_threads(1); torch.fft.fft2(torch.zeros(2, 1200, dtype="
+                        "torch.complex64)[:, ::2]) aborts with 'malloc(): invalid size (unsorted)' or later "
+                        "segfaults (rows of 256 or more elements show it at once under MALLOC_CHECK_=3; fft / ifft, "
+                        "a transposed or contiguous input and real inputs do not). The suite does not make the call "
+                        "(its guard raises FloatingPointError), and a bespoke test runs it in a subprocess",
+        numpy_behaviour=f"np.fft.{op} computes the transform of any strides",
+        reference="no upstream issue found (torch 2.13.0 CPU, MKL: at::native _fft_c2c_mkl)", kind="bug",
+        applies=applies, raises=FloatingPointError, root_cause="fft-c2c-gapped-rows",
+        example=example, counterexample=lambda dtype: example(dtype, "contiguous"), dtypes=("complex64",),
+        devices=("cpu",))
+
+
 def _divergences(name: str, t: Transform, ref) -> tuple:
-    found = []
+    found = [_gapped_rows_record(name)] if name in ("fft2", "ifft2", "fftn", "ifftn") else []
     if name in ("fftn", "ifftn"):
         found += [_no_dims(name), _repeated_dims(name)]
     if name in ("fft2", "ifft2"):
@@ -326,7 +376,8 @@ def _transform_entry(name: str) -> OpEntry:
         tol_fn = fft_tol(t, ref, R.irfft2_default_last if two else R.irfftn_default_last,
                          minus_one_last(TWO if two else N_DIM))
     return OpEntry(name, F, f"torch.fft.{name}", ref, inputs, tol_fn=tol_fn, signed_zero=False,
-                   divergences=_divergences(name, t, ref), grad=True)
+                   divergences=_divergences(name, t, ref), grad=True,
+                   guard=_c2c_guard if name in ("fft2", "ifft2", "fftn", "ifftn") else None)
 
 
 def _shift_no_dims(op: str) -> Divergence:
