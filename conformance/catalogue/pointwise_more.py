@@ -1884,6 +1884,35 @@ def _float_power_divergences():
     )
 
 
+@_elementwise
+def _hypot_e8m0_nan_with_infinity(sample, dtype):
+    """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu NaN operand: the elements where the tensor is
+    an infinity."""
+    x, y = _operands(sample)
+    e8m0 = D.NUMPY["float8_e8m0fnu"]
+    for a, b in ((x, y), (y, x)):
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == np.float32 and \
+                b.dtype == e8m0 and b.ndim == 0 and np.isnan(b.astype(np.float32)):
+            return np.asarray(np.isinf(a))
+    return False
+
+
+HYPOT_E8M0_NAN = Divergence(
+    id="hypot-float8-e8m0-nan-with-infinity", op="hypot",
+    condition="a float32 tensor with a zero-dim float8_e8m0fnu NaN: the elements where the tensor is an infinity",
+    torch_behaviour="NaN: torch.hypot(torch.tensor([1., float('inf')]), torch.tensor(float('nan')).to("
+                    "torch.float8_e8m0fnu)) is [nan, nan] (a float32 NaN, or a float16 or float64 tensor, gives "
+                    "C99's inf)",
+    numpy_behaviour="hypot(+-inf, NaN) is +inf (C99, IEEE 754 hypot): [nan, inf]",
+    reference="https://pytorch.org/docs/stable/generated/torch.hypot.html (no issue found)", kind="bug",
+    applies=_hypot_e8m0_nan_with_infinity, accept_nonfinite=_hypot_e8m0_nan_with_infinity,
+    example=lambda dtype: ((np.array([1.0, np.inf], dtype=np.float32),
+                            np.array(np.nan, dtype=np.float32).astype(D.NUMPY["float8_e8m0fnu"])), {}),
+    counterexample=lambda dtype: ((np.array([1.0, np.inf], dtype=np.float32),
+                                   np.array(2.0, dtype=np.float32).astype(D.NUMPY["float8_e8m0fnu"])), {}),
+    dtypes=("float32",), devices=("cpu",))
+
+
 def _logical_divergences(op):
     @_elementwise
     def truth_changed(sample, dtype):
@@ -2103,7 +2132,7 @@ _ALL = [
                                                                   _ATAN2_GRADIENT_DENOMINATOR),
                   grad=True),
     _float_binary("copysign", np.copysign, R.copysign_torch, python_scalars=True, grad=True),
-    _float_binary("hypot", np.hypot, R.hypot_torch, integer_kernel=False, grad=True),
+    _float_binary("hypot", np.hypot, R.hypot_torch, integer_kernel=False, grad=True, extra=(HYPOT_E8M0_NAN,)),
     # torch has no Tensor.logaddexp_
     _float_binary("logaddexp", np.logaddexp, R.logaddexp_torch, complex_ok=True, late=(_logaddexp_complex(),),
                   complex32=False, integer_kernel=False, grad=True, inplace=False, tol_fn=_logaddexp_tol,
