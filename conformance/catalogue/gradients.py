@@ -473,6 +473,45 @@ def _tanh_conditioning(sample, dtype):
     return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
 
 
+def _square_difference_conditioning(sign, power):
+    """asin, acos (``(1 - x**2)**-1/2``), atanh (``(1 - x**2)**-1``) and acosh (``(x**2 - 1)**-1/2``): torch's
+    backward forms ``d = 1 - x*x`` (``x*x - 1``) in the working precision, the square and the subtraction rounded
+    once each: ``d`` is off by at most ``c u |x|**2 + u |d|`` (``c`` 1 for a real square, sqrt 5 for a complex one,
+    Higham sec. 3.6), relative to ``|d|``; the power ``-1/2`` (``-1``) halves (keeps) that relative error. Near
+    ``|x| = 1`` that is far more than a few roundings (float32 acos at 0.9615: ``|d| = 0.0755``, 7e-6)."""
+    def conditioning(sample, dtype):
+        x = _operand(sample, 0)
+        if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
+                not isinstance(x, np.ndarray) or x.size == 0:
+            return {}
+        u = T.unit(dtype)
+        c = math.sqrt(5) if D.is_complex(dtype) else 1.0
+        with np.errstate(all="ignore"):
+            w = x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
+            d = sign * (1 - w * w)
+            rho = power * (c * u * np.abs(w) ** 2 + u * np.abs(d)) / np.abs(d)
+        return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
+    return conditioning
+
+
+def _sigmoid_conditioning(sample, dtype):
+    """sigmoid's gradient ``conj(y (1 - y)) v`` starts from the computed output ``y``, within the forward bound
+    ``r |y|`` of the exact one (``r`` the dtype's default rtol, what the forward test holds sigmoid to); ``1 - y``
+    and the product round once each (``u |1 - y|``; ``sqrt 5 u`` for a complex product, Higham sec. 3.6). So
+    ``y (1 - y)`` is off by at most ``r + r |y| / |1 - y| + (1 + sqrt 5) u`` relative to it: where ``y`` nears 1
+    (a large real part) ``1 - y`` cancels, far more than a few roundings."""
+    x = _operand(sample, 0)
+    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
+            not isinstance(x, np.ndarray) or x.size == 0:
+        return {}
+    u, r = T.unit(dtype), T.default(dtype).rtol
+    with np.errstate(all="ignore"):
+        w = x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
+        y = 1 / (1 + np.exp(-w))
+        rho = r + r * np.abs(y) / np.abs(1 - y) + (1 + math.sqrt(5)) * u
+    return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
+
+
 def _exp2_conditioning(sample, dtype):
     """exp2: :func:`conformance.catalogue.pointwise_more.exp2_gradient_conditioning` (derived there)."""
     from conformance.catalogue import pointwise_more
@@ -682,4 +721,6 @@ OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rou
 CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,
                 "quantile": _quantile_conditioning,
                 "nanquantile": _quantile_conditioning, "tanh": _tanh_conditioning, "exp2": _exp2_conditioning,
-                "ldexp": _ldexp_conditioning}
+                "ldexp": _ldexp_conditioning, "asin": _square_difference_conditioning(1, 0.5),
+                "acos": _square_difference_conditioning(1, 0.5), "atanh": _square_difference_conditioning(1, 1.0),
+                "acosh": _square_difference_conditioning(-1, 0.5), "sigmoid": _sigmoid_conditioning}
