@@ -823,12 +823,28 @@ def norm_tol(ord_name: str):
                 top = np.max(a, axis=axis, keepdims=keep, initial=0.0)
                 over = p * np.log2(np.where(top > 0, top, 1.0)) + math.log2(n) + 1 >= math.log2(T.biggest(acc))
                 under = (n * T.eta(acc)) ** (1.0 / p)
+                if np.iscomplexobj(x):
+                    under = under + _subnormal_moduli(x, p, axis, keep, n, acc, top)
                 return dataclasses.replace(found, atol=found.atol + under, nonfinite=over)
             low = np.min(np.where(a > 0, a, INF), axis=axis, keepdims=keep, initial=INF)
             over = p * np.log2(np.where(np.isfinite(low), low, 1.0)) + math.log2(n) + 1 >= math.log2(T.biggest(acc))
             found = dataclasses.replace(found, atol=found.atol + np.where(over, low, 0.0))
             return _underflowed_powers(found, sample, p, axis, keep, n, name, acc)
     return tol
+
+
+def _subnormal_moduli(x, p, axis, keep, n, acc, top):
+    """A norm of order p > 0 of a complex input: each modulus ``|z_i|``, computed in the accumulation type, is
+    within ``eta_a / 2`` of the exact one where it is subnormal (a relative error that no roundoff bounds: the
+    complex64 1e-45 - 1e-45j has modulus 1.98e-45, rounded to 1.4e-45), so ``|z_i|^p`` moves by at most ``(eta_a /
+    2)^p`` for ``p <= 1`` (concavity) or ``p (top + eta_a)^(p-1) eta_a / 2`` above; the sum ``S = r^p`` by ``d``, n
+    times that, and the norm by ``(S + d)^(1/p) - r``."""
+    half = T.eta(acc) / 2
+    with np.errstate(all="ignore"):
+        r = np.asarray(R.vector_norm_ref(x.astype(np.complex128), p, axis, keep), dtype=np.float64)
+        term = half ** p if p <= 1 else p * (top + 2 * half) ** (p - 1) * half
+        moved = (r ** p + n * term) ** (1.0 / p) - r
+        return np.where(np.isfinite(moved), moved, 0.0)
 
 
 def _underflowed_powers(found, sample, p, axis, keep, n, name, acc):
