@@ -455,6 +455,16 @@ def _quantile_conditioning(sample, dtype):
 
 #: op name -> ``(sample, dtype) -> {position in sample.arrays: relative error bound over that array}``: the error a
 #: gradient inherits from an evaluation in the working precision that is ill-conditioned beyond a few roundings
+def _wide_operand(sample, dtype):
+    """The first operand in float64 / complex128, for a floating or complex cell with a non-empty array there;
+    else None."""
+    x = _operand(sample, 0)
+    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
+            not isinstance(x, np.ndarray) or x.size == 0:
+        return None
+    return x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
+
+
 def _tanh_conditioning(sample, dtype):
     """tanh's gradient ``conj(1 - y**2) v`` starts from the computed output ``y``, which is within the forward
     bound ``r |y|`` of the exact one (``r`` the dtype's default rtol, what the forward test holds tanh to); the
@@ -462,13 +472,12 @@ def _tanh_conditioning(sample, dtype):
     ``(2 r + 2 u) |y|**2 + u`` absolutely, relative to ``|1 - y**2|``: where the result nears 1 (a real part past
     a few units, whatever the imaginary part) that is far more than a few roundings (complex64 at 2.97 + 58.2j:
     ``|1 - y**2| = 0.0105``, about ``1e-5``)."""
-    x = _operand(sample, 0)
-    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
-            not isinstance(x, np.ndarray) or x.size == 0:
+    w = _wide_operand(sample, dtype)
+    if w is None:
         return {}
     u, r = T.unit(dtype), T.default(dtype).rtol
     with np.errstate(all="ignore"):
-        y = np.tanh(x.astype(np.complex128 if D.is_complex(dtype) else np.float64))
+        y = np.tanh(w)
         rho = ((2 * r + 2 * u) * np.abs(y) ** 2 + u) / np.abs(1 - y * y)
     return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
 
@@ -480,14 +489,12 @@ def _square_difference_conditioning(sign, power):
     Higham sec. 3.6), relative to ``|d|``; the power ``-1/2`` (``-1``) halves (keeps) that relative error. Near
     ``|x| = 1`` that is far more than a few roundings (float32 acos at 0.9615: ``|d| = 0.0755``, 7e-6)."""
     def conditioning(sample, dtype):
-        x = _operand(sample, 0)
-        if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
-                not isinstance(x, np.ndarray) or x.size == 0:
+        w = _wide_operand(sample, dtype)
+        if w is None:
             return {}
         u = T.unit(dtype)
         c = math.sqrt(5) if D.is_complex(dtype) else 1.0
         with np.errstate(all="ignore"):
-            w = x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
             d = sign * (1 - w * w)
             rho = power * (c * u * np.abs(w) ** 2 + u * np.abs(d)) / np.abs(d)
         return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
@@ -500,13 +507,11 @@ def _sigmoid_conditioning(sample, dtype):
     and the product round once each (``u |1 - y|``; ``sqrt 5 u`` for a complex product, Higham sec. 3.6). So
     ``y (1 - y)`` is off by at most ``r + r |y| / |1 - y| + (1 + sqrt 5) u`` relative to it: where ``y`` nears 1
     (a large real part) ``1 - y`` cancels, far more than a few roundings."""
-    x = _operand(sample, 0)
-    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
-            not isinstance(x, np.ndarray) or x.size == 0:
+    w = _wide_operand(sample, dtype)
+    if w is None:
         return {}
     u, r = T.unit(dtype), T.default(dtype).rtol
     with np.errstate(all="ignore"):
-        w = x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
         y = 1 / (1 + np.exp(-w))
         rho = r + r * np.abs(y) / np.abs(1 - y) + (1 + math.sqrt(5)) * u
     return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
@@ -536,10 +541,10 @@ def _logsumexp_conditioning(sample, dtype):
     from conformance.catalogue import reductions
     from conformance.references import reductions as RR
 
-    x = _operand(sample, 0)
-    if dtype not in ("float16", "bfloat16", "float32", "float64", "complex64", "complex128") or \
-            not isinstance(x, np.ndarray) or x.size == 0:
+    w = _wide_operand(sample, dtype)
+    if w is None:
         return {}
+    x = _operand(sample, 0)
     tol = reductions.logsumexp_tol(sample, dtype)
     try:
         axis = reductions._axis(x, reductions._dim(sample))
@@ -548,7 +553,6 @@ def _logsumexp_conditioning(sample, dtype):
     if tol is None:
         return {}
     u = T.unit(dtype)
-    w = x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
     with np.errstate(all="ignore"):
         y = RR.logsumexp_ref(w, axis, True)
         atol = np.asarray(tol.atol, dtype=np.float64)
