@@ -1614,6 +1614,40 @@ def _gradient_complex32(op):
         applies=lambda sample, dtype: R.torch_gives_complex32(*sample.args[:2]), about="gradient")
 
 
+@_elementwise
+def _pow_e8m0_signaling_nan(sample, dtype):
+    """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu NaN: as exponent, the elements where the base
+    is 1; as base, those where the exponent is 0 (C99's pow is 1 there for a quiet NaN)."""
+    x, y = sample.args[:2]
+    e8m0 = D.NUMPY["float8_e8m0fnu"]
+
+    def e8m0_nan(v):
+        return isinstance(v, np.ndarray) and v.dtype == e8m0 and v.ndim == 0 and bool(np.isnan(v.astype(np.float32)))
+    if isinstance(x, np.ndarray) and x.dtype == np.float32 and e8m0_nan(y):
+        return np.asarray(x == 1)
+    if isinstance(y, np.ndarray) and y.dtype == np.float32 and e8m0_nan(x):
+        return np.asarray(y == 0)
+    return False
+
+
+POW_E8M0_NAN = Divergence(
+    id="pow-float8-e8m0-signaling-nan", op="pow",
+    condition="a float32 tensor with a zero-dim float8_e8m0fnu NaN: base 1 with that exponent, or exponent 0 with "
+              "that base",
+    torch_behaviour="NaN: float8_e8m0fnu's NaN becomes the signaling NaN 0x7f800001 in float32 (a quiet one, "
+                    "0x7fc00000-like, in float16, bfloat16 and float64), which pow does not exempt: torch.pow("
+                    "torch.tensor([1.0]), torch.tensor(float('nan')).to(torch.float8_e8m0fnu)) is [nan]",
+    numpy_behaviour="ml_dtypes' NaN is quiet: pow(1, NaN) and pow(NaN, 0) are 1 (C99)",
+    reference="https://pytorch.org/docs/stable/generated/torch.pow.html (no issue found)", kind="bug",
+    applies=_pow_e8m0_signaling_nan, accept_nonfinite=_pow_e8m0_signaling_nan,
+    root_cause="e8m0-nan-converts-signaling",
+    example=lambda dtype: ((np.array([1.0, 2.0], dtype=np.float32),
+                            np.array(np.nan, dtype=np.float32).astype(D.NUMPY["float8_e8m0fnu"])), {}),
+    counterexample=lambda dtype: ((np.array([1.0, 2.0], dtype=np.float32),
+                                   np.array(2.0, dtype=np.float32).astype(D.NUMPY["float8_e8m0fnu"])), {}),
+    dtypes=("float32",), devices=("cpu",))
+
+
 def _pow_gradient_records():
     def exponent_of(names):
         return lambda sample, dtype: isinstance(sample.args[1], np.ndarray) and \
@@ -2128,6 +2162,7 @@ ENTRIES = [
             counterexample=lambda dtype: ((np.array([2, 1, -1, 0], dtype=np.int64),
                                            np.array([1, 2, 3, 2], dtype=np.int64)), {}),
             dtypes=("int64",)),
+        POW_E8M0_NAN,
     ) + _pow_gradient_records()),
     OpEntry("clamp", F, "torch.clamp", R.clamp, S.clamp_args, method="clamp", inplace="clamp_",
             divergences=_ordered(extra=(

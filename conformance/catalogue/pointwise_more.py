@@ -1900,12 +1900,14 @@ def _hypot_e8m0_nan_with_infinity(sample, dtype):
 HYPOT_E8M0_NAN = Divergence(
     id="hypot-float8-e8m0-nan-with-infinity", op="hypot",
     condition="a float32 tensor with a zero-dim float8_e8m0fnu NaN: the elements where the tensor is an infinity",
-    torch_behaviour="NaN: torch.hypot(torch.tensor([1., float('inf')]), torch.tensor(float('nan')).to("
-                    "torch.float8_e8m0fnu)) is [nan, nan] (a float32 NaN, or a float16 or float64 tensor, gives "
-                    "C99's inf)",
+    torch_behaviour="NaN: float8_e8m0fnu's NaN becomes the signaling NaN 0x7f800001 in float32 (a quiet one in "
+                    "float16 and float64), which hypot does not exempt: torch.hypot(torch.tensor([1., float("
+                    "'inf')]), torch.tensor(float('nan')).to(torch.float8_e8m0fnu)) is [nan, nan] (a float32 NaN, "
+                    "or a float16 or float64 tensor, gives C99's inf)",
     numpy_behaviour="hypot(+-inf, NaN) is +inf (C99, IEEE 754 hypot): [nan, inf]",
     reference="https://pytorch.org/docs/stable/generated/torch.hypot.html (no issue found)", kind="bug",
     applies=_hypot_e8m0_nan_with_infinity, accept_nonfinite=_hypot_e8m0_nan_with_infinity,
+    root_cause="e8m0-nan-converts-signaling",
     example=lambda dtype: ((np.array([1.0, np.inf], dtype=np.float32),
                             np.array(np.nan, dtype=np.float32).astype(D.NUMPY["float8_e8m0fnu"])), {}),
     counterexample=lambda dtype: ((np.array([1.0, np.inf], dtype=np.float32),
