@@ -7,6 +7,7 @@ it shows the difference (it raises) for as long as the difference exists.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import re
 import math
@@ -86,6 +87,13 @@ def _function_source(fn, seen: dict, names: dict) -> list[str]:
     attrs = {}  # "R.measure_qr" -> emitted name: a function of another module of the project, called through it
     for name in fn.__code__.co_names:
         helper = fn.__globals__.get(name)
+        wrapped = getattr(helper, "__wrapped__", None)  # a memoized helper (functools.lru_cache): its own source
+        if isinstance(wrapped, types.FunctionType) and wrapped.__module__ == fn.__module__ and \
+                not isinstance(helper, types.FunctionType):
+            if "import functools" not in seen:
+                seen["import functools"] = functools
+                out.insert(0, "import functools")
+            helper = wrapped
         if isinstance(helper, types.FunctionType) and helper.__module__ == fn.__module__:
             out += _function_source(helper, seen, names)
             if names[id(helper)] != name:
