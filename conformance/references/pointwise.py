@@ -426,6 +426,12 @@ def multiply(x, y):
             exact = np.multiply(np.asarray(x).astype(np.float64), np.asarray(y).astype(np.float64))
             return exact.astype(np.result_type(x, y))
         out = np.multiply(x, y)
+    return recovered_parts(out, x, y)
+
+
+def recovered_parts(out, x, y):
+    """A complex product ``out`` of x and y with each part that is NaN from an overflowed intermediate (no operand
+    part NaN) computed without it (:func:`_product_part`); other results as they are."""
     if np.asarray(out).dtype.kind != "c":
         return out
     ar, ai, br, bi = (np.broadcast_to(p, np.shape(out)) for p in _parts(x) + _parts(y))
@@ -492,7 +498,22 @@ def mul_torch(x, y):
             prod = np.multiply(x.astype(np.float32), np.asarray(y).astype(np.float32))
             return prod.astype(dt)
     x, y = _cast_all(dt, (x, y))
-    return complex_mul(x, y) if dt.kind == "c" else multiply(x, y)
+    # a complex product without overflowing intermediates (each part rounded once): torch's scalar loop may
+    # overflow one ((M + Mj)(1 - 2j) has the imaginary part -M, its loop -inf; a NaN from inf - inf), its
+    # vectorized one not; the tolerance accepts a non-finite value where the magnitude may overflow
+    return complex_mul_exact(x, y) if dt.kind == "c" else multiply(x, y)
+
+
+def complex_mul_exact(x, y):
+    """x * y of complex operands, each part ``ar*br - ai*bi``, ``ar*bi + ai*br`` evaluated without an overflowing
+    intermediate (:func:`_product_part`) and rounded to the operands' dtype."""
+    dt = np.result_type(x, y)
+    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    ar, ai, br, bi = (np.asarray(np.broadcast_to(p, shape), dtype=np.float64) for p in _parts(x) + _parts(y))
+    with np.errstate(all="ignore"):
+        re = _product_part(ar, br, ai, bi, -1.0)
+        im = _product_part(ar, bi, ai, br, 1.0)
+        return _complex_from(re, im, dt)
 
 
 def mul_scalar_in_float32(x, y):
