@@ -1619,15 +1619,18 @@ def _pow_e8m0_signaling_nan(sample, dtype):
     """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu NaN: as exponent, the elements where the base
     is 1; as base, those where the exponent is 0 (C99's pow is 1 there for a quiet NaN)."""
     x, y = sample.args[:2]
-    e8m0 = D.NUMPY["float8_e8m0fnu"]
-
-    def e8m0_nan(v):
-        return isinstance(v, np.ndarray) and v.dtype == e8m0 and v.ndim == 0 and bool(np.isnan(v.astype(np.float32)))
-    if isinstance(x, np.ndarray) and x.dtype == np.float32 and e8m0_nan(y):
+    if isinstance(x, np.ndarray) and x.dtype == np.float32 and is_e8m0_nan(y):
         return np.asarray(x == 1)
-    if isinstance(y, np.ndarray) and y.dtype == np.float32 and e8m0_nan(x):
+    if isinstance(y, np.ndarray) and y.dtype == np.float32 and is_e8m0_nan(x):
         return np.asarray(y == 0)
     return False
+
+
+def is_e8m0_nan(v) -> bool:
+    """A zero-dim float8_e8m0fnu NaN, which torch converts to a signaling NaN in float32 (records
+    <op>-float8-e8m0-...)."""
+    return isinstance(v, np.ndarray) and v.dtype == D.NUMPY["float8_e8m0fnu"] and v.ndim == 0 and \
+        bool(np.isnan(v.astype(np.float32)))
 
 
 POW_E8M0_NAN = Divergence(

@@ -1889,10 +1889,8 @@ def _hypot_e8m0_nan_with_infinity(sample, dtype):
     """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu NaN operand: the elements where the tensor is
     an infinity."""
     x, y = _operands(sample)
-    e8m0 = D.NUMPY["float8_e8m0fnu"]
     for a, b in ((x, y), (y, x)):
-        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == np.float32 and \
-                b.dtype == e8m0 and b.ndim == 0 and np.isnan(b.astype(np.float32)):
+        if isinstance(a, np.ndarray) and a.dtype == np.float32 and PW.is_e8m0_nan(b):
             return np.asarray(np.isinf(a))
     return False
 
