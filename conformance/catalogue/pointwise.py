@@ -1548,8 +1548,10 @@ def _pow_complex_zero_base(sample, dtype):
 def _mul_zero_sign(sample, dtype):
     """Elementwise: a zero part of NumPy's complex product (of the operands in torch's result dtype) whose two
     products (ar*br and ai*bi for the real part, ar*bi and ai*br for the imaginary one) are not both exact zeros of
-    positive operand zeros: a product that underflows, or a -0.0 part, decides the sign of the zero."""
-    if _kind(_binary_operands(sample)) != "c" or not _same_dtype(sample):
+    positive operand zeros: a product that underflows, or a -0.0 part, decides the sign of the zero. Mixed
+    operands too (a zero-dim float64 with a complex64 tensor: torch's paths multiply the real scalar by both parts,
+    or form the complex product with its +0 imaginary part, and an underflowed part takes either sign)."""
+    if _kind(_binary_operands(sample)) != "c":
         return False
     dt = _torch_result_type(_binary_operands(sample))
     a, b = _wide(sample, dtype)

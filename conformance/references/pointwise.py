@@ -498,10 +498,17 @@ def mul_torch(x, y):
             prod = np.multiply(x.astype(np.float32), np.asarray(y).astype(np.float32))
             return prod.astype(dt)
     x, y = _cast_all(dt, (x, y))
-    # a complex product without overflowing intermediates (each part rounded once): torch's scalar loop may
-    # overflow one ((M + Mj)(1 - 2j) has the imaginary part -M, its loop -inf; a NaN from inf - inf), its
-    # vectorized one not; the tolerance accepts a non-finite value where the magnitude may overflow
-    return complex_mul_exact(x, y) if dt.kind == "c" else multiply(x, y)
+    if dt.kind != "c":
+        return multiply(x, y)
+    # each product rounded on its own (the sign of an underflowed part: -0 + 0 is +0), except that a part the
+    # naive evaluation gives as an infinity or NaN from an overflowed intermediate is the exact one: torch's
+    # scalar loop overflows there ((M + Mj)(1 - 2j) has the imaginary part -M, its loop -inf), its vectorized
+    # one not; the tolerance accepts a non-finite value where the magnitude may overflow
+    naive, exact = complex_mul(x, y), complex_mul_exact(x, y)
+    with np.errstate(all="ignore"):
+        re = np.where(np.isfinite(naive.real), naive.real, exact.real)
+        im = np.where(np.isfinite(naive.imag), naive.imag, exact.imag)
+    return _complex_from(re, im, naive.dtype)
 
 
 def complex_mul_exact(x, y):
