@@ -563,7 +563,10 @@ def _tensorsolve_impl(a, b, dims=None):
 def lu_magnitude(a):
     """``|| |L| |U| ||_F`` of a partial-pivoting LU of each matrix (float64; the largest magnitude in a column
     chosen as pivot, the first on ties, as LAPACK's getrf), for the backward error ``|dA| <= gamma(3n) |L| |U|``
-    (Higham, Thm 9.3)."""
+    (Higham, Thm 9.3). Each matrix is factored scaled by a power of two, its largest part near 1, and the norm
+    scaled back: an entry near float64's largest value has a modulus past it (``|-M - Mj| = sqrt 2 M``), and an
+    unscaled elimination would give NaN where the magnitude is merely infinite (or, for the tiniest entries,
+    flush to zero where it is not)."""
     a = np.array(a, dtype=np.complex128 if np.iscomplexobj(a) else np.float64)
     batch = a.shape[:-2]
     n = a.shape[-1]
@@ -573,6 +576,11 @@ def lu_magnitude(a):
         if not np.all(np.isfinite(m)):
             out[idx] = np.inf
             continue
+        parts = np.abs(m.view(np.float64)) if m.size else np.zeros(1)
+        biggest = float(np.max(parts)) if parts.size else 0.0
+        exponent = int(np.frexp(biggest)[1]) if biggest > 0 else 0
+        m = np.ldexp(m.real, -exponent) + 1j * np.ldexp(m.imag, -exponent) if np.iscomplexobj(m) \
+            else np.ldexp(m, -exponent)
         lower = np.eye(n, dtype=m.dtype)
         for k in range(n - 1):
             p = k + int(np.argmax(np.abs(m[k:, k])))
@@ -586,7 +594,7 @@ def lu_magnitude(a):
             m[k + 1:, k:] -= f[:, None] * m[k, k:]
         upper = np.triu(m)
         with np.errstate(over="ignore", invalid="ignore"):
-            out[idx] = np.linalg.norm(np.abs(lower) @ np.abs(upper))
+            out[idx] = np.ldexp(np.linalg.norm(np.abs(lower) @ np.abs(upper)), exponent)
     return out
 
 
