@@ -118,10 +118,15 @@ OPEN: dict = {
     **dict.fromkeys(("linalg_inv", "linalg_solve", "linalg_tensorinv", "linalg_tensorsolve"),
                     "an LU-based inverse or solve of a matrix singular within the LU's backward error (||dA|| "
                     "||A^-1|| >= 1/2: common in float16 and bfloat16, and in the extreme fill) has no forward bound "
-                    "(A + dA may be singular), and a matrix whose norm reaches the dtype's largest value may "
-                    "overflow inside LAPACK: both are left free (the 'may raise' rule of the entries, "
-                    "OpEntry.ill_posed, takes its criterion from the same bound); a one-sided or range bound (as "
-                    "slogdet's) is not written yet"),
+                    "(A + dA may be singular): its elements are left free (the 'may raise' rule of the entries, "
+                    "OpEntry.ill_posed, takes its criterion from the same bound); for inv and solve the residual "
+                    "entries (linalg_inv_residual, linalg_solve_residual) bound those matrices instead, tensorinv "
+                    "and tensorsolve have none yet; and see the residual entries"),
+    **dict.fromkeys(("linalg_inv_residual", "linalg_solve_residual"),
+                    "a matrix whose norm reaches the dtype's largest value (times n + 1) may overflow inside LAPACK, "
+                    "and a reciprocal of an overflowed value is a finite 0 (complex64 [[-M - Mj]] has the "
+                    "subnormal inverse (-1 + j) / 2M, which comes back 0): left free; no bound for an overflowing "
+                    "factorization is written yet"),
 }
 
 

@@ -17,8 +17,10 @@ a partial-pivoting LU of the matrix (:func:`~conformance.tolerance.lu_backward`)
 bound (:func:`~conformance.tolerance.determinant`) and the forward error of an inverse from its condition number
 (:func:`~conformance.tolerance.forward_from_backward`). Where that condition number leaves no forward bound
 (``||dA|| ||A^-1|| >= 1/2``: an ill-conditioned matrix), a direct comparison says nothing: those elements are left
-out (``free``) — the property entries check such matrices instead, their residuals do not depend on it (slogdet's
-are bounded by the range of an LU's pivots instead: ``_slogdet_tol``).
+out (``free``) — the property entries check such matrices instead, their residuals do not depend on it: for inv
+and solve, ``linalg_inv_residual`` and ``linalg_solve_residual`` measure the normwise backward error ``||A X - B||
+/ (||A|| ||X|| + ||B||)`` of torch's X, which an LU solve keeps within ``||dA|| / ||A||`` whatever the condition
+number (slogdet's are bounded by the range of an LU's pivots instead: ``_slogdet_tol``).
 Matrices whose norm reaches the largest value of the dtype (the extreme fill) may overflow inside LAPACK: their
 results are not representable and are left out too.
 
@@ -129,6 +131,19 @@ def lstsq_properties(a, b):
     return _measured(R.measure_lstsq(_np(a), _np(b), _np(x)), a)
 
 
+def solve_residual(a, b, form="plain"):
+    a = shaped(a, form)
+    x = torch.linalg.solve(a, b)
+    return _measured(R.measure_solve(_np(a), _np(b), _np(x)), a)
+
+
+def inv_residual(a, form="plain"):
+    a = shaped(a, form)
+    x = torch.linalg.inv(a)
+    eye = torch.eye(a.shape[-1], dtype=a.dtype, device=a.device).expand(a.shape)
+    return _measured(R.measure_solve(_np(a), _np(eye), _np(x)), a)
+
+
 def det_call(a, form="plain"):
     return torch.linalg.det(shaped(a, form))
 
@@ -222,6 +237,27 @@ def _quadratic(e):
     return 2 * e + e * e
 
 
+#: the columns, per sample, that measure a residual relative to ``||A||_F`` from the computed factors' values
+#: (:func:`_underflow`): qr's ``||Q R - A||`` (mode "r": ``||R^H R - A^H A|| / ||A||^2``, twice the term),
+#: svd's ``||U S V^H - A||``, eigh's ``||A V - V diag(w)||``
+_UNDERFLOWING = {"qr": lambda sample: (0,), "svd": lambda sample: (0,), "eigh": lambda sample: (0,)}
+
+
+def _underflow(a, name, m, n):
+    """Per matrix: the part of a residual relative to ``||A||_F`` that underflow adds. A product or quotient that
+    rounds into the subnormal range has an absolute error up to ``eta / 2`` (Higham, sec. 2.1; sums are exact
+    there), so the factors' elements (R's, the singular values, the eigenvalues), each made by at most ``c m n``
+    of them with multipliers at most 2 (Householder vectors ``|v_i| <= 1``, ``tau <= 2``), are within ``c m n
+    eta / 2`` absolutely of the exactly rounded factorization's, and the ``m n`` elements of the reconstruction
+    within ``sqrt(m n) c m n eta / 2`` in norm. LAPACK's reflectors themselves are computed from the column
+    scaled out of the subnormal range (?larfg's rescaling below ``safmin``), so the orthogonality defects carry
+    no such term. A float32 column [1.8e-42, 1.8e-42] has R = -2.55e-42, a subnormal rounded by up to 7e-46:
+    2.7e-4 of ``||A||``."""
+    c = T.FACTORIZATION_C * max(m, 1) * max(n, 1)
+    norm = _fro(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64))
+    return np.where(norm > 0, math.sqrt(max(m * n, 1)) * c * T.eta(name) / 2 / np.where(norm > 0, norm, 1.0), 0.0)
+
+
 def _property_tol(kind, form_at=1):
     """Residual columns within the factorization's backward error ``e`` (``sqrt(n)`` of it: a residual or an
     orthogonality defect sums ``n`` columns); the defects quadratic in a computed factor (the orthogonality
@@ -250,6 +286,11 @@ def _property_tol(kind, form_at=1):
         quadratic = (0,) if kind == "qr" and sample.kwargs.get("mode") == "r" else _QUADRATIC.get(kind, ())
         for c in quadratic:
             atol[..., c] = _quadratic(bound)
+        if kind in _UNDERFLOWING:
+            with np.errstate(all="ignore"):
+                under = _underflow(_matrix(sample), name, m, n)
+            for c in _UNDERFLOWING[kind](sample):
+                atol[..., c] += (2 if kind == "qr" and sample.kwargs.get("mode") == "r" else 1) * under
         for c in _COUNTS[kind]:
             atol[..., c] = 0.0
         with np.errstate(all="ignore"):
@@ -364,6 +405,71 @@ def _forward_tol(result_norm_fn):
                            free=loose if loose.any() else None, nonfinite=over if over.any() else None,
                            why="LU forward error delta / (1 - delta)")
     return tol_fn
+
+
+def _residual_tol(rhs_norm_fn):
+    """The normwise backward error of an LU solve (:func:`conformance.references.decompositions.measure_solve`):
+    ``(A + dA) X = B`` with ``|dA| <= gamma_{3n} |L||U|`` (Higham, Thm 9.4), so ``||A X - B|| = ||dA X|| <=
+    ||dA|| ||X||`` and the measured ratio is at most ``eps / ||A||_F`` (:func:`~conformance.tolerance.lu_backward`,
+    measured on the matrix scaled by a power of two: the ratio is scale-free), whatever A's condition number,
+    plus the measurement's own float64 rounding (``gamma_64(n + 4)`` of the denominator: the residual's sums of
+    ``n + 1`` terms, a complex product's two, the norms). The residual has no bound where X is not finite: torch
+    may give a non-finite X where its norm may reach the dtype's largest value (an ill-conditioned matrix, which
+    no forward bound covers, or ``||X|| (1 + f)`` past it) and where the elimination or the substitutions'
+    intermediate sums may overflow (:func:`_substitutions_may_overflow`; ``||U||_F <= sqrt(n) 2^(n-1) ||A||_F``):
+    ``nonfinite``. Non-finite matrices are left out (their residual is NaN), as are those whose norm reaches the
+    dtype's largest value (:func:`_too_big`: an element's modulus or a pivot's reciprocal may overflow inside
+    LAPACK, and 1 / inf is a finite 0: a complex64 [[-M - Mj]] has the subnormal inverse (-1 + j) / 2M, which
+    LAPACK's reciprocal gives as 0). Underflow (Higham, sec. 2.1: a
+    product or quotient rounds with an absolute error up to ``eta / 2`` as well, ``eta`` the smallest
+    subnormal; sums are exact there) adds to the residual of each row of ``U x = y`` at most ``(n - 1) eta / 2``
+    from its products and ``|u_ii| eta / 2`` from its quotient, and to each row of ``L y = P b`` ``(n - 1) eta /
+    2``; through ``L`` (``||L||_F <= n``) a column's residual grows by at most ``tau = sqrt(n) eta / 2 (n (n +
+    || |L||U| ||_F) + n)``, ``sqrt(k) tau`` over k columns, against a denominator of at least ``||B||_F`` (a
+    solution that underflows to 0 has residual ratio 1: the bound says so, capped at 1, which the ratio never
+    exceeds). ``rhs_norm_fn(sample, m, ninv)``: ``(||X||_F, ||B||_F, k)`` per matrix."""
+    def tol_fn(sample, dtype):
+        name = _name(sample)
+        m = _square_matrix(sample)
+        if m is None:
+            return None
+        n = m.shape[-1]
+        scaled, _ = R.power_of_two_scaled(m)
+        with np.errstate(all="ignore"):
+            ratio = np.where(_fro(scaled) > 0, R.lu_magnitude(scaled) / _fro(scaled), 0.0)
+            backward = T.lu_backward(name, n, ratio) + T.gamma(n + 4, T.U64)
+            rel, ninv, _ = _lu_bound(m, name)
+            xnorm, bnorm, k = rhs_norm_fn(sample, m, ninv)
+            known = np.where(np.isfinite(rel), rel, 0.0)
+            wide = np.longdouble  # || |L||U| || / ||B|| may leave float64's range (a matrix near its largest value)
+            magnitude = ratio.astype(wide) * _fro(m.astype(np.clongdouble if m.dtype.kind == "c" else wide))
+            tau = math.sqrt(max(n, 1) * max(k, 1)) * (T.eta(name) + T.eta("float64")) / 2 * (n * (n + magnitude) + n)
+            under = np.where(bnorm > 0, np.minimum(tau / np.asarray(bnorm, dtype=wide), 1.0), 0.0)
+            backward = backward + np.asarray(under, dtype=np.float64)
+            reach = xnorm * (1 + known)
+            over = ~np.isfinite(rel) | ~(reach < T.biggest(D.real_of(name))) \
+                | _substitutions_may_overflow(m, reach, bnorm, name) \
+                | ~(math.sqrt(max(n, 1)) * 2.0 ** (max(n, 1) - 1) * _fro(m) < T.biggest(D.real_of(name)))
+            loose = _not_finite(m) | _too_big(m, name)
+        atol = np.asarray(backward, dtype=np.float64)[..., None]
+        return T.Tolerance(0.0, atol, free=loose[..., None] if loose.any() else None,
+                           nonfinite=over[..., None] if over.any() else None,
+                           why="solve residual: LU backward error gamma(3n) || |L||U| || / ||A||")
+    return tol_fn
+
+
+def _inv_residual_norms(sample, m, ninv):
+    return ninv, np.full(m.shape[:-2], math.sqrt(m.shape[-1])), m.shape[-1]
+
+
+def _solve_residual_norms(sample, m, ninv):
+    b = sample.arrays[1].astype(np.complex128 if sample.arrays[1].dtype.kind == "c" or m.dtype.kind == "c"
+                                else np.float64)
+    if b.ndim == m.ndim - 1:
+        b = b[..., None]
+    with np.errstate(all="ignore"):
+        bnorm = np.broadcast_to(_fro(b), m.shape[:-2])
+        return ninv * bnorm, bnorm, b.shape[-1]  # ||X|| <= ||A^-1|| ||B||, the forward error on top in the caller
 
 
 def inv_gradient_rounding(sample, dtype, v):
@@ -1559,6 +1665,32 @@ SOLVE_TINY_PIVOT = Divergence(
 )
 
 
+def _solve_residual_pivot(sample, dtype):
+    """linalg_solve_residual: the measurements of the systems whose matrix may have an LU pivot of at most
+    ``1 / max`` (:func:`_pivots_may_overflow`)."""
+    m = _square_matrix(sample)
+    if m is None or m.shape[-1] == 0:
+        return False
+    per = _pivots_may_overflow(m, _name(sample))
+    return per[..., None] if per.any() else False
+
+
+SOLVE_RESIDUAL_TINY_PIVOT = Divergence(
+    id="linalg_solve_residual-tiny-pivot-inf", op="linalg_solve_residual",
+    condition="systems whose matrix may have an LU pivot of modulus at most 1 / max of the (real) dtype (about "
+              "2.9e-39 for float32): its reciprocal overflows",
+    torch_behaviour="a non-finite solution, so no residual (NaN): the triangular solve multiplies by 1 / u_kk "
+                    "(the bug of linalg_solve-tiny-pivot-inf)",
+    numpy_behaviour="the solution (8388608.0), residual 0",
+    reference="https://pytorch.org/docs/stable/generated/torch.linalg.solve.html (no issue found)", kind="bug",
+    applies=_solve_residual_pivot, accept_nonfinite=_solve_residual_pivot,
+    example=lambda dtype: ((np.array([[1e-45]], dtype=dtype), np.array([[1.1754944e-38]], dtype=dtype), "plain"), {}),
+    counterexample=lambda dtype: ((np.array([[1e-37]], dtype=dtype), np.array([[1.1754944e-38]], dtype=dtype),
+                                   "plain"), {}),
+    dtypes=("float32",),
+)
+
+
 def _one_pivot(dtype, scale, side=2):
     """A complex matrix with the pivot ``p = scale / max`` of the real dtype (reciprocal overflowing for a scale
     below 1): ``[[p, 0], [p, 1]]`` (the LU's multiplier ``p * (1 / p)``; determinant ``p``) or ``[[p]]`` (the
@@ -1748,6 +1880,12 @@ _ALL = [
     OpEntry("linalg_solve", F, solve_call, R.solve, S.solve_case, tol_fn=_forward_tol(_solve_norm),
             signed_zero=False, covers=("torch.linalg.solve",), grad=True, out=False,
             ill_posed=_lu_ill_posed(_square_matrix), divergences=(SOLVE_VECTOR_BATCH, SOLVE_TINY_PIVOT)),
+    OpEntry("linalg_inv_residual", F, inv_residual, R.inv_residual, S.square_case,
+            tol_fn=_residual_tol(_inv_residual_norms), signed_zero=False, covers=("torch.linalg.inv",), out=False,
+            ill_posed=_lu_ill_posed(_square_matrix)),
+    OpEntry("linalg_solve_residual", F, solve_residual, R.solve_residual, S.system_case,
+            tol_fn=_residual_tol(_solve_residual_norms), signed_zero=False, covers=("torch.linalg.solve",),
+            out=False, ill_posed=_lu_ill_posed(_square_matrix), divergences=(SOLVE_RESIDUAL_TINY_PIVOT,)),
     OpEntry("linalg_eigvalsh", F, eigvalsh_call, R.eigvalsh, S.eigh_case, tol_fn=_eigvalsh_tol, signed_zero=False,
             covers=("torch.linalg.eigvalsh",), grad=True, out=False, divergences=(EIGVALSH_HERMITIAN_GRADIENT,),
             ill_posed=_eigvalsh_ill_posed),

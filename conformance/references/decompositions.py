@@ -185,6 +185,19 @@ def measure_lstsq(a, b, x):
     return np.asarray(_ratio(num, den), dtype=np.float64)
 
 
+def measure_solve(a, b, x):
+    """(``||A X - B||_F / (||A||_F ||X||_F + ||B||_F)``,) per system: the normwise backward error of a computed
+    solution (Rigal and Gaches; Higham, Thm 7.1), which a backward stable solve keeps within its ``||dA|| /
+    ||A||`` whatever A's condition number (a 1-D ``b`` is one column)."""
+    a, b, x = _wide(a), _wide(b), _wide(x)
+    if b.ndim == a.ndim - 1:
+        b, x = b[..., None], x[..., None]
+    with np.errstate(all="ignore"):
+        num = _fro(np.matmul(a, x) - b)
+        den = _fro(a) * _fro(x) + _fro(b)
+    return _stack([_ratio(num, den)])
+
+
 # ---- non-finite matrices: NumPy's answer without the LAPACK calls that may not return ---------------------------
 
 def _nan_like(x):
@@ -313,6 +326,43 @@ def cholesky_properties(b, form="spd", upper=False):
     b = _exact_input(b)
     a = spd(b) if form == "spd" else shaped(b, form)
     return measure_cholesky(a, np.linalg.cholesky(a, upper=upper), upper)
+
+
+def _solved(measured, a):
+    """A measured residual of NumPy's solution, or 0 where that solution overflowed (a singular matrix in float64
+    may give one): no residual is defined there, and the exact property's value is 0; NaN for a non-finite
+    matrix."""
+    finite = np.all(np.isfinite(a), axis=(-2, -1))[..., None]
+    return np.where(finite, np.where(np.isfinite(measured), measured, 0.0), np.nan)
+
+
+def _finite_or_identity(a):
+    """The stack with each non-finite matrix replaced by the identity (its measurement is NaN, whatever LAPACK
+    would do with it)."""
+    eye = np.eye(a.shape[-1], dtype=a.dtype)
+    return np.where(np.all(np.isfinite(a), axis=(-2, -1))[..., None, None], a, eye)
+
+
+def solve_residual(a, b, form="plain"):
+    """:func:`measure_solve` of NumPy's solve in float64 / complex128 (a non-finite matrix: NaN, without the
+    solve)."""
+    a, b = shaped(_exact_input(a), form), _exact_input(b)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        return np.linalg.solve(a, b)  # NumPy's error for a matrix that is not square
+    finite = _finite_or_identity(a)
+    with np.errstate(all="ignore"):
+        return _solved(measure_solve(a, b, np.linalg.solve(finite, b)), a)
+
+
+def inv_residual(a, form="plain"):
+    """:func:`measure_solve` of NumPy's inverse (``A X = I``) in float64 / complex128."""
+    a = shaped(_exact_input(a), form)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        return np.linalg.inv(a)
+    finite = _finite_or_identity(a)
+    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    with np.errstate(all="ignore"):
+        return _solved(measure_solve(a, eye, np.linalg.inv(finite)), a)
 
 
 def lstsq_properties(a, b):
@@ -560,6 +610,31 @@ def _tensorsolve_impl(a, b, dims=None):
 
 # ---- the condition of an LU-based computation (for the bounds) --------------------------------------------------
 
+def power_of_two_scaled(m):
+    """``(m 2^-e, e)``: each matrix of the stack (float64 / complex128) times the power of two that brings its
+    largest part into [1/2, 1), and the exponents ``e``. Exact, but for parts that become subnormal (far below
+    what any bound resolves); ratios such as ``||dA|| / ||A||`` and ``||dA|| ||A^-1||`` do not change under it."""
+    with np.errstate(all="ignore"):
+        parts = np.maximum(np.abs(m.real), np.abs(m.imag)) if np.iscomplexobj(m) else np.abs(m)
+        top = np.max(parts, axis=(-2, -1), initial=0.0) if m.ndim >= 2 else np.zeros(())
+        e = np.where((top > 0) & np.isfinite(top), np.frexp(top)[1], 0)
+        k = e[..., None, None]
+        if np.iscomplexobj(m):
+            return np.ldexp(m.real, -k) + 1j * np.ldexp(m.imag, -k), e
+        return np.ldexp(m, -k), e
+
+
+def _quotient(num, den):
+    """``num / den`` with both scaled by the power of two that brings ``den``'s largest part near 1: NumPy's
+    complex division (Smith's) forms ``1 / den``, which overflows for a subnormal ``den`` although ``|num| <=
+    |den|`` (a pivot), and the scaling does not change the quotient."""
+    e = int(np.frexp(max(abs(den.real), abs(den.imag)))[1])
+    if np.iscomplexobj(num):
+        return (np.ldexp(num.real, -e) + 1j * np.ldexp(num.imag, -e)) / complex(np.ldexp(den.real, -e),
+                                                                                np.ldexp(den.imag, -e))
+    return np.ldexp(num, -e) / np.ldexp(den, -e)
+
+
 def lu_magnitude(a):
     """``|| |L| |U| ||_F`` of a partial-pivoting LU of each matrix (float64; the largest magnitude in a column
     chosen as pivot, the first on ties, as LAPACK's getrf), for the backward error ``|dA| <= gamma(3n) |L| |U|``
@@ -576,11 +651,7 @@ def lu_magnitude(a):
         if not np.all(np.isfinite(m)):
             out[idx] = np.inf
             continue
-        parts = np.abs(m.view(np.float64)) if m.size else np.zeros(1)
-        biggest = float(np.max(parts)) if parts.size else 0.0
-        exponent = int(np.frexp(biggest)[1]) if biggest > 0 else 0
-        m = np.ldexp(m.real, -exponent) + 1j * np.ldexp(m.imag, -exponent) if np.iscomplexobj(m) \
-            else np.ldexp(m, -exponent)
+        m, exponent = power_of_two_scaled(m)
         lower = np.eye(n, dtype=m.dtype)
         for k in range(n - 1):
             p = k + int(np.argmax(np.abs(m[k:, k])))
@@ -589,12 +660,12 @@ def lu_magnitude(a):
                 lower[[k, p], :k] = lower[[p, k], :k]
             if m[k, k] == 0:
                 continue
-            f = m[k + 1:, k] / m[k, k]
+            f = _quotient(m[k + 1:, k], m[k, k])
             lower[k + 1:, k] = f
             m[k + 1:, k:] -= f[:, None] * m[k, k:]
         upper = np.triu(m)
         with np.errstate(over="ignore", invalid="ignore"):
-            out[idx] = np.ldexp(np.linalg.norm(np.abs(lower) @ np.abs(upper)), exponent)
+            out[idx] = np.ldexp(np.linalg.norm(np.abs(lower) @ np.abs(upper)), int(exponent))
     return out
 
 

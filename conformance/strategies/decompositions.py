@@ -105,6 +105,20 @@ def solve_case(dtype: str):
     return build()
 
 
+def system_case(dtype: str):
+    """``(A, B, form)`` of a linear system whose residual is measured: B k columns (k of 0 to 5) with A's batch, or
+    a vector where A is one matrix (a stack of vectors is read differently by torch and NumPy 2: ``solve_case``
+    and its record cover that)."""
+    @st.composite
+    def build(draw):
+        a = draw(square_shapes())
+        n = a[-1] if len(a) >= 2 else a[0]
+        vector = len(a) == 2 and draw(st.booleans())
+        b = (n,) if vector else a[:-2] + (n, draw(st.sampled_from((1, 2, 3, 0, 5))))
+        return _case((ArraySpec(a, dtype), ArraySpec(b, dtype), draw(FORMS)), (), draw(seeds))
+    return build()
+
+
 def lstsq_case(dtype: str):
     """``lstsq(A, B)``: A tall, square or wide; B with A's rows (a vector batch or columns)."""
     @st.composite
