@@ -532,7 +532,7 @@ def _onednn_flushed_tol(combine, terms, base_tol=None):
 
 
 #: per op, the pinned example's operand shapes: 4097 multiply-adds, one more than the native kernel's share
-_FLUSH_SHAPES = {"dot": ((4097,), (4097,)), "mv": ((1, 4097), (4097,)), "bmm": ((1, 1, 4097), (1, 4097, 1)),
+_FLUSH_SHAPES = {"dot": ((4097,), (4097,)), "vdot": ((4097,), (4097,)), "mv": ((1, 4097), (4097,)), "bmm": ((1, 1, 4097), (1, 4097, 1)),
                  "inner": ((4097,), (4097,)), "tensordot": ((4097,), (4097,))}
 
 
@@ -829,7 +829,7 @@ ENTRIES = [
             divergences=(DOT_1D, _onednn_flushes("dot")), covers=("torch.dot",), **SUM_OF_PRODUCTS),
     # vdot differs from dot by the conjugation of its first operand
     OpEntry("vdot", F, vdot_ieee, R.vdot, S.dot_case, method="vdot", tol_fn=_product_tol(np.vdot, _last),
-            divergences=(VDOT_1D,), covers=("torch.vdot",), **SUM_OF_PRODUCTS),
+            divergences=(VDOT_1D, _onednn_flushes("vdot")), covers=("torch.vdot",), **SUM_OF_PRODUCTS),
     OpEntry("inner", F, inner_ieee, R.inner, S.inner_case, method="inner", tol_fn=_product_tol(np.inner, _last),
             divergences=(INNER_PRODUCTS_ROUNDED, _onednn_flushes("inner", np.inner),
                          _sat_pair("inner", R.inner, [[20.0, 30.0], [1.0, 1.0]], [[20.0, 30.0]]),
