@@ -465,21 +465,24 @@ def _wide_operand(sample, dtype):
     return x.astype(np.complex128 if D.is_complex(dtype) else np.float64)
 
 
-def _tanh_conditioning(sample, dtype):
-    """tanh's gradient ``conj(1 - y**2) v`` starts from the computed output ``y``, which is within the forward
-    bound ``r |y|`` of the exact one (``r`` the dtype's default rtol, what the forward test holds tanh to); the
-    square and the subtraction round once more each (``u |y|**2``, ``u``). So ``1 - y**2`` is off by at most
-    ``(2 r + 2 u) |y|**2 + u`` absolutely, relative to ``|1 - y**2|``: where the result nears 1 (a real part past
-    a few units, whatever the imaginary part) that is far more than a few roundings (complex64 at 2.97 + 58.2j:
-    ``|1 - y**2| = 0.0105``, about ``1e-5``)."""
-    w = _wide_operand(sample, dtype)
-    if w is None:
-        return {}
-    u, r = T.unit(dtype), T.default(dtype).rtol
-    with np.errstate(all="ignore"):
-        y = np.tanh(w)
-        rho = ((2 * r + 2 * u) * np.abs(y) ** 2 + u) / np.abs(1 - y * y)
-    return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
+def _output_square_conditioning(fn, sign):
+    """tanh's gradient ``conj(1 - y**2) v`` and tan's ``conj(1 + y**2) v`` start from the computed output ``y``
+    (``fn`` of the input), which is within the forward bound ``r |y|`` of the exact one (``r`` the dtype's
+    default rtol, what the forward test holds the op to); the square and the sum round once more each (``u
+    |y|**2``, ``u``). So ``1 -+ y**2`` is off by at most ``(2 r + 2 u) |y|**2 + u`` absolutely, relative to ``|1
+    -+ y**2|``: where ``y**2`` nears ``+-1`` that is far more than a few roundings (complex64 tanh at 2.97 +
+    58.2j: ``|1 - y**2| = 0.0105``, about ``1e-5``; complex64 tan at -89.3 - 14.8j, where tan is about -j and
+    ``|1 + y**2|`` about 5e-13, a 1-ulp error of y moves it by 1e-7)."""
+    def conditioning(sample, dtype):
+        w = _wide_operand(sample, dtype)
+        if w is None:
+            return {}
+        u, r = T.unit(dtype), T.default(dtype).rtol
+        with np.errstate(all="ignore"):
+            y = fn(w)
+            rho = ((2 * r + 2 * u) * np.abs(y) ** 2 + u) / np.abs(1 + sign * y * y)
+        return {0: np.nan_to_num(rho, nan=0.0, posinf=0.0)}
+    return conditioning
 
 
 def _square_difference_conditioning(sign, power):
@@ -724,7 +727,8 @@ OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rou
 
 CONDITIONING = {"pow": _pow_conditioning, "logsumexp": _logsumexp_conditioning, "logaddexp": _logaddexp_conditioning,
                 "quantile": _quantile_conditioning,
-                "nanquantile": _quantile_conditioning, "tanh": _tanh_conditioning, "exp2": _exp2_conditioning,
+                "nanquantile": _quantile_conditioning, "tanh": _output_square_conditioning(np.tanh, -1),
+                "tan": _output_square_conditioning(np.tan, 1), "exp2": _exp2_conditioning,
                 "ldexp": _ldexp_conditioning, "asin": _square_difference_conditioning(1, 0.5),
                 "acos": _square_difference_conditioning(1, 0.5), "atanh": _square_difference_conditioning(1, 1.0),
                 "acosh": _square_difference_conditioning(-1, 0.5), "sigmoid": _sigmoid_conditioning}
