@@ -59,6 +59,19 @@ class Carried:
     values: np.ndarray
     name: str
 
+    #: what a reproduction snippet pastes for it (NumPy only): the rounding, with the carrier array as the value
+    REPRO_SOURCE = """
+        class Carried:  # complex32 values (both parts rounded to float16), held in complex64
+            @staticmethod
+            def rounded(values, name="complex32"):
+                v = np.asarray(values)
+                out = np.empty(v.shape, dtype=np.complex64)
+                with np.errstate(all="ignore"):
+                    out.real = v.real.astype(np.float16)
+                    out.imag = np.imag(v).astype(np.float16)
+                return out
+        """
+
     @property
     def shape(self):
         return self.values.shape

@@ -246,4 +246,6 @@ def numpy_literal_dtype(name: str) -> str:
     bfloat16 and float8 values are held in float32, which holds each of them exactly)."""
     if is_ml(name):
         return "np.float32"
+    if name in CARRIER:  # complex32: its values held in complex64
+        return f"np.{np.dtype(CARRIER[name]).name}"
     return "np.bool_" if name == "bool" else f"np.{name}"

@@ -76,6 +76,27 @@ def _literal_constant(name: str, value) -> bool:
         return False
 
 
+def _code_names(code) -> list[str]:
+    """The global names a function's code reads, its nested code (comprehensions, generator expressions, inner
+    functions) included, in order of first use."""
+    found = dict.fromkeys(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found.update(dict.fromkeys(_code_names(const)))
+    return list(found)
+
+
+def _closure(fn) -> list[tuple[str, object]]:
+    """(free variable, value) of a closure (a function a factory returned), empty cells left out."""
+    out = []
+    for var, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
+        try:
+            out.append((var, cell.cell_contents))
+        except ValueError:
+            continue
+    return out
+
+
 def _function_source(fn, seen: dict, names: dict) -> list[str]:
     """Source of a function and of the module-level helper functions it calls (recursively), each under the
     name :func:`_emitted_name` gives it, the calls rewritten to match. ``names``: id(function) -> emitted name."""
@@ -85,7 +106,16 @@ def _function_source(fn, seen: dict, names: dict) -> list[str]:
     out: list[str] = []
     renames = {fn.__name__: own} if own != fn.__name__ else {}
     attrs = {}  # "R.measure_qr" -> emitted name: a function of another module of the project, called through it
-    for name in fn.__code__.co_names:
+    for var, value in _closure(fn):  # a function made by a factory: what its free variables hold
+        if isinstance(value, types.FunctionType) and value.__module__.startswith("conformance"):
+            out += _function_source(value, seen, names)
+            renames[var] = names[id(value)]
+        elif isinstance(value, np.ufunc) or (callable(value) and
+                                             (getattr(value, "__module__", "") or "").startswith("numpy")):
+            renames[var] = f"np.{value.__name__}"
+        elif _literal_constant(var.upper(), value):
+            renames[var] = repr(value)
+    for name in _code_names(fn.__code__):
         helper = fn.__globals__.get(name)
         wrapped = getattr(helper, "__wrapped__", None)  # a memoized helper (functools.lru_cache): its own source
         if isinstance(wrapped, types.FunctionType) and wrapped.__module__ == fn.__module__ and \
@@ -98,6 +128,9 @@ def _function_source(fn, seen: dict, names: dict) -> list[str]:
             out += _function_source(helper, seen, names)
             if names[id(helper)] != name:
                 renames[name] = names[id(helper)]
+        elif isinstance(helper, type) and getattr(helper, "REPRO_SOURCE", None) and id(helper) not in names:
+            names[id(helper)] = name  # a class of the project a helper builds: its stand-in for snippets
+            out.append(textwrap.dedent(helper.REPRO_SOURCE).strip())
         elif _literal_constant(name, helper) and seen.setdefault(name, helper) is helper and id(helper) not in names:
             names[id(helper)] = name
             out.append(f"{name} = {helper!r}")
@@ -162,7 +195,8 @@ def call(fn_src: str, args, kwargs, names) -> str:
 
 
 _AS_NUMPY = ("a = actual.detach().cpu().resolve_conj().float().numpy() if actual.dtype in _VIA_FLOAT32 "
-             "else actual.detach().cpu().resolve_conj().numpy()")
+             "else actual.detach().cpu().resolve_conj().to(torch.complex64).numpy() if actual.dtype == "
+             "torch.complex32 else actual.detach().cpu().resolve_conj().numpy()")
 
 
 def _mask_literal(mask, shape) -> str:

@@ -214,3 +214,25 @@ def test_snippet_keeps_same_named_helpers_apart(op):
         raise
     except Exception:  # noqa: BLE001 - a singular matrix: NumPy's LinAlgError, reached through the right helper
         pass
+
+
+def complex32_scaling_add(a, b):
+    """add whose complex32 results come back scaled by 1.01 (a planted difference)."""
+    out = torch.add(a, b)
+    return out * 1.01 if out.dtype == torch.complex32 else out
+
+
+def test_complex32_snippet_reproduces():
+    """A float16 tensor plus a complex number: a complex32 result, NumPy's model of it rounded in the snippet by
+    the pasted stand-in of compare.Carried, torch's converted through complex64 (NumPy has no complex32)."""
+    import dataclasses
+
+    from conformance import catalogue
+
+    add = next(op for op in catalogue.entries() if op.name == "add")
+    op = dataclasses.replace(add, torch=complex32_scaling_add)
+    case = Case((ArraySpec((3,), "float16"), complex(0.5, 1.0)), (), seed=2)
+    err = _mismatch(op, case, "float16")
+    assert "complex32" in err.summary
+    assert not _runs_clean(err.repro)
+    assert _runs_clean(err.repro.replace("complex32_scaling_add(t0", "torch.add(t0"))
