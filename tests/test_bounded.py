@@ -119,10 +119,11 @@ OPEN: dict = {
                     "an LU-based inverse or solve of a matrix singular within the LU's backward error (||dA|| "
                     "||A^-1|| >= 1/2: common in float16 and bfloat16, and in the extreme fill) has no forward bound "
                     "(A + dA may be singular): its elements are left free (the 'may raise' rule of the entries, "
-                    "OpEntry.ill_posed, takes its criterion from the same bound); for inv and solve the residual "
-                    "entries (linalg_inv_residual, linalg_solve_residual) bound those matrices instead, tensorinv "
-                    "and tensorsolve have none yet; and see the residual entries"),
-    **dict.fromkeys(("linalg_inv_residual", "linalg_solve_residual"),
+                    "OpEntry.ill_posed, takes its criterion from the same bound); the residual entries "
+                    "(linalg_inv_residual, linalg_solve_residual, linalg_tensorinv_residual, "
+                    "linalg_tensorsolve_residual) bound those matrices instead; and see the residual entries"),
+    **dict.fromkeys(("linalg_inv_residual", "linalg_solve_residual", "linalg_tensorinv_residual",
+                     "linalg_tensorsolve_residual"),
                     "a matrix whose norm reaches the dtype's largest value (times n + 1) may overflow inside LAPACK, "
                     "and a reciprocal of an overflowed value is a finite 0 (complex64 [[-M - Mj]] has the "
                     "subnormal inverse (-1 + j) / 2M, which comes back 0): left free; no bound for an overflowing "

@@ -17,8 +17,9 @@ a partial-pivoting LU of the matrix (:func:`~conformance.tolerance.lu_backward`)
 bound (:func:`~conformance.tolerance.determinant`) and the forward error of an inverse from its condition number
 (:func:`~conformance.tolerance.forward_from_backward`). Where that condition number leaves no forward bound
 (``||dA|| ||A^-1|| >= 1/2``: an ill-conditioned matrix), a direct comparison says nothing: those elements are left
-out (``free``) — the property entries check such matrices instead, their residuals do not depend on it: for inv
-and solve, ``linalg_inv_residual`` and ``linalg_solve_residual`` measure the normwise backward error ``||A X - B||
+out (``free``) — the property entries check such matrices instead, their residuals do not depend on it: for inv,
+solve, tensorinv and tensorsolve, ``linalg_inv_residual``, ``linalg_solve_residual``, ``linalg_tensorinv_residual``
+and ``linalg_tensorsolve_residual`` measure the normwise backward error ``||A X - B||
 / (||A|| ||X|| + ||B||)`` of torch's X, which an LU solve keeps within ``||dA|| / ||A||`` whatever the condition
 number (slogdet's are bounded by the range of an LU's pivots instead: ``_slogdet_tol``).
 Matrices whose norm reaches the largest value of the dtype (the extreme fill) may overflow inside LAPACK: their
@@ -142,6 +143,20 @@ def inv_residual(a, form="plain"):
     x = torch.linalg.inv(a)
     eye = torch.eye(a.shape[-1], dtype=a.dtype, device=a.device).expand(a.shape)
     return _measured(R.measure_solve(_np(a), _np(eye), _np(x)), a)
+
+
+def tensorinv_residual(a, ind=2):
+    x = torch.linalg.tensorinv(a, ind=ind)
+    rows = int(np.prod(a.shape[:ind]))
+    m = a.reshape(rows, -1)
+    eye = torch.eye(rows, dtype=a.dtype, device=a.device)
+    return _measured(R.measure_solve(_np(m), _np(eye), _np(x.reshape(m.shape[1], -1))), a)
+
+
+def tensorsolve_residual(a, b):
+    x = torch.linalg.tensorsolve(a, b)
+    m = a.reshape(b.numel(), -1)
+    return _measured(R.measure_solve(_np(m), _np(b.reshape(-1)), _np(x.reshape(-1))), a)
 
 
 def det_call(a, form="plain"):
@@ -407,7 +422,7 @@ def _forward_tol(result_norm_fn):
     return tol_fn
 
 
-def _residual_tol(rhs_norm_fn):
+def _residual_tol(rhs_norm_fn, matrix_of=None):
     """The normwise backward error of an LU solve (:func:`conformance.references.decompositions.measure_solve`):
     ``(A + dA) X = B`` with ``|dA| <= gamma_{3n} |L||U|`` (Higham, Thm 9.4), so ``||A X - B|| = ||dA X|| <=
     ||dA|| ||X||`` and the measured ratio is at most ``eps / ||A||_F`` (:func:`~conformance.tolerance.lu_backward`,
@@ -427,10 +442,11 @@ def _residual_tol(rhs_norm_fn):
     2``; through ``L`` (``||L||_F <= n``) a column's residual grows by at most ``tau = sqrt(n) eta / 2 (n (n +
     || |L||U| ||_F) + n)``, ``sqrt(k) tau`` over k columns, against a denominator of at least ``||B||_F`` (a
     solution that underflows to 0 has residual ratio 1: the bound says so, capped at 1, which the ratio never
-    exceeds). ``rhs_norm_fn(sample, m, ninv)``: ``(||X||_F, ||B||_F, k)`` per matrix."""
+    exceeds). ``rhs_norm_fn(sample, m, ninv)``: ``(||X||_F, ||B||_F, k)`` per matrix; ``matrix_of(sample)``: the
+    matrix (stack) the LU factors (default :func:`_square_matrix`)."""
     def tol_fn(sample, dtype):
         name = _name(sample)
-        m = _square_matrix(sample)
+        m = (matrix_of or _square_matrix)(sample)
         if m is None:
             return None
         n = m.shape[-1]
@@ -456,6 +472,14 @@ def _residual_tol(rhs_norm_fn):
                            nonfinite=over[..., None] if over.any() else None,
                            why="solve residual: LU backward error gamma(3n) || |L||U| || / ||A||")
     return tol_fn
+
+
+def _tensorsolve_residual_norms(sample, m, ninv):
+    b = sample.arrays[1].astype(np.complex128 if m.dtype.kind == "c" or sample.arrays[1].dtype.kind == "c"
+                                else np.float64)
+    with np.errstate(all="ignore"):
+        bnorm = np.asarray(np.sqrt(np.sum(np.abs(b) ** 2)))
+        return ninv * bnorm, bnorm, 1
 
 
 def _inv_residual_norms(sample, m, ninv):
@@ -1933,6 +1957,12 @@ _ALL = [
             signed_zero=False, ill_posed=_lu_ill_posed(_tensorinv_matrix)),
     OpEntry("linalg_tensorsolve", F, "torch.linalg.tensorsolve", R.tensorsolve, S.tensorsolve_case,
             tol_fn=_tensorsolve_tol, signed_zero=False, ill_posed=_lu_ill_posed(_tensorsolve_matrix)),
+    OpEntry("linalg_tensorinv_residual", F, tensorinv_residual, R.tensorinv_residual, S.tensorinv_case,
+            tol_fn=_residual_tol(_inv_residual_norms, _tensorinv_matrix), signed_zero=False, out=False,
+            covers=("torch.linalg.tensorinv",), ill_posed=_lu_ill_posed(_tensorinv_matrix)),
+    OpEntry("linalg_tensorsolve_residual", F, tensorsolve_residual, R.tensorsolve_residual, S.tensorsolve_case,
+            tol_fn=_residual_tol(_tensorsolve_residual_norms, _tensorsolve_matrix), signed_zero=False, out=False,
+            covers=("torch.linalg.tensorsolve",), ill_posed=_lu_ill_posed(_tensorsolve_matrix)),
 ]
 
 _HANG = ("NumPy's own decomposition of matrices with infinities never returns (OpenBLAS ?gesdd / ?gelsd); the "

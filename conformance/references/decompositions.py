@@ -365,6 +365,35 @@ def inv_residual(a, form="plain"):
         return _solved(measure_solve(a, eye, np.linalg.inv(finite)), a)
 
 
+def _tensor_rows(a, ind):
+    rows = int(np.prod(a.shape[:ind]))
+    return a.reshape(rows, -1)
+
+
+def tensorinv_residual(a, ind=2):
+    """:func:`measure_solve` of NumPy's tensorinv, A and X as the matrices they are (``A X = I``), in float64 /
+    complex128."""
+    a = _exact_input(a)
+    m = _tensor_rows(a, ind)
+    if m.shape[0] != m.shape[1]:
+        return np.linalg.tensorinv(a, ind=ind)  # NumPy's error
+    x = np.linalg.tensorinv(_finite_or_identity(m[None])[0].reshape(a.shape), ind=ind)
+    with np.errstate(all="ignore"):
+        return _solved(measure_solve(m, np.eye(m.shape[0], dtype=m.dtype), x.reshape(m.shape[1], -1)), m)
+
+
+def tensorsolve_residual(a, b):
+    """:func:`measure_solve` of NumPy's tensorsolve, A as the matrix it is and B, X as vectors, in float64 /
+    complex128."""
+    a, b = _exact_input(a), _exact_input(b)
+    m = _tensor_rows(a, b.ndim)
+    if m.shape[0] != m.shape[1]:
+        return np.linalg.tensorsolve(a, b)  # NumPy's error
+    x = np.linalg.tensorsolve(_finite_or_identity(m[None])[0].reshape(a.shape), b)
+    with np.errstate(all="ignore"):
+        return _solved(measure_solve(m, b.reshape(-1), x.reshape(-1)), m)
+
+
 def lstsq_properties(a, b):
     a, b = _exact_input(a), _exact_input(b)
     return measure_lstsq(a, b, _lstsq_solution(a, b))
