@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from conformance import dtypes as D
 from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
+from conformance.catalogue.linalg import _linear_product, _onednn_next_flat_row, _onednn_next_row
 from conformance.catalogue.linalg import (finite_abs, float8_conversion, is_wide, linear_ieee, nonfinite_mask,
                                          product_tolerance, wide_values, with_unrepresentable)
 from conformance.catalogue.reductions import norm_gradient_out_of_range, norm_gradient_range
@@ -750,7 +751,7 @@ ENTRIES = [
     OpEntry("normalize", F, "torch.nn.functional.normalize", R.normalize, S.normalize_case, tol_fn=_normalize_tol,
             divergences=(NORMALIZE_EPS, NORMALIZE_OVERFLOW, NORMALIZE_GRADIENT_RANGE), grad=True),
     OpEntry("linear", F, linear_ieee, R.linear, S.linear_case, tol_fn=_linear_tol, signed_zero=False,
-            divergences=(LINEAR_VECTOR_WEIGHT_BIAS,
+            divergences=(LINEAR_VECTOR_WEIGHT_BIAS, _onednn_next_row("linear", _onednn_next_flat_row(_linear_product)),
                          float8_conversion("linear", R.linear, "float8_e4m3fn", ([[20.0, 30.0]], [[20.0, 30.0]]),
                                            ([[2.0, 3.0]], [[2.0, 3.0]]))),
             covers=("torch.nn.functional.linear",), grad=True),
