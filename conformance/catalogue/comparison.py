@@ -297,7 +297,9 @@ def _nonfinite_difference(s, d):
     infinite tolerance, finite operands whose difference or second magnitude overflows, and an operand with a NaN
     part whose difference has an infinite other part (complex64 ``nan - 3.4e38j`` and ``-0.8 + 3.4e38j``, with
     rtol=inf: ``|x - y|`` is inf, not NaN). Elsewhere both sides are finite, or infinite with a NaN or infinite
-    ``y``, or the tolerance alone is infinite with finite sides, where the two libraries agree."""
+    ``y``, or the tolerance alone is infinite with finite sides, where the two libraries agree. A right side of NaN
+    (rtol 0 times an infinite ``|y|``: NumPy says not close, torch's ``atol + |0 * y|`` may say close) counts
+    too."""
     x, y = s.args[0], s.args[1]
     rtol, atol = s.kwargs.get("rtol", 1e-05), s.kwargs.get("atol", 1e-08)
     try:
@@ -305,7 +307,9 @@ def _nonfinite_difference(s, d):
             y = np.asarray(y, dtype=np.result_type(y, 1.0))
             diff, ay = R.modulus(x - y), R.modulus(y)
             allowed = atol + rtol * ay
-            found = np.isfinite(y) & np.isinf(allowed) & ~np.isnan(diff) & (np.isinf(diff) | np.isinf(ay))
+            # allowed NaN: rtol 0 times an infinite |y| (torch's |rtol * y| is 0)
+            found = np.isfinite(y) & (np.isinf(allowed) | np.isnan(allowed)) & ~np.isnan(diff) & \
+                (np.isinf(diff) | np.isinf(ay))
     except (TypeError, ValueError):  # operands NumPy cannot combine: another record's matter
         return False
     return np.broadcast_to(found, np.broadcast_shapes(np.shape(x), np.shape(y)))
@@ -395,10 +399,10 @@ def _close_divs(op: str, torch_ref, elementwise: bool):
         _zero_tolerance_exact(op, torch_ref),
         Divergence(
             id=f"{op}-nonfinite-difference", op=op,
-            condition="NumPy's bound |x - y| <= atol + rtol |y| (in the operands' dtype) reads v <= inf for a "
-                      "non-NaN v because |x - y| or |y| is infinite, with y finite: an infinite operand (or one "
-                      "with a NaN part) with rtol or atol infinite, or finite operands whose difference, or the "
-                      "magnitude of the second, overflows in their dtype"
+            condition="NumPy's bound |x - y| <= atol + rtol |y| (in the operands' dtype) reads v <= inf (or v <= "
+                      "NaN: rtol 0 times an infinite |y|) for a non-NaN v because |x - y| or |y| is infinite, with "
+                      "y finite: an infinite operand (or one with a NaN part) with rtol or atol infinite, or finite "
+                      "operands whose difference, or the magnitude of the second, overflows in their dtype"
                       + (" (those elements)" if elementwise else ""),
             torch_behaviour="not close: a non-finite value is close only to an equal value (and NaN to NaN with "
                             "equal_nan), whatever the tolerance, and torch requires the difference |x - y| to be "
@@ -406,7 +410,8 @@ def _close_divs(op: str, torch_ref, elementwise: bool):
             numpy_behaviour="|x - y| <= atol + rtol * |y| in the dtype holds for inf <= inf: inf is close to any "
                             "finite y with an infinite tolerance, so is complex64 nan - 3.4e38j to -0.8 + 3.4e38j "
                             "(the magnitude of nan - inf j is inf), and complex64 3.4e38 - 3.4e38j (whose "
-                            "magnitude overflows) is close to 214 - 1.2j",
+                            "magnitude overflows) is close to 214 - 1.2j; with rtol=0 and atol=inf, -3.4e38 - 66j "
+                            "is not close to -3.4e38 - 3.4e38j (0 * inf is NaN), where torch's allowed error is inf",
             reference=doc + " (non-finite inputs are close only when equal)", kind="intended",
             applies=_nonfinite_difference if elementwise else (lambda s, d: bool(np.any(_nonfinite_difference(s, d)))),
             torch_ref=torch_ref,
