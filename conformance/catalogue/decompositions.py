@@ -620,13 +620,25 @@ def _det_tol(sample, dtype):
     if not D.is_inexact(name) or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         return None
     m = _matrix(sample)
-    eps = T.lu_backward(name, m.shape[-1], R.lu_magnitude(m))
-    tol = T.determinant(name, m.shape[-1], _fro_wide(m), eps)
+    n = m.shape[-1]
+    eps = T.lu_backward(name, n, R.lu_magnitude(m))
+    tol = T.determinant(name, n, _fro_wide(m), eps)
     with np.errstate(all="ignore"):
+        exact = np.asarray(R.lu_determinant(m))
         # a matrix with an infinity: its determinant is an expression with inf - inf or 0 * inf in some orders of
         # the arithmetic and not in others (NaN in one LU, an infinity in another): a NaN reference says nothing
-        infinite = np.any(np.isinf(m), axis=(-2, -1)) & np.isnan(R.lu_determinant(m))
-    return dataclasses.replace(tol, free=infinite) if np.any(infinite) else tol
+        loose = np.any(np.isinf(m), axis=(-2, -1)) & np.isnan(exact)
+        # a determinant past the largest finite value (NumPy's is an infinity) whose bound reaches below it:
+        # torch's value, within the bound, may be finite (float64 [[-2.9e90, 2e298, 2e98], [8.7e-248, 1.2e-236,
+        # 2.4e-316], [2e-18, 1.1e195, 1.7e305]] has det -2.9e356 and a bound past it: the LU's multiplier
+        # 8.7e-248 / 2.9e90 underflows, and torch gives 7.4e-31), as :func:`T.with_unrepresentable` says of sums;
+        # the bound in longdouble, where its power of the norm stays finite
+        bound = np.exp(np.asarray(T.determinant_log_bound(n, _fro_wide(m), eps), dtype=np.longdouble))
+        limit = T.overflow_limit(D.real_of(name))
+        for part in ((exact.real, exact.imag) if np.iscomplexobj(exact) else (exact,)):
+            mag = np.abs(part)
+            loose = loose | (np.isfinite(mag) & (mag >= limit) & (mag - bound < limit))
+    return dataclasses.replace(tol, free=loose) if np.any(loose) else tol
 
 
 def _fro_wide(a):
