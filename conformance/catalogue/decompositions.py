@@ -213,8 +213,11 @@ def _matrix(sample, form_at=1):
 
 
 def _fro(a):
+    """Frobenius norms over the last two dims (elementwise moduli below two dims), scaled so that no square
+    underflows or overflows (references.decompositions._fro): a 2 x 2 matrix of entries near 2.5e-166 has a
+    norm, its squares in float64 do not (the determinant's bound would then be 0)."""
     with np.errstate(all="ignore"):
-        return np.sqrt(np.sum(np.abs(a) ** 2, axis=(-2, -1))) if a.ndim >= 2 else np.abs(a)
+        return R._fro(a) if a.ndim >= 2 else np.abs(a)
 
 
 def _too_big(a, name):

@@ -524,9 +524,31 @@ def _cond_impl(a, p=None, form="plain"):
     inverse reaches an SVD that raises LinAlgError ('SVD did not converge') first: here its nuclear norm is NaN,
     and the same rule applies (:func:`_nuclear_cond`)."""
     a = shaped(a, form)
+    if p == "fro" and a.ndim >= 2 and a.shape[-1] == a.shape[-2] and a.size and not _nan_like(a).any():
+        return _frobenius_cond(a)
     if p != "nuc" or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.size == 0 or _nan_like(a).any():
         return np.linalg.cond(a, p)
     return _nuclear_cond(a)
+
+
+def _frobenius_cond(a):
+    """``||A||_F ||A^-1||_F`` per matrix of a square stack without NaN, NumPy's rule for p='fro' (inf where the
+    inversion fails or the product is NaN), each norm scaled (:func:`_fro`): NumPy's own norm squares the
+    elements in their dtype, which overflows for float64 entries past 1e154 where the norm does not (cond of
+    [[8.3e213]] is 1, NumPy's inf)."""
+    real = np.abs(np.zeros((), a.dtype)).dtype
+    out = np.empty(a.shape[:-2], dtype=real)
+    for idx in np.ndindex(*a.shape[:-2]):
+        m = a[idx]
+        with np.errstate(all="ignore"):
+            try:
+                inv = np.linalg.inv(m)
+            except np.linalg.LinAlgError:
+                out[idx] = np.inf
+                continue
+            value = _fro(_wide(m)) * _fro(_wide(inv))
+            out[idx] = np.inf if np.isnan(value) else value
+    return out[()] if out.ndim == 0 else out
 
 
 def _nuclear_cond(a):
