@@ -1672,10 +1672,11 @@ def _solve_pivot_may_overflow(sample, dtype):
     if not per.any():
         return False
     a, b = sample.arrays[:2]
-    if not sample.kwargs.get("left", True) or b.ndim == 0:
+    if b.ndim == 0:
         return False
-    # torch's result shape: B is a (batch of) vector(s) when 1-D or of shape A.shape[:-1], else matrices
-    vector = b.ndim == 1 or b.shape == a.shape[:-1]
+    # torch's result shape: B is a (batch of) vector(s) when 1-D or of shape A.shape[:-1], else matrices (always
+    # with left=False, X A = B: X has B's shape)
+    vector = sample.kwargs.get("left", True) and (b.ndim == 1 or b.shape == a.shape[:-1])
     try:
         if vector:
             out = np.broadcast_shapes(per.shape, b.shape[:-1]) + (a.shape[-1],)
@@ -1693,7 +1694,8 @@ SOLVE_TINY_PIVOT = Divergence(
     condition="elements of the solutions of matrices where an LU pivot may have a modulus of at most 1 / max of "
               "the (real) dtype (about 2.9e-39 for float32): its reciprocal overflows",
     torch_behaviour="inf or NaN: the triangular solve multiplies by 1 / u_kk: torch.linalg.solve(torch.tensor("
-                    "[[1e-45]]), torch.tensor([[1.1754944e-38]])) is inf (exactly 2**23)",
+                    "[[1e-45]]), torch.tensor([[1.1754944e-38]])) is inf (exactly 2**23); left=False as well "
+                    "(X A = B with A = [[5.4e-40]], B = [[4.3e-13]]: inf, exactly 7.9e26)",
     numpy_behaviour="the solution (8388608.0)",
     reference="https://pytorch.org/docs/stable/generated/torch.linalg.solve.html (no issue found)", kind="bug",
     applies=_solve_pivot_may_overflow, accept_nonfinite=_solve_pivot_may_overflow,
