@@ -177,20 +177,27 @@ def broadcast_contracted(a, b, dims=2):
 
 def tensordot_broadcast(a, b, dims=2):
     """``torch.tensordot``'s behaviour where a contracted dim has size 1 on one side and not on the other (NumPy
-    raises "shape-mismatch for sum"): the other side is summed over that dim first, in its own dtype, then
-    contracted with the size-1 side — sum_k a_k b_0 evaluated as (sum_k a_k) b_0, so an empty side gives 0 * b_0
-    (NaN for an infinite b_0) and [1e308, 1e308] against 0.5 gives inf."""
+    raises "shape-mismatch for sum"): the other side is summed over that dim first and rounded to its own dtype
+    (the record hands the model the inputs as they are: ``native``), then contracted with the size-1 side —
+    sum_k a_k b_0 evaluated as (sum_k a_k) b_0, so an empty side gives 0 * b_0 (NaN for an infinite b_0) and [1e308, 1e308] against 0.5 gives inf."""
     if isinstance(dims, int):
         axes_a, axes_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
     else:
         axes_a, axes_b = list(dims[0]), list(dims[1])
     x, y = np.asarray(a), np.asarray(b)
+
+    def summed(v, axis):  # a floating side summed exactly, rounded once to its dtype (torch's sum)
+        if v.dtype.kind not in "fcV":
+            return np.sum(v, axis=axis, keepdims=True, dtype=v.dtype)
+        to = np.clongdouble if v.dtype.kind == "c" else np.longdouble
+        return np.sum(v.astype(to), axis=axis, keepdims=True).astype(v.dtype)
+
     with np.errstate(over="ignore", invalid="ignore"):
         for i, j in zip(axes_a, axes_b):
             if x.shape[i] != y.shape[j] and y.shape[j] == 1:
-                x = np.sum(x, axis=i, keepdims=True, dtype=x.dtype)
+                x = summed(x, i)
             elif x.shape[i] != y.shape[j] and x.shape[i] == 1:
-                y = np.sum(y, axis=j, keepdims=True, dtype=y.dtype)
+                y = summed(y, j)
     return wide(np.tensordot, x, y, axes=(axes_a, axes_b))
 
 
