@@ -88,13 +88,13 @@ def _numpy_dtype(ref, sample, args, kwargs, ml, had_f16):
 
 def reference(ref, sample, *, upcast: bool = True, native: bool = False, cast_operands: bool = False):
     """NumPy's answer for ``sample`` from ``ref`` (see the module docstring). ``native``: ``ref`` models torch's
-    arithmetic in torch's own dtypes, gets the inputs as they are (bfloat16 included) and its result is taken as
-    it is. ``cast_operands``: ``ref`` is a ufunc, which casts integer and bool operands to its loop dtype (an
+    arithmetic in torch's own dtypes, gets the inputs as they are (bfloat16 included; in their layouts' strides
+    where it ``reads_strides``) and its result is taken as it is. ``cast_operands``: ``ref`` is a ufunc, which casts integer and bool operands to its loop dtype (an
     inexact result's) before computing: the upcast reference does so before widening."""
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if native:
-            args, kwargs = sample.numpy_inputs()
+            args, kwargs = sample.native_inputs() if getattr(ref, "reads_strides", False) else sample.numpy_inputs()
             return ref(*args, **kwargs)
         ml = {dtypes.name_of(a.dtype) for a in sample.arrays if dtypes.is_ml(dtypes.name_of(a.dtype))}
         inexact = any(dtypes.is_inexact(dtypes.name_of(a.dtype)) for a in sample.arrays)

@@ -295,11 +295,23 @@ def snippet(*, title: str, sample, device: str, torch_fn, ref, upcast: bool, exp
                if not isinstance(v, np.ndarray)):
             lines.append(f"# NumPy's ufunc converts a Python number to {expected_dtype} first (NEP 50): the "
                          "reference below takes it so")
-    rcall = call(rsrc, ref_args, sample.kwargs, up)
+    def laid(names, fn):
+        """``names`` for a torch model that reads strides: an expanded array as the zero-stride view it is given
+        (``Sample.native_inputs``)."""
+        if not getattr(fn, "reads_strides", False):
+            return names
+        out = dict(names)
+        for a, lay in zip(sample.arrays, sample.layouts):
+            axis = layouts.expand_axis(a.shape)
+            if lay == "expanded" and axis is not None:
+                out[id(a)] = f"np.broadcast_to(np.take({np_names[id(a)]}, [0], axis={axis}), {np_names[id(a)]}.shape)"
+        return out
+
+    rcall = call(rsrc, ref_args, sample.kwargs, laid(up, ref))
     if model is not None:
         msrc, mdefs = callable_source(model, seen)
         defs += mdefs
-        mcall = call(msrc, sample.args, sample.kwargs, np_names if model_native else up)
+        mcall = call(msrc, sample.args, sample.kwargs, laid(np_names if model_native else up, model))
     if defs:
         lines += [""] + [d + "\n" for d in defs]
     if problem == "numpy-raised":

@@ -22,6 +22,7 @@ from conformance.catalogue import promotion as P
 from conformance.catalogue.entry import Divergence, OpEntry
 from conformance.compare import Carried
 from conformance.references import pointwise as R
+from conformance.strategies import layouts as L
 from conformance.strategies import pointwise as S
 
 F = "pointwise"
@@ -408,6 +409,20 @@ def _complex_dtype_applies(sample, dtype):
 _VECTOR_RUN = {"float64": 4, "float32": 8, "float16": 16, "bfloat16": 16}
 
 
+def _kernel_scalar(sample, v, dt) -> bool:
+    """``v``, an operand of ``sample`` whose computation dtype is ``dt``, reaches torch's elementwise kernel as a
+    scalar (TensorIterator's ``is_scalar``, :func:`R.kernel_scalar`): one element, or an array of dtype ``dt`` (one
+    of another dtype is cast into a contiguous buffer first) in a layout whose strides are zero wherever its size
+    is not 1 (an expanded (3, 1) divisor)."""
+    if np.size(v) == 1:
+        return True
+    for a, lay in zip(sample.arrays, sample.layouts):
+        if a is v and a.dtype == dt:
+            steps = L.strides(a.shape, lay)
+            return a.size > 0 and all(st == 0 for st, n in zip(steps, a.shape) if n > 1)
+    return False
+
+
 def _strided_operand(sample, dt) -> bool:
     """An operand of more than one element in the ``strided`` layout that the kernel reads as it is: of the
     computation dtype ``dt`` (one of another dtype is cast into a contiguous buffer first, and a one-element
@@ -502,16 +517,16 @@ def _mul_float8_conversion(sample, dtype):
 
 def _floor_div_reduced_float(sample, dtype, default_mode="floor"):
     """Elementwise: a float16 / bfloat16 floor division of two tensors (the other one of that dtype, or bool or an
-    integer dtype cast to it), the divisor of more than one
-    element (a one-element divisor is taken as a scalar, in float32), where the quotient computed in the result
-    dtype (R.div_floor_in_result_dtype) differs from the floor of the exact quotient."""
+    integer dtype cast to it), the divisor not taken as a scalar (one element, or broadcast from one, is: in
+    float32; :func:`_kernel_scalar`), where the quotient computed in the result dtype
+    (R.div_floor_in_result_dtype) differs from the floor of the exact quotient."""
     x, y = _binary_operands(sample)
     if sample.kwargs.get("rounding_mode", default_mode) != "floor" or not _same_dtype(sample):
         return False
-    if not all(isinstance(v, np.ndarray) for v in (x, y)) or y.size <= 1:
+    if not all(isinstance(v, np.ndarray) for v in (x, y)):
         return False
     t = _torch_result_type((x, y))  # the operands are cast to it first (a bool or integer partner included)
-    if D.name_of(t) not in ("float16", "bfloat16"):
+    if D.name_of(t) not in ("float16", "bfloat16") or _kernel_scalar(sample, y, t):
         return False
     theirs = R.div_floor_in_result_dtype(x, y).astype(np.float64)
     with np.errstate(all="ignore"):
@@ -524,9 +539,10 @@ def _floor_div_reduced_float_record(op, kwargs):
     f16 = np.float16
     return Divergence(
         id=f"{op}-floor-reduced-float-in-result-dtype", op=op,
-        condition="elements of a float16 or bfloat16 floor division of two tensors (the divisor of more than one "
-                  "element; the dividend of that dtype, or bool / integer cast to it) where the quotient computed in "
-                  "the result dtype differs from the floor of the exact one",
+        condition="elements of a float16 or bfloat16 floor division of two tensors (the divisor not taken as a "
+                  "scalar: of more than one element in memory, not broadcast from one; the dividend of that dtype, "
+                  "or bool / integer cast to it) where the quotient computed in the result dtype differs from the "
+                  "floor of the exact one",
         torch_behaviour="the tensor-tensor CPU path computes (x - fmod(x, y)) / y and its fix-ups in float16 / "
                         "bfloat16, each step rounded, so the floor can be off by one or more units (it depends on "
                         "the length: a one-element divisor takes the float32 path): torch.div(torch.full((2,), "
@@ -784,7 +800,8 @@ def _complex_quotient_zero_part(sample, dtype):
 
 def _reduced_float_one_element(sample, dtype):
     """A float16 or bfloat16 result and a second operand torch takes as a float32 scalar: a one-element tensor of
-    another dtype, or a Python number that the result dtype does not hold exactly (NumPy rounds the number to
+    another dtype (one of more elements is cast to the result dtype first, into a contiguous buffer, whatever its
+    strides), or a Python number that the result dtype does not hold exactly (NumPy rounds the number to
     it first, NEP 50; one it holds gives the same product)."""
     x, y = sample.args[:2]
     t = _torch_result_type((x, y))
@@ -1449,8 +1466,15 @@ _CLAMP_PROMOTION = P.divergences("clamp", R.clamp_torch, operands=_clamp_operand
                                  int_out_of_range="raises")
 
 def _clamp_number_out_of_range(sample, dtype):
-    """a Python number bound that torch's checked conversion to the result dtype refuses"""
+    """a Python number bound that torch's checked conversion to the result dtype refuses; not where both bounds
+    are given and one is NaN (a Python float or a zero-dim array, taken as a number: torch fills the result with
+    NaN before converting either, so clamp(uint8 [5], min=nan, max=-1e40) is a float32 NaN)"""
     ops = [sample.args[0], sample.kwargs.get("min"), sample.kwargs.get("max")]
+    if all(b is not None for b in ops[1:]) and any(
+            (isinstance(b, float) or (isinstance(b, np.ndarray) and b.ndim == 0 and b.dtype.kind in "fcV")) and
+            bool(np.isnan(np.asarray(b, dtype=np.complex128 if np.iscomplexobj(b) else np.float64)))
+            for b in ops[1:]):
+        return False
     t = _torch_result_type(ops)
     return t is not None and any(
         isinstance(b, (int, float)) and not isinstance(b, bool) and not R._number_fits(b, t) for b in ops[1:])
@@ -2190,7 +2214,7 @@ ENTRIES = [
                                         "max": np.array([1.0], dtype=np.float32)})),
                 _raises("clamp-number-out-of-range", "clamp",
                         "a Python number bound outside the range of torch's result dtype (1e5 for float16, an "
-                        "infinity or NaN for an integer dtype)",
+                        "infinity or NaN for an integer dtype), unless both bounds are given and one is NaN",
                         "raises RuntimeError: 'value cannot be converted to type c10::Half without overflow'",
                         "clips (the bound converted: inf, or the comparison done in a wider dtype)",
                         DOC.format("clamp"), "intended", _clamp_number_out_of_range, RuntimeError,

@@ -235,6 +235,23 @@ def _scalar_value(v):
     return v
 
 
+def kernel_scalar(v, dt) -> bool:
+    """``v``, an operand computed in ``dt``, reaches torch's elementwise kernel as a scalar (TensorIterator's
+    ``is_scalar``: every stride zero where the size is not 1): one element, or an array of dtype ``dt`` broadcast
+    from one element (one of another dtype is cast into a contiguous buffer first). A torch model that asks for
+    strides (``reads_strides``) is given each operand in its layout's strides, an expanded one as a zero-stride
+    view (``Sample.native_inputs``)."""
+    if np.size(v) == 1:
+        return True
+    return isinstance(v, np.ndarray) and v.dtype == dt and v.size > 0 and \
+        all(st == 0 for st, n in zip(v.strides, v.shape) if n > 1)
+
+
+def _scalar_like(result, x, y):
+    """A scalar-path result (computed against one element of ``y``) in the shape of ``x`` broadcast with ``y``."""
+    return np.array(np.broadcast_to(result, np.broadcast_shapes(np.shape(x), np.shape(y))))
+
+
 def _to_float32_if_integral(dt):
     return np.dtype(np.float32) if _category(dt) < 2 else dt
 
@@ -488,15 +505,16 @@ def sub_number_torch(x, y, alpha=1):
 
 
 def mul_torch(x, y):
-    """torch.mul; with a float16 or bfloat16 result and a one-element second operand, that operand is used as a
-    scalar: converted to float32 directly (not rounded to the result dtype first, as the first operand is), the
-    product taken in float32."""
+    """torch.mul; with a float16 or bfloat16 result and a second operand the kernel takes as a scalar (one
+    element, or broadcast from one: :func:`kernel_scalar`), that operand is used as a scalar: converted to float32
+    directly (not rounded to the result dtype first, as the first operand is), the product taken in float32."""
     dt = torch_result_type(x, y)
-    if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+    if (dt == np.float16 or _is_bf16(dt)) and kernel_scalar(y, dt):
         with np.errstate(all="ignore"):
-            x = np.asarray(x).astype(dt)
-            prod = np.multiply(x.astype(np.float32), np.asarray(y).astype(np.float32))
-            return prod.astype(dt)
+            xs = np.asarray(x).astype(dt)
+            one = np.asarray(y).reshape(-1)[:1].reshape(np.ones(np.ndim(y), dtype=int)) if np.size(y) else y
+            prod = np.multiply(xs.astype(np.float32), np.asarray(one).astype(np.float32))
+            return _scalar_like(prod.astype(dt), x, y)
     x, y = _cast_all(dt, (x, y))
     if dt.kind != "c":
         return multiply(x, y)
@@ -534,20 +552,22 @@ def mul_scalar_in_float32(x, y):
 
 
 def div_torch(x, y, rounding_mode=None):
-    """torch.div: true division of integers happens in the default dtype, float32. As for mul, a one-element
-    divisor of a float16 or bfloat16 division (any rounding mode) is used as a scalar: converted to float32
-    directly (not rounded to the result dtype first), the quotient taken (truncated, floored) in float32."""
+    """torch.div: true division of integers happens in the default dtype, float32. As for mul, a divisor of a
+    float16 or bfloat16 division (any rounding mode) that the kernel takes as a scalar (one element, or broadcast
+    from one: :func:`kernel_scalar`) is used as a scalar: converted to float32 directly (not rounded to the
+    result dtype first), the quotient taken (truncated, floored) in float32."""
     dt = torch_result_type(x, y)
     if rounding_mode is None:
         dt = _to_float32_if_integral(dt)
-    if (dt == np.float16 or _is_bf16(dt)) and np.size(y) == 1:
+    if (dt == np.float16 or _is_bf16(dt)) and kernel_scalar(y, dt):
         with np.errstate(all="ignore"):
-            x = np.asarray(x).astype(dt)
-            xf, yf = x.astype(np.float32), np.asarray(_scalar_value(y)).astype(np.float32)
+            xs = np.asarray(x).astype(dt)
+            one = _scalar_value(y) if np.size(y) == 1 else np.asarray(y).reshape(-1)[0]
+            xf, yf = xs.astype(np.float32), np.asarray(one).astype(np.float32)
             if rounding_mode == "floor":
-                return np.floor_divide(xf, yf).astype(dt)
+                return _scalar_like(np.floor_divide(xf, yf).astype(dt), x, y)
             quo = np.divide(xf, yf)
-            return (quo if rounding_mode is None else np.trunc(quo)).astype(dt)
+            return _scalar_like((quo if rounding_mode is None else np.trunc(quo)).astype(dt), x, y)
     if (dt == np.float16 or _is_bf16(dt)) and rounding_mode == "floor":
         # a tensor divisor: the tensor-tensor path floors in the result dtype (div-floor-reduced-float-in-result-
         # dtype, a recorded bug), whatever the operands' own dtypes were before they were cast to it
@@ -575,8 +595,8 @@ def div_floor_in_result_dtype(x, y, rounding_mode="floor"):
 
 
 def floor_divide_torch(x, y):
-    """torch.floor_divide: div_torch with rounding_mode='floor' (a one-element divisor of a float16 or bfloat16
-    result taken as a float32 scalar)."""
+    """torch.floor_divide: div_torch with rounding_mode='floor' (a divisor of a float16 or bfloat16 result that
+    the kernel takes as a scalar is a float32 one)."""
     dt = torch_result_type(x, y)
     if dt == np.float16 or _is_bf16(dt):
         return div_torch(x, y, "floor")  # the float32 scalar path, or the reduced-float tensor path
@@ -686,7 +706,8 @@ def _number_fits(v, dt) -> bool:
 def clamp_torch(x, min=None, max=None):
     """torch.clamp: min(max(x, min), max) where a tie keeps the input (-0.0 clamped at min=0 stays -0.0), and a
     NaN in the input or in a bound gives NaN. A zero-dim tensor bound next to a Python number bound is taken as a
-    Python number (the overload for two numbers is the one that matches); a number bound out of the result dtype's
+    Python number (the overload for two numbers is the one that matches); with two number bounds, one of them NaN,
+    the result is NaN (filled before the bounds are converted); otherwise a number bound out of the result dtype's
     range is refused ('value cannot be converted to type ... without overflow')."""
     for_number = not isinstance(min, np.ndarray) and min is not None or not isinstance(max, np.ndarray) and \
         max is not None
@@ -696,6 +717,10 @@ def clamp_torch(x, min=None, max=None):
         if isinstance(max, np.ndarray) and max.ndim == 0:
             max = max.item()
     dt = torch_result_type(x, min, max)
+    if for_number and min is not None and max is not None and (bool(_isnan(min)) or bool(_isnan(max))):
+        # two number bounds, one NaN: the result is filled with NaN before either bound is converted
+        with np.errstate(invalid="ignore"):
+            return np.full(np.shape(x), np.nan).astype(dt)
     for bound in (min, max):
         if isinstance(bound, (int, float)) and not isinstance(bound, bool) and not _number_fits(bound, dt):
             raise OverflowError(f"value cannot be converted to type {dt} without overflow")
@@ -1167,3 +1192,9 @@ def lcm_wrapped_abs(x, y):
     v = np.asarray(np.lcm(x, y))
     with np.errstate(all="ignore"):
         return np.abs(v).astype(v.dtype)
+
+
+# torch models whose kernel path depends on an operand's strides (kernel_scalar): given the operands in their
+# layouts' strides
+for _model in (mul_torch, div_torch, floor_divide_torch):
+    _model.reads_strides = True

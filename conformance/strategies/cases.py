@@ -144,6 +144,14 @@ class Sample:
         by_id = {id(a): (convert(a) if convert else a.copy()) for a in self.arrays}
         return _swap((self.args, self.kwargs), by_id)
 
+    def native_inputs(self) -> tuple[tuple, dict]:
+        """Copies of the arrays in the strides of their layouts where those matter to a torch model
+        (``reads_strides``): an ``expanded`` array as a read-only view with a zero stride along the axis it
+        broadcasts along, as the tensor has; the others as plain copies."""
+        by_id = {id(a): _layouts.zero_stride_view(a.copy()) if lay == "expanded" else a.copy()
+                 for a, lay in zip(self.arrays, self.layouts)}
+        return _swap((self.args, self.kwargs), by_id)
+
 
 def _swap(obj, by_id: dict[int, Any]):
     if isinstance(obj, np.ndarray):

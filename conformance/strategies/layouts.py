@@ -42,6 +42,15 @@ def constant_along_axis(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.broadcast_to(first, values.shape))
 
 
+def zero_stride_view(values: np.ndarray) -> np.ndarray:
+    """``values`` (constant along :func:`expand_axis`) as a read-only NumPy view with a zero stride along that
+    axis, as :func:`make` builds the ``expanded`` tensor; as it is where no axis is longer than 1."""
+    axis = expand_axis(values.shape)
+    if axis is None:
+        return values
+    return np.broadcast_to(np.take(values, [0], axis=axis), values.shape)
+
+
 def strides(shape: tuple, layout: str) -> tuple:
     """The strides (in elements) of the tensor :func:`make` builds for a non-empty array of ``shape`` in
     ``layout``, read from the construction rather than from a tensor (conditions of divergence records use it)."""
