@@ -135,6 +135,27 @@ def describe(device: str) -> str:
     return kind
 
 
+@functools.lru_cache(maxsize=None)
+def cpu_features() -> tuple[str, frozenset]:
+    """(vendor, flags) of this machine's CPU from /proc/cpuinfo (``GenuineIntel``, ``AuthenticAMD``; ``('',
+    frozenset())`` where it cannot be read): for divergence records of kernels that behave differently by
+    hardware (``Divergence.shows``), read from the machine, never by running torch."""
+    vendor, flags = "", frozenset()
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() == "vendor_id" and not vendor:
+                    vendor = value.strip()
+                elif key.strip() == "flags" and not flags:
+                    flags = frozenset(value.split())
+                if vendor and flags:
+                    break
+    except OSError:
+        pass
+    return vendor, flags
+
+
 def _cpu_name() -> str:
     try:
         with open("/proc/cpuinfo") as fh:

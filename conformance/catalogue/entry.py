@@ -98,8 +98,8 @@ class Divergence:
     dtypes: tuple = ()
     devices: tuple = ()
     #: ``() -> bool``, for a behaviour of a CPU-dependent kernel: whether this machine has the hardware that shows
-    #: it (read from the machine, never by running torch). Where it does not, the pinned test requires torch to be
-    #: within the record's expectation on the example, not to differ from NumPy there
+    #: it (read from the machine, never by running torch). Where it does not, the record does not apply (the
+    #: strict NumPy comparison does) and the pinned test asserts that torch agrees with NumPy on the example
     shows: Callable | None = None
     #: the torch releases the record holds on, a version specifier (``"<2.14"``); empty: every release. Outside
     #: them the strict NumPy comparison applies, and the pinned test asserts that torch now agrees on the example
@@ -142,8 +142,14 @@ class Divergence:
         return bool(self.relax_signed_zero or self.accept_nonfinite is not None or self.accept_any)
 
     def holds_on(self, device: str) -> bool:
-        """Whether the record holds on ``device`` (its device types) with the torch installed (its releases)."""
-        return (not self.devices or device_type(device) in self.devices) and self.holds_for_torch()
+        """Whether the record holds on ``device`` (its device types, on this machine's hardware: :attr:`shows`)
+        with the torch installed (its releases)."""
+        return (not self.devices or device_type(device) in self.devices) and self.holds_for_torch() and \
+            self.shows_here()
+
+    def shows_here(self) -> bool:
+        """Whether this machine has the hardware the record's behaviour needs (:attr:`shows`; True without one)."""
+        return self.shows is None or bool(self.shows())
 
     def holds_for_torch(self, version: str | None = None) -> bool:
         """Whether the record holds for torch ``version`` (the installed one by default): :attr:`torch_versions`."""

@@ -31,11 +31,11 @@ float32.
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import numpy as np
 import torch
 
+from conformance import devices
 from conformance import dtypes as D
 from conformance import tolerance as T
 from conformance.catalogue.entry import Divergence, OpEntry
@@ -547,17 +547,19 @@ def _flush_example(op, subnormal=True):
     return lambda dtype: ((np.ones(shape_a).astype(bf16), np.full(shape_b, v).astype(bf16)) + extra, {})
 
 
-@functools.lru_cache(maxsize=None)
 def cpu_has_bf16_dot() -> bool:
     """Whether this CPU has the bfloat16 dot-product instructions oneDNN's bf16 gemm uses (avx512_bf16 or
     amx_bf16, from /proc/cpuinfo; False where it cannot be read): where it does not, the kernel takes another
     path that keeps subnormals."""
-    try:
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
-            flags = f.read()
-    except OSError:
-        return False
-    return " avx512_bf16" in flags or " amx_bf16" in flags
+    return bool({"avx512_bf16", "amx_bf16"} & devices.cpu_features()[1])
+
+
+def cpu_has_amx_bf16() -> bool:
+    """Whether this CPU has AMX bfloat16 tiles (amx_bf16 and amx_tile, from /proc/cpuinfo), which oneDNN's bf16
+    gemm takes where it can. The odd-length over-read needs them, as far as measured: an AVX-512 BF16 CPU without
+    AMX (AMD EPYC; oneDNN's brg_matmul:avx512_core_bf16) keeps each row to itself on the pinned examples, and the
+    kernel's reach of up to 31 elements past a row is half a 64-byte tile row of bfloat16 pairs."""
+    return {"amx_bf16", "amx_tile"} <= devices.cpu_features()[1]
 
 
 def _onednn_flushes(op, combine=np.matmul, terms=_last, base_tol=None):
@@ -663,7 +665,8 @@ def _onednn_next_row(op, applies=_onednn_next_row_elements):
         condition="bfloat16 operands on CPU with more than 16**3 multiply-adds (oneDNN's gemm), an odd contracted "
                   "length and a left operand that is not a column-major matrix (a stack is copied to row-major "
                   "first): the result rows whose left operand's next row holds a NaN or an infinity",
-        torch_behaviour="oneDNN's avx512_bf16 kernel multiplies bfloat16 pairs (vdpbf16ps): for an odd length the "
+        torch_behaviour="on a CPU with AMX bfloat16 tiles (cpu_has_amx_bf16; an AVX-512 BF16 CPU without them "
+                        "does not show it), oneDNN's kernel multiplies bfloat16 pairs: for an odd length the "
                         "last pair of row i reads past the row, into row i + 1 (its first element for most lengths, "
                         "its first 31 for a 65 x 33 by 33 x 3 product), and multiplies that by the zero padding of "
                         "the other operand, so a NaN or an infinity there makes row i NaN: a = torch.ones(64, 17, "
@@ -674,10 +677,10 @@ def _onednn_next_row(op, applies=_onednn_next_row_elements):
                         "row blocking decides which of them read past their end (for 64 x 33 by 33 x 3, rows 0-15 "
                         "and 32-47 only); a finite value must be within the bound",
         numpy_behaviour="each result row depends on its own row of the left operand: 17",
-        reference="no upstream issue found (torch 2.13.0 CPU, AVX-512 BF16: at::native mkldnn_matmul)",
+        reference="no upstream issue found (torch 2.13.0 CPU with AMX: at::native mkldnn_matmul)",
         kind="bug", applies=applies, accept_nonfinite=applies,
         root_cause="onednn-bf16-odd-length-over-read",
-        example=_next_row_example(op), counterexample=_next_row_example(op, k=18), shows=cpu_has_bf16_dot,
+        example=_next_row_example(op), counterexample=_next_row_example(op, k=18), shows=cpu_has_amx_bf16,
         dtypes=("bfloat16",), devices=("cpu",),
     )
 
