@@ -473,6 +473,25 @@ def _fm_divs(op: str, torch_ref):
     )
 
 
+def _equal_promotion():
+    def applies(s, d):
+        x, y = s.args[0], s.args[1]
+        return np.shape(x) == np.shape(y) and _promotion_differs(s)  # other shapes: False before promoting
+    return Divergence(
+        id="equal-promotion", op="equal",
+        condition="operands of the same shape that torch casts to another common dtype than NumPy (an integer "
+                  "tensor with a floating one, a float16 one with a complex one of lower priority)",
+        torch_behaviour="compares in torch's common dtype, as eq does: torch.equal(torch.tensor([2048.], "
+                        "dtype=torch.float16), torch.tensor([2049])) is True (2049 rounds to 2048 in float16), and "
+                        "float16 -inf equals int64 -2**63 (which overflows float16)",
+        numpy_behaviour="np.array_equal compares in a dtype that holds both (float64 for float16 with int64): "
+                        "False",
+        reference=PROMOTION_DOC, kind="intended", applies=applies, torch_ref=R.equal_torch,
+        example=lambda d: ((_arr([2048.0], d), np.array([2049], dtype=np.int64)), {}),
+        counterexample=lambda d: ((_arr([2048.0, 1.0], d), np.array([0, 1], dtype=np.int8)), {}),
+        dtypes=("float16",))
+
+
 ENTRIES = [
     _cmp("eq", np.equal, R.eq_torch),
     _cmp("ne", np.not_equal, R.ne_torch, method=False),
@@ -481,7 +500,7 @@ ENTRIES = [
     _cmp("gt", np.greater, R.gt_torch, method=False, ordering=True),
     _cmp("ge", np.greater_equal, R.ge_torch, method=False, ordering=True),
     OpEntry("equal", F, "torch.equal", np.array_equal, S.equality, method="equal", upcast=False,
-            divergences=(_promotion_raises("equal", same_shape=True),)),
+            divergences=(_promotion_raises("equal", same_shape=True), _equal_promotion())),
     OpEntry("isclose", F, "torch.isclose", R.isclose, lambda d: S.closeness(d, ("float64", "int64")),
             method="isclose", divergences=_close_divs("isclose", R.isclose_torch, True), upcast=False),
     OpEntry("allclose", F, "torch.allclose", R.allclose, lambda d: S.closeness(d, ("float32", "int32")),

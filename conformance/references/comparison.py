@@ -193,6 +193,14 @@ def eq_torch(x, y):
     return compare_torch(np.equal, x, y)
 
 
+def equal_torch(x, y):
+    """torch.equal: False for operands of other shapes; else whether every element is equal in torch's common
+    dtype (:func:`eq_torch`: float16 with int64 compares in float16, where -2**63 is -inf)."""
+    if np.shape(x) != np.shape(y):
+        return False
+    return bool(np.all(eq_torch(x, y)))
+
+
 def ne_torch(x, y):
     return compare_torch(np.not_equal, x, y)
 
