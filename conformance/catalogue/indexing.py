@@ -561,8 +561,8 @@ def _numpy_int_out_of_range(op, position, example, counterexample, touches=None)
 
 
 def _mean_count_wraps(sample, dtype):
-    """Integer scatter_reduce 'mean' where a position reduces more values than the dtype's largest value (but
-    not a multiple of 2**bits: a count that wraps to 0 is not modelled). Elementwise."""
+    """Integer scatter_reduce 'mean' where a position reduces more values than the dtype's largest value (a
+    count that wraps to 0 included: torch then divides by 1). Elementwise."""
     if not D.is_integral(dtype) or _reduce_of(sample) != "mean":
         return False
     x, dim, index, src = sample.args[:4]
@@ -577,7 +577,7 @@ def _mean_count_wraps(sample, dtype):
     info = D.iinfo(dtype)
     if info.bits >= 63:  # no count reaches int64's range (and 2**64 is no int64 to take a modulus by)
         return False
-    over = written & (count > int(info.max)) & (count % (2 ** info.bits) != 0)
+    over = written & (count > int(info.max))
     return over.reshape(x.shape)
 
 
@@ -1219,7 +1219,8 @@ ENTRIES = [
                               "dtype's largest value (more than 255 into one uint8 element)",
                     torch_behaviour="the count is kept in the tensor's dtype and wraps around: 514 values of 100 "
                                     "into one uint8 element (sum 51300, which wraps to 100 as the sum does in "
-                                    "NumPy's uint8 add.at) are divided by 514 mod 256 = 2, giving 50",
+                                    "NumPy's uint8 add.at) are divided by 514 mod 256 = 2, giving 50; a count "
+                                    "that wraps to 0 (512 values) is replaced by 1, giving the wrapped sum",
                     numpy_behaviour="the reference counts in int64: 100 // 514 = 0",
                     reference=DOCS + "torch.Tensor.scatter_reduce_.html (no word on the count's type); no "
                               "upstream issue found", kind="bug",

@@ -380,7 +380,8 @@ def scatter_nothing_written_torch(x, dim, index, src, reduce=None):
 def scatter_reduce_mean_count_wraps_torch(x, dim, index, src, reduce, include_self=True):
     """torch.scatter_reduce 'mean' of integers as it behaves (a recorded bug): the count of values reduced into a
     position is kept in the tensor's own dtype, so it wraps around past the dtype's largest value (514 values in
-    uint8 count as 2) before the floor division."""
+    uint8 count as 2) before the floor division; a count that wrapped to 0 is then taken as 1, as torch replaces
+    zero counts (512 values in uint8: the wrapped sum itself)."""
     out, sel, vals = _scatter_targets(x, dim, index, src)
     written = np.zeros(out.shape, dtype=bool)
     written[sel] = True
@@ -390,6 +391,7 @@ def scatter_reduce_mean_count_wraps_torch(x, dim, index, src, reduce, include_se
     np.add.at(count, sel, 1)
     np.add.at(out, sel, vals)
     wrapped = count.astype(out.dtype).astype(np.int64)
+    wrapped = np.where(wrapped == 0, 1, wrapped)  # torch: count.masked_fill_(count == 0, 1), after the wrap
     return np.floor_divide(out.astype(np.int64), wrapped).astype(out.dtype).reshape(x.shape)
 
 
