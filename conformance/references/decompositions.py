@@ -524,7 +524,7 @@ def _cond_impl(a, p=None, form="plain"):
     inverse reaches an SVD that raises LinAlgError ('SVD did not converge') first: here its nuclear norm is NaN,
     and the same rule applies (:func:`_nuclear_cond`)."""
     a = shaped(a, form)
-    if p == "fro" and a.ndim >= 2 and a.shape[-1] == a.shape[-2] and a.size and not _nan_like(a).any():
+    if p == "fro" and a.ndim >= 2 and a.shape[-1] == a.shape[-2] and a.size:
         return _frobenius_cond(a)
     if p != "nuc" or a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.size == 0 or _nan_like(a).any():
         return np.linalg.cond(a, p)
@@ -532,15 +532,21 @@ def _cond_impl(a, p=None, form="plain"):
 
 
 def _frobenius_cond(a):
-    """``||A||_F ||A^-1||_F`` per matrix of a square stack without NaN, NumPy's rule for p='fro' (inf where the
-    inversion fails or the product is NaN), each norm scaled (:func:`_fro`): NumPy's own norm squares the
+    """``||A||_F ||A^-1||_F`` per matrix of a square stack, NumPy's rule for p='fro' (inf where the inversion
+    fails or the product is NaN; NaN for a matrix with a NaN, whose norm is NaN), each norm scaled (:func:`_fro`): NumPy's own norm squares the
     elements in their dtype, which overflows for float64 entries past 1e154 where the norm does not (cond of
-    [[8.3e213]] is 1, NumPy's inf)."""
+    [[8.3e213]] is 1, NumPy's inf). Each matrix is inverted scaled by a power of two (the condition number does not
+    change under it): NumPy's inverse of [[5e-324 + 2.2e-308j]] overflows in its complex division, although the
+    exact inverse, of modulus 4.5e307, is representable."""
     real = np.abs(np.zeros((), a.dtype)).dtype
     out = np.empty(a.shape[:-2], dtype=real)
     for idx in np.ndindex(*a.shape[:-2]):
         m = a[idx]
+        if _nan_like(m).any():
+            out[idx] = np.nan
+            continue
         with np.errstate(all="ignore"):
+            m = power_of_two_scaled(m)[0].astype(m.dtype)
             try:
                 inv = np.linalg.inv(m)
             except np.linalg.LinAlgError:
