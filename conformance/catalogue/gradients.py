@@ -673,6 +673,13 @@ def _det_adjugate_rounding(sample, dtype, v):
     return {0: np.nan_to_num(np.broadcast_to(bound[..., None, None], a.shape), nan=0.0, posinf=0.0)}
 
 
+def _solve_output_rounding(sample, dtype, v):
+    """linalg_solve: :func:`conformance.catalogue.decompositions.solve_gradient_rounding` (derived there)."""
+    from conformance.catalogue import decompositions
+
+    return decompositions.solve_gradient_rounding(sample, dtype, v)
+
+
 def _inv_output_rounding(sample, dtype, v):
     """linalg_inv: :func:`conformance.catalogue.decompositions.inv_gradient_rounding` (derived there)."""
     from conformance.catalogue import decompositions
@@ -685,25 +692,27 @@ def _inv_output_rounding(sample, dtype, v):
 #: the formula amplifies (real pow's exponent ``y - 1``; det's adjugate; inv's computed inverse): ``(sample,
 #: dtype, v) -> {input position: absolute bound per element}``
 def _normalize_backward_rounding(sample, dtype, v):
-    """normalize (p = 2) is ``y = x / n``, ``n = max(||x||, eps)`` along ``dim``; its gradient is
-    ``v / n - x (sum_j v_j x_j) / n**3``, two terms of size ``|v| / n`` that cancel where ``x`` is one slice's
-    only large element (``y = sign(x)``, derivative 0): each is computed in the input's dtype (the division's
-    backward, then the norm's, each op rounded), so the rounding errors are relative to the terms, not to their
-    difference. Per element: ``(2u + e_n) |v_i| / n + (gamma_k + 6u + 3 e_n) |x_i| S / n**3`` with ``S = sum_j
-    |v_j x_j|`` (``k`` its terms, summed in the accumulation type), ``e_n = gamma_(k+1) + u`` the computed
-    norm's relative error (a sum of squares, its root, rounded to the dtype), entering ``1/n`` once and
-    ``1/n**3`` three times; ``u`` the unit roundoff of the input's dtype (bfloat16 [[-0.25], [0.0104], ...] along
-    a dim of one element: the exact gradient 0, torch's -0.5, within this bound). Other p: {} (their powers are
-    bounded by the norm records)."""
+    """normalize is ``y = x / n``, ``n = max(||x||_p, eps)`` along ``dim``; its gradient is ``v / n - S_i`` with
+    ``S_i = (sum_j v_j x_j) sign(x_i) |x_i|**(p - 1) / n**(p + 1)`` (the norm's derivative, for a finite p >= 1),
+    two terms of size ``|v| / n`` that cancel where ``x`` is one slice's only large element (``y = sign(x)``,
+    derivative 0): each is computed in the input's dtype (the division's backward, then the norm's, each op
+    rounded), so the rounding errors are relative to the terms, not to their difference. Per element:
+    ``(2u + e_n) |v_i| / n + (gamma_k + 6u + (p + 1) e_n) |x_i|**(p - 1) S / n**(p + 1)`` with ``S = sum_j |v_j
+    x_j|`` (``k`` its terms, summed in the accumulation type), ``e_n = gamma_(k+1) + 2 u_a + u`` the computed
+    norm's relative error (a sum of powers, each and its root rounded, then rounded to the dtype), entering ``1/n``
+    once and ``1/n**(p + 1)`` p + 1 times; ``u`` the unit roundoff of the input's dtype (bfloat16 [[-0.25],
+    [0.0104], ...] with p = 2 along a dim of one element: the exact gradient 0, torch's -0.5; bfloat16 [[0.0176]]
+    with p = 1: torch's -0.125; both within this bound). p = inf or p < 1: {} (their powers are bounded by the
+    norm records)."""
     from conformance.catalogue import functional
 
     x = _operand(sample, 0)
     if v is None or not isinstance(x, np.ndarray) or x.size == 0 or x.dtype.kind not in "fVc":
         return {}
     parts = functional._norm_parts(sample)
-    if parts is None or parts[1] != 2.0:
+    if parts is None or not (1.0 <= parts[1] < math.inf):
         return {}
-    x, _, axes, eps, _ = parts
+    x, p, axes, eps, _ = parts
     name = D.name_of(x.dtype)
     if not D.is_inexact(name) or name in D.FLOAT8:
         return {}
@@ -712,11 +721,14 @@ def _normalize_backward_rounding(sample, dtype, v):
     with np.errstate(all="ignore"):
         a = np.abs(x.astype(np.complex128 if np.iscomplexobj(x) else np.float64))
         k = int(a.size if axes is None else np.prod([a.shape[i] for i in axes]))
-        n = np.maximum(np.sqrt(np.sum(a * a, axis=axes, keepdims=True)), eps)
+        big = np.max(a, axis=axes, keepdims=True, initial=0.0)
+        scale = np.where((big > 0) & np.isfinite(big), big, 1.0)  # the p-th powers taken of a / scale
+        n = np.maximum(scale * np.sum((a / scale) ** p, axis=axes, keepdims=True) ** (1.0 / p), eps)
         vv = np.abs(np.asarray(v)).astype(np.float64).reshape(a.shape)
         big_s = np.sum(vv * a, axis=axes, keepdims=True)
-        e_n = T.gamma(k + 1, ua) + u
-        bound = (2 * u + e_n) * vv / n + (T.gamma(k, ua) + 6 * u + 3 * e_n) * a * big_s / n ** 3
+        e_n = T.gamma(k + 1, ua) + 2 * ua + u
+        power = a ** (p - 1) / n ** (p - 1) if p != 1.0 else np.ones_like(a)  # |x_i|**(p-1) / n**(p-1), <= 1
+        bound = (2 * u + e_n) * vv / n + (T.gamma(k, ua) + 6 * u + (p + 1) * e_n) * power * big_s / n ** 2
     return {0: np.nan_to_num(bound, nan=0.0, posinf=0.0).reshape(x.shape)}
 
 
@@ -778,6 +790,7 @@ def _variance_backward_rounding(std: bool):
 
 OUTPUT_ROUNDING = {"softmax": _softmax_output_rounding, "pow": _pow_exponent_rounding,
                    "linalg_det": _det_adjugate_rounding, "linalg_inv": _inv_output_rounding,
+                   "linalg_solve": _solve_output_rounding,
                    "normalize": _normalize_backward_rounding, "var": _variance_backward_rounding(std=False),
                    "std": _variance_backward_rounding(std=True)}
 
