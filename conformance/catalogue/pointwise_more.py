@@ -1360,8 +1360,8 @@ def _ldexp_tol(sample, dtype):
     carries an error of at most 16 u (1 + |other| log 2) (u of the power's dtype; the bound of
     :func:`pointwise._pow_tol`), which moves input * 2 ** other by up to |input| 2 ** Re(other) expm1 of it, on
     both parts; the power rounded to the result dtype and the product there add gamma(3) of the modulus (the
-    power's dtype may be wider: a complex128 zero-dim exponent with a complex64 input); at least the result
-    dtype's default. Where an
+    power's dtype may be wider: a complex128 zero-dim exponent with a complex64 input), and a power in its dtype's
+    subnormal range 16 roundings of eta / 2 absolutely (times |input|); at least the result dtype's default. Where an
     operand has an infinite or NaN part any value is acceptable (C99 G.6.4.1 leaves cpow to the implementation),
     and where |input| 2 ** Re(other) leaves the dtype's range a non-finite value is. A real result of a floating
     exponent: :func:`_ldexp_real_tol`. None for an integer or bool exponent (the exact kernel, std::ldexp: exact
@@ -1394,7 +1394,10 @@ def _ldexp_tol(sample, dtype):
         # (Higham, sec. 3.6), relative to the modulus (a part may be far smaller: complex64 (29466 + 8.3e7j) is
         # off by 0.44 in its real part); only within the power's own error where that is as coarse
         grown = grown + (1 + grown) * T.gamma(3, T.unit(name))
-        bound = np.nan_to_num(mag * grown, nan=0.0, posinf=np.finfo(np.float64).max)
+        # a power in the subnormal range of its dtype is good to a few eta absolutely, not relatively (complex64
+        # 2 ** -136.1 is 1.05e-41, one eta off: 1.3e-4 relative, times 1.8e308 in a complex128 input's part)
+        under = np.abs(xc) * 8 * T.eta(power)
+        bound = np.nan_to_num(mag * grown + under, nan=0.0, posinf=np.finfo(np.float64).max)
         inter = ~(mag * (1 + 16 * u * (1 + kappa)) < big) | ~(np.exp2(nc.real) < T.biggest(power))
         special = ~np.isfinite(xc) | ~np.isfinite(nc)
         # the exact modulus beyond the dtype's range: not representable (the model's own value may be NaN)
