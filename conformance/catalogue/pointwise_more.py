@@ -945,24 +945,29 @@ _ATAN2_GRADIENT_DENOMINATOR = Divergence(
 
 @_elementwise
 def _float16_zero_result(sample, dtype):
-    """Elementwise: float16 results (torch's result dtype) whose reference, NumPy's logaddexp2 in float64 rounded
-    to float16, is zero."""
+    """Elementwise: floating results whose reference, NumPy's logaddexp2 in float64 rounded to torch's result
+    dtype, is zero: for float16 any such zero, for the other dtypes one of a nonzero value (below half the
+    smallest subnormal: its sign is a rounding error's)."""
     ops = _operands(sample)
     t = _torch_result_type(ops)
-    if t is None or t != np.float16:
+    if t is None or t.kind not in "fV" or D.name_of(t) in D.FLOAT8:
         return False
     with np.errstate(all="ignore"):
-        exact = np.logaddexp2(*(np.asarray(R._scalar_value(v)).astype(np.float64) for v in ops))
-    return np.asarray(exact.astype(np.float16) == 0)
+        exact = np.asarray(np.logaddexp2(*(np.asarray(R._scalar_value(v)).astype(np.float64) for v in ops)))
+        zero = np.asarray(exact.astype(t) == 0)
+    return zero if t == np.float16 else zero & (exact != 0)
 
 
 _LOGADDEXP2_ZERO_SIGN = Divergence(
     id="logaddexp2-float16-zero-sign", op="logaddexp2",
-    condition="float16 results whose reference (rounded to float16) is zero",
+    condition="float16 results whose reference (rounded to float16) is zero; results of the other floating "
+              "dtypes whose nonzero reference rounds to zero",
     torch_behaviour="-0.0: torch computes float16 in float32, where logaddexp2(-1, -1) is -1.06e-08 (a rounding "
                     "error below float16's smallest subnormal), which rounds to -0.0: torch.logaddexp2(torch.tensor("
-                    "[-1.], dtype=torch.float16), torch.tensor([-1.], dtype=torch.float16)) is [-0.]",
-    numpy_behaviour="0.0 (the exact result)", reference=DOC.format("logaddexp2"), kind="unspecified",
+                    "[-1.], dtype=torch.float16), torch.tensor([-1.], dtype=torch.float16)) is [-0.]; in float32 "
+                    "the sign follows its evaluation: logaddexp2(-1.4e-45, -149.55), exactly -1e-47, is 0.0 on "
+                    "the strided path (-1e-45 on the vectorized one)",
+    numpy_behaviour="0.0 (the exact result); -0.0 (the exact -1e-47 rounded)", reference=DOC.format("logaddexp2"), kind="unspecified",
     applies=_float16_zero_result, relax_signed_zero=True,
     example=lambda dtype: ((np.array([-1.0, 0.5], dtype=np.float16), np.array([-1.0, -2.0], dtype=np.float16)), {}),
     counterexample=lambda dtype: ((np.array([-1.0, 0.5], dtype=np.float32), np.array([-1.0, -2.0], dtype=np.float32)),
