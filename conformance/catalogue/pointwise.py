@@ -1642,8 +1642,8 @@ def _gradient_complex32(op):
 
 @_elementwise
 def _pow_e8m0_signaling_nan(sample, dtype):
-    """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu NaN: as exponent, the elements where the base
-    is 1; as base, those where the exponent is 0 (C99's pow is 1 there for a quiet NaN)."""
+    """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu (or fnuz) NaN: as exponent, the elements where
+    the base is 1; as base, those where the exponent is 0 (C99's pow is 1 there for a quiet NaN)."""
     x, y = sample.args[:2]
     if isinstance(x, np.ndarray) and x.dtype == np.float32 and is_e8m0_nan(y):
         return np.asarray(x == 1)
@@ -1652,18 +1652,24 @@ def _pow_e8m0_signaling_nan(sample, dtype):
     return False
 
 
+#: the float8 formats whose NaN torch converts to the signaling NaN 0x7f800001 in float32 (float8_e4m3fn's and
+#: float8_e5m2's stay quiet)
+SIGNALING_NAN_FLOAT8 = ("float8_e8m0fnu", "float8_e4m3fnuz", "float8_e5m2fnuz")
+
+
 def is_e8m0_nan(v) -> bool:
-    """A zero-dim float8_e8m0fnu NaN, which torch converts to a signaling NaN in float32 (records
-    <op>-float8-e8m0-...)."""
-    return isinstance(v, np.ndarray) and v.dtype == D.NUMPY["float8_e8m0fnu"] and v.ndim == 0 and \
-        bool(np.isnan(v.astype(np.float32)))
+    """A zero-dim NaN of a float8 format torch converts to a signaling NaN in float32 (float8_e8m0fnu, and the
+    fnuz formats: :data:`SIGNALING_NAN_FLOAT8`; records <op>-float8-e8m0-...)."""
+    return isinstance(v, np.ndarray) and v.ndim == 0 and \
+        any(v.dtype == D.NUMPY[n] for n in SIGNALING_NAN_FLOAT8) and bool(np.isnan(v.astype(np.float32)))
 
 
 POW_E8M0_NAN = Divergence(
     id="pow-float8-e8m0-signaling-nan", op="pow",
-    condition="a float32 tensor with a zero-dim float8_e8m0fnu NaN: base 1 with that exponent, or exponent 0 with "
-              "that base",
-    torch_behaviour="NaN: float8_e8m0fnu's NaN becomes the signaling NaN 0x7f800001 in float32 (a quiet one, "
+    condition="a float32 tensor with a zero-dim float8_e8m0fnu, float8_e4m3fnuz or float8_e5m2fnuz NaN: base 1 "
+              "with that exponent, or exponent 0 with that base",
+    torch_behaviour="NaN: float8_e8m0fnu's NaN (and the fnuz formats') becomes the signaling NaN 0x7f800001 in "
+                    "float32 (a quiet one, "
                     "0x7fc00000-like, in float16, bfloat16 and float64), which pow does not exempt: torch.pow("
                     "torch.tensor([1.0]), torch.tensor(float('nan')).to(torch.float8_e8m0fnu)) is [nan]",
     numpy_behaviour="ml_dtypes' NaN is quiet: pow(1, NaN) and pow(NaN, 0) are 1 (C99)",

@@ -1901,8 +1901,8 @@ def _float_power_divergences():
 
 @_elementwise
 def _hypot_e8m0_nan_with_infinity(sample, dtype):
-    """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu NaN operand: the elements where the tensor is
-    an infinity."""
+    """Elementwise: a float32 tensor with a zero-dim float8_e8m0fnu (or fnuz) NaN operand: the elements where the
+    tensor is an infinity."""
     x, y = _operands(sample)
     for a, b in ((x, y), (y, x)):
         if isinstance(a, np.ndarray) and a.dtype == np.float32 and PW.is_e8m0_nan(b):
@@ -1912,8 +1912,10 @@ def _hypot_e8m0_nan_with_infinity(sample, dtype):
 
 HYPOT_E8M0_NAN = Divergence(
     id="hypot-float8-e8m0-nan-with-infinity", op="hypot",
-    condition="a float32 tensor with a zero-dim float8_e8m0fnu NaN: the elements where the tensor is an infinity",
-    torch_behaviour="NaN: float8_e8m0fnu's NaN becomes the signaling NaN 0x7f800001 in float32 (a quiet one in "
+    condition="a float32 tensor with a zero-dim float8_e8m0fnu, float8_e4m3fnuz or float8_e5m2fnuz NaN: the "
+              "elements where the tensor is an infinity",
+    torch_behaviour="NaN: float8_e8m0fnu's NaN (and the fnuz formats') becomes the signaling NaN 0x7f800001 in "
+                    "float32 (a quiet one in "
                     "float16 and float64), which hypot does not exempt: torch.hypot(torch.tensor([1., float("
                     "'inf')]), torch.tensor(float('nan')).to(torch.float8_e8m0fnu)) is [nan, nan] (a float32 NaN, "
                     "or a float16 or float64 tensor, gives C99's inf)",
