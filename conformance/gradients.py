@@ -725,9 +725,10 @@ def _loss_along(ref, sample, outs, diff_idx, x, t, s) -> float:
 
 
 def _nonfinite(op, sample, device, dtype, outs, ts, diff_idx, ref, x, bad, big, stats) -> None:
-    """Where torch's gradient is not finite (``bad``): accepted when NumPy leaves an output undefined too, or
-    when the reference's derivative of ``<v, f>`` along the first direction restricted to those elements is
-    zero (the loss does not depend on them), undefined, or beyond the dtype's range; a mismatch otherwise."""
+    """Where torch's gradient is not finite (``bad``): accepted when NumPy leaves an output undefined too, when
+    those elements move an output NumPy has no derivative for (not finite a step away), or when the reference's
+    derivative of ``<v, f>`` along the first direction restricted to those elements is undefined or beyond the
+    dtype's range; a mismatch otherwise (a finite derivative, zero included: the loss does not depend on them)."""
     n_bad = sum(int(bad[i].sum()) for i in diff_idx)
     with np.errstate(invalid="ignore"):
         undefined = any(not (np.isfinite(o.y0) & (np.abs(o.y0) <= o.big)).all() for o in outs)
@@ -738,6 +739,18 @@ def _nonfinite(op, sample, device, dtype, outs, ts, diff_idx, ref, x, bad, big, 
         stats.nonfinite_accepted += n_bad
         return
     t = {i: np.where(bad[i], ts[0][i], 0) for i in diff_idx}
+    try:
+        # those elements move an output that NumPy leaves without a derivative (not finite a step away: asin at
+        # -1), whose cotangent is zeroed: torch's 0 * inf there is that undefined local derivative
+        stepped = [_evaluate(ref, sample, {i: x[i] + s * H * t[i] for i in diff_idx}) for s in (1.0, -1.0)]
+        with np.errstate(invalid="ignore"):
+            undefined = any(np.any(~o.mask & ~np.isfinite(np.asarray(ys[o.index], dtype=o.y0.dtype)))
+                            for ys in stepped for o in outs)
+    except Exception:  # noqa: BLE001
+        undefined = False
+    if undefined:
+        stats.nonfinite_accepted += n_bad
+        return
     try:
         lp, lm = (_loss_along(ref, sample, outs, diff_idx, x, t, s) for s in (1.0, -1.0))
         lp2, lm2 = (_loss_along(ref, sample, outs, diff_idx, x, t, s) for s in (0.5, -0.5))
