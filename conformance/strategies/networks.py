@@ -187,7 +187,8 @@ def networks(draw, containers=CONTAINERS, max_steps=MAX_STEPS, max_width=MAX_WID
         reusable = [i for i, (a, b, _) in enumerate(linears) if a == b == width]
         kind = draw(st.sampled_from(("linear", "act", "shared") if reusable else ("linear", "act")))
         if kind == "linear":
-            out = draw(st.integers(0, max_width))
+            # a square layer half the time: the one kind a later step can reuse (a module held at several places)
+            out = draw(st.one_of(st.just(width), st.integers(0, max_width)))
             linears.append((width, out, draw(st.booleans())))
             plan.append(("linear", len(linears) - 1))
             width = out
